@@ -1,0 +1,110 @@
+#ifndef MP_OUTPUT_RESULT_H
+#define MP_OUTPUT_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the scanner hands to a writer: one row per input line. Everything
+ * here is borrowed from the scanner for the duration of one write call. */
+
+#define MP_NAME_MAX  253 /* presentation form, no trailing dot (RFC 1035) */
+#define MP_INPUT_MAX 512 /* bytes of the original line kept for the row */
+#define MP_PICK_MAX  16  /* SPF/DMARC records listed per row */
+
+/* DNS RR types used by the scanner (RFC 1035, 3596). */
+enum {
+  MP_T_A = 1,
+  MP_T_CNAME = 5,
+  MP_T_PTR = 12,
+  MP_T_MX = 15,
+  MP_T_TXT = 16,
+  MP_T_AAAA = 28,
+};
+
+/* The outcome of one lookup. A DNS answer is data, not an error. */
+enum mp_outcome {
+  MP_OUTCOME_OK,       /* NOERROR with records of the queried type */
+  MP_OUTCOME_NODATA,   /* NOERROR, no records of the type (RFC 2308) */
+  MP_OUTCOME_NXDOMAIN, /* the name does not exist */
+  MP_OUTCOME_SERVFAIL,
+  MP_OUTCOME_REFUSED,
+  MP_OUTCOME_TIMEOUT, /* no answer after every attempt */
+  MP_OUTCOME_FORMERR,
+  MP_OUTCOME_ERROR, /* anything else: NOTIMP, other RCODEs, bad reply,
+                       connection refused */
+  MP_OUTCOME_COUNT
+};
+
+/* Per-domain status. */
+enum mp_status {
+  MP_STATUS_OK,           /* every lookup answered, the domain exists */
+  MP_STATUS_INVALID_NAME, /* the line is not a usable domain name */
+  MP_STATUS_NXDOMAIN,     /* the domain itself does not exist */
+  MP_STATUS_SERVFAIL,     /* else: the first failed lookup's outcome */
+  MP_STATUS_REFUSED,
+  MP_STATUS_TIMEOUT,
+  MP_STATUS_FORMERR,
+  MP_STATUS_ERROR,
+  MP_STATUS_COUNT
+};
+
+/* Names as they appear in rows ("ok", "nxdomain", ...). */
+const char *mp_outcome_name(enum mp_outcome o);
+const char *mp_status_name(enum mp_status s);
+/* "TXT", "MX", ... or NULL for a type the scanner does not use. */
+const char *mp_type_name(uint16_t type);
+
+/* One resource record of an answer, parsed. */
+struct mp_rr {
+  uint16_t type;
+  uint16_t pref;    /* MX preference */
+  uint32_t ttl;     /* seconds */
+  uint32_t len;     /* bytes in data, not counting the terminating NUL */
+  const char *data; /* TXT: the character-strings joined with nothing
+                       between them (RFC 7208 section 3.3), any byte, also
+                       NUL-terminated; MX/CNAME/PTR: the target name,
+                       lowercase presentation form without trailing dot
+                       ("" for the root); A/AAAA: address text */
+  uint8_t addr[16]; /* A: 4 bytes, AAAA: 16 bytes */
+};
+
+/* One DNS lookup made for the row. */
+struct mp_result_lookup {
+  bool queried; /* false: not asked (invalid name) */
+  const char *name;
+  uint16_t type;
+  enum mp_outcome outcome;
+  int rcode;         /* DNS RCODE of the final answer, -1 if none */
+  unsigned attempts; /* queries sent for it, retries included */
+  double rtt_ms;     /* first send to final outcome */
+  const char *cname; /* the alias target when the name is a CNAME */
+  size_t count;      /* records of the queried type */
+  const struct mp_rr *rr;
+};
+
+/* Records of one kind picked out of a TXT answer (v=spf1, v=DMARC1). */
+struct mp_result_records {
+  size_t count; /* all that matched; the first MP_PICK_MAX are listed */
+  const struct mp_rr *rr[MP_PICK_MAX];
+};
+
+struct mp_result {
+  uint64_t line;        /* 1-based input line number */
+  const char *input;    /* the line as given (trimmed of CR/LF only) */
+  size_t input_len;     /* bytes in input (may hold any byte) */
+  bool input_truncated; /* the line was longer than MP_INPUT_MAX */
+  int64_t rank;         /* Tranco rank, -1 when the list has none */
+  const char *domain;   /* normalized A-label name, NULL when invalid */
+  enum mp_status status;
+  const char *error;           /* invalid_name reason code, else NULL */
+  int64_t started_us;          /* wall clock when the job started, Unix us */
+  double elapsed_ms;           /* job start to row */
+  struct mp_result_lookup txt; /* TXT <domain> */
+  struct mp_result_lookup dmarc_txt; /* TXT _dmarc.<domain> */
+  struct mp_result_lookup mx;        /* MX <domain> */
+  struct mp_result_records spf;      /* v=spf1 records (RFC 7208 4.5) */
+  struct mp_result_records dmarc;    /* v=DMARC1 records (RFC 7489 6.6.3) */
+};
+
+#endif

@@ -1,0 +1,84 @@
+#include "output/writer.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const struct mp_writer_ops *const formats[] = {
+    &mp_writer_ndjson,
+    &mp_writer_csv,
+};
+
+const struct mp_writer_ops *mp_writer_find(const char *name)
+{
+  for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+    if (strcmp(formats[i]->name, name) == 0) {
+      return formats[i];
+    }
+  }
+  return NULL;
+}
+
+/* stdio errors are sticky: check ferror() after each call instead of each
+ * fwrite. errno was cleared before the call, so a value set here is the
+ * failed write's (ENOSPC, EPIPE, ...); a stream that had already failed
+ * earlier reports -EIO. */
+static int stream_error(FILE *f, int rc)
+{
+  if (rc == 0 && ferror(f)) {
+    rc = errno > 0 ? -errno : -EIO;
+  }
+  return rc;
+}
+
+int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
+                   FILE *out)
+{
+  int rc = 0;
+
+  w->ops = ops;
+  w->out = out;
+  w->rows = 0;
+  if (ferror(out)) {
+    return -EIO;
+  }
+  if (ops->open) {
+    errno = 0;
+    rc = stream_error(out, ops->open(w));
+  }
+  return rc;
+}
+
+int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
+{
+  int rc;
+
+  if (ferror(w->out)) {
+    return -EIO;
+  }
+  errno = 0;
+  /* One lock per row; the format code then takes it again (recursively,
+   * cheaply) and may use putc_unlocked(). */
+  flockfile(w->out);
+  rc = stream_error(w->out, w->ops->write(w, r));
+  funlockfile(w->out);
+  if (rc == 0) {
+    w->rows++;
+  }
+  return rc;
+}
+
+int mp_writer_close(struct mp_writer *w)
+{
+  int rc = ferror(w->out) ? -EIO : 0;
+
+  errno = 0;
+  if (w->ops->close) {
+    int c = w->ops->close(w);
+
+    rc = rc ? rc : c;
+  }
+  if (fflush(w->out) != 0 && rc == 0) {
+    rc = errno > 0 ? -errno : -EIO;
+  }
+  return stream_error(w->out, rc);
+}

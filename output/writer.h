@@ -1,0 +1,52 @@
+#ifndef MP_OUTPUT_WRITER_H
+#define MP_OUTPUT_WRITER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "output/result.h"
+
+/* Row writers: one format per file (ndjson.c, csv.c), each defines one ops
+ * struct. The caller owns the FILE: writers flush it but never close it.
+ * Everything runs on the caller's thread; nothing here allocates. */
+
+struct mp_writer;
+
+struct mp_writer_ops {
+  const char *name;                 /* "ndjson", "csv" */
+  int (*open)(struct mp_writer *w); /* e.g. CSV header */
+  int (*write)(struct mp_writer *w, const struct mp_result *r);
+  int (*close)(struct mp_writer *w); /* flush; never fclose */
+};
+
+struct mp_writer {
+  const struct mp_writer_ops *ops;
+  FILE *out;     /* borrowed */
+  uint64_t rows; /* rows written successfully */
+};
+
+/* The formats, also reachable by name through mp_writer_find(). */
+extern const struct mp_writer_ops mp_writer_ndjson;
+extern const struct mp_writer_ops mp_writer_csv;
+
+/* The format called name ("ndjson", "csv"), or NULL if there is none. */
+const struct mp_writer_ops *mp_writer_find(const char *name);
+
+/* Sets up w to write ops' format to out (borrowed until mp_writer_close)
+ * and calls ops->open, which may write a header. Returns 0 or a negative
+ * errno. */
+int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
+                   FILE *out);
+
+/* Writes one row; r is borrowed for the call. Returns 0, or a negative
+ * errno when the stream has failed (the errno of the failed stdio call,
+ * e.g. -ENOSPC, or -EIO when it is not known). Output is buffered, so a
+ * failure may surface on a later row or only in mp_writer_close(); once
+ * the stream has failed, every later call fails too. */
+int mp_writer_write(struct mp_writer *w, const struct mp_result *r);
+
+/* Flushes out (never closes it) and reports any error the stream had, as
+ * mp_writer_write() does. Call it once; w may then be discarded. */
+int mp_writer_close(struct mp_writer *w);
+
+#endif

@@ -1,0 +1,306 @@
+#include "scanner/config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/writer.h"
+
+enum {
+  OPT_INPUT_FORMAT = 256,
+  OPT_SHARD,
+  OPT_SUMMARY,
+  OPT_RESOLV_CONF,
+  OPT_QPS,
+  OPT_TIMEOUT,
+  OPT_RETRIES,
+  OPT_EDNS_SIZE,
+  OPT_PROGRESS,
+  OPT_NO_PROGRESS,
+};
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'f'},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"resolver", required_argument, NULL, 'r'},
+    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"qps", required_argument, NULL, OPT_QPS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"edns-size", required_argument, NULL, OPT_EDNS_SIZE},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void mp_config_init(struct mp_config *c)
+{
+  memset(c, 0, sizeof(*c));
+  c->format = "ndjson";
+  c->resolv_conf = "/etc/resolv.conf";
+  c->list_format = MP_LIST_AUTO;
+  c->concurrency = 500;
+  c->timeout_ms = 2000;
+  c->retries = 2;
+  c->edns_size = 1232; /* DNS flag day 2020: no IP fragmentation */
+  c->progress = -1;
+  c->log_level = MP_LOG_WARN;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return -EINVAL;
+}
+
+/* A whole decimal number in [lo, hi]. */
+static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
+                      unsigned long *out)
+{
+  char *end;
+  unsigned long v;
+
+  if (!*s || *s == '-' || *s == '+') {
+    return -EINVAL;
+  }
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) {
+    return -EINVAL;
+  }
+  *out = v;
+  return 0;
+}
+
+/* "1500", "1500ms", "1.5s", "2s": a duration in milliseconds. */
+static int parse_duration_ms(const char *s, unsigned *out)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || end == s || v <= 0) {
+    return -EINVAL;
+  }
+  if (strcmp(end, "s") == 0) {
+    v *= 1000.0;
+  } else if (*end && strcmp(end, "ms") != 0) {
+    return -EINVAL;
+  }
+  if (v < 1.0 || v > 600000.0) {
+    return -EINVAL;
+  }
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
+                     size_t errlen)
+{
+  unsigned long v;
+  char *end;
+
+  switch (opt) {
+  case 'o':
+    c->output = strcmp(arg, "-") == 0 ? NULL : arg;
+    return 0;
+  case 'f':
+    c->format = arg;
+    return 0;
+  case OPT_INPUT_FORMAT:
+    if (mp_list_format_parse(arg, &c->list_format) < 0) {
+      return fail(err, errlen,
+                  "--input-format: expected auto, plain or "
+                  "tranco, got '%s'",
+                  arg);
+    }
+    return 0;
+  case OPT_SHARD:
+    if (mp_shard_parse(arg, &c->shard) < 0) {
+      return fail(err, errlen,
+                  "--shard: expected K/N with 0 <= K < N, got '%s'", arg);
+    }
+    return 0;
+  case OPT_SUMMARY:
+    c->summary_path = arg;
+    return 0;
+  case 'r':
+    if (c->nservers == MP_SERVERS_MAX) {
+      return fail(err, errlen, "--resolver: at most %d", MP_SERVERS_MAX);
+    }
+    if (mp_servers_parse(arg, &c->servers[c->nservers]) < 0) {
+      return fail(err, errlen, "--resolver: expected IP[:PORT], got '%s'", arg);
+    }
+    c->nservers++;
+    return 0;
+  case OPT_RESOLV_CONF:
+    c->resolv_conf = arg;
+    return 0;
+  case 'c':
+    if (parse_uint(arg, 1, 1000000, &v) < 0) {
+      return fail(err, errlen, "--concurrency: expected 1..1000000, got '%s'",
+                  arg);
+    }
+    c->concurrency = (unsigned)v;
+    return 0;
+  case OPT_QPS:
+    errno = 0;
+    c->qps = strtod(arg, &end);
+    if (errno || end == arg || *end || c->qps < 0 || c->qps > 1e7) {
+      return fail(err, errlen, "--qps: expected a rate >= 0, got '%s'", arg);
+    }
+    return 0;
+  case OPT_TIMEOUT:
+    if (parse_duration_ms(arg, &c->timeout_ms) < 0) {
+      return fail(err, errlen,
+                  "--timeout: expected e.g. 2s or 500ms (1ms..600s), got '%s'",
+                  arg);
+    }
+    return 0;
+  case OPT_RETRIES:
+    if (parse_uint(arg, 0, 20, &v) < 0) {
+      return fail(err, errlen, "--retries: expected 0..20, got '%s'", arg);
+    }
+    c->retries = (unsigned)v;
+    return 0;
+  case OPT_EDNS_SIZE:
+    if (parse_uint(arg, 0, 65535, &v) < 0 || (v && v < 512)) {
+      return fail(err, errlen,
+                  "--edns-size: expected 0 or 512..65535, got "
+                  "'%s'",
+                  arg);
+    }
+    c->edns_size = (uint16_t)v;
+    return 0;
+  case OPT_PROGRESS:
+    c->progress = 1;
+    return 0;
+  case OPT_NO_PROGRESS:
+    c->progress = 0;
+    return 0;
+  case 'q':
+    c->quiet = true;
+    return 0;
+  case 'v':
+    if (c->log_level < MP_LOG_DEBUG) {
+      c->log_level++;
+    }
+    return 0;
+  case 'h':
+    c->help = true;
+    return 0;
+  case 'V':
+    c->version = true;
+    return 0;
+  default:
+    return fail(err, errlen, "unknown option (see --help)");
+  }
+}
+
+int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
+                    size_t errlen)
+{
+  int opt, rc;
+
+  optind = 1;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":o:f:r:c:qvhV", long_opts, NULL)) !=
+         -1) {
+    if (opt == '?') {
+      return fail(err, errlen, "unknown option '%s' (see --help)",
+                  argv[optind - 1]);
+    }
+    if (opt == ':') {
+      return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+    }
+    if ((rc = parse_opt(c, opt, optarg, err, errlen)) < 0) {
+      return rc;
+    }
+  }
+  if (optind < argc) {
+    c->input = strcmp(argv[optind], "-") == 0 ? NULL : argv[optind];
+    optind++;
+  }
+  if (optind < argc) {
+    return fail(err, errlen, "one input file at most, got '%s' too",
+                argv[optind]);
+  }
+  return 0;
+}
+
+int mp_config_validate(struct mp_config *c, char *err, size_t errlen)
+{
+  int n;
+
+  if (!mp_writer_find(c->format)) {
+    return fail(err, errlen, "--format: expected ndjson or csv, got '%s'",
+                c->format);
+  }
+  if (c->nservers == 0) {
+    n = mp_servers_load_conf(c->resolv_conf, c->servers, MP_SERVERS_MAX);
+    if (n <= 0) {
+      return fail(err, errlen,
+                  "no resolver: give --resolver IP[:PORT] (%s has %s)",
+                  c->resolv_conf, n < 0 ? "an error" : "no nameserver");
+    }
+    c->nservers = (size_t)n;
+  }
+  return 0;
+}
+
+void mp_config_usage(FILE *f)
+{
+  fputs("Usage: mailposture [OPTIONS] [FILE]\n"
+        "Scans the domains listed in FILE (or standard input, also with '-')\n"
+        "and writes one email-authentication posture row per input line.\n"
+        "\n"
+        "Input:\n"
+        "      --input-format FMT  auto (default), plain, or tranco "
+        "(rank,domain)\n"
+        "      --shard K/N         only names whose XXH3-64 hash mod N is K\n"
+        "Output:\n"
+        "  -o, --output FILE       rows to FILE (default: standard output)\n"
+        "  -f, --format FMT        ndjson (default) or csv\n"
+        "      --summary FILE      end-of-scan summary as JSON to FILE\n"
+        "DNS:\n"
+        "  -r, --resolver IP[:PORT]  server to ask, repeatable "
+        "(default: the\n"
+        "                          nameservers of /etc/resolv.conf)\n"
+        "      --resolv-conf FILE  read nameservers from FILE instead\n"
+        "  -c, --concurrency N     domains in flight (default 500)\n"
+        "      --qps N             cap on queries per second, all servers "
+        "(default: none)\n"
+        "      --timeout T         per attempt, e.g. 2s or 500ms (default 2s)\n"
+        "      --retries N         attempts after a timeout (default 2)\n"
+        "      --edns-size N       EDNS UDP payload size, 0 = no EDNS "
+        "(default 1232)\n"
+        "Other:\n"
+        "      --progress, --no-progress  progress line on stderr (default: "
+        "when a terminal)\n"
+        "  -q, --quiet             no progress line, no summary\n"
+        "  -v, --verbose           more log output (-vv: every query)\n"
+        "  -h, --help, -V, --version\n"
+        "\n"
+        "Exit status: 0 the scan ran to the end, whatever the domains' "
+        "posture;\n"
+        "1 an input or output failure; 2 a usage error; 130 interrupted.\n",
+        f);
+}

@@ -1,0 +1,53 @@
+#ifndef MP_SCANNER_CONFIG_H
+#define MP_SCANNER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "input/list.h"
+#include "input/servers.h"
+#include "input/shard.h"
+#include "scanner/log.h"
+
+#define MP_SERVERS_MAX 16
+
+/* Everything the command line decides. Built once (init, parse, validate)
+ * and passed down as const. */
+struct mp_config {
+  const char *input;        /* path, or NULL for standard input */
+  const char *output;       /* path, or NULL for standard output */
+  const char *format;       /* writer name */
+  const char *summary_path; /* JSON summary, or NULL */
+  const char *resolv_conf;
+  enum mp_list_format list_format;
+  struct mp_shard shard;
+  struct mp_server servers[MP_SERVERS_MAX];
+  size_t nservers;
+  unsigned concurrency;
+  double qps;
+  unsigned timeout_ms;
+  unsigned retries;
+  uint16_t edns_size;
+  bool quiet;
+  int progress; /* -1: when stderr is a terminal */
+  enum mp_log_level log_level;
+  bool help, version;
+};
+
+/* Sets the defaults. */
+void mp_config_init(struct mp_config *c);
+
+/* Reads argv into c. Returns 0, or -EINVAL with a message in err. */
+int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
+                    size_t errlen);
+
+/* Checks the combination and fills what depends on the system (resolvers
+ * from resolv.conf when none were given). 0, or -EINVAL with err set. */
+int mp_config_validate(struct mp_config *c, char *err, size_t errlen);
+
+/* Prints --help. */
+void mp_config_usage(FILE *f);
+
+#endif

@@ -1,0 +1,486 @@
+#include "scanner/dnswire.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "scanner/alloc.h"
+
+#define NAME_TEXT_MAX 1100 /* 255 wire octets, each at worst "\DDD" */
+#define CNAME_MAX     16   /* aliases followed per reply */
+
+/* Appends one label's bytes in presentation form: letters lowercased,
+ * letters, digits and "-_*\/" as they are, every other byte as \DDD
+ * (RFC 1035 section 5.1), so a name never holds a separator of ours. */
+static size_t put_label(char *out, size_t o, const uint8_t *p, size_t n)
+{
+  static const char digits[] = "0123456789";
+
+  for (size_t i = 0; i < n; i++) {
+    uint8_t c = p[i];
+
+    if (c >= 'A' && c <= 'Z') {
+      c = (uint8_t)(c + ('a' - 'A'));
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '*' || c == '/') {
+      out[o++] = (char)c;
+    } else {
+      out[o++] = '\\';
+      out[o++] = digits[c / 100];
+      out[o++] = digits[(c / 10) % 10];
+      out[o++] = digits[c % 10];
+    }
+  }
+  return o;
+}
+
+/* Reads the possibly compressed name at *off into out (lowercase
+ * presentation form, no trailing dot, "" for the root) and moves *off past
+ * it. Pointers must point strictly backwards, so loops cannot occur. */
+static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out,
+                     size_t *outlen)
+{
+  size_t pos = *off, end = 0, wire = 0, o = 0;
+  bool jumped = false;
+
+  for (;;) {
+    if (pos >= len) {
+      return -EBADMSG;
+    }
+    uint8_t c = msg[pos];
+    if ((c & 0xC0) == 0xC0) {
+      if (pos + 1 >= len) {
+        return -EBADMSG;
+      }
+      size_t target = ((size_t)(c & 0x3F) << 8) | msg[pos + 1];
+      if (target >= pos) {
+        return -EBADMSG;
+      }
+      if (!jumped) {
+        end = pos + 2;
+        jumped = true;
+      }
+      pos = target;
+      continue;
+    }
+    if (c & 0xC0) {
+      return -EBADMSG; /* the 0x40 and 0x80 label types are obsolete */
+    }
+    wire += (size_t)c + 1;
+    if (wire > 255 || pos + 1 + c > len) {
+      return -EBADMSG;
+    }
+    if (c == 0) {
+      pos++;
+      break;
+    }
+    if (o) {
+      out[o++] = '.';
+    }
+    o = put_label(out, o, msg + pos + 1, c);
+    pos += (size_t)c + 1;
+  }
+  out[o] = '\0';
+  *off = jumped ? end : pos;
+  if (outlen) {
+    *outlen = o;
+  }
+  return 0;
+}
+
+/* Names compare case-insensitively (RFC 4343); a trailing dot is ignored. */
+static bool name_eq(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b);
+
+  if (la && a[la - 1] == '.') {
+    la--;
+  }
+  if (lb && b[lb - 1] == '.') {
+    lb--;
+  }
+  if (la != lb) {
+    return false;
+  }
+  for (size_t i = 0; i < la; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+    if (x >= 'A' && x <= 'Z') {
+      x = (unsigned char)(x + 32);
+    }
+    if (y >= 'A' && y <= 'Z') {
+      y = (unsigned char)(y + 32);
+    }
+    if (x != y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+  return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+         ((uint32_t)p[2] << 8) | p[3];
+}
+
+int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
+                     uint16_t edns_size)
+{
+  size_t n = strlen(name), o = 12;
+
+  if (n && name[n - 1] == '.') {
+    n--;
+  }
+  memset(buf, 0, 12);
+  buf[0] = (uint8_t)(id >> 8);
+  buf[1] = (uint8_t)id;
+  buf[2] = 0x01; /* RD */
+  buf[5] = 1;    /* QDCOUNT */
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+
+    while (j < n && name[j] != '.') {
+      j++;
+    }
+    if (j == i || j - i > 63 || o + 1 + (j - i) + 1 > 12 + 255) {
+      return -EINVAL;
+    }
+    buf[o++] = (uint8_t)(j - i);
+    memcpy(buf + o, name + i, j - i);
+    o += j - i;
+    i = j + 1;
+    if (j + 1 == n) {
+      return -EINVAL; /* "a..": an empty last label */
+    }
+  }
+  buf[o++] = 0;
+  buf[o++] = (uint8_t)(type >> 8);
+  buf[o++] = (uint8_t)type;
+  buf[o++] = 0;
+  buf[o++] = 1; /* class IN */
+  if (edns_size) {
+    static const uint8_t opt[11] = {0, 0, 41}; /* root, type OPT */
+
+    buf[11] = 1; /* ARCOUNT */
+    memcpy(buf + o, opt, sizeof(opt));
+    buf[o + 3] = (uint8_t)(edns_size >> 8);
+    buf[o + 4] = (uint8_t)edns_size;
+    o += sizeof(opt);
+  }
+  return (int)o;
+}
+
+/* One answer-section RR, located but not yet decoded. */
+struct rr_ref {
+  size_t rdata;
+  uint16_t type, rdlen;
+  uint32_t ttl;
+};
+
+/* Walks the answer section, calling visit for each class-IN RR with its
+ * decoded owner name. Stops early when visit returns nonzero. */
+typedef int (*visit_fn)(void *ctx, const char *owner, const struct rr_ref *rr);
+
+static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
+                        void *ctx)
+{
+  size_t off = 12;
+  uint16_t qd = get16(msg + 4), an = get16(msg + 6);
+  char owner[NAME_TEXT_MAX];
+
+  for (unsigned i = 0; i < qd; i++) {
+    if (read_name(msg, len, &off, owner, NULL) < 0 || off + 4 > len) {
+      return -EBADMSG;
+    }
+    off += 4;
+  }
+  for (unsigned i = 0; i < an; i++) {
+    struct rr_ref rr;
+    uint16_t klass;
+
+    if (read_name(msg, len, &off, owner, NULL) < 0 || off + 10 > len) {
+      return -EBADMSG;
+    }
+    rr.type = get16(msg + off);
+    klass = get16(msg + off + 2);
+    rr.ttl = get32(msg + off + 4);
+    rr.rdlen = get16(msg + off + 8);
+    rr.rdata = off + 10;
+    off = rr.rdata + rr.rdlen;
+    if (off > len) {
+      return -EBADMSG;
+    }
+    if (rr.ttl > 0x7FFFFFFF) {
+      rr.ttl = 0; /* RFC 2181 section 8: treat as zero */
+    }
+    if (klass == 1 && visit(ctx, owner, &rr)) {
+      break;
+    }
+  }
+  return 0;
+}
+
+struct parse {
+  const uint8_t *msg;
+  size_t len;
+  uint16_t qtype;
+  char chain[CNAME_MAX + 1][NAME_TEXT_MAX]; /* qname, then alias targets */
+  unsigned links;
+  bool grew;
+  /* counting pass */
+  size_t count, bytes;
+  int err;
+  /* filling pass */
+  struct mp_answer *ans;
+  char *heap;
+};
+
+/* Follows the CNAME chain one link at a time: RFC 1034 section 3.6.2. */
+static int visit_cname(void *ctx, const char *owner, const struct rr_ref *rr)
+{
+  struct parse *p = ctx;
+  size_t off = rr->rdata;
+
+  if (rr->type != MP_T_CNAME || p->links >= CNAME_MAX ||
+      !name_eq(owner, p->chain[p->links])) {
+    return 0;
+  }
+  if (read_name(p->msg, p->len, &off, p->chain[p->links + 1], NULL) < 0 ||
+      off != rr->rdata + rr->rdlen) {
+    p->err = -EBADMSG;
+    return 1;
+  }
+  for (unsigned i = 0; i <= p->links; i++) {
+    if (name_eq(p->chain[i], p->chain[p->links + 1])) {
+      return 1; /* a loop: stop where we are */
+    }
+  }
+  p->links++;
+  p->grew = true;
+  return 0;
+}
+
+/* Decodes one RR's data into dst (or only measures it when dst is NULL);
+ * returns the text length, or -EBADMSG. */
+static int decode_rdata(struct parse *p, const struct rr_ref *rr, char *dst,
+                        struct mp_rr *out)
+{
+  const uint8_t *d = p->msg + rr->rdata;
+  char name[NAME_TEXT_MAX];
+  size_t off = rr->rdata, n = 0;
+
+  switch (rr->type) {
+  case MP_T_TXT:
+    /* character-strings joined with nothing between (RFC 7208 3.3) */
+    for (size_t i = 0; i < rr->rdlen; i += (size_t)d[i] + 1) {
+      if (i + 1 + d[i] > rr->rdlen) {
+        return -EBADMSG;
+      }
+      if (dst) {
+        memcpy(dst + n, d + i + 1, d[i]);
+      }
+      n += d[i];
+    }
+    break;
+  case MP_T_MX:
+    if (rr->rdlen < 3) {
+      return -EBADMSG;
+    }
+    if (out) {
+      out->pref = get16(d);
+    }
+    off += 2;
+    /* fall through */
+  case MP_T_CNAME:
+  case MP_T_PTR:
+    if (read_name(p->msg, p->len, &off, name, &n) < 0 ||
+        off != rr->rdata + rr->rdlen) {
+      return -EBADMSG;
+    }
+    if (dst) {
+      memcpy(dst, name, n);
+    }
+    break;
+  case MP_T_A:
+  case MP_T_AAAA: {
+    size_t alen = rr->type == MP_T_A ? 4 : 16;
+    char text[INET6_ADDRSTRLEN];
+
+    if (rr->rdlen != alen ||
+        !inet_ntop(alen == 4 ? AF_INET : AF_INET6, d, text, sizeof(text))) {
+      return -EBADMSG;
+    }
+    n = strlen(text);
+    if (dst) {
+      memcpy(dst, text, n);
+      memcpy(out->addr, d, alen);
+    }
+    break;
+  }
+  default:
+    break; /* other types keep their type and TTL only */
+  }
+  if (dst) {
+    dst[n] = '\0';
+  }
+  return (int)n;
+}
+
+static int visit_count(void *ctx, const char *owner, const struct rr_ref *rr)
+{
+  struct parse *p = ctx;
+  int n;
+
+  if (rr->type != p->qtype || !name_eq(owner, p->chain[p->links])) {
+    return 0;
+  }
+  if ((n = decode_rdata(p, rr, NULL, NULL)) < 0) {
+    p->err = n;
+    return 1;
+  }
+  p->count++;
+  p->bytes += (size_t)n + 1;
+  return 0;
+}
+
+static int visit_fill(void *ctx, const char *owner, const struct rr_ref *rr)
+{
+  struct parse *p = ctx;
+  struct mp_rr *out;
+  int n;
+
+  if (rr->type != p->qtype || !name_eq(owner, p->chain[p->links])) {
+    return 0;
+  }
+  out = &p->ans->rr[p->ans->count++];
+  memset(out, 0, sizeof(*out));
+  out->type = rr->type;
+  out->ttl = rr->ttl;
+  n = decode_rdata(p, rr, p->heap, out);
+  out->data = p->heap;
+  out->len = (uint32_t)n;
+  p->heap += n + 1;
+  return 0;
+}
+
+static enum mp_outcome rcode_outcome(int rcode, size_t count)
+{
+  switch (rcode) {
+  case 0:
+    return count ? MP_OUTCOME_OK : MP_OUTCOME_NODATA;
+  case 1:
+    return MP_OUTCOME_FORMERR;
+  case 2:
+    return MP_OUTCOME_SERVFAIL;
+  case 3:
+    return MP_OUTCOME_NXDOMAIN;
+  case 5:
+    return MP_OUTCOME_REFUSED;
+  default:
+    return MP_OUTCOME_ERROR;
+  }
+}
+
+static struct mp_answer *answer_alloc(size_t count, size_t bytes)
+{
+  struct mp_answer *a;
+
+  a = mp_malloc(sizeof(*a) + count * sizeof(struct mp_rr) + bytes);
+  memset(a, 0, sizeof(*a));
+  a->refs = 1;
+  a->rcode = -1;
+  a->rr = (struct mp_rr *)(a + 1);
+  return a;
+}
+
+int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
+                     uint16_t qtype, struct mp_answer **out)
+{
+  struct parse ctx, *p = &ctx; /* on the stack: no allocation to parse */
+  size_t cname_len = 0;
+  int rc;
+
+  *out = NULL;
+  if (len < 12 || !(msg[2] & 0x80) || strlen(qname) >= NAME_TEXT_MAX) {
+    return -EBADMSG;
+  }
+  p->msg = msg;
+  p->len = len;
+  p->qtype = qtype;
+  p->links = 0;
+  p->count = p->bytes = 0;
+  p->err = 0;
+  memcpy(p->chain[0], qname, strlen(qname) + 1);
+  /* Answers usually list the chain in order, but RFC 1034 does not promise
+   * it: walk until no new link is found. A CNAME query stops at the name. */
+  do {
+    p->grew = false;
+    if (qtype != MP_T_CNAME &&
+        ((rc = walk_answers(msg, len, visit_cname, p)) < 0 || p->err)) {
+      goto fail;
+    }
+  } while (p->grew);
+  if ((rc = walk_answers(msg, len, visit_count, p)) < 0 || p->err) {
+    goto fail;
+  }
+  if (p->links) {
+    cname_len = strlen(p->chain[p->links]) + 1;
+  }
+  p->ans = answer_alloc(p->count, p->bytes + cname_len);
+  p->heap = (char *)(p->ans->rr + p->count);
+  walk_answers(msg, len, visit_fill, p);
+  p->ans->rcode = msg[3] & 0x0F;
+  p->ans->type = qtype;
+  p->ans->outcome = rcode_outcome(p->ans->rcode, p->ans->count);
+  if (p->links) {
+    memcpy(p->heap, p->chain[p->links], cname_len);
+    p->ans->cname = p->heap;
+  }
+  *out = p->ans;
+  return 0;
+fail:
+  return -EBADMSG;
+}
+
+struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
+                                uint16_t type)
+{
+  struct mp_answer *a = answer_alloc(0, 0);
+
+  a->outcome = outcome;
+  a->rcode = rcode;
+  a->type = type;
+  return a;
+}
+
+struct mp_answer *mp_answer_ref(struct mp_answer *a)
+{
+  a->refs++;
+  return a;
+}
+
+void mp_answer_unref(struct mp_answer *a)
+{
+  if (a && --a->refs == 0) {
+    mp_free(a);
+  }
+}
+
+uint32_t mp_answer_ttl(const struct mp_answer *a)
+{
+  uint32_t ttl = 0;
+
+  for (size_t i = 0; i < a->count; i++) {
+    if (i == 0 || a->rr[i].ttl < ttl) {
+      ttl = a->rr[i].ttl;
+    }
+  }
+  return ttl;
+}

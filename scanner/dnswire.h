@@ -1,0 +1,57 @@
+#ifndef MP_SCANNER_DNSWIRE_H
+#define MP_SCANNER_DNSWIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/result.h"
+
+/* DNS wire format (RFC 1035 section 4): building a query and parsing a
+ * reply into a struct mp_answer. Pure functions, no I/O: the resolver feeds
+ * them c-ares' buffers, the tests and the fuzzer feed them bytes. */
+
+#define MP_QNAME_MAX 253 /* longest name in presentation form, no root dot */
+#define MP_QUERY_MAX (12 + 255 + 4 + 11)
+
+/* A parsed reply, shared by every lookup that asked the same (name, type):
+ * immutable once built, freed when the last reference is dropped. The RRs
+ * are the records of the asked type owned by the query name or, when it is
+ * an alias, by the end of its CNAME chain. */
+struct mp_answer {
+  unsigned refs;
+  enum mp_outcome outcome;
+  int rcode;         /* RCODE of the reply, -1 when there was no reply */
+  unsigned attempts; /* queries sent for it, retries included */
+  uint16_t type;     /* the type asked */
+  const char *cname; /* end of the CNAME chain from the query name, or NULL */
+  size_t count;
+  struct mp_rr *rr;
+};
+
+/* Encodes a query for name (presentation form, no escapes, one trailing dot
+ * allowed) and type with RD set and, when edns_size > 0, an OPT RR (RFC 6891)
+ * as the last 11 bytes. Writes at most MP_QUERY_MAX bytes to buf; returns the
+ * length, or -EINVAL for a name that cannot be encoded (empty label, label
+ * over 63 octets, name over 255 octets on the wire). */
+int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
+                     uint16_t edns_size);
+
+/* Parses reply msg[0..len) to the query (qname, qtype) into a new answer with
+ * one reference (*out, caller frees with mp_answer_unref). The outcome
+ * follows the RCODE and whether records of qtype were found (RFC 2308).
+ * Returns 0, or -EBADMSG when the message is malformed (*out stays NULL). */
+int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
+                     uint16_t qtype, struct mp_answer **out);
+
+/* A new answer with no records and the given outcome (timeouts, errors). */
+struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
+                                uint16_t type);
+
+/* Reference counting. mp_answer_unref(NULL) is a no-op. */
+struct mp_answer *mp_answer_ref(struct mp_answer *a);
+void mp_answer_unref(struct mp_answer *a);
+
+/* Minimum TTL over the records, or 0 when there are none. */
+uint32_t mp_answer_ttl(const struct mp_answer *a);
+
+#endif

@@ -1,0 +1,156 @@
+#include "scanner/job.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "scanner/check.h"
+
+const struct mp_check *const mp_checks[] = {&mp_check_spf, &mp_check_dmarc,
+                                            &mp_check_mx, NULL};
+
+static void release(struct mp_job *job)
+{
+  assert(job->pending > 0);
+  if (--job->pending == 0) {
+    job->complete(job);
+  }
+}
+
+static void on_answer(struct mp_waiter *w, struct mp_answer *ans)
+{
+  struct mp_lookup *lk = (struct mp_lookup *)w;
+  struct mp_job *job = lk->job;
+
+  lk->ans = mp_answer_ref(ans);
+  lk->rtt_ms = (double)(uv_hrtime() - lk->submitted_ns) / 1e6;
+  if (lk->done) {
+    lk->done(job, lk);
+  }
+  release(job);
+}
+
+void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
+                   uint16_t type, mp_lookup_cb done)
+{
+  size_t n = strlen(name);
+
+  assert(!lk->ans);
+  lk->job = job;
+  lk->done = done;
+  lk->type = type;
+  lk->w.cb = on_answer;
+  lk->submitted_ns = uv_hrtime();
+  job->pending++;
+  if (n >= sizeof(lk->name)) {
+    /* longer than any DNS name: keep the start for the row, answer "error" */
+    struct mp_answer *ans = mp_answer_new(MP_OUTCOME_ERROR, -1, type);
+
+    memcpy(lk->name, name, sizeof(lk->name) - 1);
+    lk->name[sizeof(lk->name) - 1] = '\0';
+    on_answer(&lk->w, ans);
+    mp_answer_unref(ans);
+    return;
+  }
+  memcpy(lk->name, name, n + 1);
+  mp_resolver_submit(job->resolver, lk->name, type, &lk->w);
+}
+
+void mp_job_start(struct mp_job *job)
+{
+  /* Hold one count while starting, so that an answer delivered at once
+   * cannot complete the job before every check has asked. */
+  job->pending = 1;
+  for (const struct mp_check *const *c = mp_checks; *c; c++) {
+    (*c)->start(job);
+  }
+  release(job);
+}
+
+void mp_job_fill_lookup(const struct mp_lookup *lk,
+                        struct mp_result_lookup *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->rcode = -1;
+  if (!lk->ans) {
+    return;
+  }
+  out->queried = true;
+  out->name = lk->name;
+  out->type = lk->type;
+  out->outcome = lk->ans->outcome;
+  out->rcode = lk->ans->rcode;
+  out->attempts = lk->ans->attempts;
+  out->rtt_ms = lk->rtt_ms;
+  out->cname = lk->ans->cname;
+  out->count = lk->ans->count;
+  out->rr = lk->ans->rr;
+}
+
+static enum mp_status failure_status(enum mp_outcome o)
+{
+  switch (o) {
+  case MP_OUTCOME_SERVFAIL:
+    return MP_STATUS_SERVFAIL;
+  case MP_OUTCOME_REFUSED:
+    return MP_STATUS_REFUSED;
+  case MP_OUTCOME_TIMEOUT:
+    return MP_STATUS_TIMEOUT;
+  case MP_OUTCOME_FORMERR:
+    return MP_STATUS_FORMERR;
+  default:
+    return MP_STATUS_ERROR;
+  }
+}
+
+static bool answered(enum mp_outcome o)
+{
+  return o == MP_OUTCOME_OK || o == MP_OUTCOME_NODATA ||
+         o == MP_OUTCOME_NXDOMAIN;
+}
+
+/* ok when every lookup was answered and the domain exists; nxdomain when a
+ * lookup at the name itself says it does not; otherwise the first failed
+ * lookup's outcome, in row order. */
+static enum mp_status derive_status(const struct mp_result *res)
+{
+  const struct mp_result_lookup *all[] = {&res->txt, &res->dmarc_txt, &res->mx};
+
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+    if (all[i]->queried && !answered(all[i]->outcome)) {
+      return failure_status(all[i]->outcome);
+    }
+  }
+  if ((res->txt.queried && res->txt.outcome == MP_OUTCOME_NXDOMAIN) ||
+      (res->mx.queried && res->mx.outcome == MP_OUTCOME_NXDOMAIN)) {
+    return MP_STATUS_NXDOMAIN;
+  }
+  return MP_STATUS_OK;
+}
+
+void mp_job_result(const struct mp_job *job, struct mp_result *res)
+{
+  memset(res, 0, sizeof(*res));
+  res->line = job->line;
+  res->input = job->input;
+  res->input_len = job->input_len;
+  res->input_truncated = job->input_truncated;
+  res->rank = job->rank;
+  res->domain = job->domain;
+  res->started_us = job->started_us;
+  res->elapsed_ms = (double)(uv_hrtime() - job->started_ns) / 1e6;
+  res->txt.rcode = res->dmarc_txt.rcode = res->mx.rcode = -1;
+  for (const struct mp_check *const *c = mp_checks; *c; c++) {
+    (*c)->finish(job, res);
+  }
+  res->status = derive_status(res);
+}
+
+void mp_job_reset(struct mp_job *job)
+{
+  struct mp_lookup *all[] = {&job->txt, &job->dmarc_txt, &job->mx};
+
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+    mp_answer_unref(all[i]->ans);
+    all[i]->ans = NULL;
+  }
+}

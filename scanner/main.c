@@ -1,0 +1,94 @@
+/* mailposture: the command line. The only place where an error becomes a
+ * message and an exit status: 0 the scan ran to the end, 1 input/output
+ * failure, 2 usage error, 130 interrupted. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scanner/config.h"
+#include "scanner/log.h"
+#include "scanner/scan.h"
+#include "scanner/stats.h"
+
+#define EXIT_IO          1
+#define EXIT_USAGE       2
+#define EXIT_INTERRUPTED 130
+#define OUT_BUFFER       (1 << 20)
+
+static int write_summary(const char *path, const struct mp_stats *st)
+{
+  FILE *f = fopen(path, "w");
+  int rc;
+
+  if (!f) {
+    mp_log_error("--summary %s: %s", path, strerror(errno));
+    return -1;
+  }
+  rc = mp_stats_summary_json(st, f);
+  if (fclose(f) != 0 || rc < 0) {
+    mp_log_error("--summary %s: write failed", path);
+    return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  struct mp_config cfg;
+  struct mp_stats st;
+  char err[256];
+  int in_fd = 0, rc, status = 0;
+  FILE *out = stdout;
+
+  mp_config_init(&cfg);
+  if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
+    fprintf(stderr, "mailposture: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (cfg.help) {
+    mp_config_usage(stdout);
+    return 0;
+  }
+  if (cfg.version) {
+    puts("mailposture 0.1.0");
+    return 0;
+  }
+  mp_log_threshold = cfg.log_level;
+  if (mp_config_validate(&cfg, err, sizeof(err)) < 0) {
+    fprintf(stderr, "mailposture: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (cfg.input && (in_fd = open(cfg.input, O_RDONLY | O_CLOEXEC)) < 0) {
+    mp_log_error("%s: %s", cfg.input, strerror(errno));
+    return EXIT_IO;
+  }
+  if (cfg.output && !(out = fopen(cfg.output, "w"))) {
+    mp_log_error("%s: %s", cfg.output, strerror(errno));
+    return EXIT_IO;
+  }
+  setvbuf(out, NULL, _IOFBF, OUT_BUFFER);
+
+  mp_stats_init(&st);
+  rc = mp_scan_run(&cfg, in_fd, out, &st);
+  if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
+    mp_log_error("%s: %s", cfg.output ? cfg.output : "standard output",
+                 strerror(errno));
+    rc = rc ? rc : -EIO;
+  }
+  if (!cfg.quiet) {
+    mp_stats_summary(&st, stderr);
+  }
+  if (cfg.summary_path && write_summary(cfg.summary_path, &st) < 0) {
+    status = EXIT_IO;
+  }
+  if (rc == -EINTR) {
+    return EXIT_INTERRUPTED;
+  }
+  if (rc < 0) {
+    mp_log_error("scan stopped: %s", mp_strerror(rc));
+    return EXIT_IO;
+  }
+  return status;
+}

@@ -1,0 +1,440 @@
+#include "scanner/scan.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "input/list.h"
+#include "input/name.h"
+#include "input/reader.h"
+#include "output/writer.h"
+#include "scanner/alloc.h"
+#include "scanner/job.h"
+#include "scanner/log.h"
+#include "scanner/resolver.h"
+
+/* Lines handled per turn of the loop when they need no DNS (invalid names,
+ * other shards), so timers and sockets are served in between. */
+#define PUMP_BUDGET 4096
+
+struct scan {
+  const struct mp_config *cfg;
+  struct mp_stats *st;
+  uv_loop_t loop;
+  struct mp_resolver *resolver;
+
+  struct mp_reader *reader;
+  struct mp_list list;
+  int in_fd;
+  bool in_stream; /* a pipe or terminal read through libuv */
+  bool reading;
+  union {
+    uv_handle_t h;
+    uv_stream_t s;
+    uv_pipe_t pipe;
+    uv_tty_t tty;
+  } in;
+
+  struct mp_writer writer;
+  struct mp_job *jobs;
+  struct mp_job *free_jobs;
+  unsigned active;
+
+  uv_idle_t idle;
+  uv_timer_t progress;
+  uv_signal_t sigint, sigterm;
+  bool pumping, repump, input_done, stopping, closing;
+  int error; /* first input/output failure, or -EINTR */
+};
+
+static void pump(struct scan *s);
+
+static void set_error(struct scan *s, int err)
+{
+  if (!s->error) {
+    s->error = err;
+  }
+  s->stopping = true;
+}
+
+static int64_t wall_us(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void emit(struct scan *s, const struct mp_result *res)
+{
+  int rc;
+
+  if (s->error && s->error != -EINTR) {
+    return; /* the output is broken: nothing more can be written */
+  }
+  if ((rc = mp_writer_write(&s->writer, res)) < 0) {
+    mp_log_error("writing a row: %s", mp_strerror(rc));
+    set_error(s, rc);
+    return;
+  }
+  mp_stats_row(s->st, res);
+}
+
+/* --- jobs ------------------------------------------------------------- */
+
+static void on_job_complete(struct mp_job *job)
+{
+  struct scan *s = job->owner;
+  struct mp_result res;
+
+  mp_job_result(job, &res);
+  emit(s, &res);
+  mp_job_reset(job);
+  job->next_free = s->free_jobs;
+  s->free_jobs = job;
+  s->active--;
+  pump(s);
+}
+
+static void copy_input(struct mp_job *job, const struct mp_line *line)
+{
+  size_t n = line->len < MP_INPUT_MAX ? line->len : MP_INPUT_MAX;
+
+  memcpy(job->input, line->text, n);
+  job->input_len = n;
+  job->input_truncated = line->truncated || line->len > MP_INPUT_MAX;
+  job->line = line->number;
+}
+
+static void invalid_row(struct scan *s, const struct mp_line *line,
+                        int64_t rank, const char *why)
+{
+  struct mp_result res;
+
+  memset(&res, 0, sizeof(res));
+  res.line = line->number;
+  res.input = line->text;
+  res.input_len = line->len < MP_INPUT_MAX ? line->len : MP_INPUT_MAX;
+  res.input_truncated = line->truncated || line->len > MP_INPUT_MAX;
+  res.rank = rank;
+  res.status = MP_STATUS_INVALID_NAME;
+  res.error = why;
+  res.started_us = wall_us();
+  res.txt.rcode = res.dmarc_txt.rcode = res.mx.rcode = -1;
+  emit(s, &res);
+}
+
+/* One input line: no row for blanks, comments and other shards; a row at
+ * once for a line that is not a name; else a job. */
+static void handle_line(struct scan *s, const struct mp_line *line)
+{
+  struct mp_entry e;
+  char name[MP_NAME_MAX + 1];
+  const char *why = NULL;
+  int len = -EINVAL;
+  struct mp_job *job;
+
+  if (mp_list_parse(&s->list, line->text, line->len, &e) == 0) {
+    return;
+  }
+  if (line->truncated) {
+    why = "line_too_long";
+  } else if (e.error) {
+    why = e.error;
+  } else {
+    len = mp_name_normalize(e.name, e.name_len, name, &why);
+  }
+  /* invalid lines are sharded by their text so each lands in one shard */
+  if (len > 0 ? !mp_shard_keep(&s->cfg->shard, name, (size_t)len)
+              : !mp_shard_keep(&s->cfg->shard, line->text, line->len)) {
+    s->st->skipped_shard++;
+    return;
+  }
+  if (len < 0) {
+    invalid_row(s, line, e.rank, why);
+    return;
+  }
+  job = s->free_jobs;
+  s->free_jobs = job->next_free;
+  s->active++;
+  copy_input(job, line);
+  memcpy(job->domain, name, (size_t)len + 1);
+  job->rank = e.rank;
+  job->started_us = wall_us();
+  job->started_ns = uv_hrtime();
+  mp_job_start(job);
+}
+
+/* --- input ------------------------------------------------------------ */
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+  struct scan *s = h->data;
+  char *p;
+  size_t n;
+
+  (void)hint;
+  mp_reader_space(s->reader, &p, &n);
+  *buf = uv_buf_init(p, (unsigned)n);
+}
+
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+  struct scan *s = st->data;
+
+  (void)buf;
+  /* One read per need: pump starts reading again when it runs dry. */
+  uv_read_stop(st);
+  s->reading = false;
+  if (n > 0) {
+    mp_reader_commit(s->reader, (size_t)n);
+  } else if (n == UV_EOF) {
+    mp_reader_eof(s->reader);
+  } else if (n < 0) {
+    mp_log_error("reading the input: %s", mp_strerror((int)n));
+    mp_reader_eof(s->reader);
+    set_error(s, (int)n);
+  }
+  pump(s);
+}
+
+/* Gets more input bytes. Returns true when the reader may now have a line,
+ * false when we must wait for the loop (a pipe) or the input is over. */
+static bool more_input(struct scan *s)
+{
+  ssize_t n;
+
+  if (mp_reader_done(s->reader)) {
+    s->input_done = true;
+    return false;
+  }
+  if (s->in_stream) {
+    if (!s->reading) {
+      uv_read_start(&s->in.s, on_alloc, on_read);
+      s->reading = true;
+    }
+    return false;
+  }
+  /* A regular file: a blocking read is a disk read, not a wait. */
+  if ((n = mp_reader_fill(s->reader, s->in_fd)) < 0) {
+    mp_log_error("reading the input: %s", mp_strerror((int)n));
+    mp_reader_eof(s->reader);
+    set_error(s, (int)n);
+  }
+  return true;
+}
+
+static void maybe_finish(struct scan *s);
+static void on_idle(uv_idle_t *h);
+
+/* Admits lines while there are free jobs, within a budget per turn. */
+static void pump(struct scan *s)
+{
+  unsigned budget = PUMP_BUDGET;
+  struct mp_line line;
+
+  if (s->pumping) {
+    s->repump = true; /* a job completed while we were admitting */
+    return;
+  }
+  s->pumping = true;
+  do {
+    s->repump = false;
+    while (!s->stopping && s->free_jobs && budget) {
+      if (mp_reader_next(s->reader, &line) == 1) {
+        budget--;
+        handle_line(s, &line);
+      } else if (!more_input(s)) {
+        break;
+      }
+    }
+  } while (s->repump && budget && !s->stopping);
+  s->pumping = false;
+  s->st->input_bytes = mp_reader_offset(s->reader);
+  if (!budget && !s->stopping) {
+    uv_idle_start(&s->idle, on_idle); /* more next turn */
+  }
+  maybe_finish(s);
+}
+
+/* --- lifecycle -------------------------------------------------------- */
+
+static void on_progress(uv_timer_t *t)
+{
+  struct scan *s = t->data;
+
+  s->st->input_bytes = mp_reader_offset(s->reader);
+  s->st->dns = *mp_resolver_stats(s->resolver);
+  mp_stats_progress(s->st, stderr);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+  struct scan *s = h->data;
+
+  if (s->error == -EINTR) {
+    mp_log_error("interrupted again: stopping without the rows in flight");
+    _exit(130);
+  }
+  mp_log_warn("signal %d: finishing the %u domains in flight (again to "
+              "abort)",
+              signum, s->active);
+  set_error(s, -EINTR);
+  maybe_finish(s);
+}
+
+/* Everything is written: close every handle. Runs from the idle callback,
+ * never from inside a c-ares callback, since it destroys the channels. */
+static void close_all(struct scan *s)
+{
+  s->st->dns = *mp_resolver_stats(s->resolver);
+  if (uv_is_active((uv_handle_t *)&s->progress)) {
+    mp_stats_progress(s->st, stderr);
+    fputc('\n', stderr);
+  }
+  uv_close((uv_handle_t *)&s->idle, NULL);
+  uv_close((uv_handle_t *)&s->progress, NULL);
+  uv_close((uv_handle_t *)&s->sigint, NULL);
+  uv_close((uv_handle_t *)&s->sigterm, NULL);
+  if (s->in_stream) {
+    uv_close(&s->in.h, NULL);
+  }
+  mp_resolver_close(s->resolver, NULL, NULL);
+  s->resolver = NULL;
+}
+
+static void on_idle(uv_idle_t *h)
+{
+  struct scan *s = h->data;
+
+  uv_idle_stop(h);
+  if (s->closing) {
+    close_all(s);
+  } else {
+    pump(s);
+  }
+}
+
+static void maybe_finish(struct scan *s)
+{
+  if (s->closing || s->pumping || s->active ||
+      !(s->input_done || s->stopping)) {
+    return;
+  }
+  s->closing = true;
+  uv_idle_start(&s->idle, on_idle);
+}
+
+static int open_input(struct scan *s, int fd)
+{
+  struct stat sb;
+  int rc = 0;
+
+  s->in_fd = fd;
+  s->in.h.data = s;
+  switch (uv_guess_handle(fd)) {
+  case UV_TTY:
+    s->in_stream = true;
+    rc = uv_tty_init(&s->loop, &s->in.tty, fd, 1);
+    break;
+  case UV_NAMED_PIPE:
+    s->in_stream = true;
+    if ((rc = uv_pipe_init(&s->loop, &s->in.pipe, 0)) == 0) {
+      rc = uv_pipe_open(&s->in.pipe, fd);
+    }
+    break;
+  default: /* a file (or a device read like one) */
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+      s->st->input_size = (uint64_t)sb.st_size;
+    }
+    break;
+  }
+  s->in.h.data = s;
+  return rc;
+}
+
+static int setup(struct scan *s)
+{
+  const struct mp_config *cfg = s->cfg;
+  struct mp_resolver_opts ro = {
+      .servers = cfg->servers,
+      .nservers = cfg->nservers,
+      .timeout_ms = cfg->timeout_ms,
+      .retries = cfg->retries,
+      .qps = cfg->qps,
+      .max_inflight = cfg->concurrency * 3,
+      .edns_size = cfg->edns_size,
+  };
+  int rc;
+
+  if ((rc = mp_resolver_new(&s->loop, &ro, &s->resolver)) < 0) {
+    return rc;
+  }
+  s->jobs = mp_calloc(cfg->concurrency, sizeof(*s->jobs));
+  for (unsigned i = cfg->concurrency; i-- > 0;) {
+    s->jobs[i].resolver = s->resolver;
+    s->jobs[i].complete = on_job_complete;
+    s->jobs[i].owner = s;
+    s->jobs[i].next_free = s->free_jobs;
+    s->free_jobs = &s->jobs[i];
+  }
+  uv_idle_init(&s->loop, &s->idle);
+  uv_timer_init(&s->loop, &s->progress);
+  uv_signal_init(&s->loop, &s->sigint);
+  uv_signal_init(&s->loop, &s->sigterm);
+  s->idle.data = s->progress.data = s->sigint.data = s->sigterm.data = s;
+  uv_signal_start(&s->sigint, on_signal, SIGINT);
+  uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  uv_unref((uv_handle_t *)&s->sigint);
+  uv_unref((uv_handle_t *)&s->sigterm);
+  if (!cfg->quiet &&
+      (cfg->progress == 1 || (cfg->progress == -1 && isatty(2)))) {
+    uv_timer_start(&s->progress, on_progress, 1000, 1000);
+  }
+  uv_idle_start(&s->idle, on_idle); /* the first pump runs on the loop */
+  return 0;
+}
+
+int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
+                struct mp_stats *st)
+{
+  struct scan *s = mp_calloc(1, sizeof(*s));
+  int rc;
+
+  s->cfg = cfg;
+  s->st = st;
+  mp_list_init(&s->list, cfg->list_format);
+  s->reader = mp_reader_new();
+  if ((rc = uv_loop_init(&s->loop)) < 0) {
+    goto done;
+  }
+  if ((rc = mp_writer_init(&s->writer, mp_writer_find(cfg->format), out)) < 0) {
+    goto close_loop;
+  }
+  if ((rc = open_input(s, in_fd)) < 0 || (rc = setup(s)) < 0) {
+    if (s->in_stream) {
+      uv_close(&s->in.h, NULL);
+    }
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    goto close_loop;
+  }
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  assert(s->active == 0);
+  rc = mp_writer_close(&s->writer);
+  if (s->error) {
+    rc = s->error;
+  }
+close_loop:
+  if (uv_loop_close(&s->loop) != 0) {
+    mp_log_error("internal: libuv handles left open at exit");
+  }
+done:
+  mp_free(s->jobs);
+  mp_reader_free(s->reader);
+  mp_free(s);
+  return rc;
+}

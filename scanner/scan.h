@@ -1,0 +1,18 @@
+#ifndef MP_SCANNER_SCAN_H
+#define MP_SCANNER_SCAN_H
+
+#include <stdio.h>
+
+#include "scanner/config.h"
+#include "scanner/stats.h"
+
+/* Runs a whole scan on a loop of its own: streams names from in_fd, keeps at
+ * most cfg->concurrency domains in flight, writes one row per non-blank,
+ * non-comment line to out in cfg->format. Returns 0 when the input was read
+ * to its end, -EINTR when a signal stopped admission (every admitted domain
+ * still gets its row), or a negative errno when reading the input or
+ * writing a row failed. st holds the counters either way. */
+int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
+                struct mp_stats *st);
+
+#endif

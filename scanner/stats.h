@@ -1,0 +1,40 @@
+#ifndef MP_SCANNER_STATS_H
+#define MP_SCANNER_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "output/result.h"
+#include "scanner/resolver.h"
+
+/* Scan counters, the once-a-second progress line and the final summary. */
+
+struct mp_stats {
+  uint64_t start_ns;
+  uint64_t rows;
+  uint64_t by_status[MP_STATUS_COUNT];
+  uint64_t lookups[MP_OUTCOME_COUNT]; /* per row lookup (shared included) */
+  uint64_t skipped_shard;             /* lines that belong to other shards */
+  uint64_t input_bytes, input_size;   /* progress by file size, if known */
+  struct mp_resolver_stats dns;       /* copied from the resolver */
+};
+
+void mp_stats_init(struct mp_stats *st);
+
+/* Counts one written row. */
+void mp_stats_row(struct mp_stats *st, const struct mp_result *res);
+
+/* Rewrites the progress line in place ("\r...\033[K"); for a terminal. */
+void mp_stats_progress(const struct mp_stats *st, FILE *f);
+
+/* Prints the end-of-scan summary for people. */
+void mp_stats_summary(const struct mp_stats *st, FILE *f);
+
+/* Writes the same summary as one JSON object (--summary FILE). */
+int mp_stats_summary_json(const struct mp_stats *st, FILE *f);
+
+/* Peak resident set size of this process so far, in KiB. */
+uint64_t mp_stats_peak_rss_kib(void);
+
+#endif

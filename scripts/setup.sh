@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12), then builds mailposture in build/.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+#   scripts/setup.sh            install + release build (build/)
+#   scripts/setup.sh --deps     install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config clang clang-format
+  libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
+  libpsl-dev publicsuffix libyaml-dev
+  knot knot-dnsutils dnsperf
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  # Knot's package would start a system-wide server on port 53; the
+  # project runs its own on a loopback port instead.
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    >/dev/null
+  if command -v systemctl >/dev/null 2>&1 &&
+      systemctl is-active --quiet knot 2>/dev/null; then
+    "${sudo[@]}" systemctl disable --now knot >/dev/null 2>&1 || true
+  fi
+fi
+
+if [ "${1:-}" = "--deps" ]; then
+  exit 0
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMP_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc)"

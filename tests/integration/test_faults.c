@@ -1,0 +1,299 @@
+/* The scanner against a misbehaving responder: every failure still yields
+ * its row with the right status, and the batch always runs to the end. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scanner/alloc.h"
+#include "tests/integration/world.h"
+#include "tests/support/proc.h"
+
+static pid_t responder;
+static char server[64];
+
+static void start_responder(const char *mode, const char *extra)
+{
+  char port[32];
+  const char *argv[] = {MP_RESPONDER, "--mode", mode, extra, NULL, NULL};
+
+  if (extra && strcmp(extra, "--tcp") != 0) {
+    argv[3] = "--delay-ms";
+    argv[4] = extra;
+  }
+  responder = mp_proc_start_line(argv, port, sizeof(port), 5000);
+  cr_assert_gt(responder, 0, "responder did not start");
+  snprintf(server, sizeof(server), "127.0.0.1:%s", port);
+}
+
+static void stop_responder(void)
+{
+  if (responder > 0) {
+    mp_proc_stop(responder, 2000);
+    responder = 0;
+  }
+}
+
+static void write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+
+  cr_assert_not_null(f);
+  fputs(text, f);
+  cr_assert_eq(fclose(f), 0);
+}
+
+/* Scans names (one per line) against the responder; returns the rows. */
+static struct mp_json *scan(const char *names, const char *const *extra)
+{
+  char in[4096], out[4096];
+  const char *args[32] = {"-r", server, "--timeout", "150ms", "--retries", "1"};
+  size_t n = 6;
+
+  for (size_t i = 0; extra && extra[i]; i++) {
+    args[n++] = extra[i];
+  }
+  args[n] = NULL;
+  scratch_path(in, sizeof(in), "faults.txt");
+  scratch_path(out, sizeof(out), "faults.ndjson");
+  write_file(in, names);
+  cr_assert_eq(run_scanner(in, out, args), 0, "the scan must run to the end");
+  struct mp_json *rows = read_rows(out);
+  unlink(in);
+  unlink(out);
+  return rows;
+}
+
+static const struct mp_json *row_for(const struct mp_json *rows,
+                                     const char *domain)
+{
+  for (size_t i = 0; i < rows->count; i++) {
+    if (mp_json_str_eq(mp_json_get(rows->items[i], "domain"), domain)) {
+      return rows->items[i];
+    }
+  }
+  cr_assert_fail("no row for %s", domain);
+  return NULL;
+}
+
+TestSuite(faults, .fini = stop_responder, .timeout = 60);
+
+Test(faults, silent_server_gives_timeout_rows_after_every_attempt)
+{
+  struct mp_json *rows;
+
+  start_responder("silent", NULL);
+  rows = scan("a.test\nb.test\n", NULL);
+  cr_assert_eq(rows->count, 2);
+  for (size_t i = 0; i < rows->count; i++) {
+    const struct mp_json *r = rows->items[i];
+
+    cr_expect(mp_json_str_eq(mp_json_get(r, "status"), "timeout"));
+    cr_expect(mp_json_str_eq(mp_json_path(r, "txt.outcome"), "timeout"));
+    cr_expect(mp_json_str_eq(mp_json_path(r, "mx.outcome"), "timeout"));
+    cr_expect_eq(mp_json_path(r, "txt.attempts")->integer, 2);
+    cr_expect(mp_json_is_null(mp_json_path(r, "txt.rcode")));
+  }
+  mp_json_free(rows);
+}
+
+struct rcode_case {
+  char mode[16];
+  char status[16];
+  int rcode;
+};
+
+static void expect_rcode_rows(const struct rcode_case *c)
+{
+  struct mp_json *rows;
+
+  start_responder(c->mode, NULL);
+  rows = scan("x.test\n", NULL);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), c->status),
+            "%s: status %s", c->mode,
+            mp_json_str(mp_json_get(rows->items[0], "status")));
+  cr_expect_eq(mp_json_path(rows->items[0], "txt.rcode")->integer, c->rcode);
+  cr_expect_eq(mp_json_path(rows->items[0], "txt.attempts")->integer, 1,
+               "an answer is data: no retry");
+  mp_json_free(rows);
+}
+
+Test(faults, servfail_is_reported_as_servfail)
+{
+  struct rcode_case c = {"servfail", "servfail", 2};
+  expect_rcode_rows(&c);
+}
+
+Test(faults, refused_is_reported_as_refused)
+{
+  struct rcode_case c = {"refused", "refused", 5};
+  expect_rcode_rows(&c);
+}
+
+Test(faults, formerr_is_reported_as_formerr)
+{
+  struct rcode_case c = {"formerr", "formerr", 1};
+  expect_rcode_rows(&c);
+}
+
+Test(faults, notimp_is_reported_as_error)
+{
+  struct rcode_case c = {"notimp", "error", 4};
+  expect_rcode_rows(&c);
+}
+
+Test(faults, nxdomain_rows_say_the_domain_does_not_exist)
+{
+  struct mp_json *rows;
+
+  start_responder("nxdomain", NULL);
+  rows = scan("gone.test\n", NULL);
+  cr_assert(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "nxdomain"));
+  cr_assert(
+      mp_json_str_eq(mp_json_path(rows->items[0], "txt.outcome"), "nxdomain"));
+  mp_json_free(rows);
+}
+
+Test(faults, replies_with_a_wrong_id_are_ignored)
+{
+  struct mp_json *rows;
+
+  start_responder("wrongid", NULL);
+  rows = scan("x.test\n", NULL);
+  cr_assert(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "timeout"));
+  mp_json_free(rows);
+}
+
+Test(faults, garbage_replies_do_not_stop_the_scan)
+{
+  struct mp_json *rows;
+
+  start_responder("garbage", NULL);
+  rows = scan("x.test\ny.test\n", NULL);
+  cr_assert_eq(rows->count, 2);
+  for (size_t i = 0; i < rows->count; i++) {
+    const char *st = mp_json_str(mp_json_get(rows->items[i], "status"));
+
+    cr_expect(strcmp(st, "timeout") == 0 || strcmp(st, "error") == 0,
+              "status %s", st);
+  }
+  mp_json_free(rows);
+}
+
+Test(faults, nothing_listening_gives_error_rows)
+{
+  struct mp_json *rows;
+
+  /* a port that was just free: the kernel answers ICMP port unreachable */
+  start_responder("silent", NULL);
+  stop_responder();
+  rows = scan("x.test\n", NULL);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "error"));
+  mp_json_free(rows);
+}
+
+Test(faults, truncated_udp_answer_is_fetched_over_tcp)
+{
+  struct mp_json *rows;
+  const struct mp_json *rec;
+
+  start_responder("truncate", "--tcp");
+  rows = scan("big.test\n", NULL);
+  cr_assert(mp_json_str_eq(mp_json_path(rows->items[0], "txt.outcome"), "ok"));
+  rec = mp_json_path(rows->items[0], "txt.records[0]");
+  cr_assert_not_null(rec);
+  cr_expect_eq(rec->len, 3000);
+  mp_json_free(rows);
+}
+
+Test(faults, each_domain_gets_its_own_status_in_one_batch)
+{
+  struct mp_json *rows;
+
+  start_responder("mixed", NULL);
+  rows = scan("servfail-a.test\nrefused-b.test\nnx-c.test\nfine.test\n"
+              "silent-d.test\nformerr-e.test\n",
+              NULL);
+  cr_assert_eq(rows->count, 6);
+  cr_expect(mp_json_str_eq(
+      mp_json_get(row_for(rows, "servfail-a.test"), "status"), "servfail"));
+  cr_expect(mp_json_str_eq(
+      mp_json_get(row_for(rows, "refused-b.test"), "status"), "refused"));
+  cr_expect(mp_json_str_eq(mp_json_get(row_for(rows, "nx-c.test"), "status"),
+                           "nxdomain"));
+  cr_expect(
+      mp_json_str_eq(mp_json_get(row_for(rows, "fine.test"), "status"), "ok"));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(row_for(rows, "fine.test"), "txt.records[0]"), "fine.test"));
+  cr_expect(mp_json_str_eq(
+      mp_json_get(row_for(rows, "silent-d.test"), "status"), "timeout"));
+  cr_expect(mp_json_str_eq(
+      mp_json_get(row_for(rows, "formerr-e.test"), "status"), "formerr"));
+  mp_json_free(rows);
+}
+
+Test(faults, slow_answers_within_the_timeout_are_waited_for)
+{
+  struct mp_json *rows;
+
+  start_responder("echo-txt", "60");
+  rows = scan("slow.test\n", NULL);
+  cr_assert(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "ok"));
+  cr_expect_geq(mp_json_path(rows->items[0], "txt.rtt_ms")->number, 50.0);
+  mp_json_free(rows);
+}
+
+Test(faults, concurrent_lookups_of_one_name_share_a_query)
+{
+  char summary[4096], *text;
+  const char *extra[] = {"--summary", summary, "-c", "100", NULL};
+  struct mp_json *rows, *sum;
+  char names[64 * 20];
+  size_t o = 0;
+
+  /* 50 lines of one domain, all in flight together: 3 queries in all */
+  for (int i = 0; i < 50; i++) {
+    o += (size_t)snprintf(names + o, sizeof(names) - o, "same.test\n");
+  }
+  scratch_path(summary, sizeof(summary), "summary.json");
+  start_responder("echo-txt", "100");
+  rows = scan(names, extra);
+  cr_assert_eq(rows->count, 50);
+  text = mp_proc_slurp(summary, NULL);
+  cr_assert_not_null(text);
+  sum = mp_json_parse(text, strlen(text), NULL, 0);
+  cr_assert_not_null(sum);
+  cr_expect_eq(mp_json_get(sum, "queries_sent")->integer, 3);
+  cr_expect_eq(mp_json_get(sum, "shared")->integer, 147);
+  mp_json_free(sum);
+  mp_free(text);
+  mp_json_free(rows);
+  unlink(summary);
+}
+
+Test(faults, qps_cap_spaces_the_queries)
+{
+  char summary[4096], *text;
+  const char *extra[] = {"--summary", summary, "--qps", "50", NULL};
+  struct mp_json *rows, *sum;
+
+  scratch_path(summary, sizeof(summary), "qps.json");
+  start_responder("echo-txt", NULL);
+  /* 10 domains, 30 queries, burst 1: at least 29/50 s however fast */
+  rows = scan("a.test\nb.test\nc.test\nd.test\ne.test\nf.test\ng.test\n"
+              "h.test\ni.test\nj.test\n",
+              extra);
+  cr_assert_eq(rows->count, 10);
+  text = mp_proc_slurp(summary, NULL);
+  sum = mp_json_parse(text, strlen(text), NULL, 0);
+  cr_assert_not_null(sum);
+  cr_expect_geq(mp_json_get(sum, "elapsed_s")->number, 0.55);
+  mp_json_free(sum);
+  mp_free(text);
+  mp_json_free(rows);
+  unlink(summary);
+}

@@ -1,0 +1,294 @@
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/csvcell.h"
+#include "output/writer.h"
+#include "tests/output/rows.h"
+
+#define FFFD "\xef\xbf\xbd"
+#define HEADER                                                                 \
+  "line,input,input_truncated,rank,domain,status,error,started,elapsed_ms,"    \
+  "txt_outcome,txt_rcode,txt_attempts,txt_rtt_ms,txt_ttl,txt_count,"           \
+  "txt_records,dmarc_txt_outcome,dmarc_txt_rcode,dmarc_txt_attempts,"          \
+  "dmarc_txt_rtt_ms,dmarc_txt_ttl,dmarc_txt_count,dmarc_txt_records,"          \
+  "mx_outcome,mx_rcode,mx_attempts,mx_rtt_ms,mx_ttl,mx_count,mx_records,"      \
+  "spf_count,spf_records,dmarc_count,dmarc_records\r\n"
+#define STARTED "2026-11-22T15:04:05.123Z"
+
+static char *write_rows(const struct mp_result *rows, size_t n)
+{
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  struct mp_writer w;
+
+  cr_assert_not_null(f);
+  cr_assert_eq(mp_writer_init(&w, mp_writer_find("csv"), f), 0);
+  for (size_t i = 0; i < n; i++) {
+    cr_assert_eq(mp_writer_write(&w, &rows[i]), 0);
+  }
+  cr_assert_eq(mp_writer_close(&w), 0);
+  cr_assert_eq(fclose(f), 0);
+  return buf;
+}
+
+static void expect_row(void (*make)(struct mp_result *), const char *line)
+{
+  struct mp_result r;
+  char *text;
+
+  make(&r);
+  text = write_rows(&r, 1);
+  cr_assert_eq(strncmp(text, HEADER, strlen(HEADER)), 0);
+  cr_assert_str_eq(text + strlen(HEADER), line);
+  free(text);
+}
+
+Test(csv, writes_only_the_header_for_no_rows)
+{
+  char *text = write_rows(NULL, 0);
+
+  cr_assert_str_eq(text, HEADER);
+  free(text);
+}
+
+Test(csv, writes_an_answered_row_exactly)
+{
+  expect_row(rows_ok,
+             "1,Example.COM,false,1,example.com,ok,," STARTED
+             ",12.346,ok,0,1,1.500,120,2,"
+             "v=spf1 -all|google-site-verification=abc,"
+             "ok,0,1,2.000,3600,1,v=DMARC1; p=reject,"
+             "ok,0,2,0.250,600,2,10 mx1.example.com|20 mx2.example.com,"
+             "1,v=spf1 -all,1,v=DMARC1; p=reject\r\n");
+}
+
+Test(csv, leaves_every_cell_of_an_invalid_name_empty)
+{
+  expect_row(rows_invalid,
+             "2,bad..name,false,,,invalid_name,empty_label," STARTED
+             ",0.010,,,,,,,,,,,,,,,,,,,,,,,,,\r\n");
+}
+
+Test(csv, writes_a_timed_out_lookup)
+{
+  expect_row(rows_timeout,
+             "3,slow.example,false,42,slow.example,timeout,," STARTED
+             ",3001.500,timeout,,3,3000.000,,0,,"
+             "nxdomain,3,1,1.500,,0,,"
+             "nodata,0,1,1.500,,0,,0,,0,\r\n");
+}
+
+Test(csv, sanitizes_escapes_and_neutralizes_hostile_text)
+{
+  char spf[1024] = "'";
+  size_t n = 1;
+
+  for (int i = 0; i < MP_PICK_MAX; i++) {
+    n += (size_t)snprintf(spf + n, sizeof(spf) - n, "%s%s",
+                          i % 2 ? "v=spf1 ip4:192.0.2.0/24 -all"
+                                : "=cmd\\|' /C calc'!A0",
+                          i + 1 < MP_PICK_MAX ? "|" : "");
+    cr_assert_lt(n, sizeof(spf));
+  }
+  {
+    char want[4096];
+
+    snprintf(want, sizeof(want),
+             "4,'@SUM(1+1)" FFFD "]0;x" FFFD FFFD "tail,true,0,hostile.example,"
+             "ok,," STARTED ",7.000,ok,0,1,1.500,60,4,"
+             "\"'=cmd\\|' /C calc'!A0|a\r\nb \"\"q\"\"" FFFD "\\\\z" FFFD FFFD
+             "|v=spf1 ip4:192.0.2.0/24 -all"
+             "|\xe2\x80\xa8 caf\xc3\xa9 " FFFD FFFD " " FFFD FFFD FFFD "\","
+             "nxdomain,3,1,1.500,,0,,"
+             "ok,0,1,1.500,30,2,0 |65535 -mx.example\\|x,"
+             "20,%s,0,\r\n",
+             spf);
+    expect_row(rows_hostile, want);
+  }
+}
+
+Test(csv, never_touches_numeric_cells)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_ok(&r);
+  r.elapsed_ms = -1.25; /* a clock step; a number cell, not a formula */
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, "," STARTED ",-1.250,"));
+  free(text);
+}
+
+struct cell_case {
+  char in[24];
+  size_t in_len;
+  char out[40];
+};
+
+#define C(i, o)                                                                \
+  {                                                                            \
+    i, sizeof(i) - 1, o                                                        \
+  }
+
+ParameterizedTestParameters(csvcell, text)
+{
+  static struct cell_case cases[] = {
+      C("", ""),
+      C("abc", "abc"),
+      C("a b", "a b"),
+      C("a,b", "\"a,b\""),
+      C("a\"b", "\"a\"\"b\""),
+      C("\"", "\"\"\"\""),
+      C(" a", "\" a\""),
+      C("a ", "\"a \""),
+      C(" ", "\" \""),
+      C("a\nb", "\"a\nb\""),
+      C("a\r\nb", "\"a\r\nb\""),
+      C("a\tb", "a\tb"),
+      C("a|b\\c", "a|b\\c"), /* no list escaping in a text cell */
+      /* formula injection (OWASP): = + - @ TAB CR */
+      C("=1+1", "'=1+1"),
+      C("+1", "'+1"),
+      C("-1", "'-1"),
+      C("@SUM(A1)", "'@SUM(A1)"),
+      C("\tx", "'\tx"),
+      C("\rx", "\"'\rx\""),
+      C("=", "'="),
+      C("=a,b", "\"'=a,b\""),
+      C("=a ", "\"'=a \""),
+      C(" =x", "\" =x\""),
+      C("a=1", "a=1"),
+      C("'=x", "'=x"),
+      /* sanitizing: C0 but TAB CR LF, DEL, C1, ill-formed UTF-8 */
+      C("a\0b", "a" FFFD "b"),
+      C("\x1b[2J", FFFD "[2J"),
+      C("\x7f", FFFD),
+      C("\x01\x1f", FFFD FFFD),
+      C("\xc2\x9b"
+        "1m",
+        FFFD "1m"),
+      C("\xc2\x80\xc2\x9f", FFFD FFFD),
+      C("\xc2\xa0", "\xc2\xa0"),
+      C("caf\xc3\xa9", "caf\xc3\xa9"),
+      C("\xe2\x80\xa8", "\xe2\x80\xa8"),
+      C("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"),
+      C("\xff\xfe", FFFD FFFD),
+      C("\xc0\xaf", FFFD FFFD),
+      C("\xed\xa0\x80", FFFD FFFD FFFD),
+      C("\xe2\x82", FFFD FFFD),
+      C("\x80=", FFFD "="),
+      C("\x1b=", FFFD "="),
+  };
+
+  return cr_make_param_array(struct cell_case, cases,
+                             sizeof(cases) / sizeof(cases[0]));
+}
+
+static char *cell_text(const char *s, size_t len)
+{
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+
+  mp_csv_text(f, s, len);
+  fclose(f);
+  return buf;
+}
+
+ParameterizedTest(struct cell_case *c, csvcell, text)
+{
+  char *out = cell_text(c->in, c->in_len);
+
+  cr_assert_str_eq(out, c->out);
+  free(out);
+}
+
+struct strings {
+  const char *s[4];
+  size_t n;
+};
+
+static void string_item(const void *ctx, size_t i, struct mp_csv_item *it)
+{
+  const struct strings *l = ctx;
+
+  it->data = l->s[i];
+  it->len = strlen(l->s[i]);
+}
+
+static char *cell_list(const struct strings *l)
+{
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+
+  mp_csv_list(f, l->n, string_item, l);
+  fclose(f);
+  return buf;
+}
+
+Test(csvcell, list_items_escape_pipe_and_backslash)
+{
+  struct strings l = {{"a|b", "c\\d", "e"}, 3};
+  char *out = cell_list(&l);
+
+  cr_assert_str_eq(out, "a\\|b|c\\\\d|e");
+  free(out);
+}
+
+Test(csvcell, list_edge_cases)
+{
+  struct strings none = {{NULL}, 0};
+  struct strings empties = {{"", ""}, 2};
+  struct strings formula = {{"=x", "=y"}, 2};
+  struct strings later = {{"x", "=y"}, 2};
+  struct strings spaced = {{"a", "b "}, 2};
+  struct strings quoted = {{"a\"b", "c,d"}, 2};
+  struct strings slash = {{"\\", "|"}, 2};
+  char *out;
+
+  out = cell_list(&none);
+  cr_expect_str_eq(out, "");
+  free(out);
+  out = cell_list(&empties);
+  cr_expect_str_eq(out, "|");
+  free(out);
+  out = cell_list(&formula);
+  cr_expect_str_eq(out, "'=x|=y");
+  free(out);
+  out = cell_list(&later);
+  cr_expect_str_eq(out, "x|=y");
+  free(out);
+  out = cell_list(&spaced);
+  cr_expect_str_eq(out, "\"a|b \"");
+  free(out);
+  out = cell_list(&quoted);
+  cr_expect_str_eq(out, "\"a\"\"b|c,d\"");
+  free(out);
+  out = cell_list(&slash);
+  cr_expect_str_eq(out, "\\\\|\\|");
+  free(out);
+}
+
+Test(csvcell, a_long_record_stays_one_cell)
+{
+  size_t len = 6 * 10000;
+  char *in = malloc(len), *out;
+
+  cr_assert_not_null(in);
+  for (size_t i = 0; i < len; i++) {
+    in[i] = "ab,\"\n\x01"[i % 6];
+  }
+  out = cell_text(in, len);
+  /* quotes around; each 6 bytes become a b , "" LF U+FFFD: 9 bytes */
+  cr_assert_eq(strlen(out), 2 + len / 6 * 9);
+  cr_assert_null(strchr(out, '\x01'));
+  cr_assert_eq(out[0], '"');
+  cr_assert_eq(out[strlen(out) - 1], '"');
+  free(out);
+  free(in);
+}
