@@ -89,8 +89,7 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
     }
   }
   fprintf(f, "\n  queries: sent %llu, retries %llu, shared in flight %llu",
-          (unsigned long long)st->dns.sent,
-          (unsigned long long)st->dns.retries,
+          (unsigned long long)st->dns.sent, (unsigned long long)st->dns.retries,
           (unsigned long long)st->dns.shared);
   if (st->skipped_shard) {
     fprintf(f, "\n  lines in other shards: %llu",
