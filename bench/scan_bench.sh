@@ -63,9 +63,10 @@ for n in "${sizes[@]}"; do
   printf 'scan N=%s rows=%s/%s domains/s=%.0f queries/s=%.0f' \
     "$n" "$rows" "$expected" "$(field domains_per_s "$work/summary.json")" \
     "$(field queries_per_s "$work/summary.json")"
-  printf ' queries/domain=%.2f peak_rss_mib=%.1f\n' \
+  printf ' queries/domain=%.2f peak_rss_mib=%.2f anon_rss_mib=%.2f\n' \
     "$(field queries_per_row "$work/summary.json")" \
-    "$(echo "$(field peak_rss_kib "$work/summary.json")" | awk '{print $1/1024}')"
+    "$(field peak_rss_kib "$work/summary.json" | awk '{print $1/1024}')" \
+    "$(field anon_rss_kib "$work/summary.json" | awk '{print $1/1024}')"
   rm -f "$work/rows.ndjson"
   if [ "$rows" != "$expected" ]; then
     echo "scan_bench: $rows rows for $expected lines" >&2

@@ -6,6 +6,7 @@
 static const struct mp_writer_ops *const formats[] = {
     &mp_writer_ndjson,
     &mp_writer_csv,
+    &mp_writer_text,
 };
 
 const struct mp_writer_ops *mp_writer_find(const char *name)

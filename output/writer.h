@@ -28,6 +28,7 @@ struct mp_writer {
 /* The formats, also reachable by name through mp_writer_find(). */
 extern const struct mp_writer_ops mp_writer_ndjson;
 extern const struct mp_writer_ops mp_writer_csv;
+extern const struct mp_writer_ops mp_writer_text; /* for people */
 
 /* The format called name ("ndjson", "csv"), or NULL if there is none. */
 const struct mp_writer_ops *mp_writer_find(const char *name);

@@ -17,6 +17,7 @@ enum {
   OPT_TIMEOUT,
   OPT_RETRIES,
   OPT_EDNS_SIZE,
+  OPT_WINDOW,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
 };
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
     {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},
     {"concurrency", required_argument, NULL, 'c'},
     {"qps", required_argument, NULL, OPT_QPS},
+    {"window", required_argument, NULL, OPT_WINDOW},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"edns-size", required_argument, NULL, OPT_EDNS_SIZE},
@@ -49,7 +51,8 @@ void mp_config_init(struct mp_config *c)
   c->format = "ndjson";
   c->resolv_conf = "/etc/resolv.conf";
   c->list_format = MP_LIST_AUTO;
-  c->concurrency = 500;
+  c->concurrency = 200;
+  c->window = 64; /* the knee on loopback; see README "Tuning" */
   c->timeout_ms = 2000;
   c->retries = 2;
   c->edns_size = 1232; /* DNS flag day 2020: no IP fragmentation */
@@ -161,6 +164,12 @@ static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
     }
     c->concurrency = (unsigned)v;
     return 0;
+  case OPT_WINDOW:
+    if (parse_uint(arg, 1, 1000000, &v) < 0) {
+      return fail(err, errlen, "--window: expected 1..1000000, got '%s'", arg);
+    }
+    c->window = (unsigned)v;
+    return 0;
   case OPT_QPS:
     errno = 0;
     c->qps = strtod(arg, &end);
@@ -251,7 +260,7 @@ int mp_config_validate(struct mp_config *c, char *err, size_t errlen)
   int n;
 
   if (!mp_writer_find(c->format)) {
-    return fail(err, errlen, "--format: expected ndjson or csv, got '%s'",
+    return fail(err, errlen, "--format: expected ndjson, csv or text, got '%s'",
                 c->format);
   }
   if (c->nservers == 0) {
@@ -268,39 +277,43 @@ int mp_config_validate(struct mp_config *c, char *err, size_t errlen)
 
 void mp_config_usage(FILE *f)
 {
-  fputs("Usage: mailposture [OPTIONS] [FILE]\n"
-        "Scans the domains listed in FILE (or standard input, also with '-')\n"
-        "and writes one email-authentication posture row per input line.\n"
-        "\n"
-        "Input:\n"
-        "      --input-format FMT  auto (default), plain, or tranco "
-        "(rank,domain)\n"
-        "      --shard K/N         only names whose XXH3-64 hash mod N is K\n"
-        "Output:\n"
-        "  -o, --output FILE       rows to FILE (default: standard output)\n"
-        "  -f, --format FMT        ndjson (default) or csv\n"
-        "      --summary FILE      end-of-scan summary as JSON to FILE\n"
-        "DNS:\n"
-        "  -r, --resolver IP[:PORT]  server to ask, repeatable "
-        "(default: the\n"
-        "                          nameservers of /etc/resolv.conf)\n"
-        "      --resolv-conf FILE  read nameservers from FILE instead\n"
-        "  -c, --concurrency N     domains in flight (default 500)\n"
-        "      --qps N             cap on queries per second, all servers "
-        "(default: none)\n"
-        "      --timeout T         per attempt, e.g. 2s or 500ms (default 2s)\n"
-        "      --retries N         attempts after a timeout (default 2)\n"
-        "      --edns-size N       EDNS UDP payload size, 0 = no EDNS "
-        "(default 1232)\n"
-        "Other:\n"
-        "      --progress, --no-progress  progress line on stderr (default: "
-        "when a terminal)\n"
-        "  -q, --quiet             no progress line, no summary\n"
-        "  -v, --verbose           more log output (-vv: every query)\n"
-        "  -h, --help, -V, --version\n"
-        "\n"
-        "Exit status: 0 the scan ran to the end, whatever the domains' "
-        "posture;\n"
-        "1 an input or output failure; 2 a usage error; 130 interrupted.\n",
-        f);
+  fputs(
+      "Usage: mailposture [OPTIONS] [FILE]\n"
+      "Scans the domains listed in FILE (or standard input, also with '-')\n"
+      "and writes one email-authentication posture row per input line.\n"
+      "\n"
+      "Input:\n"
+      "      --input-format FMT  auto (default), plain, or tranco "
+      "(rank,domain)\n"
+      "      --shard K/N         only names whose XXH3-64 hash mod N is K\n"
+      "Output:\n"
+      "  -o, --output FILE       rows to FILE (default: standard output)\n"
+      "  -f, --format FMT        ndjson (default), csv, or text (for people)\n"
+      "      --summary FILE      end-of-scan summary as JSON to FILE\n"
+      "DNS:\n"
+      "  -r, --resolver IP[:PORT]  server to ask, repeatable "
+      "(default: the\n"
+      "                          nameservers of /etc/resolv.conf)\n"
+      "      --resolv-conf FILE  read nameservers from FILE instead\n"
+      "  -c, --concurrency N     domains in flight (default 200)\n"
+      "      --window N          DNS queries in flight (default 64; raise "
+      "it for a\n"
+      "                          distant resolver: RTT x rate, e.g. 2000)\n"
+      "      --qps N             cap on queries per second, all servers "
+      "(default: none)\n"
+      "      --timeout T         per attempt, e.g. 2s or 500ms (default 2s)\n"
+      "      --retries N         attempts after a timeout (default 2)\n"
+      "      --edns-size N       EDNS UDP payload size, 0 = no EDNS "
+      "(default 1232)\n"
+      "Other:\n"
+      "      --progress, --no-progress  progress line on stderr (default: "
+      "when a terminal)\n"
+      "  -q, --quiet             no progress line, no summary\n"
+      "  -v, --verbose           more log output (-vv: every query)\n"
+      "  -h, --help, -V, --version\n"
+      "\n"
+      "Exit status: 0 the scan ran to the end, whatever the domains' "
+      "posture;\n"
+      "1 an input or output failure; 2 a usage error; 130 interrupted.\n",
+      f);
 }

@@ -26,6 +26,7 @@ struct mp_config {
   struct mp_server servers[MP_SERVERS_MAX];
   size_t nservers;
   unsigned concurrency;
+  unsigned window;
   double qps;
   unsigned timeout_ms;
   unsigned retries;

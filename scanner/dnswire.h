@@ -22,6 +22,7 @@ struct mp_answer {
   enum mp_outcome outcome;
   int rcode;         /* RCODE of the reply, -1 when there was no reply */
   unsigned attempts; /* queries sent for it, retries included */
+  double rtt_ms;     /* first query sent to this answer */
   uint16_t type;     /* the type asked */
   const char *cname; /* end of the CNAME chain from the query name, or NULL */
   size_t count;

@@ -22,7 +22,6 @@ static void on_answer(struct mp_waiter *w, struct mp_answer *ans)
   struct mp_job *job = lk->job;
 
   lk->ans = mp_answer_ref(ans);
-  lk->rtt_ms = (double)(uv_hrtime() - lk->submitted_ns) / 1e6;
   if (lk->done) {
     lk->done(job, lk);
   }
@@ -39,7 +38,6 @@ void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
   lk->done = done;
   lk->type = type;
   lk->w.cb = on_answer;
-  lk->submitted_ns = uv_hrtime();
   job->pending++;
   if (n >= sizeof(lk->name)) {
     /* longer than any DNS name: keep the start for the row, answer "error" */
@@ -80,7 +78,7 @@ void mp_job_fill_lookup(const struct mp_lookup *lk,
   out->outcome = lk->ans->outcome;
   out->rcode = lk->ans->rcode;
   out->attempts = lk->ans->attempts;
-  out->rtt_ms = lk->rtt_ms;
+  out->rtt_ms = lk->ans->rtt_ms;
   out->cname = lk->ans->cname;
   out->count = lk->ans->count;
   out->rr = lk->ans->rr;

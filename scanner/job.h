@@ -22,8 +22,6 @@ struct mp_lookup {
   struct mp_job *job;
   mp_lookup_cb done;
   struct mp_answer *ans; /* our reference, once answered */
-  uint64_t submitted_ns;
-  double rtt_ms;
   uint16_t type;
   char name[MP_QNAME_MAX + 2];
 };

@@ -37,11 +37,13 @@ struct chan {
 struct query {
   uint64_t key;
   struct query *hnext; /* hash chain, or the free list */
-  struct query *qnext; /* the queue waiting for a qps token */
+  struct query *qnext; /* the queue of queries waiting to be sent */
   struct mp_resolver *r;
   struct mp_waiter *waiters;
   struct chan *c;
   unsigned attempts;
+  bool refused; /* an attempt met "connection refused" (ICMP) */
+  uint64_t first_sent_ns;
   uint16_t type;
   char name[MP_QNAME_MAX + 2];
 };
@@ -57,15 +59,18 @@ struct mp_resolver {
   struct mp_server *servers; /* our copy, behind opts.servers */
   struct chan *chans;
   unsigned nchans, next_chan;
+  unsigned sending;     /* queries handed to c-ares and not yet ended */
   struct query **table; /* single-flight index, power-of-two buckets */
   size_t tsize, tcount;
   struct query *free;
   struct slab *slabs;
-  uv_timer_t tick; /* drives c-ares timeouts */
-  uv_timer_t pace; /* releases queries held back by the qps cap */
+  uv_timer_t tick;       /* drives c-ares timeouts */
+  uv_timer_t pace;       /* wakes the flush when the qps cap allows */
+  uv_prepare_t flush_in; /* sends what was queued, before the poll... */
+  uv_check_t flush_out;  /* ...and after it */
   double tokens, burst;
   uint64_t refill_ns;
-  struct query *wait_head, *wait_tail;
+  struct query *out_head, *out_tail; /* queries waiting to be sent */
   struct mp_resolver_stats stats;
   bool closing;
   unsigned handles; /* libuv handles not yet closed */
@@ -74,7 +79,6 @@ struct mp_resolver {
 };
 
 static void send_query(struct query *q);
-static void transmit(struct query *q);
 
 /* --- the single-flight index ------------------------------------------ */
 
@@ -160,6 +164,8 @@ static void complete(struct query *q, struct mp_answer *ans)
   r->stats.answered++;
   r->stats.outcomes[ans->outcome]++;
   ans->attempts = q->attempts;
+  ans->rtt_ms =
+      q->attempts ? (double)(uv_hrtime() - q->first_sent_ns) / 1e6 : 0.0;
   mp_log_debug("%s %s: %s after %u attempt(s)", q->name,
                mp_type_name(q->type) ? mp_type_name(q->type) : "?",
                mp_outcome_name(ans->outcome), q->attempts);
@@ -184,6 +190,7 @@ static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
 
   (void)timeouts;
   q->c->inflight--;
+  r->sending--;
   switch (status) {
   case ARES_SUCCESS:
     if (mp_dnswire_parse(abuf, (size_t)alen, q->name, q->type, &ans) < 0) {
@@ -192,15 +199,18 @@ static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
     }
     break;
   case ARES_ETIMEOUT:
-  case ARES_ECONNREFUSED: /* an ICMP error on UDP may be passing */
+  case ARES_ECONNREFUSED:
+    /* c-ares fails every query in flight to a server on one ICMP error, so
+     * a refusal is retried like a timeout; but once refused, a lookup that
+     * ends without an answer ends in "error", not "timeout". */
+    q->refused |= status == ARES_ECONNREFUSED;
     if (q->attempts <= r->opts.retries && !r->closing) {
       r->stats.retries++;
       send_query(q);
       return;
     }
-    ans = mp_answer_new(status == ARES_ETIMEOUT ? MP_OUTCOME_TIMEOUT
-                                                : MP_OUTCOME_ERROR,
-                        -1, q->type);
+    ans = mp_answer_new(q->refused ? MP_OUTCOME_ERROR : MP_OUTCOME_TIMEOUT, -1,
+                        q->type);
     break;
   default: /* ARES_EDESTRUCTION, ARES_ECANCELLED, ARES_EBADRESP, ... */
     ans = mp_answer_new(MP_OUTCOME_ERROR, -1, q->type);
@@ -232,37 +242,7 @@ static bool take_token(struct mp_resolver *r)
   return true;
 }
 
-static void on_pace(uv_timer_t *t);
-
-/* Wakes up when the next token will be there (libuv timers have 1 ms
- * resolution, so round up). */
-static void arm_pace(struct mp_resolver *r)
-{
-  double wait_ms = (1.0 - r->tokens) * 1000.0 / r->opts.qps;
-
-  uv_timer_start(&r->pace, on_pace, wait_ms < 1.0 ? 1 : (uint64_t)wait_ms + 1,
-                 0);
-}
-
-static void on_pace(uv_timer_t *t)
-{
-  struct mp_resolver *r = t->data;
-
-  while (r->wait_head && take_token(r)) {
-    struct query *q = r->wait_head;
-
-    r->wait_head = q->qnext;
-    if (!r->wait_head) {
-      r->wait_tail = NULL;
-    }
-    transmit(q);
-  }
-  if (r->wait_head) {
-    arm_pace(r);
-  }
-}
-
-/* Hands q to the next channel; the token is already taken. */
+/* Hands q to the next channel. */
 static void transmit(struct query *q)
 {
   struct mp_resolver *r = q->r;
@@ -271,30 +251,72 @@ static void transmit(struct query *q)
 
   len = mp_dnswire_query(buf, q->name, q->type, 0, r->opts.edns_size);
   assert(len > 0); /* the name was checked on submit */
-  q->attempts++;
+  if (q->attempts++ == 0) {
+    q->first_sent_ns = uv_hrtime();
+  }
   q->c = &r->chans[r->next_chan++ % r->nchans];
   q->c->inflight++;
+  r->sending++;
   r->stats.sent++;
   ares_send(q->c->ch, buf, len, on_ares, q);
 }
 
-/* Sends q now, or queues it until the qps cap allows. */
+static void on_pace(uv_timer_t *t);
+
+/* Sends the queued queries that the window and the qps cap allow, in
+ * order. It runs from the
+ * loop (prepare and check phases, the pace timer), never from inside a
+ * c-ares callback: c-ares reads a UDP socket until it is empty, so a query
+ * sent from an answer's callback would keep it from ever being empty, and
+ * that one call would starve every other socket and timer. */
+static void flush(struct mp_resolver *r)
+{
+  while (r->out_head && r->sending < r->opts.window) {
+    struct query *q = r->out_head;
+
+    if (!take_token(r)) {
+      /* wake when the next token is there (1 ms timer resolution) */
+      double wait_ms = (1.0 - r->tokens) * 1000.0 / r->opts.qps;
+
+      uv_timer_start(&r->pace, on_pace,
+                     wait_ms < 1.0 ? 1 : (uint64_t)wait_ms + 1, 0);
+      return;
+    }
+    r->out_head = q->qnext;
+    if (!r->out_head) {
+      r->out_tail = NULL;
+    }
+    transmit(q);
+  }
+}
+
+static void on_pace(uv_timer_t *t)
+{
+  flush(t->data);
+}
+
+static void on_flush_in(uv_prepare_t *h)
+{
+  flush(h->data);
+}
+
+static void on_flush_out(uv_check_t *h)
+{
+  flush(h->data);
+}
+
+/* Queues q to be sent on this turn of the loop. */
 static void send_query(struct query *q)
 {
   struct mp_resolver *r = q->r;
 
-  if (take_token(r)) {
-    transmit(q);
-    return;
-  }
   q->qnext = NULL;
-  if (r->wait_tail) {
-    r->wait_tail->qnext = q;
+  if (r->out_tail) {
+    r->out_tail->qnext = q;
   } else {
-    r->wait_head = q;
-    arm_pace(r);
+    r->out_head = q;
   }
-  r->wait_tail = q;
+  r->out_tail = q;
 }
 
 void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
@@ -328,6 +350,7 @@ void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
   q->r = r;
   q->type = type;
   q->attempts = 0;
+  q->refused = false;
   memcpy(q->name, name, len + 1);
   w->next = NULL;
   q->waiters = w;
@@ -471,7 +494,7 @@ int mp_resolver_new(uv_loop_t *loop, const struct mp_resolver_opts *opts,
   r->burst = opts->qps / 50.0 > 1.0 ? opts->qps / 50.0 : 1.0;
   r->tokens = r->burst;
   r->refill_ns = uv_hrtime();
-  r->nchans = opts->max_inflight / CHAN_INFLIGHT + 1;
+  r->nchans = opts->window / CHAN_INFLIGHT + 1;
   r->chans = mp_calloc(r->nchans, sizeof(*r->chans));
   for (unsigned i = 0; i < r->nchans; i++) {
     if ((rc = chan_init(r, &r->chans[i])) < 0) {
@@ -488,8 +511,14 @@ int mp_resolver_new(uv_loop_t *loop, const struct mp_resolver_opts *opts,
   table_grow(r);
   uv_timer_init(loop, &r->tick);
   uv_timer_init(loop, &r->pace);
-  r->tick.data = r->pace.data = r;
-  r->handles += 2;
+  uv_prepare_init(loop, &r->flush_in);
+  uv_check_init(loop, &r->flush_out);
+  r->tick.data = r->pace.data = r->flush_in.data = r->flush_out.data = r;
+  r->handles += 4;
+  uv_prepare_start(&r->flush_in, on_flush_in);
+  uv_check_start(&r->flush_out, on_flush_out);
+  uv_unref((uv_handle_t *)&r->flush_in);
+  uv_unref((uv_handle_t *)&r->flush_out);
   /* a period well under the timeout keeps expiry late by at most a tick */
   uint64_t period = opts->timeout_ms / 4;
   period = period < 10 ? 10 : period > 100 ? 100 : period;
@@ -550,13 +579,13 @@ void mp_resolver_close(struct mp_resolver *r, void (*cb)(void *arg), void *arg)
   r->closing = true;
   r->close_cb = cb;
   r->close_arg = arg;
-  while (r->wait_head) {
-    struct query *q = r->wait_head;
+  while (r->out_head) {
+    struct query *q = r->out_head;
 
-    r->wait_head = q->qnext;
+    r->out_head = q->qnext;
     complete(q, mp_answer_new(MP_OUTCOME_ERROR, -1, q->type));
   }
-  r->wait_tail = NULL;
+  r->out_tail = NULL;
   /* ares_destroy ends each query with ARES_EDESTRUCTION and reports every
    * socket closed, which closes the polls. */
   for (unsigned i = 0; i < r->nchans; i++) {
@@ -564,4 +593,6 @@ void mp_resolver_close(struct mp_resolver *r, void (*cb)(void *arg), void *arg)
   }
   uv_close((uv_handle_t *)&r->tick, on_handle_closed);
   uv_close((uv_handle_t *)&r->pace, on_handle_closed);
+  uv_close((uv_handle_t *)&r->flush_in, on_handle_closed);
+  uv_close((uv_handle_t *)&r->flush_out, on_handle_closed);
 }

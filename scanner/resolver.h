@@ -31,11 +31,11 @@ struct mp_waiter {
 struct mp_resolver_opts {
   const struct mp_server *servers;
   size_t nservers;
-  unsigned timeout_ms;   /* per attempt */
-  unsigned retries;      /* further attempts after a timeout */
-  double qps;            /* queries per second over all servers, 0 = no cap */
-  unsigned max_inflight; /* expected distinct queries in flight (channels) */
-  uint16_t edns_size;    /* 0 = no EDNS */
+  unsigned timeout_ms; /* per attempt */
+  unsigned retries;    /* further attempts after a timeout */
+  double qps;          /* queries per second over all servers, 0 = no cap */
+  unsigned window;     /* queries in flight at most; more wait their turn */
+  uint16_t edns_size;  /* 0 = no EDNS */
 };
 
 struct mp_resolver_stats {

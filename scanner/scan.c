@@ -366,7 +366,7 @@ static int setup(struct scan *s)
       .timeout_ms = cfg->timeout_ms,
       .retries = cfg->retries,
       .qps = cfg->qps,
-      .max_inflight = cfg->concurrency * 3,
+      .window = cfg->window,
       .edns_size = cfg->edns_size,
   };
   int rc;

@@ -34,6 +34,24 @@ uint64_t mp_stats_peak_rss_kib(void)
   return (uint64_t)ru.ru_maxrss; /* Linux reports KiB */
 }
 
+uint64_t mp_stats_anon_rss_kib(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned long long kib = 0;
+
+  if (!f) {
+    return 0;
+  }
+  while (fgets(line, sizeof(line), f)) {
+    if (sscanf(line, "RssAnon: %llu", &kib) == 1) {
+      break;
+    }
+  }
+  fclose(f);
+  return kib;
+}
+
 static double elapsed_s(const struct mp_stats *st)
 {
   double s = (double)(uv_hrtime() - st->start_ns) / 1e9;
@@ -106,13 +124,15 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
           "{\"rows\":%llu,\"elapsed_s\":%.3f,\"domains_per_s\":%.1f,"
           "\"queries_sent\":%llu,\"queries_per_s\":%.1f,"
           "\"queries_per_row\":%.3f,\"retries\":%llu,\"shared\":%llu,"
-          "\"peak_rss_kib\":%llu,\"skipped_shard\":%llu,\"status\":{",
+          "\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
+          "\"skipped_shard\":%llu,\"status\":{",
           (unsigned long long)st->rows, t, (double)st->rows / t,
           (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
           st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
           (unsigned long long)st->dns.retries,
           (unsigned long long)st->dns.shared,
           (unsigned long long)mp_stats_peak_rss_kib(),
+          (unsigned long long)mp_stats_anon_rss_kib(),
           (unsigned long long)st->skipped_shard);
   for (int s = 0; s < MP_STATUS_COUNT; s++) {
     fprintf(f, "%s\"%s\":%llu", s ? "," : "", mp_status_name((enum mp_status)s),

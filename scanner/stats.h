@@ -37,4 +37,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f);
 /* Peak resident set size of this process so far, in KiB. */
 uint64_t mp_stats_peak_rss_kib(void);
 
+/* Anonymous resident memory now (RssAnon of /proc/self/status), in KiB:
+ * the process's own data, without the shared-library pages that make up
+ * most of a small RSS; 0 when unknown. */
+uint64_t mp_stats_anon_rss_kib(void);
+
 #endif

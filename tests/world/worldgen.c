@@ -1524,7 +1524,7 @@ static const struct dom *alias_target(struct world *w, uint64_t i)
   struct rng r;
 
   for (uint64_t j = i; j-- > 0 && i - j <= 64;) {
-    unsigned sub;
+    unsigned sub = 0;
     if (kind_of(w->o->seed, j, &sub) == K_NORMAL) {
       gen_dom(w->o->seed, j, K_NORMAL, sub, w->t);
       return w->t;
@@ -1558,7 +1558,7 @@ static void do_line(struct world *w, uint64_t i)
   const struct dom *t = NULL;
   char text[NAME_BUF], alabel[NAME_BUF];
   struct line l;
-  unsigned sub, mangle = mangle_of(seed, i);
+  unsigned sub = 0, mangle = mangle_of(seed, i);
   enum kind k = kind_of(seed, i, &sub);
   size_t n;
 

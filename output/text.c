@@ -1,0 +1,63 @@
+/* The "text" format: one line per row for people reading a short list on a
+ * terminal. Not a stable interface (use NDJSON or CSV for data); strings
+ * from DNS are shown JSON-escaped, so no byte can move the cursor. */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "output/json.h"
+#include "output/writer.h"
+
+static void outcome(FILE *f, const char *what,
+                    const struct mp_result_lookup *lk)
+{
+  fprintf(f, "  %s=%s", what, mp_outcome_name(lk->outcome));
+}
+
+static void records(FILE *f, const char *what,
+                    const struct mp_result_records *rec)
+{
+  fprintf(f, "  %s=%zu", what, rec->count);
+  for (size_t i = 0; i < rec->count && i < MP_PICK_MAX; i++) {
+    fputc(' ', f);
+    mp_json_string(f, rec->rr[i]->data, rec->rr[i]->len);
+  }
+}
+
+static int text_write(struct mp_writer *w, const struct mp_result *r)
+{
+  FILE *f = w->out;
+
+  fprintf(f, "%5" PRIu64 " ", r->line);
+  if (!r->domain) {
+    mp_json_string(f, r->input, r->input_len);
+    fprintf(f, "  invalid_name (%s)\n", r->error ? r->error : "?");
+    return 0;
+  }
+  fprintf(f, "%s  %s", r->domain, mp_status_name(r->status));
+  if (r->txt.cname) {
+    fprintf(f, "  alias-of=%s", r->txt.cname);
+  }
+  outcome(f, "txt", &r->txt);
+  records(f, "spf", &r->spf);
+  outcome(f, "dmarc_txt", &r->dmarc_txt);
+  records(f, "dmarc", &r->dmarc);
+  outcome(f, "mx", &r->mx);
+  for (size_t i = 0; i < r->mx.count; i++) {
+    fprintf(f, "%s%u %s", i ? ", " : " ", r->mx.rr[i].pref,
+            r->mx.rr[i].data[0] ? r->mx.rr[i].data : ".");
+  }
+  fputc('\n', f);
+  return 0;
+}
+
+static int text_close(struct mp_writer *w)
+{
+  return fflush(w->out) == 0 ? 0 : errno > 0 ? -errno : -EIO;
+}
+
+const struct mp_writer_ops mp_writer_text = {
+    .name = "text",
+    .open = NULL,
+    .write = text_write,
+    .close = text_close,
+};
