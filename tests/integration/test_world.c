@@ -10,6 +10,7 @@
 #include "scanner/alloc.h"
 #include "tests/integration/world.h"
 #include "tests/support/proc.h"
+#include "tests/support/schema.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -192,6 +193,7 @@ Test(world, every_row_matches_the_generated_truth, .timeout = 600)
   char out[4096], input[4096];
   struct mp_json *rows;
   const struct mp_json **by_line;
+  static struct mp_schema_table schema;
 
   truth_load(&ts);
   scratch_path(out, sizeof(out), "world.ndjson");
@@ -201,6 +203,10 @@ Test(world, every_row_matches_the_generated_truth, .timeout = 600)
   cr_assert_eq(rows->count, ts.count, "%zu rows for %zu row lines", rows->count,
                ts.count);
   by_line = index_rows(rows, ts.max_line);
+  mp_schema_load(&schema, "NDJSON fields", "field", "null");
+  for (size_t i = 0; i < rows->count; i++) {
+    mp_schema_check_row(&schema, rows->items[i], "", i + 1);
+  }
   disagreements = 0;
   for (size_t i = 0; i < ts.count; i++) {
     const struct mp_json *row = by_line[ts.rows[i].line];

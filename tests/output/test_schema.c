@@ -11,212 +11,7 @@
 #include "scanner/alloc.h"
 #include "tests/output/rows.h"
 #include "tests/support/json.h"
-
-#define MAX_FIELDS 128
-#define MAX_VALUES 16
-
-struct field {
-  char name[96];
-  char base[16]; /* int number string bool enum object array list */
-  bool nullable; /* "or null" / "or empty" */
-  size_t nvalues;
-  char values[MAX_VALUES][24]; /* enum: the allowed values */
-};
-
-struct table {
-  size_t n;
-  struct field f[MAX_FIELDS];
-};
-
-/* ---- docs/schema.md ---------------------------------------------------- */
-
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL;
-  size_t n = 0;
-  char chunk[4096];
-  size_t k;
-
-  cr_assert_not_null(f, "cannot open %s", path);
-  while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-    buf = mp_realloc(buf, n + k + 1);
-    memcpy(buf + n, chunk, k);
-    n += k;
-  }
-  fclose(f);
-  buf = mp_realloc(buf, n + 1);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
-/* Splits a table line "| a | b | c |" at pipes not escaped as "\|"; cells
- * are trimmed, "\|" becomes "|". Returns the number of cells. */
-static size_t split_row(const char *line, char cells[][512], size_t max)
-{
-  size_t n = 0, k = 0;
-  const char *p = line;
-
-  cr_assert_eq(*p, '|');
-  for (p++; *p && *p != '\n'; p++) {
-    if (*p == '\\' && p[1] == '|') {
-      cells[n][k++] = '|';
-      p++;
-    } else if (*p == '|') {
-      cells[n][k] = '\0';
-      if (++n == max) {
-        return n;
-      }
-      k = 0;
-    } else if (k + 1 < 512) {
-      cells[n][k++] = *p;
-    }
-  }
-  for (size_t i = 0; i < n; i++) { /* trim */
-    char *s = cells[i], *e;
-
-    while (*s == ' ') {
-      s++;
-    }
-    e = s + strlen(s);
-    while (e > s && e[-1] == ' ') {
-      e--;
-    }
-    *e = '\0';
-    memmove(cells[i], s, (size_t)(e - s) + 1);
-  }
-  return n;
-}
-
-static void unquote(char *s)
-{
-  size_t n = strlen(s);
-
-  if (n >= 2 && s[0] == '`' && s[n - 1] == '`') {
-    memmove(s, s + 1, n - 2);
-    s[n - 2] = '\0';
-  }
-}
-
-/* "one of `a`, `b` or `c`" -> a b c */
-static void enum_values(struct field *f, const char *meaning)
-{
-  const char *p = strstr(meaning, "one of");
-
-  cr_assert_not_null(p, "%s: enum without \"one of\"", f->name);
-  p += 6;
-  for (;;) {
-    const char *end;
-
-    while (*p == ' ' || *p == ',') {
-      p++;
-    }
-    if (strncmp(p, "or ", 3) == 0) {
-      p += 3;
-      continue;
-    }
-    if (*p != '`' || !(end = strchr(p + 1, '`'))) {
-      break;
-    }
-    cr_assert_lt(f->nvalues, MAX_VALUES);
-    cr_assert_lt((size_t)(end - p - 1), sizeof(f->values[0]));
-    memcpy(f->values[f->nvalues], p + 1, (size_t)(end - p - 1));
-    f->values[f->nvalues][end - p - 1] = '\0';
-    f->nvalues++;
-    p = end + 1;
-  }
-  cr_assert_gt(f->nvalues, 0, "%s: enum without values", f->name);
-}
-
-static void parse_type(struct field *f, const char *type, const char *null_word)
-{
-  static const char *const bases[] = {"int",  "number", "string", "bool",
-                                      "enum", "object", "array",  "list"};
-  char suffix[32];
-  bool known = false;
-  size_t n = strcspn(type, " ");
-
-  snprintf(suffix, sizeof(suffix), " or %s", null_word);
-  cr_assert_lt(n, sizeof(f->base), "%s: type %s", f->name, type);
-  memcpy(f->base, type, n);
-  f->base[n] = '\0';
-  f->nullable = strcmp(type + n, suffix) == 0;
-  cr_assert(type[n] == '\0' || f->nullable, "%s: type \"%s\"", f->name, type);
-  for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-    known = known || strcmp(f->base, bases[i]) == 0;
-  }
-  cr_assert(known, "%s: unknown type \"%s\"", f->name, f->base);
-}
-
-/* The table under the "## <title>" heading, with the given first column. */
-static void load_table(struct table *t, const char *title, const char *col,
-                       const char *null_word)
-{
-  size_t len;
-  char *doc = read_file(MP_SOURCE_DIR "/docs/schema.md", &len);
-  char heading[64], cells[4][512];
-  const char *p;
-
-  snprintf(heading, sizeof(heading), "\n## %s\n", title);
-  p = strstr(doc, heading);
-  cr_assert_not_null(p, "docs/schema.md has no section \"%s\"", title);
-  p = strstr(p + 1, "\n|");
-  cr_assert_not_null(p);
-  p++;
-  cr_assert_eq(split_row(p, cells, 4), 3, "%s: not 3 columns", title);
-  cr_assert_str_eq(cells[0], col);
-  cr_assert_str_eq(cells[1], "type");
-  cr_assert_str_eq(cells[2], "meaning");
-  p = strchr(p, '\n') + 1; /* the | --- | line */
-  cr_assert_eq(strncmp(p, "| ---", 5), 0);
-  t->n = 0;
-  for (p = strchr(p, '\n') + 1; *p == '|'; p = strchr(p, '\n') + 1) {
-    struct field *f = &t->f[t->n];
-
-    cr_assert_lt(t->n, MAX_FIELDS);
-    memset(f, 0, sizeof(*f));
-    cr_assert_eq(split_row(p, cells, 4), 3, "%s: row %zu", title, t->n);
-    unquote(cells[0]);
-    unquote(cells[1]);
-    cr_assert_lt(strlen(cells[0]), sizeof(f->name));
-    snprintf(f->name, sizeof(f->name), "%s", cells[0]);
-    parse_type(f, cells[1], null_word);
-    if (strcmp(f->base, "enum") == 0) {
-      enum_values(f, cells[2]);
-    }
-    for (size_t i = 0; i < t->n; i++) {
-      cr_assert_str_neq(t->f[i].name, f->name, "documented twice");
-    }
-    t->n++;
-  }
-  cr_assert_gt(t->n, 0);
-  mp_free(doc);
-}
-
-static const struct field *find(const struct table *t, const char *name,
-                                size_t *index)
-{
-  for (size_t i = 0; i < t->n; i++) {
-    if (strcmp(t->f[i].name, name) == 0) {
-      if (index) {
-        *index = i;
-      }
-      return &t->f[i];
-    }
-  }
-  return NULL;
-}
-
-static bool allowed(const struct field *f, const char *s, size_t len)
-{
-  for (size_t i = 0; i < f->nvalues; i++) {
-    if (strlen(f->values[i]) == len && memcmp(f->values[i], s, len) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
+#include "tests/support/schema.h"
 
 /* ---- the rows ---------------------------------------------------------- */
 
@@ -290,94 +85,6 @@ static char *write_all(const char *format, const struct mp_result *rows,
 
 /* ---- NDJSON ------------------------------------------------------------ */
 
-static void check_json_type(const struct field *f, const struct mp_json *v,
-                            size_t line)
-{
-  const char *b = f->base;
-  bool ok;
-
-  if (v->type == MP_JSON_NULL) {
-    cr_expect(f->nullable, "line %zu: %s is null", line, f->name);
-    return;
-  }
-  if (strcmp(b, "int") == 0) {
-    ok = v->type == MP_JSON_NUMBER && v->integral;
-  } else if (strcmp(b, "number") == 0) { /* always with 3 decimals */
-    ok = v->type == MP_JSON_NUMBER && !v->integral;
-  } else if (strcmp(b, "string") == 0) {
-    ok = v->type == MP_JSON_STRING;
-  } else if (strcmp(b, "enum") == 0) {
-    ok = v->type == MP_JSON_STRING && allowed(f, v->str, v->len);
-  } else if (strcmp(b, "bool") == 0) {
-    ok = v->type == MP_JSON_BOOL;
-  } else if (strcmp(b, "object") == 0) {
-    ok = v->type == MP_JSON_OBJECT;
-  } else if (strcmp(b, "array") == 0) {
-    ok = v->type == MP_JSON_ARRAY;
-  } else {
-    ok = false; /* "list" is a CSV type */
-  }
-  cr_expect(ok, "line %zu: %s is a %s (%s), documented %s", line, f->name,
-            mp_json_type_name(v->type), v->str ? v->str : "", f->base);
-}
-
-static bool is_child(const char *field, const char *parent)
-{
-  size_t n = strlen(parent);
-  const char *rest = field + (n ? n + 1 : 0);
-
-  if (n && (strncmp(field, parent, n) != 0 || field[n] != '.')) {
-    return false;
-  }
-  return *rest && !strchr(rest, '.') && !strchr(rest, '[');
-}
-
-static void walk(const struct table *t, const struct mp_json *v,
-                 const char *path, size_t line)
-{
-  char sub[128];
-
-  if (*path) {
-    const struct field *f = find(t, path, NULL);
-
-    cr_expect_not_null(f, "line %zu: %s is not documented", line, path);
-    if (!f) {
-      return;
-    }
-    check_json_type(f, v, line);
-  }
-  if (v->type == MP_JSON_ARRAY) {
-    snprintf(sub, sizeof(sub), "%s[]", path);
-    for (size_t i = 0; i < v->count; i++) {
-      walk(t, v->items[i], sub, line);
-    }
-  }
-  if (v->type != MP_JSON_OBJECT) {
-    return;
-  }
-  for (size_t i = 0, last = 0; i < v->count; i++) {
-    size_t at = 0;
-
-    snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "",
-             v->keys[i]->str);
-    if (find(t, sub, &at)) {
-      cr_expect(i == 0 || at > last, "line %zu: %s out of documented order",
-                line, sub);
-      last = at;
-    }
-    walk(t, v->items[i], sub, line);
-  }
-  for (size_t i = 0; i < t->n; i++) { /* every documented member present */
-    const char *name = t->f[i].name;
-
-    if (is_child(name, path)) {
-      cr_expect_not_null(
-          mp_json_get(v, strrchr(name, '.') ? strrchr(name, '.') + 1 : name),
-          "line %zu: %s missing", line, name);
-    }
-  }
-}
-
 static bool is_rfc3339_ms(const char *s)
 {
   static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
@@ -395,14 +102,14 @@ static bool is_rfc3339_ms(const char *s)
 
 Test(schema, ndjson_rows_match_the_documented_fields)
 {
-  static struct table t;
+  static struct mp_schema_table t;
   struct mp_result rows[NROWS];
   size_t n = make_rows(rows), len;
   char err[160] = "";
   char *text;
   struct mp_json *all;
 
-  load_table(&t, "NDJSON fields", "field", "null");
+  mp_schema_load(&t, "NDJSON fields", "field", "null");
   text = write_all("ndjson", rows, n, &len);
   all = mp_json_parse_ndjson(text, len, err, sizeof(err));
   cr_assert_not_null(all, "%s", err);
@@ -411,7 +118,7 @@ Test(schema, ndjson_rows_match_the_documented_fields)
     const struct mp_json *row = all->items[i];
 
     cr_assert_eq(row->type, MP_JSON_OBJECT);
-    walk(&t, row, "", i + 1);
+    mp_schema_check_row(&t, row, "", i + 1);
     cr_expect(is_rfc3339_ms(mp_json_str(mp_json_get(row, "started"))),
               "line %zu: started", i + 1);
   }
@@ -420,14 +127,14 @@ Test(schema, ndjson_rows_match_the_documented_fields)
 }
 
 /* The enum values documented are exactly the names the code writes. */
-static void expect_same_set(const struct field *f, const char *(*name)(int),
-                            int count)
+static void expect_same_set(const struct mp_schema_field *f,
+                            const char *(*name)(int), int count)
 {
   cr_assert_eq(f->nvalues, (size_t)count, "%s: %zu values, code has %d",
                f->name, f->nvalues, count);
   for (int i = 0; i < count; i++) {
-    cr_expect(allowed(f, name(i), strlen(name(i))), "%s lacks %s", f->name,
-              name(i));
+    cr_expect(mp_schema_allowed(f, name(i), strlen(name(i))), "%s lacks %s",
+              f->name, name(i));
   }
 }
 
@@ -443,17 +150,18 @@ static const char *status(int i)
 
 Test(schema, documented_enums_match_the_code)
 {
-  static struct table j, c;
+  static struct mp_schema_table j, c;
   static const char *const outcomes[] = {
       "txt.outcome", "dmarc_txt.outcome", "mx.outcome",
       "txt_outcome", "dmarc_txt_outcome", "mx_outcome"};
 
-  load_table(&j, "NDJSON fields", "field", "null");
-  load_table(&c, "CSV columns", "column", "empty");
-  expect_same_set(find(&j, "status", NULL), status, MP_STATUS_COUNT);
-  expect_same_set(find(&c, "status", NULL), status, MP_STATUS_COUNT);
+  mp_schema_load(&j, "NDJSON fields", "field", "null");
+  mp_schema_load(&c, "CSV columns", "column", "empty");
+  expect_same_set(mp_schema_find(&j, "status", NULL), status, MP_STATUS_COUNT);
+  expect_same_set(mp_schema_find(&c, "status", NULL), status, MP_STATUS_COUNT);
   for (size_t i = 0; i < 6; i++) {
-    const struct field *f = find(i < 3 ? &j : &c, outcomes[i], NULL);
+    const struct mp_schema_field *f =
+        mp_schema_find(i < 3 ? &j : &c, outcomes[i], NULL);
 
     cr_assert_not_null(f, "%s not documented", outcomes[i]);
     expect_same_set(f, outcome, MP_OUTCOME_COUNT);
@@ -464,7 +172,7 @@ Test(schema, documented_enums_match_the_code)
 
 struct record {
   size_t n;
-  char *cells[MAX_FIELDS];
+  char *cells[MP_SCHEMA_FIELDS];
 };
 
 static void record_free(struct record *r)
@@ -516,7 +224,7 @@ static int read_record(const char *s, size_t len, size_t *pos, struct record *r)
       }
     }
     cell[k] = '\0';
-    if (r->n == MAX_FIELDS) {
+    if (r->n == MP_SCHEMA_FIELDS) {
       mp_free(cell);
       return -1;
     }
@@ -560,7 +268,8 @@ static bool is_number(const char *s)
   return is_int(ip) && is_int(dot + 1) && dot[1] != '-';
 }
 
-static void check_cell(const struct field *f, const char *v, size_t line)
+static void check_cell(const struct mp_schema_field *f, const char *v,
+                       size_t line)
 {
   const char *b = f->base;
   bool ok = true;
@@ -578,7 +287,7 @@ static void check_cell(const struct field *f, const char *v, size_t line)
   } else if (strcmp(b, "bool") == 0) {
     ok = strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
   } else if (strcmp(b, "enum") == 0) {
-    ok = allowed(f, v, strlen(v));
+    ok = mp_schema_allowed(f, v, strlen(v));
   } else if (strcmp(b, "object") == 0 || strcmp(b, "array") == 0) {
     ok = false; /* NDJSON types */
   }
@@ -587,14 +296,14 @@ static void check_cell(const struct field *f, const char *v, size_t line)
 
 Test(schema, csv_rows_match_the_documented_columns)
 {
-  static struct table t;
+  static struct mp_schema_table t;
   struct mp_result rows[NROWS];
   size_t n = make_rows(rows), len, pos = 0, count = 0;
   char *text;
   struct record r;
   int rc;
 
-  load_table(&t, "CSV columns", "column", "empty");
+  mp_schema_load(&t, "CSV columns", "column", "empty");
   text = write_all("csv", rows, n, &len);
   cr_assert_eq(read_record(text, len, &pos, &r), 1);
   cr_assert_eq(r.n, t.n, "header has %zu columns, docs %zu", r.n, t.n);
@@ -640,24 +349,24 @@ static size_t split_list(const char *cell, char items[][128], size_t max)
   return n + 1;
 }
 
-static const char *column(const struct record *r, const struct table *t,
-                          const char *name)
+static const char *column(const struct record *r,
+                          const struct mp_schema_table *t, const char *name)
 {
   size_t i = 0;
 
-  cr_assert_not_null(find(t, name, &i), "no column %s", name);
+  cr_assert_not_null(mp_schema_find(t, name, &i), "no column %s", name);
   return r->cells[i];
 }
 
 Test(schema, csv_list_cells_split_back_into_items)
 {
-  static struct table t;
+  static struct mp_schema_table t;
   struct mp_result row;
   size_t len, pos = 0;
   char *text, items[MP_PICK_MAX + 1][128];
   struct record r;
 
-  load_table(&t, "CSV columns", "column", "empty");
+  mp_schema_load(&t, "CSV columns", "column", "empty");
   rows_hostile(&row);
   text = write_all("csv", &row, 1, &len);
   cr_assert_eq(read_record(text, len, &pos, &r), 1);
