@@ -3,7 +3,7 @@
 # with Knot DNS on 127.0.0.1, scan it, and print one line per size with
 # domains/s, queries/s, queries per domain, peak RSS and rows written.
 #
-#   bench/scan_bench.sh [--build DIR] [-c CONCURRENCY] [N ...]
+#   bench/scan_bench.sh [--build DIR] [-c CONCURRENCY] [--cache-mb M] [N ...]
 #
 # Sizes default to 10000 100000 (RSS must stay flat between them); ask for
 # 1000000 explicitly. With two or more CPUs the server runs on CPU 0 and
@@ -13,11 +13,13 @@ cd "$(dirname "$0")/.."
 
 build=build
 concurrency=
+cache_mb=
 sizes=()
 while (($#)); do
   case "$1" in
   --build) build=$2; shift 2 ;;
   -c) concurrency=$2; shift 2 ;;
+  --cache-mb) cache_mb=$2; shift 2 ;;
   -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
   *) sizes+=("$1"); shift ;;
   esac
@@ -49,7 +51,7 @@ field() { # field NAME FILE: a number from the one-line summary JSON
 
 for n in "${sizes[@]}"; do
   world=$work/world-$n
-  if [ ! -s "$world/truth.tsv" ]; then
+  if [ ! -s "$world/world-stats.txt" ]; then
     "$gen" --domains "$n" --seed 1 --out "$world" >/dev/null
   fi
   expected=$(($(wc -l <"$world/truth.tsv") - 1))
@@ -57,14 +59,18 @@ for n in "${sizes[@]}"; do
   args=(-r "127.0.0.1:$port" -q --summary "$work/summary.json"
         -o "$work/rows.ndjson")
   [ -n "$concurrency" ] && args+=(-c "$concurrency")
+  [ -n "$cache_mb" ] && args+=(--cache-mb "$cache_mb")
   "${scanner_cpu[@]}" "$bin" "${args[@]}" "$world/domains.txt"
   rows=$(wc -l <"$work/rows.ndjson")
   tests/world/serve.sh stop "$run" >/dev/null
   printf 'scan N=%s rows=%s/%s domains/s=%.0f queries/s=%.0f' \
     "$n" "$rows" "$expected" "$(field domains_per_s "$work/summary.json")" \
     "$(field queries_per_s "$work/summary.json")"
-  printf ' queries/domain=%.2f peak_rss_mib=%.2f anon_rss_mib=%.2f\n' \
+  printf ' queries/domain=%.2f spf_target_queries=%s/%s' \
     "$(field queries_per_row "$work/summary.json")" \
+    "$(field cache_fetches_txt "$work/summary.json")" \
+    "$(sed -n 's/^spf_include_targets=//p' "$world/world-stats.txt")"
+  printf ' peak_rss_mib=%.2f anon_rss_mib=%.2f\n' \
     "$(field peak_rss_kib "$work/summary.json" | awk '{print $1/1024}')" \
     "$(field anon_rss_kib "$work/summary.json" | awk '{print $1/1024}')"
   rm -f "$work/rows.ndjson"

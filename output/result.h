@@ -89,6 +89,56 @@ struct mp_result_records {
   const struct mp_rr *rr[MP_PICK_MAX];
 };
 
+#define MP_SPF_CHECKS_MAX   8  /* --spf-ip addresses */
+#define MP_SPF_TARGETS_MAX  8  /* --spf-include names */
+#define MP_SPF_INCLUDES_MAX 32 /* direct includes listed per row */
+#define MP_FINDINGS_MAX     32
+
+/* A piece of a record's text (not NUL-terminated). */
+struct mp_slice {
+  const char *p;
+  size_t len;
+};
+
+/* The SPF evaluation of the domain (RFC 7208), without a client address
+ * ("posture"), plus one check_host() per --spf-ip address. */
+struct mp_result_spf {
+  bool evaluated;       /* false: invalid name (row has no spf object) */
+  const char *status;   /* "none", "valid", "permerror", "temperror" */
+  const char *reason;   /* why not valid (a reason code), or NULL */
+  int64_t error_offset; /* syntax error: byte offset in the record, -1 */
+  struct mp_slice error_record; /* the record holding the syntax error */
+  struct mp_slice record;       /* the domain's record when there is one */
+  unsigned lookups;             /* DNS-querying terms evaluated (max 11) */
+  unsigned lookups_static;      /* in the whole tree, nothing cut short */
+  unsigned voids;               /* void lookups met */
+  unsigned depth;               /* longest include/redirect chain */
+  char all;         /* qualifier of the all reached: + - ~ ?, or 0 */
+  size_t nincludes; /* direct includes; the first
+                       MP_SPF_INCLUDES_MAX are listed */
+  struct mp_slice includes[MP_SPF_INCLUDES_MAX];
+  struct mp_slice redirect; /* p NULL when none */
+  bool uses_ptr, uses_exists, uses_macros;
+  bool exact;             /* the address counts are exact */
+  bool counted;           /* the address counts are known (valid) */
+  uint64_t ip4_addresses; /* IPv4 addresses the policy passes */
+  uint64_t ip6_prefixes;  /* IPv6 /64 networks it passes */
+  size_t length;          /* bytes of the record */
+  size_t nchecks;         /* --spf-ip: check_host() per address */
+  struct {
+    const char *ip;     /* as given */
+    const char *result; /* pass, fail, softfail, neutral, none, ... */
+    const char *reason; /* or NULL */
+  } checks[MP_SPF_CHECKS_MAX];
+  size_t ntargets; /* --spf-include: where each name sits in the tree */
+  struct {
+    const char *name;
+    bool reached;
+    const char *effective; /* result an address it authorizes gets, or
+                              NULL when not reached or shadowed */
+  } targets[MP_SPF_TARGETS_MAX];
+};
+
 struct mp_result {
   uint64_t line;        /* 1-based input line number */
   const char *input;    /* the line as given (trimmed of CR/LF only) */
@@ -105,6 +155,9 @@ struct mp_result {
   struct mp_result_lookup mx;        /* MX <domain> */
   struct mp_result_records spf;      /* v=spf1 records (RFC 7208 4.5) */
   struct mp_result_records dmarc;    /* v=DMARC1 records (RFC 7489 6.6.3) */
+  struct mp_result_spf spf_eval;     /* SPF evaluation */
+  size_t nfindings;                  /* finding codes, stable (docs) */
+  const char *findings[MP_FINDINGS_MAX];
 };
 
 #endif

@@ -23,6 +23,27 @@ static void records(FILE *f, const char *what,
   }
 }
 
+/* The SPF evaluation and the finding codes (stable ASCII words, not DNS
+ * text, so they are printed as they are). */
+static void spf(FILE *f, const struct mp_result *r)
+{
+  const struct mp_result_spf *s = &r->spf_eval;
+
+  if (s->status) {
+    fprintf(f, "  spf=%s", s->status);
+    if (s->reason) {
+      fprintf(f, "(%s)", s->reason);
+    }
+    fprintf(f, " lookups=%u", s->lookups);
+  }
+  for (size_t i = 0; i < r->nfindings && i < MP_FINDINGS_MAX; i++) {
+    fprintf(f, "%s%s", i ? " " : "  [", r->findings[i] ? r->findings[i] : "?");
+  }
+  if (r->nfindings > 0) {
+    fputc(']', f);
+  }
+}
+
 static int text_write(struct mp_writer *w, const struct mp_result *r)
 {
   FILE *f = w->out;
@@ -46,6 +67,7 @@ static int text_write(struct mp_writer *w, const struct mp_result *r)
     fprintf(f, "%s%u %s", i ? ", " : " ", r->mx.rr[i].pref,
             r->mx.rr[i].data[0] ? r->mx.rr[i].data : ".");
   }
+  spf(f, r);
   fputc('\n', f);
   return 0;
 }

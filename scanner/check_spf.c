@@ -1,6 +1,16 @@
+/* The SPF check: TXT at the domain, the v=spf1 records picked out, then
+ * the evaluator (spf_eval.h) in posture mode and once per --spf-ip
+ * address, over the scan's shared answer cache. The evaluator replays
+ * from the top whenever answers it was missing land. */
 #include "scanner/check.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "scanner/alloc.h"
+#include "scanner/config.h"
+#include "scanner/findings.h"
 
 bool mp_spf_is_record(const char *txt, size_t len)
 {
@@ -40,15 +50,289 @@ void mp_check_pick(const struct mp_result_lookup *txt,
   }
 }
 
+static void run(struct mp_job *job);
+
+static void on_ready(struct mp_cache_waiter *w)
+{
+  struct mp_job *job = ((struct mp_spf_waiter *)w)->job;
+
+  if (--job->spf.waiting == 0) {
+    run(job);
+  }
+}
+
+/* Waits for every entry the last replay missed. Returns true when they
+ * were all in already (then the caller replays at once). */
+static bool wait_pending(struct mp_job *job)
+{
+  struct mp_spf_state *st = &job->spf;
+  size_t n = st->ev.npending;
+
+  if (n > st->capwaiters) {
+    st->capwaiters = n * 2;
+    st->waiters =
+        mp_realloc(st->waiters, st->capwaiters * sizeof(*st->waiters));
+  }
+  st->waiting = 1; /* held while registering: see below */
+  for (size_t i = 0; i < n; i++) {
+    st->waiters[i].job = job;
+    st->waiters[i].w.cb = on_ready;
+    st->waiting++;
+    mp_cache_wait(job->cache, st->ev.pending[i], &st->waiters[i].w);
+  }
+  /* a waiter may have run at once; the last one out replays */
+  return --st->waiting == 0;
+}
+
+/* Keeps what the row needs from an outcome that points into the cache:
+ * the pins are dropped after each phase. */
+static void keep_posture(struct mp_spf_state *st,
+                         const struct mp_spf_outcome *out)
+{
+  st->posture = *out;
+  st->error_record_len = 0;
+  if (out->error_record) {
+    size_t n = strlen(out->error_record);
+
+    st->error_record_len =
+        n < sizeof(st->error_record) ? n : sizeof(st->error_record);
+    memcpy(st->error_record, out->error_record, st->error_record_len);
+  }
+  st->posture.error_record = NULL;
+}
+
+static void run(struct mp_job *job)
+{
+  struct mp_spf_state *st = &job->spf;
+  const struct mp_config *cfg = job->cfg;
+  char sender[MP_NAME_MAX + 16];
+  struct mp_spf_outcome out;
+
+  snprintf(sender, sizeof(sender), "postmaster@%s", job->domain);
+  for (;;) {
+    struct mp_spf_request req = {
+        .family = AF_UNSPEC,
+        .sender = sender,
+        .helo = job->domain,
+        .domain = job->domain,
+        .root_txt = job->txt.ans,
+    };
+
+    if (st->phase > 0) {
+      req.family = cfg->spf_ips[st->phase - 1].family;
+      memcpy(req.ip, cfg->spf_ips[st->phase - 1].addr, 16);
+    }
+    if (mp_spf_check_host(&st->ev, &req, &out) == MP_SPF_PENDING) {
+      if (wait_pending(job)) {
+        continue;
+      }
+      return;
+    }
+    if (st->phase == 0) {
+      keep_posture(st, &out);
+    } else {
+      st->checks[st->phase - 1].result = out.result;
+      st->checks[st->phase - 1].reason = out.reason;
+    }
+    mp_spf_eval_reset(&st->ev);
+    if (++st->phase > cfg->nspf_ips) {
+      mp_job_release(job);
+      return;
+    }
+  }
+}
+
+static void on_txt(struct mp_job *job, struct mp_lookup *lk)
+{
+  enum mp_outcome o = lk->ans->outcome;
+
+  if (o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
+      o != MP_OUTCOME_NXDOMAIN) {
+    return; /* temperror: nothing to evaluate */
+  }
+  job->spf.phase = 0;
+  mp_job_hold(job);
+  run(job);
+}
+
 static void spf_start(struct mp_job *job)
 {
-  mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, NULL);
+  job->spf.phase = SIZE_MAX; /* not evaluated until the TXT answer */
+  mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
+}
+
+/* --- the row -------------------------------------------------------------
+ */
+
+static const char *status_of(enum mp_spf_result result)
+{
+  switch (result) {
+  case MP_SPF_NONE:
+    return "none";
+  case MP_SPF_PERMERROR:
+    return "permerror";
+  case MP_SPF_TEMPERROR:
+    return "temperror";
+  default:
+    return "valid";
+  }
+}
+
+/* The domain's own record: direct includes, redirect, length. */
+static void describe_record(const struct mp_result *res,
+                            struct mp_result_spf *spf)
+{
+  static struct mp_spf_term terms[1024];
+  struct mp_spf_record rec;
+  struct mp_spf_syntax_error err;
+  const struct mp_rr *rr;
+
+  if (res->spf.count != 1) {
+    return;
+  }
+  rr = res->spf.rr[0];
+  spf->record = (struct mp_slice){rr->data, rr->len};
+  spf->length = rr->len;
+  if (mp_spf_parse(rr->data, rr->len, terms, 1024, &rec, &err) < 0) {
+    return;
+  }
+  for (size_t i = 0; i < rec.nterms; i++) {
+    if (terms[i].mech == MP_SPF_INCLUDE) {
+      if (spf->nincludes < MP_SPF_INCLUDES_MAX) {
+        spf->includes[spf->nincludes] =
+            (struct mp_slice){rr->data + terms[i].dom_off, terms[i].dom_len};
+      }
+      spf->nincludes++;
+    }
+  }
+  if (rec.has_redirect) {
+    spf->redirect =
+        (struct mp_slice){rr->data + rec.redirect_off, rec.redirect_len};
+  }
+}
+
+static void add_reason_finding(struct mp_result *res, enum mp_spf_reason reason)
+{
+  static const char *const codes[] = {
+      [MP_SPF_REASON_MULTIPLE] = "SPF_MULTIPLE_RECORDS",
+      [MP_SPF_REASON_SYNTAX] = "SPF_SYNTAX",
+      [MP_SPF_REASON_MACRO] = "SPF_SYNTAX",
+      [MP_SPF_REASON_LOOKUP_LIMIT] = "SPF_LOOKUP_LIMIT",
+      [MP_SPF_REASON_VOID_LIMIT] = "SPF_VOID_LIMIT",
+      [MP_SPF_REASON_INCLUDE_NONE] = "SPF_INCLUDE_NO_RECORD",
+      [MP_SPF_REASON_REDIRECT_NONE] = "SPF_REDIRECT_NO_RECORD",
+      [MP_SPF_REASON_MX_LIMIT] = "SPF_MX_LIMIT",
+      [MP_SPF_REASON_DNS] = "SPF_TEMPERROR",
+      [MP_SPF_REASON_NO_RECORD] = "SPF_MISSING",
+  };
+
+  if ((size_t)reason < sizeof(codes) / sizeof(codes[0]) && codes[reason]) {
+    mp_result_add_finding(res, codes[reason]);
+  }
+}
+
+static void findings(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_result_spf *spf = &res->spf_eval;
+
+  if (strcmp(spf->status, "valid") != 0) {
+    /* a domain that does not exist is reported as such, not as one
+     * missing its record */
+    if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
+      add_reason_finding(res, job->spf.posture.reason);
+    }
+    return;
+  }
+  if (spf->all == '+') {
+    mp_result_add_finding(res, "SPF_PLUS_ALL");
+  } else if (spf->all == '?') {
+    mp_result_add_finding(res, "SPF_NEUTRAL_ALL");
+  } else if (!spf->all) {
+    mp_result_add_finding(res, "SPF_NO_ALL");
+  }
+  if (spf->uses_ptr) {
+    mp_result_add_finding(res, "SPF_PTR_USED");
+  }
+  if (spf->length > 450) {
+    mp_result_add_finding(res, "SPF_TOO_LONG");
+  }
+  if (spf->length > 512) {
+    mp_result_add_finding(res, "SPF_OVER_UDP");
+  }
+  if (spf->all != '+' && spf->ip4_addresses > (1u << 24)) {
+    mp_result_add_finding(res, "SPF_BROAD");
+  }
+  for (size_t k = 0; k < spf->ntargets; k++) {
+    if (!spf->targets[k].effective ||
+        strcmp(spf->targets[k].effective, "pass") != 0) {
+      mp_result_add_finding(res, "SPF_INCLUDE_MISSING");
+    }
+  }
+  for (size_t k = 0; k < spf->nchecks; k++) {
+    if (strcmp(spf->checks[k].result, "pass") != 0) {
+      mp_result_add_finding(res, "SPF_SENDER_NOT_PASS");
+    }
+  }
 }
 
 static void spf_finish(const struct mp_job *job, struct mp_result *res)
 {
+  const struct mp_spf_state *st = &job->spf;
+  const struct mp_spf_outcome *o = &st->posture;
+  const struct mp_config *cfg = job->cfg;
+  struct mp_result_spf *spf = &res->spf_eval;
+  static const char quals[] = {'+', '-', '~', '?'};
+
   mp_job_fill_lookup(&job->txt, &res->txt);
   mp_check_pick(&res->txt, mp_spf_is_record, &res->spf);
+  memset(spf, 0, sizeof(*spf));
+  spf->evaluated = true;
+  spf->error_offset = -1;
+  if (st->phase == SIZE_MAX) { /* the TXT lookup failed */
+    spf->status = "temperror";
+    spf->reason = mp_spf_reason_name(MP_SPF_REASON_DNS);
+    mp_result_add_finding(res, "SPF_TEMPERROR");
+    return;
+  }
+  spf->status = status_of(o->result);
+  spf->reason =
+      strcmp(spf->status, "valid") == 0 ? NULL : mp_spf_reason_name(o->reason);
+  if (o->reason == MP_SPF_REASON_SYNTAX) {
+    spf->error_offset = (int64_t)o->error_offset;
+    spf->error_record =
+        (struct mp_slice){st->error_record, st->error_record_len};
+  }
+  spf->lookups = o->lookups;
+  spf->lookups_static = o->posture.lookups_static;
+  spf->voids = o->voids;
+  spf->depth = o->posture.depth;
+  spf->all = o->posture.all_qual >= 0 ? quals[o->posture.all_qual] : 0;
+  spf->uses_ptr = o->posture.uses_ptr;
+  spf->uses_exists = o->posture.uses_exists;
+  spf->uses_macros = o->posture.uses_macros;
+  spf->counted = strcmp(spf->status, "valid") == 0;
+  spf->exact = o->posture.exact;
+  spf->ip4_addresses = o->posture.ip4_addresses;
+  spf->ip6_prefixes = o->posture.ip6_prefixes;
+  describe_record(res, spf);
+  spf->nchecks = cfg->nspf_ips;
+  for (size_t k = 0; k < cfg->nspf_ips; k++) {
+    spf->checks[k].ip = cfg->spf_ips[k].text;
+    spf->checks[k].result = mp_spf_result_name(st->checks[k].result);
+    spf->checks[k].reason =
+        st->checks[k].reason ? mp_spf_reason_name(st->checks[k].reason) : NULL;
+  }
+  spf->ntargets = o->posture.ntargets;
+  for (size_t k = 0; k < o->posture.ntargets; k++) {
+    spf->targets[k].name = o->posture.targets[k].name;
+    spf->targets[k].reached = o->posture.targets[k].reached;
+    spf->targets[k].effective =
+        o->posture.targets[k].effective >= 0
+            ? mp_spf_result_name(
+                  (enum mp_spf_result)o->posture.targets[k].effective)
+            : NULL;
+  }
+  findings(job, res);
 }
 
 const struct mp_check mp_check_spf = {"spf", spf_start, spf_finish};

@@ -1,5 +1,6 @@
 #include "scanner/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -18,6 +19,10 @@ enum {
   OPT_RETRIES,
   OPT_EDNS_SIZE,
   OPT_WINDOW,
+  OPT_CACHE_MB,
+  OPT_SPF_IP,
+  OPT_SPF_INCLUDE,
+  OPT_LIST_FINDINGS,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
 };
@@ -33,6 +38,10 @@ static const struct option long_opts[] = {
     {"concurrency", required_argument, NULL, 'c'},
     {"qps", required_argument, NULL, OPT_QPS},
     {"window", required_argument, NULL, OPT_WINDOW},
+    {"cache-mb", required_argument, NULL, OPT_CACHE_MB},
+    {"spf-ip", required_argument, NULL, OPT_SPF_IP},
+    {"spf-include", required_argument, NULL, OPT_SPF_INCLUDE},
+    {"list-findings", no_argument, NULL, OPT_LIST_FINDINGS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"edns-size", required_argument, NULL, OPT_EDNS_SIZE},
@@ -53,6 +62,7 @@ void mp_config_init(struct mp_config *c)
   c->list_format = MP_LIST_AUTO;
   c->concurrency = 200;
   c->window = 64; /* the knee on loopback; see README "Tuning" */
+  c->cache_mb = 64;
   c->timeout_ms = 2000;
   c->retries = 2;
   c->edns_size = 1232; /* DNS flag day 2020: no IP fragmentation */
@@ -169,6 +179,46 @@ static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
       return fail(err, errlen, "--window: expected 1..1000000, got '%s'", arg);
     }
     c->window = (unsigned)v;
+    return 0;
+  case OPT_CACHE_MB:
+    if (parse_uint(arg, 0, 1 << 20, &v) < 0) {
+      return fail(err, errlen, "--cache-mb: expected 0..1048576, got '%s'",
+                  arg);
+    }
+    c->cache_mb = v;
+    return 0;
+  case OPT_SPF_IP: {
+    size_t i = c->nspf_ips;
+
+    if (i == sizeof(c->spf_ips) / sizeof(c->spf_ips[0])) {
+      return fail(err, errlen, "--spf-ip: at most 8");
+    }
+    c->spf_ips[i].text = arg;
+    if (inet_pton(AF_INET, arg, c->spf_ips[i].addr) == 1) {
+      c->spf_ips[i].family = AF_INET;
+    } else if (inet_pton(AF_INET6, arg, c->spf_ips[i].addr) == 1) {
+      c->spf_ips[i].family = AF_INET6;
+    } else {
+      return fail(err, errlen,
+                  "--spf-ip: expected an IPv4 or IPv6 address, "
+                  "got '%s'",
+                  arg);
+    }
+    c->nspf_ips++;
+    return 0;
+  }
+  case OPT_SPF_INCLUDE:
+    if (c->nspf_includes ==
+        sizeof(c->spf_includes) / sizeof(c->spf_includes[0])) {
+      return fail(err, errlen, "--spf-include: at most 8");
+    }
+    if (!*arg || strlen(arg) > 253) {
+      return fail(err, errlen, "--spf-include: expected a domain name");
+    }
+    c->spf_includes[c->nspf_includes++] = arg;
+    return 0;
+  case OPT_LIST_FINDINGS:
+    c->list_findings = true;
     return 0;
   case OPT_QPS:
     errno = 0;
@@ -305,11 +355,20 @@ void mp_config_usage(FILE *f)
       "      --retries N         attempts after a timeout (default 2)\n"
       "      --edns-size N       EDNS UDP payload size, 0 = no EDNS "
       "(default 1232)\n"
+      "      --cache-mb N        shared answer cache (SPF includes, ...), "
+      "0 = none\n"
+      "                          (default 64)\n"
+      "SPF:\n"
+      "      --spf-ip ADDR       check_host() result for mail from ADDR, "
+      "repeatable\n"
+      "      --spf-include NAME  where NAME sits in each SPF tree, "
+      "repeatable\n"
       "Other:\n"
       "      --progress, --no-progress  progress line on stderr (default: "
       "when a terminal)\n"
       "  -q, --quiet             no progress line, no summary\n"
       "  -v, --verbose           more log output (-vv: every query)\n"
+      "      --list-findings     print the finding codes and exit\n"
       "  -h, --help, -V, --version\n"
       "\n"
       "Exit status: 0 the scan ran to the end, whatever the domains' "

@@ -31,10 +31,21 @@ struct mp_config {
   unsigned timeout_ms;
   unsigned retries;
   uint16_t edns_size;
+  size_t cache_mb; /* answer cache budget; 0 = no caching */
+  /* --spf-ip: check_host() for these client addresses */
+  size_t nspf_ips;
+  struct {
+    const char *text;
+    int family;
+    uint8_t addr[16];
+  } spf_ips[8];
+  /* --spf-include: where these names sit in each domain's SPF tree */
+  size_t nspf_includes;
+  const char *spf_includes[8];
   bool quiet;
   int progress; /* -1: when stderr is a terminal */
   enum mp_log_level log_level;
-  bool help, version;
+  bool help, version, list_findings;
 };
 
 /* Sets the defaults. */

@@ -460,6 +460,37 @@ struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
   return a;
 }
 
+struct mp_answer *mp_answer_build(enum mp_outcome outcome, int rcode,
+                                  uint16_t type, const struct mp_rr *rr,
+                                  size_t n, const char *cname)
+{
+  size_t bytes = cname ? strlen(cname) + 1 : 0;
+  struct mp_answer *a;
+  char *heap;
+
+  for (size_t i = 0; i < n; i++) {
+    bytes += rr[i].len + 1;
+  }
+  a = answer_alloc(n, bytes);
+  heap = (char *)(a->rr + n);
+  a->outcome = outcome;
+  a->rcode = rcode;
+  a->type = type;
+  for (size_t i = 0; i < n; i++) {
+    a->rr[i] = rr[i];
+    memcpy(heap, rr[i].data, rr[i].len);
+    heap[rr[i].len] = '\0';
+    a->rr[i].data = heap;
+    heap += rr[i].len + 1;
+  }
+  a->count = n;
+  if (cname) {
+    memcpy(heap, cname, strlen(cname) + 1);
+    a->cname = heap;
+  }
+  return a;
+}
+
 struct mp_answer *mp_answer_ref(struct mp_answer *a)
 {
   a->refs++;

@@ -48,6 +48,13 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
 struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
                                 uint16_t type);
 
+/* A new answer holding copies of rr[0..n) (data included), as a resolver
+ * would deliver it: for in-memory zones (tests, the conformance suite).
+ * cname (may be NULL) is copied too. */
+struct mp_answer *mp_answer_build(enum mp_outcome outcome, int rcode,
+                                  uint16_t type, const struct mp_rr *rr,
+                                  size_t n, const char *cname);
+
 /* Reference counting. mp_answer_unref(NULL) is a no-op. */
 struct mp_answer *mp_answer_ref(struct mp_answer *a);
 void mp_answer_unref(struct mp_answer *a);

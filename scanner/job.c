@@ -8,7 +8,12 @@
 const struct mp_check *const mp_checks[] = {&mp_check_spf, &mp_check_dmarc,
                                             &mp_check_mx, NULL};
 
-static void release(struct mp_job *job)
+void mp_job_hold(struct mp_job *job)
+{
+  job->pending++;
+}
+
+void mp_job_release(struct mp_job *job)
 {
   assert(job->pending > 0);
   if (--job->pending == 0) {
@@ -25,7 +30,7 @@ static void on_answer(struct mp_waiter *w, struct mp_answer *ans)
   if (lk->done) {
     lk->done(job, lk);
   }
-  release(job);
+  mp_job_release(job);
 }
 
 void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
@@ -61,7 +66,7 @@ void mp_job_start(struct mp_job *job)
   for (const struct mp_check *const *c = mp_checks; *c; c++) {
     (*c)->start(job);
   }
-  release(job);
+  mp_job_release(job);
 }
 
 void mp_job_fill_lookup(const struct mp_lookup *lk,

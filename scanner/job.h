@@ -5,7 +5,11 @@
 #include <stdint.h>
 
 #include "output/result.h"
+#include "scanner/cache.h"
 #include "scanner/resolver.h"
+#include "scanner/spf_eval.h"
+
+struct mp_config;
 
 /* The per-domain job: the lookups the check modules ask for, counted until
  * the last one lands, then turned into one row. Jobs come from a pool sized
@@ -26,8 +30,31 @@ struct mp_lookup {
   char name[MP_QNAME_MAX + 2];
 };
 
+/* The SPF check's state: its evaluation and what it waits for. */
+struct mp_spf_waiter {
+  struct mp_cache_waiter w; /* first member */
+  struct mp_job *job;
+};
+
+struct mp_spf_state {
+  struct mp_spf_eval ev;
+  size_t phase;     /* 0: posture, k: the k-th --spf-ip address */
+  unsigned waiting; /* cache entries not in yet, plus one while waiting */
+  struct mp_spf_waiter *waiters;
+  size_t capwaiters;
+  struct mp_spf_outcome posture;
+  struct {
+    enum mp_spf_result result;
+    enum mp_spf_reason reason;
+  } checks[MP_SPF_CHECKS_MAX];
+  char error_record[512]; /* a copy: the cache may drop the original */
+  size_t error_record_len;
+};
+
 struct mp_job {
   struct mp_resolver *resolver;
+  struct mp_cache *cache; /* shared answers (SPF targets, ...) */
+  const struct mp_config *cfg;
   void (*complete)(struct mp_job *job); /* set by the scan */
   void *owner;                          /* the scan's, for complete() */
   struct mp_job *next_free;             /* the scan's pool */
@@ -46,6 +73,7 @@ struct mp_job {
   struct mp_lookup txt;       /* spf */
   struct mp_lookup dmarc_txt; /* dmarc */
   struct mp_lookup mx;        /* mx */
+  struct mp_spf_state spf;    /* spf */
 };
 
 /* A check module: start() asks for the lookups it needs (through
@@ -64,6 +92,11 @@ extern const struct mp_check *const mp_checks[];
  * runs when the answer is in lk->ans. lk must stay put until then. */
 void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
                    uint16_t type, mp_lookup_cb done);
+
+/* A check that works past its lookups (waiting on the cache) holds the
+ * job; the job completes after the last release. */
+void mp_job_hold(struct mp_job *job);
+void mp_job_release(struct mp_job *job);
 
 /* Starts every check; job->complete runs once, when no lookup is left
  * (possibly before this returns). */

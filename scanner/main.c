@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "scanner/config.h"
+#include "scanner/findings.h"
 #include "scanner/log.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
@@ -49,6 +50,10 @@ int main(int argc, char **argv)
   }
   if (cfg.help) {
     mp_config_usage(stdout);
+    return 0;
+  }
+  if (cfg.list_findings) {
+    mp_findings_print(stdout);
     return 0;
   }
   if (cfg.version) {

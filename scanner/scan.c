@@ -13,6 +13,7 @@
 #include "input/reader.h"
 #include "output/writer.h"
 #include "scanner/alloc.h"
+#include "scanner/cache.h"
 #include "scanner/job.h"
 #include "scanner/log.h"
 #include "scanner/resolver.h"
@@ -26,6 +27,7 @@ struct scan {
   struct mp_stats *st;
   uv_loop_t loop;
   struct mp_resolver *resolver;
+  struct mp_cache *cache;
 
   struct mp_reader *reader;
   struct mp_list list;
@@ -82,6 +84,34 @@ static void emit(struct scan *s, const struct mp_result *res)
     return;
   }
   mp_stats_row(s->st, res);
+}
+
+/* --- the answer cache's fetcher: the resolver -------------------------- */
+
+struct fetch {
+  struct mp_waiter w; /* first member */
+  struct mp_cache *cache;
+  struct mp_cache_entry *entry;
+};
+
+static void on_fetched(struct mp_waiter *w, struct mp_answer *ans)
+{
+  struct fetch *f = (struct fetch *)w;
+
+  mp_cache_fill(f->cache, f->entry, ans);
+  mp_free(f);
+}
+
+static void fetch(void *ctx, struct mp_cache *c, struct mp_cache_entry *e,
+                  const char *name, uint16_t type)
+{
+  struct scan *s = ctx;
+  struct fetch *f = mp_malloc(sizeof(*f));
+
+  f->w.cb = on_fetched;
+  f->cache = c;
+  f->entry = e;
+  mp_resolver_submit(s->resolver, name, type, &f->w);
 }
 
 /* --- jobs ------------------------------------------------------------- */
@@ -292,6 +322,7 @@ static void on_signal(uv_signal_t *h, int signum)
 static void close_all(struct scan *s)
 {
   s->st->dns = *mp_resolver_stats(s->resolver);
+  s->st->cache = *mp_cache_stats(s->cache);
   if (uv_is_active((uv_handle_t *)&s->progress)) {
     mp_stats_progress(s->st, stderr);
     fputc('\n', stderr);
@@ -374,8 +405,21 @@ static int setup(struct scan *s)
   if ((rc = mp_resolver_new(&s->loop, &ro, &s->resolver)) < 0) {
     return rc;
   }
+  s->cache = mp_cache_new(&(struct mp_cache_opts){
+      .max_bytes = cfg->cache_mb << 20,
+      .max_ttl = 86400,
+      .neg_ttl = 900,
+      .fail_ttl = 60,
+      .fetch = fetch,
+      .fetch_ctx = s,
+  });
   s->jobs = mp_calloc(cfg->concurrency, sizeof(*s->jobs));
   for (unsigned i = cfg->concurrency; i-- > 0;) {
+    mp_spf_eval_init(&s->jobs[i].spf.ev, s->cache);
+    mp_spf_eval_targets(&s->jobs[i].spf.ev, cfg->spf_includes,
+                        cfg->nspf_includes);
+    s->jobs[i].cache = s->cache;
+    s->jobs[i].cfg = cfg;
     s->jobs[i].resolver = s->resolver;
     s->jobs[i].complete = on_job_complete;
     s->jobs[i].owner = s;
@@ -433,6 +477,11 @@ close_loop:
     mp_log_error("internal: libuv handles left open at exit");
   }
 done:
+  for (unsigned i = 0; s->jobs && i < cfg->concurrency; i++) {
+    mp_spf_eval_close(&s->jobs[i].spf.ev);
+    mp_free(s->jobs[i].spf.waiters);
+  }
+  mp_cache_free(s->cache);
   mp_free(s->jobs);
   mp_reader_free(s->reader);
   mp_free(s);

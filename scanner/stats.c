@@ -109,6 +109,16 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
   fprintf(f, "\n  queries: sent %llu, retries %llu, shared in flight %llu",
           (unsigned long long)st->dns.sent, (unsigned long long)st->dns.retries,
           (unsigned long long)st->dns.shared);
+  if (st->cache.lookups) {
+    fprintf(f,
+            "\n  answer cache: %llu lookups, %.1f%% served from the cache, "
+            "%llu fetches (%llu SPF TXT), %llu evictions",
+            (unsigned long long)st->cache.lookups,
+            100.0 * (double)st->cache.hits / (double)st->cache.lookups,
+            (unsigned long long)st->cache.fetches,
+            (unsigned long long)st->cache.fetches_txt,
+            (unsigned long long)st->cache.evictions);
+  }
   if (st->skipped_shard) {
     fprintf(f, "\n  lines in other shards: %llu",
             (unsigned long long)st->skipped_shard);
@@ -120,20 +130,27 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
 {
   double t = elapsed_s(st);
 
-  fprintf(f,
-          "{\"rows\":%llu,\"elapsed_s\":%.3f,\"domains_per_s\":%.1f,"
-          "\"queries_sent\":%llu,\"queries_per_s\":%.1f,"
-          "\"queries_per_row\":%.3f,\"retries\":%llu,\"shared\":%llu,"
-          "\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
-          "\"skipped_shard\":%llu,\"status\":{",
-          (unsigned long long)st->rows, t, (double)st->rows / t,
-          (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
-          st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
-          (unsigned long long)st->dns.retries,
-          (unsigned long long)st->dns.shared,
-          (unsigned long long)mp_stats_peak_rss_kib(),
-          (unsigned long long)mp_stats_anon_rss_kib(),
-          (unsigned long long)st->skipped_shard);
+  fprintf(
+      f,
+      "{\"rows\":%llu,\"elapsed_s\":%.3f,\"domains_per_s\":%.1f,"
+      "\"queries_sent\":%llu,\"queries_per_s\":%.1f,"
+      "\"queries_per_row\":%.3f,\"retries\":%llu,\"shared\":%llu,"
+      "\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
+      "\"skipped_shard\":%llu,\"cache_lookups\":%llu,"
+      "\"cache_hits\":%llu,\"cache_fetches\":%llu,"
+      "\"cache_fetches_txt\":%llu,\"cache_evictions\":%llu,"
+      "\"status\":{",
+      (unsigned long long)st->rows, t, (double)st->rows / t,
+      (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
+      st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
+      (unsigned long long)st->dns.retries, (unsigned long long)st->dns.shared,
+      (unsigned long long)mp_stats_peak_rss_kib(),
+      (unsigned long long)mp_stats_anon_rss_kib(),
+      (unsigned long long)st->skipped_shard,
+      (unsigned long long)st->cache.lookups, (unsigned long long)st->cache.hits,
+      (unsigned long long)st->cache.fetches,
+      (unsigned long long)st->cache.fetches_txt,
+      (unsigned long long)st->cache.evictions);
   for (int s = 0; s < MP_STATUS_COUNT; s++) {
     fprintf(f, "%s\"%s\":%llu", s ? "," : "", mp_status_name((enum mp_status)s),
             (unsigned long long)st->by_status[s]);

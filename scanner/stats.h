@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "output/result.h"
+#include "scanner/cache.h"
 #include "scanner/resolver.h"
 
 /* Scan counters, the once-a-second progress line and the final summary. */
@@ -18,6 +19,7 @@ struct mp_stats {
   uint64_t skipped_shard;             /* lines that belong to other shards */
   uint64_t input_bytes, input_size;   /* progress by file size, if known */
   struct mp_resolver_stats dns;       /* copied from the resolver */
+  struct mp_cache_stats cache;        /* copied from the answer cache */
 };
 
 void mp_stats_init(struct mp_stats *st);

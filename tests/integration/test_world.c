@@ -225,3 +225,160 @@ Test(world, every_row_matches_the_generated_truth, .timeout = 600)
   truth_free(&ts);
   unlink(out);
 }
+
+/* --- SPF: every evaluation against spf_truth.tsv ------------------------ */
+
+static const char *all_word(const char *q)
+{
+  switch (q[0]) {
+  case '+':
+    return "pass";
+  case '-':
+    return q[1] ? "-" : "fail"; /* "-" alone: the qualifier */
+  case '~':
+    return "softfail";
+  case '?':
+    return "neutral";
+  default:
+    return "-"; /* "none": no all reached */
+  }
+}
+
+static void check_int(const char *line, const char *what, const char *want,
+                      const struct mp_json *got)
+{
+  char buf[32];
+
+  if (strcmp(want, "-") == 0) {
+    return; /* the truth does not say */
+  }
+  if (!got || mp_json_is_null(got)) {
+    snprintf(buf, sizeof(buf), "null");
+  } else if (got->type == MP_JSON_BOOL) {
+    snprintf(buf, sizeof(buf), "%d", got->boolean);
+  } else if (got->type == MP_JSON_NUMBER && strtod(want, NULL) == got->number) {
+    return; /* as doubles: the parser holds 2^64 - 1 as 2^64 */
+  } else {
+    snprintf(buf, sizeof(buf), "%.0f", got->number);
+  }
+  if (strcmp(want, buf) != 0 && ++disagreements <= 40) {
+    cr_log_warn("spf line %s: %s: want %s, got %s", line, what, want, buf);
+  }
+}
+
+static void check_text(const char *line, const char *what, const char *want,
+                       const char *got)
+{
+  if (strcmp(want, got ? got : "-") != 0 && ++disagreements <= 40) {
+    cr_log_warn("spf line %s: %s: want %s, got %s", line, what, want,
+                got ? got : "-");
+  }
+}
+
+static char *joined(const struct mp_json *arr)
+{
+  size_t len = 2, o = 0;
+  char *out;
+
+  for (size_t i = 0; arr && i < arr->count; i++) {
+    len += arr->items[i]->len + 1;
+  }
+  out = mp_malloc(len);
+  for (size_t i = 0; arr && i < arr->count; i++) {
+    if (i) {
+      out[o++] = ',';
+    }
+    memcpy(out + o, arr->items[i]->str, arr->items[i]->len);
+    o += arr->items[i]->len;
+  }
+  if (o == 0) {
+    out[o++] = '-';
+  }
+  out[o] = '\0';
+  return out;
+}
+
+Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
+{
+  char out[4096], input[4096], path[4096];
+  struct mp_json *rows;
+  const struct mp_json **by_line;
+  char *text, *save = NULL;
+  size_t len, checked = 0;
+  struct truth_set ts;
+
+  snprintf(path, sizeof(path), "%s/spf_truth.tsv", MP_WORLD_DIR);
+  text = mp_proc_slurp(path, &len);
+  cr_assert_not_null(text, "no %s", path);
+  truth_load(&ts);
+  scratch_path(out, sizeof(out), "spf.ndjson");
+  snprintf(input, sizeof(input), "%s/domains.txt", MP_WORLD_DIR);
+  cr_assert_eq(run_scanner(input, out, NULL), 0);
+  rows = read_rows(out);
+  by_line = index_rows(rows, ts.max_line);
+  disagreements = 0;
+  for (char *l = strtok_r(text, "\n", &save); l;
+       l = strtok_r(NULL, "\n", &save)) {
+    char *f[17], *p = l;
+    const struct mp_json *row, *spf;
+    char *got;
+
+    if (l[0] == '#') {
+      continue;
+    }
+    for (int k = 0; k < 17; k++) {
+      f[k] = p;
+      p = strchr(p, '\t');
+      cr_assert(p || k == 16, "short spf_truth line: %s", l);
+      if (p) {
+        *p++ = '\0';
+      }
+    }
+    if (strcmp(f[2], "-") == 0) {
+      continue; /* the domain does not exist or its zone fails */
+    }
+    row = by_line[strtoull(f[0], NULL, 10)];
+    cr_assert_not_null(row, "no row for spf truth line %s", f[0]);
+    spf = mp_json_get(row, "spf");
+    check_text(f[0], "status", f[2], mp_json_str(mp_json_get(spf, "status")));
+    check_text(f[0], "reason",
+               strcmp(f[3], "multiple") == 0 ? "multiple_records" : f[3],
+               mp_json_str(mp_json_get(spf, "reason")));
+    if (strcmp(f[2], "none") == 0) {
+      checked++;
+      continue; /* nothing else to compare */
+    }
+    check_int(f[0], "lookups", f[4], mp_json_get(spf, "lookups"));
+    /* an error cuts the walk short: the truth counts the whole tree */
+    if (strcmp(f[2], "valid") == 0) {
+      check_int(f[0], "lookups_static", f[5],
+                mp_json_get(spf, "lookups_static"));
+      check_int(f[0], "depth", f[7], mp_json_get(spf, "depth"));
+    }
+    check_int(f[0], "voids", f[6], mp_json_get(spf, "voids"));
+    check_text(f[0], "all", all_word(f[8]),
+               mp_json_str(mp_json_get(spf, "all")));
+    got = joined(mp_json_get(spf, "includes"));
+    check_text(f[0], "includes", f[9], got);
+    mp_free(got);
+    check_text(f[0], "redirect", f[10],
+               mp_json_str(mp_json_get(spf, "redirect")));
+    check_int(f[0], "uses_ptr", f[11], mp_json_get(spf, "uses_ptr"));
+    check_int(f[0], "uses_exists", f[12], mp_json_get(spf, "uses_exists"));
+    check_int(f[0], "uses_macros", f[13], mp_json_get(spf, "uses_macros"));
+    check_int(f[0], "ip4_addresses", f[14], mp_json_get(spf, "ip4_addresses"));
+    check_int(f[0], "ip6_prefixes", f[15], mp_json_get(spf, "ip6_prefixes"));
+    check_int(f[0], "exact", f[16], mp_json_get(spf, "exact"));
+    checked++;
+  }
+  printf("world: %zu SPF evaluations checked against the truth, %u "
+         "disagreements\n",
+         checked, disagreements);
+  cr_expect_gt(checked, 0);
+  cr_expect_eq(disagreements, 0);
+  mp_free(by_line);
+  mp_json_free(rows);
+  mp_free(text);
+  truth_free(&ts);
+  unlink(out);
+}

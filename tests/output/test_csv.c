@@ -15,7 +15,11 @@
   "txt_records,dmarc_txt_outcome,dmarc_txt_rcode,dmarc_txt_attempts,"          \
   "dmarc_txt_rtt_ms,dmarc_txt_ttl,dmarc_txt_count,dmarc_txt_records,"          \
   "mx_outcome,mx_rcode,mx_attempts,mx_rtt_ms,mx_ttl,mx_count,mx_records,"      \
-  "spf_count,spf_records,dmarc_count,dmarc_records\r\n"
+  "spf_count,spf_records,dmarc_count,dmarc_records,spf_status,spf_reason,"     \
+  "spf_error_offset,spf_lookups,spf_lookups_static,spf_voids,spf_depth,"       \
+  "spf_all,spf_includes,spf_redirect,spf_uses_ptr,spf_uses_exists,"            \
+  "spf_uses_macros,spf_exact,spf_ip4_addresses,spf_ip6_prefixes,spf_length,"   \
+  "spf_checks,spf_include_checks,findings\r\n"
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -63,14 +67,20 @@ Test(csv, writes_an_answered_row_exactly)
              "v=spf1 -all|google-site-verification=abc,"
              "ok,0,1,2.000,3600,1,v=DMARC1; p=reject,"
              "ok,0,2,0.250,600,2,10 mx1.example.com|20 mx2.example.com,"
-             "1,v=spf1 -all,1,v=DMARC1; p=reject\r\n");
+             "1,v=spf1 -all,1,v=DMARC1; p=reject,"
+             "valid,,,0,0,0,0,fail,,,false,false,false,true,0,0,11,,,\r\n");
 }
 
 Test(csv, leaves_every_cell_of_an_invalid_name_empty)
 {
   expect_row(rows_invalid,
-             "2,bad..name,false,,,invalid_name,empty_label," STARTED
-             ",0.010,,,,,,,,,,,,,,,,,,,,,,,,,\r\n");
+             "2,bad..name,false,,,invalid_name,empty_label," STARTED ",0.010"
+             ",,,,,,,"
+             ",,,,,,,"
+             ",,,,,,,"             /* txt, dmarc_txt, mx */
+             ",,,,"                /* spf_count .. dmarc_records */
+             ",,,,,,,,,,,,,,,,,,," /* spf_status .. spf_include_checks */
+             ",\r\n");             /* findings */
 }
 
 Test(csv, writes_a_timed_out_lookup)
@@ -79,7 +89,9 @@ Test(csv, writes_a_timed_out_lookup)
              "3,slow.example,false,42,slow.example,timeout,," STARTED
              ",3001.500,timeout,,3,3000.000,,0,,"
              "nxdomain,3,1,1.500,,0,,"
-             "nodata,0,1,1.500,,0,,0,,0,\r\n");
+             "nodata,0,1,1.500,,0,,0,,0,,"
+             "temperror,dns,,0,0,0,0,,,,false,false,false,,,,,,,"
+             "SPF_TEMPERROR\r\n");
 }
 
 Test(csv, sanitizes_escapes_and_neutralizes_hostile_text)
@@ -105,10 +117,117 @@ Test(csv, sanitizes_escapes_and_neutralizes_hostile_text)
              "|\xe2\x80\xa8 caf\xc3\xa9 " FFFD FFFD " " FFFD FFFD FFFD "\","
              "nxdomain,3,1,1.500,,0,,"
              "ok,0,1,1.500,30,2,0 |65535 -mx.example\\|x,"
-             "20,%s,0,\r\n",
+             "20,%s,0,,"
+             "permerror,multiple_records,,0,0,0,0,,,,false,false,false,,,,,,,"
+             "SPF_MULTIPLE_RECORDS\r\n",
              spf);
     expect_row(rows_hostile, want);
   }
+}
+
+/* The row from its spf_status cell on (after 34 cells, none of them
+ * holding a comma in these rows). */
+static const char *from_spf(const char *row)
+{
+  const char *p = row;
+
+  for (int commas = 0; commas < 34; p++) {
+    cr_assert_neq(*p, '\0', "%s", row);
+    commas += *p == ',';
+  }
+  return p;
+}
+
+static void expect_spf_cells(void (*make)(struct mp_result *), const char *want)
+{
+  struct mp_result r;
+  char *text;
+
+  make(&r);
+  text = write_rows(&r, 1);
+  cr_assert_eq(strncmp(text, HEADER, strlen(HEADER)), 0);
+  cr_assert_str_eq(from_spf(text + strlen(HEADER)), want);
+  free(text);
+}
+
+Test(csv, writes_an_evaluated_policy_exactly)
+{
+  expect_spf_cells(rows_spf_full,
+                   "valid,,,3,4,0,2,softfail,"
+                   "_spf.example.net|bulk.example.org,,false,false,true,"
+                   "false,4352,65552,96,"
+                   "192.0.2.7=pass|2001:db8:ffff::1=softfail|"
+                   "198.51.100.1=temperror,"
+                   "_spf.example.net=pass|bulk.example.org=shadowed|"
+                   "other.example=unreached,"
+                   "SPF_INCLUDE_MISSING|SPF_SENDER_NOT_PASS\r\n");
+}
+
+Test(csv, writes_a_syntax_error_with_its_offset)
+{
+  expect_spf_cells(rows_spf_syntax,
+                   "permerror,syntax,7,1,1,0,1,,broken.example,,false,false,"
+                   "false,,,,34,,,SPF_SYNTAX\r\n");
+}
+
+Test(csv, writes_a_domain_without_spf)
+{
+  expect_spf_cells(rows_spf_none, "none,no_record,,0,0,0,0,,,,false,false,"
+                                  "false,,,,,,,SPF_MISSING\r\n");
+}
+
+/* Words, not "+" or "-": those would open the cell like a formula and get
+ * an apostrophe. */
+Test(csv, writes_the_all_qualifier_as_a_word)
+{
+  static const char quals[] = {'+', '-', '~', '?', 0};
+  static const char *const want[] = {",0,pass,,", ",0,fail,,", ",0,softfail,,",
+                                     ",0,neutral,,", ",0,,,"};
+  struct mp_result r;
+
+  for (size_t i = 0; i < sizeof(quals); i++) {
+    char *text;
+
+    rows_ok(&r);
+    r.spf_eval.all = quals[i];
+    text = write_rows(&r, 1);
+    cr_expect_not_null(strstr(from_spf(text + strlen(HEADER)), want[i]),
+                       "'%c': %s", quals[i], text);
+    cr_expect_null(strstr(text, "'"), "%s", text);
+    free(text);
+  }
+}
+
+Test(csv, writes_the_whole_ipv6_space_beyond_int64)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_ok(&r);
+  r.spf_eval.ip4_addresses = UINT64_C(1) << 32;
+  r.spf_eval.ip6_prefixes = UINT64_MAX;
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, ",true,4294967296,18446744073709551615,11,"),
+                     "%s", text);
+  free(text);
+}
+
+/* Hostile text in the SPF cells: a redirect that starts like a formula, an
+ * include holding the list separator, a finding list that must split. */
+Test(csv, escapes_and_neutralizes_spf_cells)
+{
+  static const char rec[] = "v=spf1 include:a|b\\c redirect=-x,y";
+  struct mp_result r;
+  char *text;
+
+  rows_ok(&r);
+  r.spf_eval.nincludes = 1;
+  r.spf_eval.includes[0] = rows_within(rec, "a|b\\c");
+  r.spf_eval.redirect = rows_within(rec, "-x,y");
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, ",fail,a\\|b\\\\c,\"'-x,y\",false,"), "%s",
+                     text);
+  free(text);
 }
 
 Test(csv, never_touches_numeric_cells)

@@ -67,8 +67,16 @@ Test(ndjson, writes_an_answered_row_exactly)
       "\"rcode\":0,\"attempts\":2,\"rtt_ms\":0.250,\"ttl\":600,\"cname\":null,"
       "\"records\":[{\"preference\":10,\"host\":\"mx1.example.com\"},"
       "{\"preference\":20,\"host\":\"mx2.example.com\"}]},"
-      "\"spf\":{\"count\":1,\"records\":[\"v=spf1 -all\"]},"
-      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]}}\n");
+      "\"spf\":{\"count\":1,\"records\":[\"v=spf1 -all\"],"
+      "\"status\":\"valid\",\"reason\":null,\"error_offset\":null,"
+      "\"error_record\":null,\"record\":\"v=spf1 -all\",\"lookups\":0,"
+      "\"lookups_static\":0,\"voids\":0,\"depth\":0,\"all\":\"fail\","
+      "\"includes\":[],\"includes_total\":0,\"redirect\":null,"
+      "\"uses_ptr\":false,\"uses_exists\":false,\"uses_macros\":false,"
+      "\"exact\":true,\"ip4_addresses\":0,\"ip6_prefixes\":0,\"length\":11,"
+      "\"checks\":[],\"include_checks\":[]},"
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
+      "\"findings\":[]}\n");
   free(text);
 }
 
@@ -85,7 +93,7 @@ Test(ndjson, writes_an_invalid_name_row_with_nulls)
       "\"rank\":null,\"domain\":null,\"status\":\"invalid_name\","
       "\"error\":\"empty_label\",\"started\":\"2026-11-22T15:04:05.123Z\","
       "\"elapsed_ms\":0.010,\"txt\":null,\"dmarc_txt\":null,\"mx\":null,"
-      "\"spf\":null,\"dmarc\":null}\n");
+      "\"spf\":null,\"dmarc\":null,\"findings\":[]}\n");
   free(text);
 }
 
@@ -111,8 +119,16 @@ Test(ndjson, writes_a_timed_out_lookup)
       "\"mx\":{\"name\":\"slow.example\",\"type\":\"MX\","
       "\"outcome\":\"nodata\",\"rcode\":0,\"attempts\":1,\"rtt_ms\":1.500,"
       "\"ttl\":null,\"cname\":null,\"records\":[]},"
-      "\"spf\":{\"count\":0,\"records\":[]},"
-      "\"dmarc\":{\"count\":0,\"records\":[]}}\n");
+      "\"spf\":{\"count\":0,\"records\":[],\"status\":\"temperror\","
+      "\"reason\":\"dns\",\"error_offset\":null,\"error_record\":null,"
+      "\"record\":null,\"lookups\":0,\"lookups_static\":0,\"voids\":0,"
+      "\"depth\":0,\"all\":null,\"includes\":[],\"includes_total\":0,"
+      "\"redirect\":null,\"uses_ptr\":false,\"uses_exists\":false,"
+      "\"uses_macros\":false,\"exact\":null,\"ip4_addresses\":null,"
+      "\"ip6_prefixes\":null,\"length\":null,\"checks\":[],"
+      "\"include_checks\":[]},"
+      "\"dmarc\":{\"count\":0,\"records\":[]},"
+      "\"findings\":[\"SPF_TEMPERROR\"]}\n");
   free(text);
 }
 
@@ -174,7 +190,7 @@ Test(ndjson, keys_come_in_the_documented_order)
   static const char *const keys[] = {
       "line",  "input",   "input_truncated", "rank", "domain",    "status",
       "error", "started", "elapsed_ms",      "txt",  "dmarc_txt", "mx",
-      "spf",   "dmarc"};
+      "spf",   "dmarc",   "findings"};
   static const char *const lookup_keys[] = {"name",  "type",     "outcome",
                                             "rcode", "attempts", "rtt_ms",
                                             "ttl",   "cname",    "records"};
@@ -197,6 +213,181 @@ Test(ndjson, keys_come_in_the_documented_order)
   mp_json_free(all);
 }
 
+/* The row from its "spf" member on: the part the SPF evaluation adds. */
+static const char *from_spf(const char *text)
+{
+  const char *p = strstr(text, ",\"spf\":");
+
+  cr_assert_not_null(p, "%s", text);
+  return p;
+}
+
+Test(ndjson, writes_an_evaluated_policy_exactly)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_spf_full(&r);
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(
+      from_spf(text),
+      ",\"spf\":{\"count\":1,\"records\":[\"v=spf1 ip4:192.0.2.0/24 "
+      "ip6:2001:db8::/48 include:_spf.example.net include:bulk.example.org "
+      "~all\"],\"status\":\"valid\",\"reason\":null,\"error_offset\":null,"
+      "\"error_record\":null,\"record\":\"v=spf1 ip4:192.0.2.0/24 "
+      "ip6:2001:db8::/48 include:_spf.example.net include:bulk.example.org "
+      "~all\",\"lookups\":3,\"lookups_static\":4,\"voids\":0,\"depth\":2,"
+      "\"all\":\"softfail\","
+      "\"includes\":[\"_spf.example.net\",\"bulk.example.org\"],"
+      "\"includes_total\":2,\"redirect\":null,\"uses_ptr\":false,"
+      "\"uses_exists\":false,\"uses_macros\":true,\"exact\":false,"
+      "\"ip4_addresses\":4352,\"ip6_prefixes\":65552,\"length\":96,"
+      "\"checks\":[{\"ip\":\"192.0.2.7\",\"result\":\"pass\",\"reason\":null},"
+      "{\"ip\":\"2001:db8:ffff::1\",\"result\":\"softfail\","
+      "\"reason\":null},"
+      "{\"ip\":\"198.51.100.1\",\"result\":\"temperror\","
+      "\"reason\":\"dns\"}],"
+      "\"include_checks\":[{\"name\":\"_spf.example.net\",\"reached\":true,"
+      "\"effective\":\"pass\"},"
+      "{\"name\":\"bulk.example.org\",\"reached\":true,"
+      "\"effective\":null},"
+      "{\"name\":\"other.example\",\"reached\":false,"
+      "\"effective\":null}]},"
+      "\"dmarc\":{\"count\":0,\"records\":[]},"
+      "\"findings\":[\"SPF_INCLUDE_MISSING\",\"SPF_SENDER_NOT_PASS\"]}\n");
+  free(text);
+}
+
+Test(ndjson, writes_a_syntax_error_with_its_record_and_offset)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_spf_syntax(&r);
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(
+      from_spf(text),
+      ",\"spf\":{\"count\":1,"
+      "\"records\":[\"v=spf1 include:broken.example -all\"],"
+      "\"status\":\"permerror\",\"reason\":\"syntax\",\"error_offset\":7,"
+      "\"error_record\":\"v=spf1 ip4:192.0.2.300 -all\","
+      "\"record\":\"v=spf1 include:broken.example -all\",\"lookups\":1,"
+      "\"lookups_static\":1,\"voids\":0,\"depth\":1,\"all\":null,"
+      "\"includes\":[\"broken.example\"],\"includes_total\":1,"
+      "\"redirect\":null,\"uses_ptr\":false,\"uses_exists\":false,"
+      "\"uses_macros\":false,\"exact\":null,\"ip4_addresses\":null,"
+      "\"ip6_prefixes\":null,\"length\":34,\"checks\":[],"
+      "\"include_checks\":[]},"
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
+      "\"findings\":[\"SPF_SYNTAX\"]}\n");
+  free(text);
+}
+
+Test(ndjson, writes_a_domain_without_spf)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_spf_none(&r);
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(
+      from_spf(text),
+      ",\"spf\":{\"count\":0,\"records\":[],\"status\":\"none\","
+      "\"reason\":\"no_record\",\"error_offset\":null,"
+      "\"error_record\":null,\"record\":null,\"lookups\":0,"
+      "\"lookups_static\":0,\"voids\":0,\"depth\":0,\"all\":null,"
+      "\"includes\":[],\"includes_total\":0,\"redirect\":null,"
+      "\"uses_ptr\":false,\"uses_exists\":false,\"uses_macros\":false,"
+      "\"exact\":null,\"ip4_addresses\":null,\"ip6_prefixes\":null,"
+      "\"length\":null,\"checks\":[],\"include_checks\":[]},"
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
+      "\"findings\":[\"SPF_MISSING\"]}\n");
+  free(text);
+}
+
+Test(ndjson, writes_the_all_qualifier_as_a_word)
+{
+  static const char quals[] = {'+', '-', '~', '?', 0, 'x'};
+  static const char *const want[] = {
+      "\"all\":\"pass\",",    "\"all\":\"fail\",", "\"all\":\"softfail\",",
+      "\"all\":\"neutral\",", "\"all\":null,",     "\"all\":null,"};
+  struct mp_result r;
+
+  for (size_t i = 0; i < sizeof(quals); i++) {
+    char *text;
+
+    rows_ok(&r);
+    r.spf_eval.all = quals[i];
+    text = write_rows(&r, 1, NULL);
+    cr_expect_not_null(strstr(text, want[i]), "'%c': %s", quals[i], text);
+    free(text);
+  }
+}
+
+Test(ndjson, writes_the_whole_ipv6_space_beyond_int64)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_ok(&r);
+  r.spf_eval.all = '+';
+  r.spf_eval.ip4_addresses = UINT64_C(1) << 32;
+  r.spf_eval.ip6_prefixes = UINT64_MAX;
+  text = write_rows(&r, 1, NULL);
+  cr_assert_not_null(strstr(text, "\"ip4_addresses\":4294967296,"
+                                  "\"ip6_prefixes\":18446744073709551615,"),
+                     "%s", text);
+  free(text);
+}
+
+Test(ndjson, lists_at_most_32_includes_and_counts_them_all)
+{
+  static const char rec[] = "v=spf1 include:a.example include:b.example";
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *inc;
+
+  rows_ok(&r);
+  r.spf_eval.nincludes = 40;
+  for (size_t i = 0; i < MP_SPF_INCLUDES_MAX; i++) {
+    /* slices that stop before the rest of the record, no NUL */
+    r.spf_eval.includes[i] =
+        rows_within(rec, i % 2 ? "b.example" : "a.example");
+  }
+  r.spf_eval.redirect = rows_within(rec, "b.ex");
+  all = parse_one(&r);
+  inc = mp_json_path(all, "[0].spf.includes");
+  cr_assert_eq(inc->count, MP_SPF_INCLUDES_MAX);
+  cr_expect(mp_json_str_eq(mp_json_at(inc, 0), "a.example"));
+  cr_expect(mp_json_str_eq(mp_json_at(inc, 31), "b.example"));
+  cr_expect_eq(mp_json_path(all, "[0].spf.includes_total")->integer, 40);
+  cr_expect(mp_json_str_eq(mp_json_path(all, "[0].spf.redirect"), "b.ex"));
+  mp_json_free(all);
+}
+
+Test(ndjson, keys_of_the_spf_object_come_in_the_documented_order)
+{
+  static const char *const keys[] = {
+      "count",          "records",        "status",   "reason",
+      "error_offset",   "error_record",   "record",   "lookups",
+      "lookups_static", "voids",          "depth",    "all",
+      "includes",       "includes_total", "redirect", "uses_ptr",
+      "uses_exists",    "uses_macros",    "exact",    "ip4_addresses",
+      "ip6_prefixes",   "length",         "checks",   "include_checks"};
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *spf;
+
+  rows_spf_full(&r);
+  all = parse_one(&r);
+  spf = mp_json_path(all, "[0].spf");
+  cr_assert_eq(spf->count, sizeof(keys) / sizeof(keys[0]));
+  for (size_t i = 0; i < spf->count; i++) {
+    cr_expect_str_eq(spf->keys[i]->str, keys[i]);
+  }
+  mp_json_free(all);
+}
+
 Test(ndjson, unknown_type_is_written_in_rfc3597_form)
 {
   struct mp_result r;
@@ -211,7 +402,7 @@ Test(ndjson, unknown_type_is_written_in_rfc3597_form)
 
 Test(ndjson, many_rows_are_one_per_line)
 {
-  struct mp_result rows[4];
+  struct mp_result rows[7];
   char err[128] = "";
   size_t len;
   char *text;
@@ -221,11 +412,14 @@ Test(ndjson, many_rows_are_one_per_line)
   rows_invalid(&rows[1]);
   rows_timeout(&rows[2]);
   rows_hostile(&rows[3]);
-  text = write_rows(rows, 4, &len);
+  rows_spf_full(&rows[4]);
+  rows_spf_syntax(&rows[5]);
+  rows_spf_none(&rows[6]);
+  text = write_rows(rows, 7, &len);
   all = mp_json_parse_ndjson(text, len, err, sizeof(err));
   cr_assert_not_null(all, "%s", err);
-  cr_assert_eq(all->count, 4);
-  for (size_t i = 0; i < 4; i++) {
+  cr_assert_eq(all->count, 7);
+  for (size_t i = 0; i < 7; i++) {
     cr_expect_eq(mp_json_path(all->items[i], "line")->integer,
                  (int64_t)rows[i].line);
   }

@@ -17,6 +17,64 @@
 
 #define NROWS 40
 
+/* Every SPF status, every all qualifier, every check result, lists over
+ * their caps and the largest counts. */
+static size_t make_spf_rows(struct mp_result *rows, size_t n)
+{
+  static const char *const results[] = {
+      "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror"};
+  static const char quals[] = {'+', '?', 0};
+  struct mp_result_spf *s;
+
+  rows_spf_full(&rows[n++]);
+  rows_spf_syntax(&rows[n++]);
+  rows_spf_none(&rows[n++]);
+  for (size_t i = 0; i < sizeof(quals); i++) {
+    rows_spf_full(&rows[n]);
+    rows[n].spf_eval.all = quals[i];
+    rows[n].line = 300 + i;
+    n++;
+  }
+  rows_spf_full(&rows[n]); /* +all: the whole address space */
+  s = &rows[n].spf_eval;
+  s->ip4_addresses = UINT64_C(1) << 32;
+  s->ip6_prefixes = UINT64_MAX;
+  s->exact = true;
+  s->uses_ptr = s->uses_exists = true;
+  s->nchecks = MP_SPF_CHECKS_MAX;
+  for (size_t i = 0; i < MP_SPF_CHECKS_MAX; i++) {
+    s->checks[i].ip = "::1";
+    s->checks[i].result = results[i % 7];
+    s->checks[i].reason = i % 7 == 0 ? "no_record" : NULL;
+  }
+  s->nincludes = 100;
+  for (size_t i = 0; i < MP_SPF_INCLUDES_MAX; i++) {
+    s->includes[i] = s->includes[i % 2];
+  }
+  s->redirect = s->includes[0];
+  s->ntargets = MP_SPF_TARGETS_MAX;
+  for (size_t i = 0; i < MP_SPF_TARGETS_MAX; i++) {
+    s->targets[i] = s->targets[i % 3];
+  }
+  s->targets[7].effective = "neutral";
+  s->targets[6].effective = "fail";
+  s->targets[5].effective = "softfail";
+  rows[n].nfindings = MP_FINDINGS_MAX + 5;
+  for (size_t i = 0; i < MP_FINDINGS_MAX; i++) {
+    rows[n].findings[i] = "SPF_BROAD";
+  }
+  rows[n].line = 310;
+  n++;
+  rows_spf_full(&rows[n]); /* a loop: over the limit */
+  rows_spf(&rows[n].spf_eval, "permerror", "lookup_limit");
+  rows[n].spf_eval.lookups = 11;
+  rows[n].spf_eval.lookups_static = UINT32_MAX;
+  rows[n].spf_eval.depth = 48;
+  rows[n].line = 311;
+  n++;
+  return n;
+}
+
 static size_t make_rows(struct mp_result *rows)
 {
   size_t n = 0;
@@ -62,6 +120,7 @@ static size_t make_rows(struct mp_result *rows)
   rows[n].dmarc.rr[1] = &rows_hostile_txt[3];
   rows[n].dmarc.rr[2] = &rows_hostile_txt[0];
   n++;
+  n = make_spf_rows(rows, n);
   cr_assert_leq(n, NROWS);
   return n;
 }
@@ -165,6 +224,27 @@ Test(schema, documented_enums_match_the_code)
 
     cr_assert_not_null(f, "%s not documented", outcomes[i]);
     expect_same_set(f, outcome, MP_OUTCOME_COUNT);
+  }
+}
+
+Test(schema, spf_all_is_documented_as_the_four_words)
+{
+  static struct mp_schema_table j, c;
+  static const char *const words[] = {"pass", "fail", "softfail", "neutral"};
+  const struct mp_schema_field *f[2];
+
+  mp_schema_load(&j, "NDJSON fields", "field", "null");
+  mp_schema_load(&c, "CSV columns", "column", "empty");
+  f[0] = mp_schema_find(&j, "spf.all", NULL);
+  f[1] = mp_schema_find(&c, "spf_all", NULL);
+  for (size_t i = 0; i < 2; i++) {
+    cr_assert_not_null(f[i]);
+    cr_expect(f[i]->nullable, "%s", f[i]->name);
+    cr_assert_eq(f[i]->nvalues, 4, "%s", f[i]->name);
+    for (size_t k = 0; k < 4; k++) {
+      cr_expect(mp_schema_allowed(f[i], words[k], strlen(words[k])), "%s: %s",
+                f[i]->name, words[k]);
+    }
   }
 }
 

@@ -53,3 +53,36 @@ Test(text, hostile_bytes_cannot_reach_the_terminal)
   cr_expect_eq(strchr(out, '\n'), out + strlen(out) - 1);
   free(out);
 }
+
+Test(text, shows_the_spf_result_lookups_and_findings)
+{
+  char *out = write_text(rows_spf_syntax);
+
+  cr_assert_str_eq(out, "    6 syntax.example  ok  txt=ok  spf=1 "
+                        "\"v=spf1 include:broken.example -all\"  "
+                        "dmarc_txt=ok  dmarc=1 \"v=DMARC1; p=reject\"  "
+                        "mx=ok 10 mx1.example.com, 20 mx2.example.com  "
+                        "spf=permerror(syntax) lookups=1  [SPF_SYNTAX]\n");
+  free(out);
+}
+
+Test(text, lists_every_finding_in_one_bracket)
+{
+  char *out = write_text(rows_spf_full);
+
+  cr_assert_not_null(strstr(out, "  spf=valid lookups=3  "
+                                 "[SPF_INCLUDE_MISSING SPF_SENDER_NOT_PASS]\n"),
+                     "%s", out);
+  free(out);
+}
+
+Test(text, shows_no_brackets_without_findings)
+{
+  char *out = write_text(rows_ok);
+
+  cr_assert_str_eq(out, "    1 example.com  ok  txt=ok  spf=1 \"v=spf1 -all\"  "
+                        "dmarc_txt=ok  dmarc=1 \"v=DMARC1; p=reject\"  "
+                        "mx=ok 10 mx1.example.com, 20 mx2.example.com  "
+                        "spf=valid lookups=0\n");
+  free(out);
+}

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 
 #include "scanner/alloc.h"
+#include "tests/world/spftruth.h"
+#include "tests/world/zonedb.h"
 
 #define NAME_BUF  512         /* also holds the over-long invalid names */
 #define MAX_RECS  64          /* TXT records at one owner */
@@ -25,7 +27,7 @@
 #define ARENA_CAP (64 * 1024) /* record bytes of one domain */
 #define MAX_MX    4
 #define OUT_CAP   (1u << 20)
-#define WARMUP    16 /* first 16 * K_COUNT lines cycle through all kinds */
+#define WARMUP    20 /* first 20 * K_COUNT lines cycle through all kinds */
 
 /* ---- deterministic PRNG: splitmix64 seeding xoshiro256** ---- */
 
@@ -89,6 +91,8 @@ static bool rng_pct(struct rng *r, unsigned pct)
 
 /* ---- buffered output ---- */
 
+/* A file written through a buffer, or (f == NULL) a buffer only: the zone
+ * lines of one input line, parsed back for the SPF truth. */
 struct out {
   FILE *f;
   char *buf;
@@ -108,6 +112,7 @@ static char *out_room(struct out *o, size_t n)
 {
   assert(n <= OUT_CAP);
   if (o->len + n > OUT_CAP) {
+    assert(o->f != NULL);
     out_flush(o);
   }
   return o->buf + o->len;
@@ -176,11 +181,14 @@ static void out_zstr(struct out *o, const uint8_t *p, size_t n)
   o->len += k;
 }
 
+/* Closes o (a memory-only or never opened o too) and frees its buffer. */
 static int out_close(struct out *o)
 {
   int rc = 0;
 
   if (o->f == NULL) {
+    mp_free(o->buf);
+    o->buf = NULL;
     return 0;
   }
   out_flush(o);
@@ -322,7 +330,7 @@ static const struct {
     [K_LOOKALIKE] = {60, 7},  [K_DMARC_ODD] = {150, 14},
     [K_HOSTILE] = {50, 2},    [K_ALIAS] = {100, 2},
     [K_BROKEN] = {30, 1},     [K_NULLMX] = {50, 1},
-    [K_SPF_HARD] = {100, 12}, [K_INVALID] = {120, 15},
+    [K_SPF_HARD] = {100, 20}, [K_INVALID] = {120, 15},
     [K_IDN] = {40, 8},        [K_ODDNAME] = {30, 4},
 };
 
@@ -352,7 +360,7 @@ struct host { /* an MX host of the domain's own, mx<k>.<name> */
 };
 
 struct dom {
-  uint64_t index;
+  uint64_t seed, index;
   enum kind kind;
   unsigned sub;
   char name[NAME_BUF]; /* normalized A-label, no trailing dot; "" invalid */
@@ -372,8 +380,10 @@ struct dom {
   size_t used;
 };
 
-static void dom_reset(struct dom *d, uint64_t index, enum kind k, unsigned sub)
+static void dom_reset(struct dom *d, uint64_t seed, uint64_t index, enum kind k,
+                      unsigned sub)
 {
+  d->seed = seed;
   d->index = index;
   d->kind = k;
   d->sub = sub;
@@ -540,7 +550,8 @@ static const char *pick_provider(struct rng *r)
   return providers[0].include;
 }
 
-static void spf_normal(struct rng *r, struct sb *b)
+/* own: "_spf.<name>" to include after the providers, or NULL. */
+static void spf_normal(struct rng *r, struct sb *b, const char *own)
 {
   const char *inc[3];
   unsigned ninc = 1 + rng_below(r, 3), all = rng_below(r, 100);
@@ -569,6 +580,9 @@ static void spf_normal(struct rng *r, struct sb *b)
     if (!dup) {
       sb_fmt(b, " include:%s", inc[k]);
     }
+  }
+  if (own != NULL) {
+    sb_fmt(b, " include:%s", own);
   }
   sb_fmt(b, all < 55 ? " ~all" : all < 90 ? " -all" : " ?all");
 }
@@ -671,15 +685,40 @@ static void add_verification(struct dom *d, struct rng *r, unsigned k)
   rec_text(d, &d->txt, buf, SPLIT_ONE, r);
 }
 
+/* 5% of the SPF records of short (d<n>.test) names also include a record
+ * of their own, _spf.<name>, as many real domains do: include targets that
+ * no other domain shares. Its own stream keeps the rest of the world as it
+ * was; a second SPF record (K_TWOSPF) never gets one, so every own target
+ * is reachable from the list. */
+static bool add_own_include(struct dom *d, char *own, size_t cap)
+{
+  struct rng r;
+  int ol = olen(d->name);
+
+  if (d->kind == K_TWOSPF || strlen(d->name) > 20) {
+    return false;
+  }
+  rng_init(&r, d->seed, d->index, 6);
+  if (!rng_pct(&r, 5)) {
+    return false;
+  }
+  fmt(own, cap, "_spf.%s", d->name);
+  dom_extra(d, "_spf.%.*s TXT \"v=spf1 ip4:172.%u.%u.%u/28 %s\"\n", ol, d->name,
+            16 + (unsigned)(d->index >> 12 & 15),
+            (unsigned)(d->index >> 4 & 255), (unsigned)(d->index & 15) << 4,
+            rng_pct(&r, 50) ? "-all" : "~all");
+  return true;
+}
+
 static void fill_normal(struct dom *d, struct rng *r, unsigned what,
                         enum split spf_split)
 {
-  char buf[512];
+  char buf[512], own[NAME_BUF];
   struct sb b = {buf, 0, sizeof(buf)};
   int ol = olen(d->name);
 
   if (what & F_SPF) {
-    spf_normal(r, &b);
+    spf_normal(r, &b, add_own_include(d, own, sizeof(own)) ? own : NULL);
     rec_text(d, &d->txt, buf, spf_split, r);
     if (rng_pct(r, 30)) {
       for (unsigned k = 0, n = 1 + rng_below(r, 2); k < n; k++) {
@@ -774,6 +813,7 @@ static void add_dmarc_odd(struct dom *d, struct rng *r)
   d->dm = DM_TXT;
 }
 
+/* The SPF corner cases; their expected truth is listed in README.md. */
 static void add_spf_hard(struct dom *d, struct rng *r)
 {
   static const char *const hard[] = {
@@ -794,8 +834,34 @@ static void add_spf_hard(struct dom *d, struct rng *r)
       "include:spf.protection.bigmail.example include:servers.mcsv.example "
       "include:amazonses.example -all", /* 11 lookups */
       "v=spf1 include:self-loop.example -all",
+      NULL, /* 12 and 13 name the domain: below */
+      NULL,
+      "v=spf1 ip4:192.0.2.0/24 include:_spf.outage.broken.test -all",
+      "v=spf1 -ip4:10.250.0.0/24 include:_spf.mailco.example ~all",
+      "v=spf1 ip6:2001:db8:a000::/36 ip6:2001:db8:b000:100::/56 "
+      "ip6:2001:db8:b000:200::/64 ip6:2001:db8:c000::1 "
+      "ip6:2001:db8:c000::2/96 ip4:192.0.2.1 ?all",
+      "v=spf1 a/24 mx/24//48 ~all",
+      "v=spf1 -ip4:10.250.0.0/20 ip4:192.0.2.0/28 "
+      "redirect=_spf.mailco.example",
+      "v=spf1 ip4:192.0.2.0/24 redirect=gone.example",
   };
-  rec_text(d, &d->txt, hard[d->sub], SPLIT_ONE, r);
+  char buf[3 * NAME_BUF];
+  const char *n = d->name;
+
+  assert(sizeof(hard) / sizeof(hard[0]) == kinds[K_SPF_HARD].nsub);
+  if (d->sub == 12) { /* three void lookups: NXDOMAIN, NODATA, NXDOMAIN */
+    fmt(buf, sizeof(buf),
+        "v=spf1 a:nx1.%s mx:_dmarc.%s a:nx3.%s "
+        "include:_spf.mailco.example -all",
+        n, n, n);
+  } else if (d->sub == 13) { /* two: still valid */
+    fmt(buf, sizeof(buf), "v=spf1 a:nx1.%s mx:_dmarc.%s ip4:192.0.2.0/24 -all",
+        n, n);
+  } else {
+    fmt(buf, sizeof(buf), "%s", hard[d->sub]);
+  }
+  rec_text(d, &d->txt, buf, SPLIT_ONE, r);
 }
 
 static void add_oversized(struct dom *d, struct rng *r)
@@ -1098,7 +1164,7 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
   struct sb b = {d->name, 0, NAME_BUF};
   struct rng r;
 
-  dom_reset(d, i, k, sub);
+  dom_reset(d, seed, i, k, sub);
   rng_init(&r, seed, i, 1);
   sb_fmt(&b, "d%07" PRIu64 ".test", i);
   switch (k) {
@@ -1213,9 +1279,21 @@ struct opts {
   bool tranco;
 };
 
+struct spf_stats {
+  uint64_t rows, with_record, lookups, lookups_static, mx_empty;
+  uint64_t status[MP_SPFT_NSTATUS], reason[MP_SPFT_NREASON];
+};
+
 struct world {
   const struct opts *o;
-  struct out list, truth, test, example, rev4, rev6, perf;
+  struct out list, truth, test, example, rev4, rev6, perf, spf;
+  /* The test. records of the current line: zline is written to test.zone,
+   * zaux (an alias target written at its own line) only read back. Both
+   * are parsed into line_db for the SPF truth. */
+  struct out zline, zaux;
+  struct mp_zonedb example_db, line_db;
+  struct mp_spft *spft;
+  struct spf_stats stats;
   struct dom *d, *t; /* the line's domain; alias target or parent */
   uint64_t line, rank;
   struct rng layout;
@@ -1261,7 +1339,9 @@ static void zone_txt(struct out *z, const char *pfx, const struct dom *d,
   }
 }
 
-static void zone_hosts(struct world *w, const struct dom *d)
+/* The own MX hosts of d into z; their PTRs too when ptrs. */
+static void zone_hosts(struct world *w, const struct dom *d, struct out *z,
+                       bool ptrs)
 {
   int ol = olen(d->name);
 
@@ -1271,32 +1351,32 @@ static void zone_hosts(struct world *w, const struct dom *d)
     char other[64];
     if (h->has_v4) {
       const uint8_t *a = h->v4;
-      out_fmt(&w->test, "mx%zu.%.*s A %u.%u.%u.%u\n", k + 1, ol, d->name, a[0],
-              a[1], a[2], a[3]);
+      out_fmt(z, "mx%zu.%.*s A %u.%u.%u.%u\n", k + 1, ol, d->name, a[0], a[1],
+              a[2], a[3]);
       fmt(other, sizeof(other), "host-%u-%u-%u-%u.isp.example", a[0], a[1],
           a[2], a[3]);
-      if (h->ptr != PTR_NONE) {
+      if (ptrs && h->ptr != PTR_NONE) {
         ptr4(w, a, h->ptr == PTR_OK ? host : other);
       }
     }
     if (h->has_v6) {
       const uint8_t *a = h->v6;
-      out_fmt(&w->test, "mx%zu.%.*s AAAA 2001:db8:1:0:0:0:%x:%x\n", k + 1, ol,
-              d->name, (unsigned)a[12] << 8 | a[13],
-              (unsigned)a[14] << 8 | a[15]);
+      out_fmt(z, "mx%zu.%.*s AAAA 2001:db8:1:0:0:0:%x:%x\n", k + 1, ol, d->name,
+              (unsigned)a[12] << 8 | a[13], (unsigned)a[14] << 8 | a[15]);
       fmt(other, sizeof(other), "host-v6-%x%02x%02x%02x.isp.example", a[12],
           a[13], a[14], a[15]);
-      if (h->ptr != PTR_NONE) {
+      if (ptrs && h->ptr != PTR_NONE) {
         ptr6(w, a, h->ptr == PTR_OK ? host : other);
       }
     }
   }
 }
 
-/* Writes the zone records of d (under test.) and its PTRs. */
-static void zone_dom(struct world *w, const struct dom *d)
+/* Writes the zone records of d (under test.) to z, and its PTRs when
+ * ptrs. */
+static void zone_dom(struct world *w, const struct dom *d, struct out *z,
+                     bool ptrs)
 {
-  struct out *z = &w->test;
   int ol = olen(d->name);
 
   if (d->cname[0] != '\0') {
@@ -1315,7 +1395,7 @@ static void zone_dom(struct world *w, const struct dom *d)
     }
     out_fmt(z, "%.*s MX %u %s.\n", ol, d->name, d->mx[k].pref, host);
   }
-  zone_hosts(w, d);
+  zone_hosts(w, d, z, ptrs);
   out_mem(z, d->extra, d->extra_len);
 }
 
@@ -1456,6 +1536,98 @@ static void truth_line(struct world *w, const struct dom *d,
           d->cname[0] != '\0' ? d->cname : "-");
 }
 
+/* ---- spf_truth.tsv and world-stats.txt ---- */
+
+static void spf_count(struct world *w, const struct mp_spft_row *row)
+{
+  struct spf_stats *s = &w->stats;
+
+  s->rows++;
+  s->status[row->status]++;
+  if (row->status != MP_SPFT_DASH) {
+    s->reason[row->reason]++;
+  }
+  s->with_record += row->status != MP_SPFT_DASH && row->status != MP_SPFT_NONE;
+  s->lookups += row->lookups;
+  s->lookups_static += row->lookups_static;
+  s->mx_empty += row->mx_empty > 0;
+}
+
+/* One spf_truth.tsv line for d, from this line's zone text read back. */
+static void spf_line(struct world *w, const struct dom *d)
+{
+  struct out *o = &w->spf;
+  struct mp_spft_row row;
+  int rc;
+
+  mp_zonedb_clear(&w->line_db);
+  rc = mp_zonedb_parse(&w->line_db, w->zline.buf, w->zline.len, "test");
+  if (rc == 0) {
+    rc = mp_zonedb_parse(&w->line_db, w->zaux.buf, w->zaux.len, "test");
+  }
+  assert(rc == 0);
+  (void)rc;
+  mp_zonedb_sort(&w->line_db);
+  mp_spft_eval(w->spft, &w->line_db, d->name, &row);
+  assert((row.status == MP_SPFT_DASH) == (d->broken || !d->exists));
+  spf_count(w, &row);
+  out_fmt(o, "%" PRIu64 "\t%s\t%s\t%s", w->line, d->name,
+          mp_spft_status_name(row.status),
+          row.status == MP_SPFT_DASH ? "-" : mp_spft_reason_name(row.reason));
+  if (row.status == MP_SPFT_DASH || row.status == MP_SPFT_NONE) {
+    out_str(o, "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
+    return;
+  }
+  char all[2] = {row.all, '\0'};
+
+  out_fmt(o, "\t%u\t%u\t%u\t%u\t%s\t%s\t%s\t%d\t%d\t%d", row.lookups,
+          row.lookups_static, row.voids, row.depth, row.all != 0 ? all : "none",
+          row.includes[0] != '\0' ? row.includes : "-",
+          row.redirect[0] != '\0' ? row.redirect : "-", row.uses_ptr,
+          row.uses_exists, row.uses_macros);
+  if (row.status != MP_SPFT_VALID) {
+    out_str(o, "\t-\t-\t-\n");
+    return;
+  }
+  out_fmt(o, "\t%" PRIu64 "\t%" PRIu64 "\t%d\n", row.ip4, row.ip6, row.exact);
+}
+
+static int write_stats(const struct world *w, const char *path)
+{
+  const struct spf_stats *s = &w->stats;
+  FILE *f = fopen(path, "w");
+  int rc;
+
+  if (f == NULL) {
+    return -errno;
+  }
+  fprintf(f,
+          "seed=%" PRIu64 "\ndomains=%" PRIu64 "\nspf_rows=%" PRIu64
+          "\nspf_domains_with_record=%" PRIu64 "\nspf_include_targets=%zu"
+          "\nspf_include_targets_walked=%zu\n",
+          w->o->seed, w->o->domains, s->rows, s->with_record,
+          mp_spft_targets(w->spft, false), mp_spft_targets(w->spft, true));
+  for (int k = MP_SPFT_NONE; k < MP_SPFT_NSTATUS; k++) {
+    fprintf(f, "spf_status_%s=%" PRIu64 "\n",
+            mp_spft_status_name((enum mp_spft_status)k), s->status[k]);
+  }
+  fprintf(f, "spf_status_nxdomain_or_servfail=%" PRIu64 "\n",
+          s->status[MP_SPFT_DASH]);
+  for (int k = MP_SPFT_R_NO_RECORD; k < MP_SPFT_NREASON; k++) {
+    fprintf(f, "spf_reason_%s=%" PRIu64 "\n",
+            mp_spft_reason_name((enum mp_spft_reason)k), s->reason[k]);
+  }
+  fprintf(f,
+          "spf_lookups_sum=%" PRIu64 "\nspf_lookups_static_sum=%" PRIu64
+          "\nspf_rows_mx_host_without_address=%" PRIu64 "\n",
+          s->lookups, s->lookups_static, s->mx_empty);
+  rc = ferror(f) ? -EIO : 0;
+  if (fclose(f) != 0 && rc == 0) {
+    rc = -errno;
+  }
+  return rc;
+}
+
 struct line {
   uint8_t raw[NAME_BUF + 64];
   size_t len;
@@ -1527,14 +1699,15 @@ static const struct dom *alias_target(struct world *w, uint64_t i)
     unsigned sub = 0;
     if (kind_of(w->o->seed, j, &sub) == K_NORMAL) {
       gen_dom(w->o->seed, j, K_NORMAL, sub, w->t);
+      zone_dom(w, w->t, &w->zaux, false); /* written at line j */
       return w->t;
     }
   }
-  dom_reset(w->t, i, K_NORMAL, 0);
+  dom_reset(w->t, w->o->seed, i, K_NORMAL, 0);
   fmt(w->t->name, NAME_BUF, "h%07" PRIu64 ".test", i);
   rng_init(&r, w->o->seed, i, 3);
   fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
-  zone_dom(w, w->t);
+  zone_dom(w, w->t, &w->zline, true);
   return w->t;
 }
 
@@ -1563,21 +1736,23 @@ static void do_line(struct world *w, uint64_t i)
   size_t n;
 
   layout(w);
+  w->zline.len = w->zaux.len = 0;
   gen_dom(seed, i, k, sub, d);
   if (k == K_ALIAS) {
     t = alias_target(w, i);
     fmt(d->cname, NAME_BUF, "%s", t->name);
   } else if (k == K_ODDNAME && sub <= 1) { /* the parent of _under.d<i> */
     struct rng r;
-    dom_reset(w->t, i, K_NORMAL, 0);
+    dom_reset(w->t, seed, i, K_NORMAL, 0);
     fmt(w->t->name, NAME_BUF, "d%07" PRIu64 ".test", i);
     rng_init(&r, seed, i, 3);
     fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
-    zone_dom(w, w->t);
+    zone_dom(w, w->t, &w->zline, true);
   }
   if (d->exists && !d->broken) {
-    zone_dom(w, d);
+    zone_dom(w, d, &w->zline, true);
   }
+  out_mem(&w->test, w->zline.buf, w->zline.len);
   w->line++;
   w->rank++;
   if (k == K_INVALID) {
@@ -1594,17 +1769,25 @@ static void do_line(struct world *w, uint64_t i)
   out_mem(&w->list, l.raw, l.len);
   out_str(&w->list, l.crlf ? "\r\n" : "\n");
   truth_line(w, d, t, l.raw, l.len);
+  if (k != K_INVALID) {
+    spf_line(w, d);
+  }
   if (k != K_INVALID && w->perf.f != NULL) {
     out_fmt(&w->perf, "%s TXT\n_dmarc.%s TXT\n%s MX\n", d->name, d->name,
             d->name);
   }
 }
 
+/* Writes example.zone and parses it back into w->example_db. */
 static void write_example(struct world *w)
 {
-  out_fmt(&w->example, "$ORIGIN example.\n%s", soa);
+  struct out *z = &w->zaux;
+  int rc;
+
+  z->len = 0;
+  out_fmt(z, "$ORIGIN example.\n%s", soa);
   for (size_t i = 0; i < sizeof(example_zone) / sizeof(example_zone[0]); i++) {
-    out_fmt(&w->example, "%s\n", example_zone[i]);
+    out_fmt(z, "%s\n", example_zone[i]);
   }
   for (size_t s = 0; s < 3; s++) {
     for (size_t k = 0; k < shared_mx_n[s]; k++) {
@@ -1613,15 +1796,20 @@ static void write_example(struct world *w)
       uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff};
       int ol = (int)(strlen(m->host) - strlen(".example"));
       v6[15] = m->v4;
-      out_fmt(&w->example, "%.*s A 10.255.0.%u\n", ol, m->host, m->v4);
+      out_fmt(z, "%.*s A 10.255.0.%u\n", ol, m->host, m->v4);
       ptr4(w, v4, m->host);
       if (m->has_v6) {
-        out_fmt(&w->example, "%.*s AAAA 2001:db8:ffff::%x\n", ol, m->host,
-                m->v4);
+        out_fmt(z, "%.*s AAAA 2001:db8:ffff::%x\n", ol, m->host, m->v4);
         ptr6(w, v6, m->host);
       }
     }
   }
+  out_mem(&w->example, z->buf, z->len);
+  rc = mp_zonedb_parse(&w->example_db, z->buf, z->len, "example");
+  assert(rc == 0);
+  (void)rc;
+  mp_zonedb_sort(&w->example_db);
+  z->len = 0;
 }
 
 static const char *const zone_files[][2] = {
@@ -1669,6 +1857,7 @@ static int world_open(struct world *w, char *path, const char **what)
   } files[] = {
       {&w->list, w->o->out, "domains.txt"},
       {&w->truth, w->o->out, "truth.tsv"},
+      {&w->spf, w->o->out, "spf_truth.tsv"},
       {&w->test, zones, "test.zone"},
       {&w->example, zones, "example.zone"},
       {&w->rev4, zones, "10.in-addr.arpa.zone"},
@@ -1697,8 +1886,8 @@ static int world_open(struct world *w, char *path, const char **what)
 
 static int world_close(struct world *w)
 {
-  struct out *all[] = {&w->list, &w->truth, &w->test, &w->example,
-                       &w->rev4, &w->rev6,  &w->perf};
+  struct out *all[] = {&w->list, &w->truth, &w->test, &w->example, &w->rev4,
+                       &w->rev6, &w->perf,  &w->spf,  &w->zline,   &w->zaux};
   int rc = 0;
 
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -1739,6 +1928,10 @@ static void world_headers(struct world *w)
   out_str(&w->truth, "#line\tinput_hex\tdomain\tstatus\ttxt_outcome\t"
                      "txt_records\tdmarc_outcome\tdmarc_records\tmx_outcome\t"
                      "mx_records\tspf_count\tdmarc_count\tcname\n");
+  out_str(&w->spf, "#line\tdomain\tstatus\treason\tlookups\tlookups_static\t"
+                   "voids\tdepth\tall\tincludes\tredirect\tuses_ptr\t"
+                   "uses_exists\tuses_macros\tip4_addresses\tip6_prefixes\t"
+                   "exact\n");
   out_fmt(&w->test, "$ORIGIN test.\n%s", soa);
   out_fmt(&w->rev4, "$ORIGIN 10.in-addr.arpa.\n%s", soa);
   out_fmt(&w->rev6, "$ORIGIN 8.b.d.0.1.0.0.2.ip6.arpa.\n%s", soa);
@@ -1750,6 +1943,11 @@ static int world_run(const struct opts *o, char *path, const char **what)
   struct world w = {.o = o};
   int rc = world_open(&w, path, what);
 
+  w.zline.buf = mp_malloc(OUT_CAP); /* memory only: f stays NULL */
+  w.zaux.buf = mp_malloc(OUT_CAP);
+  mp_zonedb_init(&w.example_db);
+  mp_zonedb_init(&w.line_db);
+  w.spft = mp_spft_new(&w.example_db);
   w.d = mp_malloc(sizeof(*w.d));
   w.t = mp_malloc(sizeof(*w.t));
   rng_init(&w.layout, o->seed, 0, 2);
@@ -1769,6 +1967,13 @@ static int world_run(const struct opts *o, char *path, const char **what)
     rc = path_of(path, PATH_CAP, o->out, "zones.list");
     rc = rc == 0 ? write_zones_list(path) : rc;
   }
+  if (rc == 0) {
+    rc = path_of(path, PATH_CAP, o->out, "world-stats.txt");
+    rc = rc == 0 ? write_stats(&w, path) : rc;
+  }
+  mp_spft_free(w.spft);
+  mp_zonedb_close(&w.example_db);
+  mp_zonedb_close(&w.line_db);
   mp_free(w.d);
   mp_free(w.t);
   return rc;
@@ -1780,8 +1985,9 @@ static void usage(FILE *f)
 {
   fprintf(f, "usage: mp_worldgen --domains N --out DIR [--seed S] [--tranco] "
              "[--dnsperf FILE]\n"
-             "Writes DIR/zones/*.zone, DIR/zones.list, DIR/domains.txt and "
-             "DIR/truth.tsv\n(see tests/world/README.md).\n");
+             "Writes DIR/zones/*.zone, DIR/zones.list, DIR/domains.txt, "
+             "DIR/truth.tsv,\nDIR/spf_truth.tsv and DIR/world-stats.txt (see "
+             "tests/world/README.md).\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)

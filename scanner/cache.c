@@ -1,0 +1,341 @@
+#include "scanner/cache.h"
+
+#include <assert.h>
+#include <string.h>
+#include <time.h>
+
+#include "scanner/alloc.h"
+#include "scanner/hash.h"
+
+struct mp_cache_entry {
+  uint64_t key;
+  struct mp_cache_entry *hnext;         /* hash chain */
+  struct mp_cache_entry *lprev, *lnext; /* LRU list: unreferenced, answered */
+  unsigned refs; /* callers, plus one while a fetch is under way */
+  bool fetching;
+  bool listed; /* on the LRU list */
+  uint16_t type;
+  struct mp_answer *ans;
+  uint64_t expires_ms;
+  struct mp_cache_waiter *waiters;
+  void *att;
+  size_t att_bytes;
+  void (*att_free)(void *);
+  size_t bytes; /* what this entry counts in the budget */
+  char name[];
+};
+
+struct mp_cache {
+  struct mp_cache_opts o;
+  struct mp_cache_entry **table;
+  size_t tsize;
+  struct mp_cache_entry *lru_head, *lru_tail; /* head: coldest */
+  uint64_t generation;
+  struct mp_cache_stats st;
+};
+
+static uint64_t now_ms(const struct mp_cache *c)
+{
+  struct timespec ts;
+
+  if (c->o.now_ms) {
+    return c->o.now_ms(c->o.now_ctx);
+  }
+  /* TTLs are seconds: the coarse clock is precise enough, and cheaper */
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t entry_key(const char *name, size_t len, uint16_t type)
+{
+  return mp_hash(name, len) ^ ((uint64_t)type * 0x9E3779B97F4A7C15u);
+}
+
+struct mp_cache *mp_cache_new(const struct mp_cache_opts *opts)
+{
+  struct mp_cache *c = mp_calloc(1, sizeof(*c));
+
+  c->o = *opts;
+  c->tsize = 1024;
+  c->table = mp_calloc(c->tsize, sizeof(*c->table));
+  return c;
+}
+
+/* --- budget and the LRU list ------------------------------------------ */
+
+static void lru_unlink(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  if (!e->listed) {
+    return;
+  }
+  *(e->lprev ? &e->lprev->lnext : &c->lru_head) = e->lnext;
+  *(e->lnext ? &e->lnext->lprev : &c->lru_tail) = e->lprev;
+  e->lprev = e->lnext = NULL;
+  e->listed = false;
+}
+
+static void lru_append(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  e->lprev = c->lru_tail;
+  e->lnext = NULL;
+  *(c->lru_tail ? &c->lru_tail->lnext : &c->lru_head) = e;
+  c->lru_tail = e;
+  e->listed = true;
+}
+
+/* Drops the answer and what was built from it. */
+static void drop_answer(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  if (e->att && e->att_free) {
+    e->att_free(e->att);
+  }
+  e->att = NULL;
+  c->st.bytes -= e->att_bytes;
+  e->att_bytes = 0;
+  if (e->ans) {
+    mp_answer_unref(e->ans);
+    e->ans = NULL;
+    c->generation++;
+  }
+  c->st.bytes -= e->bytes;
+  e->bytes = 0;
+}
+
+static void destroy(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  struct mp_cache_entry **p = &c->table[e->key & (c->tsize - 1)];
+
+  while (*p != e) {
+    p = &(*p)->hnext;
+  }
+  *p = e->hnext;
+  lru_unlink(c, e);
+  drop_answer(c, e);
+  c->st.bytes -= sizeof(*e) + strlen(e->name) + 1;
+  c->st.entries--;
+  mp_free(e);
+}
+
+/* Evicts the coldest unreferenced entries until the budget holds. */
+static void enforce_budget(struct mp_cache *c)
+{
+  while (c->st.bytes > c->o.max_bytes && c->lru_head) {
+    c->st.evictions++;
+    destroy(c, c->lru_head);
+  }
+}
+
+/* --- lookups ------------------------------------------------------------- */
+
+static void grow(struct mp_cache *c)
+{
+  size_t old = c->tsize;
+  struct mp_cache_entry **t = c->table;
+
+  c->tsize *= 2;
+  c->table = mp_calloc(c->tsize, sizeof(*c->table));
+  for (size_t i = 0; i < old; i++) {
+    for (struct mp_cache_entry *e = t[i], *n; e; e = n) {
+      n = e->hnext;
+      e->hnext = c->table[e->key & (c->tsize - 1)];
+      c->table[e->key & (c->tsize - 1)] = e;
+    }
+  }
+  mp_free(t);
+}
+
+static void start_fetch(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  e->fetching = true;
+  e->refs++; /* the fetch holds the entry until it fills it */
+  c->st.fetches++;
+  c->st.fetches_txt += e->type == MP_T_TXT;
+  c->o.fetch(c->o.fetch_ctx, c, e, e->name, e->type);
+}
+
+struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
+                                    uint16_t type)
+{
+  char lower[MP_QNAME_MAX + 2];
+  size_t len = 0;
+  uint64_t key;
+  struct mp_cache_entry *e;
+
+  for (; name[len] && len < sizeof(lower) - 1; len++) {
+    char ch = name[len];
+
+    lower[len] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+  }
+  if (len && lower[len - 1] == '.') {
+    len--;
+  }
+  lower[len] = '\0';
+  key = entry_key(lower, len, type);
+  c->st.lookups++;
+  for (e = c->table[key & (c->tsize - 1)]; e; e = e->hnext) {
+    if (e->key == key && e->type == type && strcmp(e->name, lower) == 0) {
+      break;
+    }
+  }
+  if (e) {
+    /* Refresh an expired answer only when nobody holds it: a holder may
+     * be reading it (or what was built from it) right now. */
+    bool stale = e->ans && e->refs == 0 && now_ms(c) >= e->expires_ms;
+
+    lru_unlink(c, e);
+    e->refs++;
+    if (stale) {
+      c->st.expired++;
+      drop_answer(c, e);
+      start_fetch(c, e);
+    } else {
+      c->st.hits++;
+    }
+    return e;
+  }
+  if (c->st.entries >= c->tsize) {
+    grow(c);
+  }
+  e = mp_calloc(1, sizeof(*e) + len + 1);
+  memcpy(e->name, lower, len + 1);
+  e->key = key;
+  e->type = type;
+  e->refs = 1;
+  e->hnext = c->table[key & (c->tsize - 1)];
+  c->table[key & (c->tsize - 1)] = e;
+  c->st.entries++;
+  c->st.bytes += sizeof(*e) + len + 1;
+  start_fetch(c, e);
+  return e;
+}
+
+void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  assert(e->refs > 0);
+  if (--e->refs > 0) {
+    return;
+  }
+  assert(e->ans && !e->fetching);
+  lru_append(c, e);
+  enforce_budget(c);
+}
+
+const struct mp_answer *mp_cache_answer(const struct mp_cache_entry *e)
+{
+  return e->fetching ? NULL : e->ans;
+}
+
+const char *mp_cache_name(const struct mp_cache_entry *e)
+{
+  return e->name;
+}
+
+uint16_t mp_cache_type(const struct mp_cache_entry *e)
+{
+  return e->type;
+}
+
+void mp_cache_wait(struct mp_cache *c, struct mp_cache_entry *e,
+                   struct mp_cache_waiter *w)
+{
+  (void)c;
+  assert(e->refs > 0);
+  if (!e->fetching) {
+    w->cb(w);
+    return;
+  }
+  w->next = e->waiters;
+  e->waiters = w;
+}
+
+/* How long an answer may be served: its own TTL for records, the
+ * configured ones otherwise (no SOA is read for negative caching). */
+static uint32_t ttl_of(const struct mp_cache *c, const struct mp_answer *a)
+{
+  uint32_t ttl;
+
+  switch (a->outcome) {
+  case MP_OUTCOME_OK:
+    ttl = mp_answer_ttl(a);
+    break;
+  case MP_OUTCOME_NODATA:
+  case MP_OUTCOME_NXDOMAIN:
+    ttl = c->o.neg_ttl;
+    break;
+  default:
+    ttl = c->o.fail_ttl;
+    break;
+  }
+  return ttl < c->o.max_ttl ? ttl : c->o.max_ttl;
+}
+
+static size_t answer_bytes(const struct mp_answer *a)
+{
+  size_t n = sizeof(*a) + a->count * sizeof(struct mp_rr);
+
+  for (size_t i = 0; i < a->count; i++) {
+    n += a->rr[i].len + 1;
+  }
+  return n;
+}
+
+void mp_cache_fill(struct mp_cache *c, struct mp_cache_entry *e,
+                   struct mp_answer *ans)
+{
+  struct mp_cache_waiter *w = e->waiters;
+
+  assert(e->fetching && !e->ans);
+  e->ans = mp_answer_ref(ans);
+  e->expires_ms = now_ms(c) + (uint64_t)ttl_of(c, ans) * 1000;
+  e->bytes = answer_bytes(ans);
+  c->st.bytes += e->bytes;
+  e->fetching = false;
+  e->waiters = NULL;
+  while (w) {
+    struct mp_cache_waiter *next = w->next;
+
+    w->cb(w);
+    w = next;
+  }
+  mp_cache_unref(c, e); /* the fetch's reference */
+}
+
+void *mp_cache_attachment(const struct mp_cache_entry *e)
+{
+  return e->att;
+}
+
+void mp_cache_attach(struct mp_cache *c, struct mp_cache_entry *e, void *att,
+                     size_t bytes, void (*free_fn)(void *att))
+{
+  assert(e->ans && !e->att);
+  e->att = att;
+  e->att_bytes = bytes;
+  e->att_free = free_fn;
+  c->st.bytes += bytes;
+}
+
+uint64_t mp_cache_generation(const struct mp_cache *c)
+{
+  return c->generation;
+}
+
+const struct mp_cache_stats *mp_cache_stats(const struct mp_cache *c)
+{
+  return &c->st;
+}
+
+void mp_cache_free(struct mp_cache *c)
+{
+  if (!c) {
+    return;
+  }
+  for (size_t i = 0; i < c->tsize; i++) {
+    while (c->table[i]) {
+      assert(c->table[i]->refs == 0);
+      destroy(c, c->table[i]);
+    }
+  }
+  mp_free(c->table);
+  mp_free(c);
+}

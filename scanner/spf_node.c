@@ -1,0 +1,358 @@
+/* Compiled nodes (a name's SPF record set, cached as an attachment of its
+ * TXT entry), the evaluation's references into the cache, and expansion
+ * of domain-specs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "scanner/alloc.h"
+#include "scanner/check.h"
+#include "scanner/spf_internal.h"
+
+struct scratch *spf_scratch(void)
+{
+  static struct scratch *s;
+
+  if (!s) {
+    s = mp_calloc(1, sizeof(*s));
+    memo_init(&s->root_memo);
+    for (size_t i = 0; i < SPF_LEVEL_MAX * SPF_LEVEL_SETS; i++) {
+      mp_ipset_init(&s->sets[i]);
+    }
+  }
+  return s;
+}
+
+void memo_init(struct memo *m)
+{
+  memset(m, 0, sizeof(*m));
+  mp_ipset_init(&m->pass4);
+  mp_ipset_init(&m->pass6);
+}
+
+void memo_close(struct memo *m)
+{
+  mp_ipset_close(&m->pass4);
+  mp_ipset_close(&m->pass6);
+}
+
+/* The sets of one level of the posture walk, cleared. */
+struct mp_ipset *scratch_sets(size_t level)
+{
+  struct mp_ipset *sets = spf_scratch()->sets + level * SPF_LEVEL_SETS;
+
+  for (size_t i = 0; i < SPF_LEVEL_SETS; i++) {
+    mp_ipset_clear(&sets[i]);
+  }
+  return sets;
+}
+
+/* Section 4.5: among the TXT records, those that begin with "v=spf1";
+ * none, one (parsed) or several. terms/cap: where to parse. */
+void node_from_answer(struct node *n, const struct mp_answer *a,
+                      struct mp_spf_term *terms, size_t cap)
+{
+  const struct mp_rr *rec = NULL;
+  size_t count = 0;
+
+  memset(n, 0, sizeof(*n));
+  memo_init(&n->memo);
+  switch (a->outcome) {
+  case MP_OUTCOME_OK:
+    break;
+  case MP_OUTCOME_NODATA:
+  case MP_OUTCOME_NXDOMAIN:
+    n->kind = NODE_NONE;
+    n->void_answer = true;
+    return;
+  default:
+    n->kind = NODE_DNS;
+    return;
+  }
+  for (size_t i = 0; i < a->count; i++) {
+    if (mp_spf_is_record(a->rr[i].data, a->rr[i].len)) {
+      rec = &a->rr[i];
+      count++;
+    }
+  }
+  if (count == 0) {
+    n->kind = NODE_NONE;
+    return;
+  }
+  if (count > 1) {
+    n->kind = NODE_MULTIPLE;
+    return;
+  }
+  n->text = rec->data;
+  n->terms = terms;
+  if (mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err) < 0) {
+    n->kind = NODE_SYNTAX;
+    return;
+  }
+  n->kind = NODE_RECORD;
+}
+
+static void node_free(void *att)
+{
+  struct node *n = att;
+
+  memo_close(&n->memo);
+  mp_free(n);
+}
+
+/* A node for the cache: parsed in the scratch, then copied with exactly
+ * its terms into one allocation. */
+static struct node *node_new(const struct mp_answer *a, size_t *bytes)
+{
+  struct scratch *s = spf_scratch();
+  struct node tmp, *n;
+  size_t nterms;
+
+  node_from_answer(&tmp, a, s->terms, SPF_TERMS_MAX);
+  nterms = tmp.kind == NODE_RECORD ? tmp.rec.nterms : 0;
+  *bytes = sizeof(*n) + nterms * sizeof(struct mp_spf_term);
+  n = mp_malloc(*bytes);
+  *n = tmp;
+  n->terms = (struct mp_spf_term *)(n + 1);
+  memcpy(n->terms, s->terms, nterms * sizeof(struct mp_spf_term));
+  n->rec.terms = n->terms;
+  return n;
+}
+
+/* Keeps a reference to e until the evaluation is reset. */
+static void pin(struct run *r, struct mp_cache_entry *e)
+{
+  struct mp_spf_eval_impl *im = r->ev->impl;
+
+  if (im->npins == im->cappins) {
+    im->cappins = im->cappins ? im->cappins * 2 : 32;
+    im->pins = mp_realloc(im->pins, im->cappins * sizeof(*im->pins));
+  }
+  im->pins[im->npins++] = e;
+}
+
+static void wait_for(struct run *r, struct mp_cache_entry *e)
+{
+  struct mp_spf_eval *ev = r->ev;
+
+  for (size_t i = 0; i < ev->npending; i++) {
+    if (ev->pending[i] == e) {
+      return;
+    }
+  }
+  if (ev->npending == ev->impl->cappending) {
+    ev->impl->cappending = ev->impl->cappending ? ev->impl->cappending * 2 : 16;
+    ev->pending =
+        mp_realloc(ev->pending, ev->impl->cappending * sizeof(*ev->pending));
+  }
+  ev->pending[ev->npending++] = e;
+  r->pending = true;
+}
+
+/* True when name can be asked for at all: labels of 1 to 63 octets, 253
+ * in all (a trailing dot allowed). */
+static bool queryable(const char *name)
+{
+  size_t len = strlen(name), label = 0;
+
+  len -= len && name[len - 1] == '.';
+  if (len == 0 || len > 253) {
+    return false;
+  }
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || name[i] == '.') {
+      if (label == 0 || label > 63) {
+        return false;
+      }
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  return true;
+}
+
+const struct mp_answer *answer_get(struct run *r, const char *name,
+                                   uint16_t type)
+{
+  /* A target that is a valid domain-spec but no DNS name ("a..b", a
+   * 64-octet label) is treated as non-existent (suite: invalid-domain-*),
+   * not as a failed lookup. */
+  static struct mp_answer nonexistent = {
+      .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
+  struct mp_cache_entry *e;
+  const struct mp_answer *a;
+
+  if (!queryable(name)) {
+    return &nonexistent;
+  }
+  e = mp_cache_get(r->cache, name, type);
+  a = mp_cache_answer(e);
+
+  pin(r, e);
+  if (!a) {
+    wait_for(r, e);
+  }
+  return a;
+}
+
+struct node *node_get(struct run *r, const char *name)
+{
+  struct mp_cache_entry *e = mp_cache_get(r->cache, name, MP_T_TXT);
+  const struct mp_answer *a = mp_cache_answer(e);
+  struct node *n;
+  size_t bytes;
+
+  pin(r, e);
+  if (!a) {
+    wait_for(r, e);
+    return NULL;
+  }
+  if (!(n = mp_cache_attachment(e))) {
+    n = node_new(a, &bytes);
+    mp_cache_attach(r->cache, e, n, bytes, node_free);
+  }
+  return n;
+}
+
+/* Section 4.3: a name check_host() can work with: labels of 1 to 63
+ * octets, 253 in all, at least two labels (one trailing dot allowed). */
+bool valid_domain(const char *name)
+{
+  size_t len = strlen(name), label = 0, labels = 0;
+
+  if (len && name[len - 1] == '.') {
+    len--;
+  }
+  if (len == 0 || len > 253) {
+    return false;
+  }
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || name[i] == '.') {
+      if (label == 0 || label > 63) {
+        return false;
+      }
+      labels++;
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  return labels >= 2;
+}
+
+/* %{p}: a validated name of the client address (section 5.5 steps, 7.3):
+ * PTR names whose A/AAAA records hold the address, one under <domain>
+ * preferred, else any, else "unknown". R_PENDING while answers are
+ * missing. */
+int spf_ptr_name(struct run *r, const char *domain)
+{
+  char rev[80];
+  const struct mp_answer *ptr, *addrs;
+  size_t best = SIZE_MAX, dl = strlen(domain);
+  uint16_t type = r->family == AF_INET ? MP_T_A : MP_T_AAAA;
+
+  if (r->family == AF_INET) {
+    snprintf(rev, sizeof(rev), "%u.%u.%u.%u.in-addr.arpa", r->ip[3], r->ip[2],
+             r->ip[1], r->ip[0]);
+  } else {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (int i = 15; i >= 0; i--) {
+      rev[o++] = hex[r->ip[i] & 15];
+      rev[o++] = '.';
+      rev[o++] = hex[r->ip[i] >> 4];
+      rev[o++] = '.';
+    }
+    memcpy(rev + o, "ip6.arpa", sizeof("ip6.arpa"));
+  }
+  if (!(ptr = answer_get(r, rev, MP_T_PTR))) {
+    return R_PENDING;
+  }
+  for (size_t i = 0; i < ptr->count && i < MP_SPF_MX_LIMIT; i++) {
+    const char *name = ptr->rr[i].data;
+    size_t nl = strlen(name);
+    bool under;
+
+    if (!(addrs = answer_get(r, name, type))) {
+      continue;
+    }
+    for (size_t k = 0; k < addrs->count; k++) {
+      if (memcmp(addrs->rr[k].addr, r->ip, type == MP_T_A ? 4 : 16) != 0) {
+        continue;
+      }
+      under = nl == dl ? strcasecmp(name, domain) == 0
+                       : nl > dl && name[nl - dl - 1] == '.' &&
+                             strcasecmp(name + nl - dl, domain) == 0;
+      if (best == SIZE_MAX || under) {
+        best = i;
+      }
+      if (under) {
+        goto found;
+      }
+      break;
+    }
+  }
+found:
+  if (r->pending) {
+    return R_PENDING;
+  }
+  snprintf(r->ptr_name, sizeof(r->ptr_name), "%s",
+           best == SIZE_MAX ? "unknown" : ptr->rr[best].data);
+  r->ptr_known = true;
+  return 0;
+}
+
+/* The domain-spec text[off..off+len) of node n, macros expanded with
+ * current as %{d}, into out (SPF_NAME_MAX bytes), truncated to 253 octets
+ * from the left (section 7.3). Returns the length, R_PENDING, or -EINVAL
+ * when it cannot be expanded (posture mode without a client, or a
+ * malformed result). */
+int expand_domain(struct run *r, const struct node *n, uint16_t off,
+                  uint16_t len, bool macro, const char *current, char *out)
+{
+  const char *spec = n->text + off;
+  int k;
+
+  if (!macro) {
+    if (len >= SPF_NAME_MAX) {
+      return -EINVAL;
+    }
+    memcpy(out, spec, len);
+    out[len] = '\0';
+    return (int)mp_spf_truncate_domain(out, len);
+  }
+  if (r->posture) {
+    /* only %{d} can be known without a client and a sender */
+    static const char others[] = "slohipvcrt";
+
+    for (const char *c = others; *c; c++) {
+      if (mp_spf_macro_uses(spec, len, *c)) {
+        return -EINVAL;
+      }
+    }
+  } else if (mp_spf_macro_uses(spec, len, 'p') && !r->ptr_known &&
+             spf_ptr_name(r, current) == R_PENDING) {
+    return R_PENDING;
+  }
+  r->mctx.domain = current;
+  r->mctx.ptr_name = r->ptr_known ? r->ptr_name : "unknown";
+  /* a long sender can make the name far longer than 253 before the
+   * truncation */
+  char big[4096];
+
+  k = mp_spf_macro_expand(spec, len, false, &r->mctx, big, sizeof(big));
+  if (k < 0) {
+    return -EINVAL;
+  }
+  k = (int)mp_spf_truncate_domain(big, (size_t)k);
+  if (k >= SPF_NAME_MAX) {
+    return -EINVAL;
+  }
+  memcpy(out, big, (size_t)k + 1);
+  return k;
+}

@@ -1,0 +1,348 @@
+/* The evaluator's posture mode and its replays, over in-memory zones (the
+ * conformance suite covers check_host() with a client address). */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "scanner/cache.h"
+#include "scanner/spf_eval.h"
+#include "tests/support/memzone.h"
+
+static struct mp_memzone *zone;
+static struct mp_cache *cache;
+static struct mp_spf_eval ev;
+
+static void txt(const char *owner, const char *text)
+{
+  cr_assert_eq(mp_memzone_add(zone, owner, MP_T_TXT, 0, text, strlen(text)), 0);
+}
+
+static void rec(const char *owner, uint16_t type, const char *data)
+{
+  cr_assert_eq(mp_memzone_add(zone, owner, type, 10, data, strlen(data)), 0);
+}
+
+static void setup_cache(size_t max_bytes)
+{
+  struct mp_cache_opts o = {.max_bytes = max_bytes,
+                            .max_ttl = 86400,
+                            .neg_ttl = 3600,
+                            .fail_ttl = 3600,
+                            .fetch = mp_memzone_fetch,
+                            .fetch_ctx = zone};
+
+  cache = mp_cache_new(&o);
+  mp_spf_eval_init(&ev, cache);
+}
+
+static void setup(void)
+{
+  zone = mp_memzone_new();
+  /* a provider graph: a includes c, b names a host */
+  txt("a.example", "v=spf1 ip4:10.0.0.0/24 include:c.example ~all");
+  txt("c.example", "v=spf1 ip4:10.0.1.0/24 -all");
+  txt("b.example", "v=spf1 a:host.b.example -all");
+  rec("host.b.example", MP_T_A, "10.0.2.1");
+  rec("d.test", MP_T_MX, "mx1.d.test");
+  rec("mx1.d.test", MP_T_A, "10.0.3.1");
+  rec("mx1.d.test", MP_T_AAAA, "2001:db8:1::1");
+  setup_cache(64 << 20);
+}
+
+static void teardown(void)
+{
+  mp_spf_eval_close(&ev);
+  mp_cache_free(cache);
+  mp_memzone_free(zone);
+}
+
+TestSuite(spf_eval, .init = setup, .fini = teardown);
+
+/* Posture of the domain whose record is text (its own TXT answer). */
+static struct mp_spf_outcome posture(const char *domain, const char *text)
+{
+  struct mp_spf_outcome out;
+  struct mp_rr rr = {.type = MP_T_TXT, .ttl = 60};
+  struct mp_answer *a;
+  struct mp_spf_request req = {.family = AF_UNSPEC, .domain = domain};
+
+  rr.data = text;
+  rr.len = (uint32_t)strlen(text);
+  a = mp_answer_build(MP_OUTCOME_OK, 0, MP_T_TXT, &rr, 1, NULL);
+  req.root_txt = a;
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &out), 0);
+  mp_spf_eval_reset(&ev);
+  mp_answer_unref(a);
+  return out;
+}
+
+Test(spf_eval, counts_lookups_depth_and_flattens_the_tree)
+{
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:a.example include:b.example mx -all");
+
+  cr_assert_eq(o.result, MP_SPF_FAIL, "%s", mp_spf_result_name(o.result));
+  cr_expect_eq(o.lookups, 5); /* a, c, b, a:host, mx */
+  cr_expect_eq(o.posture.lookups_static, 5);
+  cr_expect_eq(o.voids, 0);
+  cr_expect_eq(o.posture.depth, 2);
+  cr_expect_eq(o.posture.all_qual, MP_SPF_Q_FAIL);
+  /* 10.0.0.0/24 + 10.0.1.0/24 + 10.0.2.1 + 10.0.3.1 */
+  cr_expect_eq(o.posture.ip4_addresses, 514);
+  cr_expect_eq(o.posture.ip6_prefixes, 1); /* mx1's AAAA, as its /64 */
+  cr_expect(o.posture.exact);
+}
+
+Test(spf_eval, first_match_wins_in_the_flattening)
+{
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 -ip4:10.0.0.0/25 include:a.example -all");
+
+  cr_expect_eq(o.posture.ip4_addresses, 128 + 256);
+}
+
+Test(spf_eval, plus_all_passes_everything)
+{
+  struct mp_spf_outcome o = posture("d.test", "v=spf1 +all");
+
+  cr_expect_eq(o.result, MP_SPF_PASS);
+  cr_expect_eq(o.posture.ip4_addresses, UINT64_C(1) << 32);
+  cr_expect_eq(o.posture.ip6_prefixes, UINT64_MAX);
+  cr_expect_eq(o.posture.all_qual, MP_SPF_Q_PASS);
+}
+
+Test(spf_eval, an_include_chain_over_ten_is_a_permerror)
+{
+  char name[32], next[64];
+
+  for (int i = 0; i < 11; i++) {
+    snprintf(name, sizeof(name), "l%d.example", i);
+    snprintf(next, sizeof(next), "v=spf1 include:l%d.example -all", i + 1);
+    txt(name, next);
+  }
+  txt("l11.example", "v=spf1 -all");
+  struct mp_spf_outcome o = posture("d.test", "v=spf1 include:l0.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
+  cr_expect_eq(o.lookups, 11);
+  cr_expect_eq(o.posture.lookups_static, 12);
+}
+
+Test(spf_eval, exactly_ten_lookups_is_still_valid)
+{
+  struct mp_spf_outcome o = posture(
+      "d.test", "v=spf1 a mx include:a.example include:b.example a:x.b.example "
+                "a:host.b.example mx:d.test ptr -all");
+
+  /* a mx a c b a:host a a mx ptr = 10 */
+  cr_expect_eq(o.lookups, 10);
+  cr_expect_neq(o.result, MP_SPF_PERMERROR, "%s", mp_spf_reason_name(o.reason));
+}
+
+Test(spf_eval, include_loops_end_at_the_lookup_limit)
+{
+  txt("loop1.example", "v=spf1 include:loop2.example -all");
+  txt("loop2.example", "v=spf1 include:loop1.example -all");
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:loop1.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
+}
+
+Test(spf_eval, three_void_lookups_are_a_permerror)
+{
+  struct mp_spf_outcome two =
+      posture("d.test", "v=spf1 a:n1.example a:n2.example -all");
+  struct mp_spf_outcome three =
+      posture("d.test", "v=spf1 a:n1.example a:n2.example mx:n3.example -all");
+
+  cr_expect_eq(two.result, MP_SPF_FAIL);
+  cr_expect_eq(two.voids, 2);
+  cr_expect_eq(three.result, MP_SPF_PERMERROR);
+  cr_expect_eq(three.reason, MP_SPF_REASON_VOID_LIMIT);
+}
+
+Test(spf_eval, include_of_a_name_without_record_is_a_permerror)
+{
+  mp_memzone_add_owner(zone, "norecord.example");
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:norecord.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_INCLUDE_NONE);
+}
+
+Test(spf_eval, a_syntax_error_in_an_include_reports_its_offset)
+{
+  txt("bad.example", "v=spf1 ip4:10.0.0.0/33 -all");
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:bad.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_SYNTAX);
+  cr_expect_eq(o.error_offset, 19); /* the "/33" */
+  cr_expect_str_eq(o.error_record, "v=spf1 ip4:10.0.0.0/33 -all");
+}
+
+Test(spf_eval, a_dns_failure_below_is_a_temperror)
+{
+  mp_memzone_add_timeout(zone, "slow.example");
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:slow.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_TEMPERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_DNS);
+}
+
+Test(spf_eval, redirect_takes_the_target_result_and_adds_its_addresses)
+{
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 ip4:10.9.0.0/16 redirect=a.example");
+
+  cr_expect_eq(o.result, MP_SPF_SOFTFAIL);
+  cr_expect_eq(o.posture.all_qual, MP_SPF_Q_SOFTFAIL);
+  cr_expect_eq(o.posture.ip4_addresses, 65536 + 512);
+  cr_expect_eq(o.lookups, 2); /* redirect, then a's include:c */
+}
+
+Test(spf_eval, ptr_exists_and_client_macros_make_counts_inexact)
+{
+  struct mp_spf_outcome o = posture(
+      "d.test", "v=spf1 ptr exists:%{i}.ex.example ip4:10.1.0.0/16 -all");
+
+  cr_expect(o.posture.uses_ptr);
+  cr_expect(o.posture.uses_exists);
+  cr_expect(o.posture.uses_macros);
+  cr_expect_not(o.posture.exact);
+  cr_expect_eq(o.posture.ip4_addresses, 65536);
+}
+
+Test(spf_eval, multiple_records_are_a_permerror)
+{
+  struct mp_rr rr[2] = {{.type = MP_T_TXT, .data = "v=spf1 -all", .len = 11},
+                        {.type = MP_T_TXT, .data = "v=spf1 +all", .len = 11}};
+  struct mp_answer *a =
+      mp_answer_build(MP_OUTCOME_OK, 0, MP_T_TXT, rr, 2, NULL);
+  struct mp_spf_request req = {
+      .family = AF_UNSPEC, .domain = "d.test", .root_txt = a};
+  struct mp_spf_outcome o;
+
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &o), 0);
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_MULTIPLE);
+  mp_spf_eval_reset(&ev);
+  mp_answer_unref(a);
+}
+
+static int effective(const char *domain, const char *text, const char *name)
+{
+  const char *names[] = {name};
+
+  mp_spf_eval_targets(&ev, names, 1);
+  struct mp_spf_outcome o = posture(domain, text);
+
+  cr_assert_eq(o.posture.ntargets, 1);
+  return o.posture.targets[0].reached ? o.posture.targets[0].effective : -2;
+}
+
+Test(spf_eval, include_targets_report_reach_and_effective_result)
+{
+  const char *rec1 = "v=spf1 include:a.example include:b.example -all";
+
+  /* c.example sits under a.example: an address it passes passes */
+  cr_expect_eq(effective("d.test", rec1, "c.example"), MP_SPF_PASS);
+  cr_expect_eq(effective("d.test", rec1, "b.example"), MP_SPF_PASS);
+  cr_expect_eq(effective("d.test", rec1, "vendor.example"), -2);
+  /* a softfail include shadows it: the address falls to -all */
+  txt("soft.example", "v=spf1 ~include:c.example -all");
+  cr_expect_eq(
+      effective("d.test", "v=spf1 include:soft.example -all", "c.example"),
+      MP_SPF_FAIL);
+  /* a direct ~include gives softfail at the top */
+  cr_expect_eq(
+      effective("d.test", "v=spf1 ~include:c.example -all", "c.example"),
+      MP_SPF_SOFTFAIL);
+}
+
+Test(spf_eval, a_provider_tree_is_fetched_once_for_many_domains)
+{
+  uint64_t before;
+
+  posture("d1.test", "v=spf1 include:a.example ~all");
+  before = mp_memzone_queries(zone);
+  for (int i = 0; i < 100; i++) {
+    struct mp_spf_outcome o =
+        posture("d2.test", "v=spf1 include:a.example ~all");
+
+    cr_assert_eq(o.posture.ip4_addresses, 512);
+  }
+  cr_expect_eq(mp_memzone_queries(zone), before);
+}
+
+Test(spf_eval, without_a_cache_budget_every_domain_fetches_again)
+{
+  mp_spf_eval_close(&ev);
+  mp_cache_free(cache);
+  setup_cache(0);
+  posture("d1.test", "v=spf1 include:a.example ~all");
+  uint64_t once = mp_memzone_queries(zone);
+  struct mp_spf_outcome o = posture("d2.test", "v=spf1 include:a.example ~all");
+
+  cr_expect_eq(o.posture.ip4_addresses, 512);
+  cr_expect_eq(mp_memzone_queries(zone), 2 * once);
+}
+
+/* A fetcher that answers later, as the resolver does: the evaluation
+ * returns PENDING, the test fills what it waits for, and replays. */
+static struct mp_cache_entry *queue[64];
+static size_t queued;
+
+static void deferred(void *ctx, struct mp_cache *c, struct mp_cache_entry *e,
+                     const char *name, uint16_t type)
+{
+  (void)ctx;
+  (void)c;
+  (void)name;
+  (void)type;
+  cr_assert_lt(queued, 64);
+  queue[queued++] = e;
+}
+
+Test(spf_eval, replays_until_every_answer_is_in)
+{
+  struct mp_cache_opts o = {.max_bytes = 1 << 20,
+                            .max_ttl = 3600,
+                            .neg_ttl = 60,
+                            .fail_ttl = 60,
+                            .fetch = deferred};
+  struct mp_cache *c = mp_cache_new(&o);
+  struct mp_spf_eval e;
+  struct mp_spf_request req = {.family = AF_INET, .domain = "d.test"};
+  struct mp_spf_outcome out;
+  int rounds = 0;
+
+  inet_pton(AF_INET, "10.0.1.7", req.ip);
+  txt("d.test", "v=spf1 include:b.example include:a.example -all");
+  mp_spf_eval_init(&e, c);
+  while (mp_spf_check_host(&e, &req, &out) == MP_SPF_PENDING) {
+    cr_assert_gt(e.npending, 0);
+    cr_assert_lt(++rounds, 10);
+    while (queued) {
+      struct mp_cache_entry *entry = queue[--queued];
+      struct mp_answer *a =
+          mp_memzone_query(zone, mp_cache_name(entry), mp_cache_type(entry));
+
+      mp_cache_fill(c, entry, a);
+      mp_answer_unref(a);
+    }
+  }
+  cr_expect_eq(out.result, MP_SPF_PASS); /* via a.example -> c.example */
+  cr_expect_gt(rounds, 2);
+  mp_spf_eval_close(&e);
+  mp_cache_free(c);
+}
