@@ -7,6 +7,10 @@
 #include "scanner/alloc.h"
 #include "scanner/hash.h"
 
+/* What malloc keeps around each block (glibc: a header, rounding): counted
+ * so the budget bounds what the process really holds. */
+#define ALLOC_OVERHEAD 16
+
 struct mp_cache_entry {
   uint64_t key;
   struct mp_cache_entry *hnext;         /* hash chain */
@@ -58,6 +62,7 @@ struct mp_cache *mp_cache_new(const struct mp_cache_opts *opts)
   c->o = *opts;
   c->tsize = 1024;
   c->table = mp_calloc(c->tsize, sizeof(*c->table));
+  c->st.bytes = c->tsize * sizeof(*c->table);
   return c;
 }
 
@@ -111,7 +116,7 @@ static void destroy(struct mp_cache *c, struct mp_cache_entry *e)
   *p = e->hnext;
   lru_unlink(c, e);
   drop_answer(c, e);
-  c->st.bytes -= sizeof(*e) + strlen(e->name) + 1;
+  c->st.bytes -= sizeof(*e) + strlen(e->name) + 1 + ALLOC_OVERHEAD;
   c->st.entries--;
   mp_free(e);
 }
@@ -134,6 +139,7 @@ static void grow(struct mp_cache *c)
 
   c->tsize *= 2;
   c->table = mp_calloc(c->tsize, sizeof(*c->table));
+  c->st.bytes += old * sizeof(*c->table); /* the table doubled */
   for (size_t i = 0; i < old; i++) {
     for (struct mp_cache_entry *e = t[i], *n; e; e = n) {
       n = e->hnext;
@@ -204,7 +210,7 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
   e->hnext = c->table[key & (c->tsize - 1)];
   c->table[key & (c->tsize - 1)] = e;
   c->st.entries++;
-  c->st.bytes += sizeof(*e) + len + 1;
+  c->st.bytes += sizeof(*e) + len + 1 + ALLOC_OVERHEAD;
   start_fetch(c, e);
   return e;
 }
@@ -271,7 +277,7 @@ static uint32_t ttl_of(const struct mp_cache *c, const struct mp_answer *a)
 
 static size_t answer_bytes(const struct mp_answer *a)
 {
-  size_t n = sizeof(*a) + a->count * sizeof(struct mp_rr);
+  size_t n = sizeof(*a) + a->count * sizeof(struct mp_rr) + ALLOC_OVERHEAD;
 
   for (size_t i = 0; i < a->count; i++) {
     n += a->rr[i].len + 1;
@@ -310,9 +316,9 @@ void mp_cache_attach(struct mp_cache *c, struct mp_cache_entry *e, void *att,
 {
   assert(e->ans && !e->att);
   e->att = att;
-  e->att_bytes = bytes;
+  e->att_bytes = bytes + ALLOC_OVERHEAD;
   e->att_free = free_fn;
-  c->st.bytes += bytes;
+  c->st.bytes += e->att_bytes;
 }
 
 uint64_t mp_cache_generation(const struct mp_cache *c)

@@ -535,6 +535,9 @@ static void finish_posture(struct run *r, const struct memo *m,
    * where it starts; met before an error, they come first */
   bool limit = lookups > MP_SPF_LOOKUP_LIMIT || voids > MP_SPF_VOID_LIMIT;
 
+  if (m->truncated && lookups <= MP_SPF_LOOKUP_LIMIT) {
+    lookups = MP_SPF_LOOKUP_LIMIT + 1; /* cannot be: the budget is larger */
+  }
   /* the third void stops the walk where it came, unless the eleventh
    * lookup came first */
   if (voids > MP_SPF_VOID_LIMIT && m->void_at[2] <= MP_SPF_LOOKUP_LIMIT) {
@@ -581,6 +584,7 @@ int mp_spf_check_host(struct mp_spf_eval *ev, const struct mp_spf_request *req,
   r->cache = ev->cache;
   r->req = req;
   r->posture = req->family == AF_UNSPEC;
+  r->budget = MP_SPF_WALK_MAX;
   ev->npending = 0;
   if (!r->posture) {
     client(r, req);

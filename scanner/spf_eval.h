@@ -27,6 +27,9 @@
 #define MP_SPF_VOID_LIMIT   2  /* section 4.6.4 */
 #define MP_SPF_MX_LIMIT     10 /* names per mx, ptr evaluation */
 #define MP_SPF_EXP_MAX      1024
+#define MP_SPF_WALK_MAX                                                        \
+  100 /* DNS-querying terms one posture walk                                   \
+         follows afresh: include bombs stop there */
 
 enum mp_spf_result {
   MP_SPF_NONE,

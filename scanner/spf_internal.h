@@ -40,8 +40,9 @@ struct memo {
   unsigned void_at[3]; /* lookups counted when the 1st..3rd void came */
   int all_qual;
   bool uses_ptr, uses_exists, uses_macros, exact;
-  bool cyclic;   /* met a node already being walked: not storable */
-  bool backedge; /* this is that meeting: adds no depth, no lookups */
+  bool cyclic;    /* met a node already being walked: not storable */
+  bool backedge;  /* this is that meeting: adds no depth, no lookups */
+  bool truncated; /* the walk budget ran out below: not storable */
   struct mp_ipset pass4, pass6;
   bool reached[SPF_TARGETS_MAX];
   int eff[SPF_TARGETS_MAX];
@@ -70,6 +71,7 @@ struct run {
   int family; /* the client's, IPv4-mapped IPv6 counted as IPv4 */
   uint8_t ip[16];
   unsigned lookups, voids;
+  unsigned budget; /* posture: terms it may still follow afresh */
   bool pending;
   enum mp_spf_reason reason;
   size_t error_offset;

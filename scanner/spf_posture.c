@@ -140,6 +140,7 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   m->uses_macros |= cm->uses_macros;
   m->exact &= cm->exact;
   m->cyclic |= cm->cyclic;
+  m->truncated |= cm->truncated;
   m->lookups_static += cm->lookups_static;
   if (!cm->backedge && cm->depth + 1 > m->depth) {
     m->depth = cm->depth + 1;
@@ -266,6 +267,19 @@ static bool more_after(const struct node *n, size_t i)
            n->rec.terms[i + 1].qual != MP_SPF_Q_PASS);
 }
 
+/* An include bomb (a tree as wide or deep as its author likes) is walked
+ * no further than MP_SPF_WALK_MAX DNS-querying terms per evaluation; the
+ * evaluation is then over the lookup limit anyway. */
+static bool spend(struct run *r, struct memo *m)
+{
+  if (r->budget == 0) {
+    m->truncated = true;
+    return false;
+  }
+  r->budget--;
+  return true;
+}
+
 /* One term; false when it ends the walk of the node (an error). */
 static bool walk_term(struct run *r, struct node *n, size_t i,
                       const char *domain, struct memo *m, size_t level,
@@ -295,6 +309,9 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     mp_ipset_add_ip6(t6, t->addr, t->cidr6);
     break;
   case MP_SPF_INCLUDE:
+    if (!spend(r, m)) {
+      return false;
+    }
     m->lookups++;
     m->lookups_static++;
     cm = walk_child(r, n, t->dom_off, t->dom_len, t->macro, domain, m, level,
@@ -310,6 +327,9 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     m6 = &cm->pass6;
     break;
   default: /* a, mx, ptr, exists: DNS-querying terms */
+    if (!spend(r, m)) {
+      return false;
+    }
     m->lookups++;
     m->lookups_static++;
     m->uses_ptr |= t->mech == MP_SPF_PTR;
@@ -364,6 +384,9 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
     for (size_t k = 0; k < im->ntargets; k++) {
       m->eff[k] = m->eff[k] == -1 ? MP_SPF_NEUTRAL : m->eff[k];
     }
+    return;
+  }
+  if (!spend(r, m)) {
     return;
   }
   m->lookups++;
@@ -450,7 +473,7 @@ void posture_walk(struct run *r, struct node *n, const char *domain,
     break;
   }
   /* a memo is kept only when nothing below was missing or in a loop */
-  m->valid = !r->pending && !m->cyclic;
+  m->valid = !r->pending && !m->cyclic && !m->truncated;
   m->gen = gen;
   r->pending |= outer_pending;
 }

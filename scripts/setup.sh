@@ -41,7 +41,7 @@ fi
 if [ "${1:-}" = "--deps" ]; then
   exit 0
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMP_BUILD_TESTS=ON >/dev/null
 if ! cmake --build build -j"$(nproc)" >build/build.log 2>&1; then
   tail -n 40 build/build.log >&2
   echo "setup: build failed (full log: build/build.log)" >&2

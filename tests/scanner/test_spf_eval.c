@@ -346,3 +346,31 @@ Test(spf_eval, replays_until_every_answer_is_in)
   mp_spf_eval_close(&e);
   mp_cache_free(c);
 }
+
+Test(spf_eval, an_include_bomb_is_walked_no_further_than_the_budget)
+{
+  char name[32], text[2048];
+
+  /* 30 names, each including the 30 next ones: 30^30 paths */
+  for (int i = 0; i < 30; i++) {
+    size_t o = (size_t)snprintf(text, sizeof(text), "v=spf1");
+
+    for (int k = 1; k <= 30; k++) {
+      o += (size_t)snprintf(text + o, sizeof(text) - o, " include:b%d.example",
+                            (i + k) % 60 + 100);
+    }
+    snprintf(name, sizeof(name), "b%d.example", i + 100);
+    txt(name, text);
+  }
+  for (int i = 30; i < 60; i++) {
+    snprintf(name, sizeof(name), "b%d.example", i + 100);
+    txt(name, "v=spf1 include:b100.example include:b101.example -all");
+  }
+  uint64_t before = mp_memzone_queries(zone);
+  struct mp_spf_outcome o =
+      posture("d.test", "v=spf1 include:b100.example -all");
+
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
+  cr_expect_leq(mp_memzone_queries(zone) - before, MP_SPF_WALK_MAX + 1);
+}
