@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "scanner/alloc.h"
 
@@ -175,6 +177,25 @@ int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
     o += sizeof(opt);
   }
   return (int)o;
+}
+
+void mp_dnswire_reverse(int family, const uint8_t *addr, char *out)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+
+  if (family == AF_INET) {
+    snprintf(out, MP_REVERSE_MAX, "%u.%u.%u.%u.in-addr.arpa", addr[3], addr[2],
+             addr[1], addr[0]);
+    return;
+  }
+  for (int i = 15; i >= 0; i--) {
+    out[o++] = hex[addr[i] & 15];
+    out[o++] = '.';
+    out[o++] = hex[addr[i] >> 4];
+    out[o++] = '.';
+  }
+  memcpy(out + o, "ip6.arpa", sizeof("ip6.arpa"));
 }
 
 /* One answer-section RR, located but not yet decoded. */

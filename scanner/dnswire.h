@@ -37,6 +37,12 @@ struct mp_answer {
 int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
                      uint16_t edns_size);
 
+/* The name a PTR query for addr asks: "4.3.2.1.in-addr.arpa" for AF_INET
+ * (4 bytes), nibbles under "ip6.arpa" for AF_INET6 (16 bytes; RFC 3596
+ * section 2.5). out needs MP_REVERSE_MAX bytes. */
+#define MP_REVERSE_MAX 74
+void mp_dnswire_reverse(int family, const uint8_t *addr, char *out);
+
 /* Parses reply msg[0..len) to the query (qname, qtype) into a new answer with
  * one reference (*out, caller frees with mp_answer_unref). The outcome
  * follows the RCODE and whether records of qtype were found (RFC 2308).

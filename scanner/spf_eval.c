@@ -58,20 +58,18 @@ static bool over_lookup_limit(struct run *r)
   return ++r->lookups > MP_SPF_LOOKUP_LIMIT;
 }
 
-/* ...and at most 2 lookups that find nothing. */
-static bool void_answer(struct run *r, const struct mp_answer *a)
+/* The answer a term's own query got: a failure is a temperror, and more
+ * than 2 void lookups in the evaluation a permerror (section 4.6.4).
+ * Returns 0 when the term goes on, else ERR with *err set. */
+static int check_answer(struct run *r, const struct mp_answer *a, int *err)
 {
-  if (a->outcome != MP_OUTCOME_NXDOMAIN && a->outcome != MP_OUTCOME_NODATA) {
-    return false;
+  if (spf_failed(a)) {
+    return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
   }
-  r->voids++;
-  return true;
-}
-
-static bool failed(const struct mp_answer *a)
-{
-  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
-         a->outcome != MP_OUTCOME_NXDOMAIN;
+  if (spf_void(a) && ++r->voids > MP_SPF_VOID_LIMIT) {
+    return fail_with(r, MP_SPF_PERMERROR, MP_SPF_REASON_VOID_LIMIT, err);
+  }
+  return 0;
 }
 
 static bool in_net(const uint8_t *ip, const uint8_t *net, unsigned prefix)
@@ -135,11 +133,8 @@ static int eval_addresses(struct run *r, const struct mp_spf_term *t,
   if (!a) {
     return R_PENDING;
   }
-  if (failed(a)) {
-    return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
-  }
-  if (void_answer(r, a) && r->voids > MP_SPF_VOID_LIMIT) {
-    return fail_with(r, MP_SPF_PERMERROR, MP_SPF_REASON_VOID_LIMIT, err);
+  if (check_answer(r, a, err) == ERR) {
+    return ERR;
   }
   return any_address(r, a, t) ? MATCH : NOMATCH;
 }
@@ -156,11 +151,8 @@ static int eval_mx(struct run *r, const struct mp_spf_term *t,
   if (!mx) {
     return R_PENDING;
   }
-  if (failed(mx)) {
-    return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
-  }
-  if (void_answer(r, mx) && r->voids > MP_SPF_VOID_LIMIT) {
-    return fail_with(r, MP_SPF_PERMERROR, MP_SPF_REASON_VOID_LIMIT, err);
+  if (check_answer(r, mx, err) == ERR) {
+    return ERR;
   }
   if (mx->count > MP_SPF_MX_LIMIT) {
     return fail_with(r, MP_SPF_PERMERROR, MP_SPF_REASON_MX_LIMIT, err);
@@ -183,30 +175,16 @@ static int eval_mx(struct run *r, const struct mp_spf_term *t,
 /* Section 5.5: validated PTR names of the client under the target. */
 static int eval_ptr(struct run *r, const char *target)
 {
-  char rev[80];
+  char rev[MP_REVERSE_MAX];
   const struct mp_answer *ptr, *h;
   size_t tl = strlen(target);
   bool pending = false;
 
-  if (r->family == AF_INET) {
-    snprintf(rev, sizeof(rev), "%u.%u.%u.%u.in-addr.arpa", r->ip[3], r->ip[2],
-             r->ip[1], r->ip[0]);
-  } else {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-
-    for (int i = 15; i >= 0; i--) {
-      rev[o++] = hex[r->ip[i] & 15];
-      rev[o++] = '.';
-      rev[o++] = hex[r->ip[i] >> 4];
-      rev[o++] = '.';
-    }
-    memcpy(rev + o, "ip6.arpa", sizeof("ip6.arpa"));
-  }
+  mp_dnswire_reverse(r->family, r->ip, rev);
   if (!(ptr = answer_get(r, rev, MP_T_PTR))) {
     return R_PENDING;
   }
-  void_answer(r, ptr); /* a DNS error here is a non-match (section 5.5) */
+  r->voids += spf_void(ptr); /* an error is a non-match (section 5.5) */
   for (size_t i = 0; i < ptr->count && i < MP_SPF_MX_LIMIT; i++) {
     const char *name = ptr->rr[i].data;
     size_t nl = strlen(name);
@@ -286,11 +264,8 @@ static int eval_term(struct run *r, struct node *n, const struct mp_spf_term *t,
     if (!a) {
       return R_PENDING;
     }
-    if (failed(a)) {
-      return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
-    }
-    if (void_answer(r, a) && r->voids > MP_SPF_VOID_LIMIT) {
-      return fail_with(r, MP_SPF_PERMERROR, MP_SPF_REASON_VOID_LIMIT, err);
+    if (check_answer(r, a, err) == ERR) {
+      return ERR;
     }
     return a->count ? MATCH : NOMATCH;
   }

@@ -120,6 +120,19 @@ static inline enum mp_spf_result spf_qual_result(uint8_t q)
   return map[q];
 }
 
+/* A lookup that failed (a temperror for the term asking). */
+static inline bool spf_failed(const struct mp_answer *a)
+{
+  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
+         a->outcome != MP_OUTCOME_NXDOMAIN;
+}
+
+/* A void lookup (section 4.6.4): NXDOMAIN, or no records. */
+static inline bool spf_void(const struct mp_answer *a)
+{
+  return a->outcome == MP_OUTCOME_NXDOMAIN || a->outcome == MP_OUTCOME_NODATA;
+}
+
 /* spf_node.c */
 void node_from_answer(struct node *n, const struct mp_answer *a,
                       struct mp_spf_term *terms, size_t cap);

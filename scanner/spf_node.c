@@ -250,26 +250,12 @@ bool valid_domain(const char *name)
  * missing. */
 int spf_ptr_name(struct run *r, const char *domain)
 {
-  char rev[80];
+  char rev[MP_REVERSE_MAX];
   const struct mp_answer *ptr, *addrs;
   size_t best = SIZE_MAX, dl = strlen(domain);
   uint16_t type = r->family == AF_INET ? MP_T_A : MP_T_AAAA;
 
-  if (r->family == AF_INET) {
-    snprintf(rev, sizeof(rev), "%u.%u.%u.%u.in-addr.arpa", r->ip[3], r->ip[2],
-             r->ip[1], r->ip[0]);
-  } else {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-
-    for (int i = 15; i >= 0; i--) {
-      rev[o++] = hex[r->ip[i] & 15];
-      rev[o++] = '.';
-      rev[o++] = hex[r->ip[i] >> 4];
-      rev[o++] = '.';
-    }
-    memcpy(rev + o, "ip6.arpa", sizeof("ip6.arpa"));
-  }
+  mp_dnswire_reverse(r->family, r->ip, rev);
   if (!(ptr = answer_get(r, rev, MP_T_PTR))) {
     return R_PENDING;
   }

@@ -48,17 +48,6 @@ static void add_void(struct memo *m)
   m->voids++;
 }
 
-static bool failed(const struct mp_answer *a)
-{
-  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
-         a->outcome != MP_OUTCOME_NXDOMAIN;
-}
-
-static bool is_void(const struct mp_answer *a)
-{
-  return a->outcome == MP_OUTCOME_NXDOMAIN || a->outcome == MP_OUTCOME_NODATA;
-}
-
 static bool same_name(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b);
@@ -97,13 +86,13 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
     if (!a4) {
       return true;
     }
-    if (failed(a4)) {
+    if (spf_failed(a4)) {
       return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
     }
     if (!a6) {
       return true;
     }
-    if (is_void(a4) && (is_void(a6) || failed(a6))) {
+    if (spf_void(a4) && (spf_void(a6) || spf_failed(a6))) {
       add_void(m);
     }
     add_addresses(s4, s6, a4, t);
@@ -113,10 +102,10 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
   if (!(mx = answer_get(r, target, MP_T_MX))) {
     return true;
   }
-  if (failed(mx)) {
+  if (spf_failed(mx)) {
     return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
   }
-  if (is_void(mx)) {
+  if (spf_void(mx)) {
     add_void(m);
   }
   if (mx->count > MP_SPF_MX_LIMIT) {
@@ -353,10 +342,10 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
 
       m->exact = false;
       if (t->mech == MP_SPF_EXISTS && (a = answer_get(r, target, MP_T_A))) {
-        if (failed(a)) {
+        if (spf_failed(a)) {
           return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
         }
-        if (is_void(a)) {
+        if (spf_void(a)) {
           add_void(m);
         }
       }

@@ -2,6 +2,7 @@
 #include <criterion/parameterized.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "scanner/dnswire.h"
 
@@ -376,4 +377,17 @@ Test(dnswire, answers_are_reference_counted)
   cr_assert_eq(a->count, 0);
   mp_answer_unref(a);
   mp_answer_unref(NULL);
+}
+
+Test(dnswire, builds_reverse_names_for_ptr_queries)
+{
+  static const uint8_t v4[4] = {192, 0, 2, 1};
+  static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x1b};
+  char out[MP_REVERSE_MAX];
+
+  mp_dnswire_reverse(AF_INET, v4, out);
+  cr_assert_str_eq(out, "1.2.0.192.in-addr.arpa");
+  mp_dnswire_reverse(AF_INET6, v6, out);
+  cr_assert_str_eq(out, "b.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b."
+                        "d.0.1.0.0.2.ip6.arpa");
 }
