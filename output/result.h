@@ -139,6 +139,129 @@ struct mp_result_spf {
   } targets[MP_SPF_TARGETS_MAX];
 };
 
+#define MP_DMARC_URIS_MAX 8  /* rua/ruf addresses listed */
+#define MP_DMARC_TAGS_MAX 8  /* unknown / removed tags listed */
+#define MP_DKIM_FOUND_MAX 8  /* selectors with a key, listed */
+#define MP_MX_HOSTS_MAX   10 /* MX hosts examined (RFC 7208's limit too) */
+#define MP_MX_ADDRS_MAX   4  /* addresses per host examined */
+
+/* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
+struct mp_result_report_dest {
+  struct mp_slice uri;       /* as written, without the !size suffix */
+  const char *domain;        /* the address's domain (lowercase), or NULL */
+  bool external;             /* outside the policy domain's organizational
+                                domain: needs an authorization record */
+  const char *authorization; /* "authorized", "not_authorized",
+                                "lookup_failed", or NULL when not external */
+};
+
+/* DMARC (RFC 7489, RFC 9989): where the policy was found and what it says. */
+struct mp_result_dmarc {
+  bool evaluated;
+  const char *status;   /* "none", "valid", "invalid", "temperror" */
+  const char *found_at; /* "self", "organizational", "public_suffix", NULL */
+  const char *method;   /* "direct" (self), "psl" (RFC 7489), "tree_walk"
+                           (RFC 9989), or NULL */
+  const char *policy_domain;    /* the name whose _dmarc record applies */
+  struct mp_slice record;       /* that record */
+  const char *org_psl;          /* organizational domain by the PSL */
+  const char *org_tree_walk;    /* organizational domain by the tree walk */
+  bool methods_disagree;        /* the two give different policy records */
+  unsigned walk_queries;        /* DNS queries the tree walk made (max 8) */
+  const char *p, *sp, *np;      /* "none", "quarantine", "reject", or NULL */
+  int pct;                      /* 0-100, -1 when absent */
+  char adkim, aspf;             /* 'r' or 's' (defaults applied) */
+  struct mp_slice fo;           /* as written, p NULL when absent */
+  char psd;                     /* 'y', 'n', 'u' (RFC 9989), 0 when absent */
+  char testing;                 /* t= (RFC 9989): 'y', 'n', 0 when absent */
+  const char *effective_policy; /* what applies to the domain: "none",
+                                   "quarantine", "reject"; "missing" when
+                                   no valid record applies */
+  size_t nrua, nruf;
+  struct mp_result_report_dest rua[MP_DMARC_URIS_MAX];
+  struct mp_result_report_dest ruf[MP_DMARC_URIS_MAX];
+  size_t nunknown; /* unknown tags (names) */
+  struct mp_slice unknown[MP_DMARC_TAGS_MAX];
+  size_t nremoved; /* tags RFC 9989 removed, present: pct rf ri */
+  struct mp_slice removed[MP_DMARC_TAGS_MAX];
+  const char *error; /* why the record is invalid (a code), or NULL */
+};
+
+/* One DKIM selector that has a key record (RFC 6376 3.6.1). */
+struct mp_result_dkim_key {
+  const char *selector;
+  const char *cname;    /* the delegation target when it is a CNAME */
+  const char *key_type; /* "rsa", "ed25519", or the k= value */
+  unsigned bits;        /* RSA modulus size (0 when unknown / not RSA) */
+  bool revoked;         /* empty p= */
+  bool testing;         /* t=y */
+  const char *error;    /* malformed record (a code), or NULL */
+  struct mp_slice record;
+};
+
+/* DKIM: the selector probes. */
+struct mp_result_dkim {
+  bool evaluated;
+  const char *status; /* "found", "none", "no_domainkey" (NXDOMAIN at
+                         _domainkey: probes skipped, RFC 8020),
+                         "temperror" */
+  unsigned probed;    /* selectors asked */
+  size_t nfound;      /* selectors with a key; the first
+                         MP_DKIM_FOUND_MAX are listed */
+  struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
+  unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
+};
+
+/* One address of an MX host and its reverse DNS. */
+struct mp_result_mx_addr {
+  const char *addr;        /* text */
+  const char *ptr;         /* first PTR name, or NULL */
+  const char *ptr_outcome; /* outcome of the PTR lookup */
+  bool fcrdns;             /* a PTR name resolves back to the address */
+  bool generic;            /* the PTR name looks generic or residential */
+};
+
+/* One MX host (RFC 5321 5.1, RFC 7505). */
+struct mp_result_mx_host {
+  uint16_t preference;
+  const char *host;
+  bool ip_literal;   /* the exchange is an address, not a name */
+  const char *cname; /* the exchange is an alias (RFC 2181 10.3) */
+  bool resolves;     /* has A or AAAA */
+  size_t naddrs;
+  struct mp_result_mx_addr addrs[MP_MX_ADDRS_MAX];
+};
+
+/* MX hosts and their reverse DNS, as receivers check sending hosts. */
+struct mp_result_mx_check {
+  bool evaluated;
+  bool null_mx;  /* "0 ." alone: accepts no mail (RFC 7505) */
+  size_t nhosts; /* hosts examined (preference order) */
+  struct mp_result_mx_host hosts[MP_MX_HOSTS_MAX];
+  bool all_fcrdns;     /* every address examined is forward-confirmed */
+  unsigned unresolved; /* hosts with neither A nor AAAA */
+};
+
+/* MTA-STS (RFC 8461 3.1), TLS-RPT (RFC 8460 3), BIMI (draft): the TXT
+ * records only. */
+struct mp_result_policy {
+  bool evaluated;
+  const char *status; /* "none", "valid", "invalid", "temperror" */
+  struct mp_slice record;
+  const char *error;      /* a code when invalid */
+  struct mp_slice field1; /* MTA-STS id=, TLS-RPT rua=, BIMI l= */
+  struct mp_slice field2; /* BIMI a= */
+};
+
+/* The DNS-visible part of the 2024 bulk-sender requirements (Gmail, Yahoo;
+ * Microsoft from 2025). */
+struct mp_result_verdict {
+  bool evaluated;
+  bool ready;
+  size_t nfailed; /* requirement codes not met */
+  const char *failed[8];
+};
+
 struct mp_result {
   uint64_t line;        /* 1-based input line number */
   const char *input;    /* the line as given (trimmed of CR/LF only) */
@@ -156,7 +279,12 @@ struct mp_result {
   struct mp_result_records spf;      /* v=spf1 records (RFC 7208 4.5) */
   struct mp_result_records dmarc;    /* v=DMARC1 records (RFC 7489 6.6.3) */
   struct mp_result_spf spf_eval;     /* SPF evaluation */
-  size_t nfindings;                  /* finding codes, stable (docs) */
+  struct mp_result_dmarc dmarc_eval; /* DMARC discovery and policy */
+  struct mp_result_dkim dkim;
+  struct mp_result_mx_check mx_check;
+  struct mp_result_policy mta_sts, tls_rpt, bimi;
+  struct mp_result_verdict verdict;
+  size_t nfindings; /* finding codes, stable (docs) */
   const char *findings[MP_FINDINGS_MAX];
 };
 

@@ -48,4 +48,8 @@ static void dmarc_finish(const struct mp_job *job, struct mp_result *res)
   mp_check_pick(&res->dmarc_txt, mp_dmarc_is_record, &res->dmarc);
 }
 
-const struct mp_check mp_check_dmarc = {"dmarc", dmarc_start, dmarc_finish};
+const struct mp_check mp_check_dmarc = {
+    .name = "dmarc",
+    .start = dmarc_start,
+    .finish = dmarc_finish,
+};

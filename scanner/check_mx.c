@@ -10,4 +10,8 @@ static void mx_finish(const struct mp_job *job, struct mp_result *res)
   mp_job_fill_lookup(&job->mx, &res->mx);
 }
 
-const struct mp_check mp_check_mx = {"mx", mx_start, mx_finish};
+const struct mp_check mp_check_mx = {
+    .name = "mx",
+    .start = mx_start,
+    .finish = mx_finish,
+};

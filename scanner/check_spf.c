@@ -50,42 +50,8 @@ void mp_check_pick(const struct mp_result_lookup *txt,
   }
 }
 
-static void run(struct mp_job *job);
-
-static void on_ready(struct mp_cache_waiter *w)
-{
-  struct mp_job *job = ((struct mp_spf_waiter *)w)->job;
-
-  if (--job->spf.waiting == 0) {
-    run(job);
-  }
-}
-
-/* Waits for every entry the last replay missed. Returns true when they
- * were all in already (then the caller replays at once). */
-static bool wait_pending(struct mp_job *job)
-{
-  struct mp_spf_state *st = &job->spf;
-  size_t n = st->ev.npending;
-
-  if (n > st->capwaiters) {
-    st->capwaiters = n * 2;
-    st->waiters =
-        mp_realloc(st->waiters, st->capwaiters * sizeof(*st->waiters));
-  }
-  st->waiting = 1; /* held while registering: see below */
-  for (size_t i = 0; i < n; i++) {
-    st->waiters[i].job = job;
-    st->waiters[i].w.cb = on_ready;
-    st->waiting++;
-    mp_cache_wait(job->cache, st->ev.pending[i], &st->waiters[i].w);
-  }
-  /* a waiter may have run at once; the last one out replays */
-  return --st->waiting == 0;
-}
-
 /* Keeps what the row needs from an outcome that points into the cache:
- * the pins are dropped after each phase. */
+ * the references are dropped after each phase. */
 static void keep_posture(struct mp_spf_state *st,
                          const struct mp_spf_outcome *out)
 {
@@ -101,15 +67,17 @@ static void keep_posture(struct mp_spf_state *st,
   st->posture.error_record = NULL;
 }
 
-static void run(struct mp_job *job)
+/* The task: posture, then check_host() per --spf-ip address. */
+static int run(struct mp_task *t)
 {
+  struct mp_job *job = t->job;
   struct mp_spf_state *st = &job->spf;
   const struct mp_config *cfg = job->cfg;
   char sender[MP_NAME_MAX + 16];
   struct mp_spf_outcome out;
 
   snprintf(sender, sizeof(sender), "postmaster@%s", job->domain);
-  for (;;) {
+  for (; st->phase <= cfg->nspf_ips; st->phase++) {
     struct mp_spf_request req = {
         .family = AF_UNSPEC,
         .sender = sender,
@@ -123,10 +91,7 @@ static void run(struct mp_job *job)
       memcpy(req.ip, cfg->spf_ips[st->phase - 1].addr, 16);
     }
     if (mp_spf_check_host(&st->ev, &req, &out) == MP_SPF_PENDING) {
-      if (wait_pending(job)) {
-        continue;
-      }
-      return;
+      return 1;
     }
     if (st->phase == 0) {
       keep_posture(st, &out);
@@ -135,11 +100,8 @@ static void run(struct mp_job *job)
       st->checks[st->phase - 1].reason = out.reason;
     }
     mp_spf_eval_reset(&st->ev);
-    if (++st->phase > cfg->nspf_ips) {
-      mp_job_release(job);
-      return;
-    }
   }
+  return 0;
 }
 
 static void on_txt(struct mp_job *job, struct mp_lookup *lk)
@@ -151,8 +113,7 @@ static void on_txt(struct mp_job *job, struct mp_lookup *lk)
     return; /* temperror: nothing to evaluate */
   }
   job->spf.phase = 0;
-  mp_job_hold(job);
-  run(job);
+  mp_task_start(&job->spf.task);
 }
 
 static void spf_start(struct mp_job *job)
@@ -335,4 +296,24 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   findings(job, res);
 }
 
-const struct mp_check mp_check_spf = {"spf", spf_start, spf_finish};
+static void spf_init(struct mp_job *job)
+{
+  mp_spf_eval_init(&job->spf.ev, job->cache);
+  mp_spf_eval_targets(&job->spf.ev, job->cfg->spf_includes,
+                      job->cfg->nspf_includes);
+  mp_task_init(&job->spf.task, job, &job->spf.ev.rp, run);
+}
+
+static void spf_close(struct mp_job *job)
+{
+  mp_spf_eval_close(&job->spf.ev);
+  mp_task_close(&job->spf.task);
+}
+
+const struct mp_check mp_check_spf = {
+    .name = "spf",
+    .init = spf_init,
+    .start = spf_start,
+    .finish = spf_finish,
+    .close = spf_close,
+};

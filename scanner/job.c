@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "scanner/alloc.h"
 #include "scanner/check.h"
 
 const struct mp_check *const mp_checks[] = {&mp_check_spf, &mp_check_dmarc,
@@ -32,6 +33,77 @@ static void on_answer(struct mp_waiter *w, struct mp_answer *ans)
   }
   mp_job_release(job);
 }
+
+/* --- tasks ------------------------------------------------------------- */
+
+void mp_task_init(struct mp_task *t, struct mp_job *job, struct mp_replay *rp,
+                  mp_task_fn run)
+{
+  memset(t, 0, sizeof(*t));
+  t->job = job;
+  t->rp = rp;
+  t->run = run;
+}
+
+void mp_task_close(struct mp_task *t)
+{
+  mp_free(t->waiters);
+  t->waiters = NULL;
+  t->capwaiters = 0;
+}
+
+static void task_step(struct mp_task *t);
+
+static void on_task_ready(struct mp_cache_waiter *w)
+{
+  struct mp_task *t = ((struct mp_task_waiter *)w)->task;
+
+  if (--t->waiting == 0) {
+    task_step(t);
+  }
+}
+
+/* Waits on everything the last run missed; true when it was all in
+ * already (a waiter may run at once), so the caller replays now. */
+static bool task_wait(struct mp_task *t)
+{
+  size_t n = t->rp->npending;
+
+  if (n > t->capwaiters) {
+    t->capwaiters = n * 2;
+    t->waiters = mp_realloc(t->waiters, t->capwaiters * sizeof(*t->waiters));
+  }
+  t->waiting = 1; /* held while registering, so the last one out replays */
+  for (size_t i = 0; i < n; i++) {
+    t->waiters[i].task = t;
+    t->waiters[i].w.cb = on_task_ready;
+    t->waiting++;
+    mp_cache_wait(t->rp->cache, t->rp->pending[i], &t->waiters[i].w);
+  }
+  return --t->waiting == 0;
+}
+
+static void task_step(struct mp_task *t)
+{
+  for (;;) {
+    mp_replay_begin(t->rp);
+    if (t->run(t) == 0) {
+      mp_job_release(t->job);
+      return;
+    }
+    if (!task_wait(t)) {
+      return;
+    }
+  }
+}
+
+void mp_task_start(struct mp_task *t)
+{
+  mp_job_hold(t->job);
+  task_step(t);
+}
+
+/* --- lookups ------------------------------------------------------------ */
 
 void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
                    uint16_t type, mp_lookup_cb done)
@@ -152,8 +224,31 @@ void mp_job_reset(struct mp_job *job)
 {
   struct mp_lookup *all[] = {&job->txt, &job->dmarc_txt, &job->mx};
 
+  for (const struct mp_check *const *c = mp_checks; *c; c++) {
+    if ((*c)->reset) {
+      (*c)->reset(job);
+    }
+  }
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
     mp_answer_unref(all[i]->ans);
     all[i]->ans = NULL;
+  }
+}
+
+void mp_job_init_checks(struct mp_job *job)
+{
+  for (const struct mp_check *const *c = mp_checks; *c; c++) {
+    if ((*c)->init) {
+      (*c)->init(job);
+    }
+  }
+}
+
+void mp_job_close_checks(struct mp_job *job)
+{
+  for (const struct mp_check *const *c = mp_checks; *c; c++) {
+    if ((*c)->close) {
+      (*c)->close(job);
+    }
   }
 }

@@ -6,6 +6,7 @@
 
 #include "output/result.h"
 #include "scanner/cache.h"
+#include "scanner/replay.h"
 #include "scanner/resolver.h"
 #include "scanner/spf_eval.h"
 
@@ -30,18 +31,32 @@ struct mp_lookup {
   char name[MP_QNAME_MAX + 2];
 };
 
-/* The SPF check's state: its evaluation and what it waits for. */
-struct mp_spf_waiter {
+/* A check's DNS work past its first lookup, run by replay (replay.h):
+ * run() goes from the top until it returns 0; while it returns 1 the task
+ * waits for what rp->pending names, then runs again. The job is held
+ * meanwhile. */
+struct mp_task;
+typedef int (*mp_task_fn)(struct mp_task *t);
+
+struct mp_task_waiter {
   struct mp_cache_waiter w; /* first member */
-  struct mp_job *job;
+  struct mp_task *task;
 };
 
+struct mp_task {
+  struct mp_job *job;
+  struct mp_replay *rp;
+  mp_task_fn run;
+  unsigned waiting; /* entries not in yet, plus one while registering */
+  struct mp_task_waiter *waiters;
+  size_t capwaiters;
+};
+
+/* The SPF check's state. */
 struct mp_spf_state {
   struct mp_spf_eval ev;
-  size_t phase;     /* 0: posture, k: the k-th --spf-ip address */
-  unsigned waiting; /* cache entries not in yet, plus one while waiting */
-  struct mp_spf_waiter *waiters;
-  size_t capwaiters;
+  struct mp_task task;
+  size_t phase; /* 0: posture, k: the k-th --spf-ip address */
   struct mp_spf_outcome posture;
   struct {
     enum mp_spf_result result;
@@ -76,14 +91,23 @@ struct mp_job {
   struct mp_spf_state spf;    /* spf */
 };
 
-/* A check module: start() asks for the lookups it needs (through
- * mp_job_lookup); finish() turns the answers into its part of the row. Both
- * run on the loop; finish() only reads the job. */
+/* A check module: init()/close() set up and free its state in a job slot
+ * (once per scan; may be NULL); start() asks for the lookups it needs
+ * (mp_job_lookup, tasks); finish() turns the answers into its part of the
+ * row and reset() drops what it holds before the slot is reused (may be
+ * NULL). All run on the loop; finish() only reads the job. */
 struct mp_check {
   const char *name;
+  void (*init)(struct mp_job *job);
   void (*start)(struct mp_job *job);
   void (*finish)(const struct mp_job *job, struct mp_result *res);
+  void (*reset)(struct mp_job *job);
+  void (*close)(struct mp_job *job);
 };
+
+/* Runs every check's init (close) on a job slot. */
+void mp_job_init_checks(struct mp_job *job);
+void mp_job_close_checks(struct mp_job *job);
 
 /* The checks every job runs, in row order; NULL-terminated. */
 extern const struct mp_check *const mp_checks[];
@@ -97,6 +121,14 @@ void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
  * job; the job completes after the last release. */
 void mp_job_hold(struct mp_job *job);
 void mp_job_release(struct mp_job *job);
+
+/* Sets up a task of job over rp (owned by the caller). */
+void mp_task_init(struct mp_task *t, struct mp_job *job, struct mp_replay *rp,
+                  mp_task_fn run);
+void mp_task_close(struct mp_task *t);
+
+/* Holds the job and runs the task to its end (now or later). */
+void mp_task_start(struct mp_task *t);
 
 /* Starts every check; job->complete runs once, when no lookup is left
  * (possibly before this returns). */

@@ -415,11 +415,9 @@ static int setup(struct scan *s)
   });
   s->jobs = mp_calloc(cfg->concurrency, sizeof(*s->jobs));
   for (unsigned i = cfg->concurrency; i-- > 0;) {
-    mp_spf_eval_init(&s->jobs[i].spf.ev, s->cache);
-    mp_spf_eval_targets(&s->jobs[i].spf.ev, cfg->spf_includes,
-                        cfg->nspf_includes);
     s->jobs[i].cache = s->cache;
     s->jobs[i].cfg = cfg;
+    mp_job_init_checks(&s->jobs[i]);
     s->jobs[i].resolver = s->resolver;
     s->jobs[i].complete = on_job_complete;
     s->jobs[i].owner = s;
@@ -478,8 +476,7 @@ close_loop:
   }
 done:
   for (unsigned i = 0; s->jobs && i < cfg->concurrency; i++) {
-    mp_spf_eval_close(&s->jobs[i].spf.ev);
-    mp_free(s->jobs[i].spf.waiters);
+    mp_job_close_checks(&s->jobs[i]);
   }
   mp_cache_free(s->cache);
   mp_free(s->jobs);

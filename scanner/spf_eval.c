@@ -402,20 +402,13 @@ static int check_host(struct run *r, const char *domain, struct node *given,
 
 void mp_spf_eval_init(struct mp_spf_eval *ev, struct mp_cache *cache)
 {
-  memset(ev, 0, sizeof(*ev));
-  ev->cache = cache;
+  mp_replay_init(&ev->rp, cache);
   ev->impl = mp_calloc(1, sizeof(*ev->impl));
 }
 
 void mp_spf_eval_reset(struct mp_spf_eval *ev)
 {
-  struct mp_spf_eval_impl *im = ev->impl;
-
-  for (size_t i = 0; i < im->npins; i++) {
-    mp_cache_unref(ev->cache, im->pins[i]);
-  }
-  im->npins = 0;
-  ev->npending = 0;
+  mp_replay_reset(&ev->rp);
 }
 
 void mp_spf_eval_close(struct mp_spf_eval *ev)
@@ -423,9 +416,7 @@ void mp_spf_eval_close(struct mp_spf_eval *ev)
   if (!ev->impl) {
     return;
   }
-  mp_spf_eval_reset(ev);
-  mp_free(ev->impl->pins);
-  mp_free(ev->pending);
+  mp_replay_close(&ev->rp);
   mp_free(ev->impl);
   ev->impl = NULL;
 }
@@ -556,11 +547,11 @@ int mp_spf_check_host(struct mp_spf_eval *ev, const struct mp_spf_request *req,
   memset(r, 0, sizeof(*r));
   memset(out, 0, sizeof(*out));
   r->ev = ev;
-  r->cache = ev->cache;
+  r->cache = ev->rp.cache;
   r->req = req;
   r->posture = req->family == AF_UNSPEC;
   r->budget = MP_SPF_WALK_MAX;
-  ev->npending = 0;
+  mp_replay_begin(&ev->rp);
   if (!r->posture) {
     client(r, req);
   }
@@ -591,7 +582,7 @@ int mp_spf_check_host(struct mp_spf_eval *ev, const struct mp_spf_request *req,
   }
   res = check_host(r, domain, root, true);
   if (res == R_PENDING) {
-    assert(ev->npending > 0);
+    assert(ev->rp.npending > 0);
     return MP_SPF_PENDING;
   }
   out->result = (enum mp_spf_result)res;

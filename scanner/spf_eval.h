@@ -7,6 +7,7 @@
 
 #include "scanner/cache.h"
 #include "scanner/ipset.h"
+#include "scanner/replay.h"
 #include "scanner/spf_parse.h"
 
 /* check_host() of RFC 7208 (sections 4 to 6, 8) over the answer cache, and
@@ -17,7 +18,7 @@
  * Evaluation is a replay: mp_spf_check_host() runs from the top with what
  * the cache holds. When an answer is missing it asks the cache for it,
  * goes on to find what else is missing, and returns MP_SPF_PENDING; the
- * caller waits on ev->pending[] and calls again. Entries touched stay
+ * caller waits on ev->rp.pending[] and calls again (scanner/replay.h). Entries touched stay
  * referenced by ev until mp_spf_eval_reset(), so a replay never loses
  * them. With a cache whose fetcher answers at once (tests), the first call
  * finishes. */
@@ -113,12 +114,10 @@ struct mp_spf_outcome {
 
 struct mp_spf_eval_impl; /* internal */
 
-/* One evaluation's state: its references into the cache, what it waits
- * for, scratch memory (reused across replays and evaluations). */
+/* One evaluation's state: its references into the cache and what it
+ * waits for (rp.pending after PENDING), reused across evaluations. */
 struct mp_spf_eval {
-  struct mp_cache *cache;
-  struct mp_cache_entry **pending; /* entries to wait on after PENDING */
-  size_t npending;
+  struct mp_replay rp;
   struct mp_spf_eval_impl *impl;
 };
 

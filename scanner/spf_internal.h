@@ -86,9 +86,6 @@ struct run {
 /* The implementation side of struct mp_spf_eval: what one evaluation
  * keeps between its replays. */
 struct mp_spf_eval_impl {
-  struct mp_cache_entry **pins; /* referenced entries */
-  size_t npins, cappins;
-  size_t cappending;
   const char *const *targets;
   size_t ntargets;
   uint64_t targets_key; /* a hash of the names: memos depend on them */

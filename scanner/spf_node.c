@@ -122,94 +122,28 @@ static struct node *node_new(const struct mp_answer *a, size_t *bytes)
   return n;
 }
 
-/* Keeps a reference to e until the evaluation is reset. */
-static void pin(struct run *r, struct mp_cache_entry *e)
-{
-  struct mp_spf_eval_impl *im = r->ev->impl;
-
-  if (im->npins == im->cappins) {
-    im->cappins = im->cappins ? im->cappins * 2 : 32;
-    im->pins = mp_realloc(im->pins, im->cappins * sizeof(*im->pins));
-  }
-  im->pins[im->npins++] = e;
-}
-
-static void wait_for(struct run *r, struct mp_cache_entry *e)
-{
-  struct mp_spf_eval *ev = r->ev;
-
-  for (size_t i = 0; i < ev->npending; i++) {
-    if (ev->pending[i] == e) {
-      return;
-    }
-  }
-  if (ev->npending == ev->impl->cappending) {
-    ev->impl->cappending = ev->impl->cappending ? ev->impl->cappending * 2 : 16;
-    ev->pending =
-        mp_realloc(ev->pending, ev->impl->cappending * sizeof(*ev->pending));
-  }
-  ev->pending[ev->npending++] = e;
-  r->pending = true;
-}
-
-/* True when name can be asked for at all: labels of 1 to 63 octets, 253
- * in all (a trailing dot allowed). */
-static bool queryable(const char *name)
-{
-  size_t len = strlen(name), label = 0;
-
-  len -= len && name[len - 1] == '.';
-  if (len == 0 || len > 253) {
-    return false;
-  }
-  for (size_t i = 0; i <= len; i++) {
-    if (i == len || name[i] == '.') {
-      if (label == 0 || label > 63) {
-        return false;
-      }
-      label = 0;
-    } else {
-      label++;
-    }
-  }
-  return true;
-}
-
 const struct mp_answer *answer_get(struct run *r, const char *name,
                                    uint16_t type)
 {
-  /* A target that is a valid domain-spec but no DNS name ("a..b", a
-   * 64-octet label) is treated as non-existent (suite: invalid-domain-*),
-   * not as a failed lookup. */
-  static struct mp_answer nonexistent = {
-      .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
-  struct mp_cache_entry *e;
-  const struct mp_answer *a;
+  const struct mp_answer *a = mp_replay_get(&r->ev->rp, name, type, NULL);
 
-  if (!queryable(name)) {
-    return &nonexistent;
-  }
-  e = mp_cache_get(r->cache, name, type);
-  a = mp_cache_answer(e);
-
-  pin(r, e);
-  if (!a) {
-    wait_for(r, e);
-  }
+  r->pending |= !a;
   return a;
 }
 
 struct node *node_get(struct run *r, const char *name)
 {
-  struct mp_cache_entry *e = mp_cache_get(r->cache, name, MP_T_TXT);
-  const struct mp_answer *a = mp_cache_answer(e);
+  struct mp_cache_entry *e;
+  const struct mp_answer *a = mp_replay_get(&r->ev->rp, name, MP_T_TXT, &e);
   struct node *n;
   size_t bytes;
 
-  pin(r, e);
   if (!a) {
-    wait_for(r, e);
+    r->pending = true;
     return NULL;
+  }
+  if (!e) {
+    return NULL; /* a name that cannot be asked: valid_domain() said so */
   }
   if (!(n = mp_cache_attachment(e))) {
     n = node_new(a, &bytes);

@@ -330,7 +330,7 @@ Test(spf_eval, replays_until_every_answer_is_in)
   txt("d.test", "v=spf1 include:b.example include:a.example -all");
   mp_spf_eval_init(&e, c);
   while (mp_spf_check_host(&e, &req, &out) == MP_SPF_PENDING) {
-    cr_assert_gt(e.npending, 0);
+    cr_assert_gt(e.rp.npending, 0);
     cr_assert_lt(++rounds, 10);
     while (queued) {
       struct mp_cache_entry *entry = queue[--queued];

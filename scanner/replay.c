@@ -1,0 +1,98 @@
+#include "scanner/replay.h"
+
+#include <string.h>
+
+#include "scanner/alloc.h"
+
+void mp_replay_init(struct mp_replay *rp, struct mp_cache *cache)
+{
+  memset(rp, 0, sizeof(*rp));
+  rp->cache = cache;
+}
+
+void mp_replay_reset(struct mp_replay *rp)
+{
+  for (size_t i = 0; i < rp->npins; i++) {
+    mp_cache_unref(rp->cache, rp->pins[i]);
+  }
+  rp->npins = 0;
+  rp->npending = 0;
+}
+
+void mp_replay_close(struct mp_replay *rp)
+{
+  mp_replay_reset(rp);
+  mp_free(rp->pins);
+  mp_free(rp->pending);
+  rp->pins = rp->pending = NULL;
+  rp->cappins = rp->cappending = 0;
+}
+
+void mp_replay_begin(struct mp_replay *rp)
+{
+  rp->npending = 0;
+}
+
+static void push(struct mp_cache_entry ***arr, size_t *n, size_t *cap,
+                 struct mp_cache_entry *e)
+{
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *arr = mp_realloc(*arr, *cap * sizeof(**arr));
+  }
+  (*arr)[(*n)++] = e;
+}
+
+/* True when name can be asked for at all. */
+static bool queryable(const char *name)
+{
+  size_t len = strlen(name), label = 0;
+
+  len -= len && name[len - 1] == '.';
+  if (len == 0 || len > 253) {
+    return false;
+  }
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || name[i] == '.') {
+      if (label == 0 || label > 63) {
+        return false;
+      }
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  return true;
+}
+
+const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
+                                      uint16_t type,
+                                      struct mp_cache_entry **entry)
+{
+  static struct mp_answer nonexistent = {
+      .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
+  struct mp_cache_entry *e;
+  const struct mp_answer *a;
+
+  if (entry) {
+    *entry = NULL;
+  }
+  if (!queryable(name)) {
+    return &nonexistent;
+  }
+  e = mp_cache_get(rp->cache, name, type);
+  push(&rp->pins, &rp->npins, &rp->cappins, e);
+  if (!(a = mp_cache_answer(e))) {
+    for (size_t i = 0; i < rp->npending; i++) {
+      if (rp->pending[i] == e) {
+        return NULL;
+      }
+    }
+    push(&rp->pending, &rp->npending, &rp->cappending, e);
+    return NULL;
+  }
+  if (entry) {
+    *entry = e;
+  }
+  return a;
+}
