@@ -68,7 +68,7 @@ for n in "${sizes[@]}"; do
     "$(field queries_per_s "$work/summary.json")"
   printf ' queries/domain=%.2f spf_target_queries=%s/%s' \
     "$(field queries_per_row "$work/summary.json")" \
-    "$(field cache_fetches_txt "$work/summary.json")" \
+    "$(field spf_target_fetches "$work/summary.json")" \
     "$(sed -n 's/^spf_include_targets=//p' "$world/world-stats.txt")"
   printf ' peak_rss_mib=%.2f anon_rss_mib=%.2f\n' \
     "$(field peak_rss_kib "$work/summary.json" | awk '{print $1/1024}')" \

@@ -208,12 +208,13 @@ static void spf_checks(FILE *f, const struct mp_result_spf *s)
   putc_unlocked(']', f);
 }
 
-/* The v=spf1 records and their evaluation (docs/schema.md, "SPF"). */
+/* The v=spf1 records and their evaluation (docs/schema.md, "SPF"); null
+ * when the SPF check did not run (invalid name, --checks). */
 static void spf(FILE *f, const struct mp_result *r)
 {
   const struct mp_result_spf *s = &r->spf_eval;
 
-  if (r->status == MP_STATUS_INVALID_NAME) {
+  if (!s->evaluated) {
     LIT(f, "null");
     return;
   }
@@ -263,15 +264,322 @@ static void spf(FILE *f, const struct mp_result *r)
   putc_unlocked('}', f);
 }
 
+/* A tag value of one letter (adkim=s, psd=y, t=n), or null when absent. */
+static void letter(FILE *f, char c)
+{
+  if (c == 0) {
+    LIT(f, "null");
+    return;
+  }
+  mp_json_string(f, &c, 1);
+}
+
+/* A piece of text that is always there ("" if the scanner left it out). */
+static void text(FILE *f, struct mp_slice s)
+{
+  mp_json_string(f, s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+static void text_array(FILE *f, const struct mp_slice *s, size_t n)
+{
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    text(f, s[i]);
+  }
+  putc_unlocked(']', f);
+}
+
+/* A count where 0 means unknown (key sizes). */
+static void uint_or_null(FILE *f, unsigned v)
+{
+  if (v == 0) {
+    LIT(f, "null");
+    return;
+  }
+  mp_json_uint(f, v);
+}
+
+/* p to t and the policy they give (RFC 7489 section 6.3, RFC 9989). */
+static void dmarc_tags(FILE *f, const struct mp_result_dmarc *d)
+{
+  LIT(f, ",\"p\":");
+  mp_json_cstr(f, d->p);
+  LIT(f, ",\"sp\":");
+  mp_json_cstr(f, d->sp);
+  LIT(f, ",\"np\":");
+  mp_json_cstr(f, d->np);
+  LIT(f, ",\"pct\":");
+  if (d->pct < 0) {
+    LIT(f, "null");
+  } else {
+    mp_json_int(f, d->pct);
+  }
+  LIT(f, ",\"adkim\":");
+  letter(f, d->adkim);
+  LIT(f, ",\"aspf\":");
+  letter(f, d->aspf);
+  LIT(f, ",\"fo\":");
+  slice(f, d->fo);
+  LIT(f, ",\"psd\":");
+  letter(f, d->psd);
+  LIT(f, ",\"t\":");
+  letter(f, d->testing);
+  LIT(f, ",\"effective_policy\":");
+  mp_json_cstr(f, d->effective_policy);
+}
+
+/* rua= or ruf= destinations (RFC 7489 section 7.1). */
+static void report_dests(FILE *f, const struct mp_result_report_dest *d,
+                         size_t n)
+{
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < capped(n, MP_DMARC_URIS_MAX); i++) {
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"uri\":");
+    text(f, d[i].uri);
+    LIT(f, ",\"domain\":");
+    mp_json_cstr(f, d[i].domain);
+    LIT(f, ",\"external\":");
+    boolean(f, d[i].external);
+    LIT(f, ",\"authorization\":");
+    mp_json_cstr(f, d[i].authorization);
+    putc_unlocked('}', f);
+  }
+  putc_unlocked(']', f);
+}
+
+/* The members the DMARC discovery adds after "records", in order; all null
+ * when it was not run for the row (--checks). */
+static const char *const dmarc_keys[] = {"status",
+                                         "found_at",
+                                         "method",
+                                         "policy_domain",
+                                         "record",
+                                         "org_psl",
+                                         "org_tree_walk",
+                                         "methods_disagree",
+                                         "walk_queries",
+                                         "p",
+                                         "sp",
+                                         "np",
+                                         "pct",
+                                         "adkim",
+                                         "aspf",
+                                         "fo",
+                                         "psd",
+                                         "t",
+                                         "effective_policy",
+                                         "rua",
+                                         "ruf",
+                                         "unknown_tags",
+                                         "removed_tags",
+                                         "error"};
+
+/* Where the policy was found and the tags of its record (docs/schema.md,
+ * "DMARC"). */
+static void dmarc_eval(FILE *f, const struct mp_result_dmarc *d)
+{
+  if (!d->evaluated) {
+    for (size_t i = 0; i < sizeof(dmarc_keys) / sizeof(dmarc_keys[0]); i++) {
+      LIT(f, ",\"");
+      fputs(dmarc_keys[i], f);
+      LIT(f, "\":null");
+    }
+    return;
+  }
+  LIT(f, ",\"status\":");
+  mp_json_cstr(f, d->status);
+  LIT(f, ",\"found_at\":");
+  mp_json_cstr(f, d->found_at);
+  LIT(f, ",\"method\":");
+  mp_json_cstr(f, d->method);
+  LIT(f, ",\"policy_domain\":");
+  mp_json_cstr(f, d->policy_domain);
+  LIT(f, ",\"record\":");
+  slice(f, d->record);
+  LIT(f, ",\"org_psl\":");
+  mp_json_cstr(f, d->org_psl);
+  LIT(f, ",\"org_tree_walk\":");
+  mp_json_cstr(f, d->org_tree_walk);
+  LIT(f, ",\"methods_disagree\":");
+  boolean(f, d->methods_disagree);
+  LIT(f, ",\"walk_queries\":");
+  mp_json_uint(f, d->walk_queries);
+  dmarc_tags(f, d);
+  LIT(f, ",\"rua\":");
+  report_dests(f, d->rua, d->nrua);
+  LIT(f, ",\"ruf\":");
+  report_dests(f, d->ruf, d->nruf);
+  LIT(f, ",\"unknown_tags\":");
+  text_array(f, d->unknown, capped(d->nunknown, MP_DMARC_TAGS_MAX));
+  LIT(f, ",\"removed_tags\":");
+  text_array(f, d->removed, capped(d->nremoved, MP_DMARC_TAGS_MAX));
+  LIT(f, ",\"error\":");
+  mp_json_cstr(f, d->error);
+}
+
+/* The v=DMARC1 records and the discovery; null when the _dmarc lookup was
+ * not made (invalid name, --checks without dmarc). */
 static void dmarc(FILE *f, const struct mp_result *r)
 {
-  if (r->status == MP_STATUS_INVALID_NAME) {
+  if (!r->dmarc_txt.queried) {
     LIT(f, "null");
     return;
   }
   putc_unlocked('{', f);
   picked_members(f, &r->dmarc);
+  dmarc_eval(f, &r->dmarc_eval);
   putc_unlocked('}', f);
+}
+
+static void dkim(FILE *f, const struct mp_result_dkim *d)
+{
+  if (!d->evaluated) {
+    LIT(f, "null");
+    return;
+  }
+  LIT(f, "{\"status\":");
+  mp_json_cstr(f, d->status);
+  LIT(f, ",\"probed\":");
+  mp_json_uint(f, d->probed);
+  LIT(f, ",\"found\":[");
+  for (size_t i = 0; i < capped(d->nfound, MP_DKIM_FOUND_MAX); i++) {
+    const struct mp_result_dkim_key *k = &d->found[i];
+
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"selector\":");
+    mp_json_cstr(f, k->selector ? k->selector : "");
+    LIT(f, ",\"cname\":");
+    mp_json_cstr(f, k->cname);
+    LIT(f, ",\"key_type\":");
+    mp_json_cstr(f, k->key_type);
+    LIT(f, ",\"bits\":");
+    uint_or_null(f, k->bits);
+    LIT(f, ",\"revoked\":");
+    boolean(f, k->revoked);
+    LIT(f, ",\"testing\":");
+    boolean(f, k->testing);
+    LIT(f, ",\"error\":");
+    mp_json_cstr(f, k->error);
+    LIT(f, ",\"record\":");
+    text(f, k->record);
+    putc_unlocked('}', f);
+  }
+  LIT(f, "],\"weakest_bits\":");
+  uint_or_null(f, d->weakest_bits);
+  putc_unlocked('}', f);
+}
+
+static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)
+{
+  LIT(f, ",\"addresses\":[");
+  for (size_t i = 0; i < capped(h->naddrs, MP_MX_ADDRS_MAX); i++) {
+    const struct mp_result_mx_addr *a = &h->addrs[i];
+
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"address\":");
+    mp_json_cstr(f, a->addr ? a->addr : "");
+    LIT(f, ",\"ptr\":");
+    mp_json_cstr(f, a->ptr);
+    LIT(f, ",\"ptr_outcome\":");
+    mp_json_cstr(f, a->ptr_outcome);
+    LIT(f, ",\"fcrdns\":");
+    boolean(f, a->fcrdns);
+    LIT(f, ",\"generic\":");
+    boolean(f, a->generic);
+    putc_unlocked('}', f);
+  }
+  putc_unlocked(']', f);
+}
+
+/* The MX hosts and the reverse DNS of their addresses. */
+static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
+{
+  if (!m->evaluated) {
+    LIT(f, "null");
+    return;
+  }
+  LIT(f, "{\"null_mx\":");
+  boolean(f, m->null_mx);
+  LIT(f, ",\"all_fcrdns\":");
+  boolean(f, m->all_fcrdns);
+  LIT(f, ",\"unresolved\":");
+  mp_json_uint(f, m->unresolved);
+  LIT(f, ",\"hosts\":[");
+  for (size_t i = 0; i < capped(m->nhosts, MP_MX_HOSTS_MAX); i++) {
+    const struct mp_result_mx_host *h = &m->hosts[i];
+
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"preference\":");
+    mp_json_uint(f, h->preference);
+    LIT(f, ",\"host\":");
+    mp_json_cstr(f, h->host ? h->host : "");
+    LIT(f, ",\"ip_literal\":");
+    boolean(f, h->ip_literal);
+    LIT(f, ",\"cname\":");
+    mp_json_cstr(f, h->cname);
+    LIT(f, ",\"resolves\":");
+    boolean(f, h->resolves);
+    mx_addresses(f, h);
+    putc_unlocked('}', f);
+  }
+  LIT(f, "]}");
+}
+
+/* MTA-STS, TLS-RPT or BIMI: status, record, the record's one or two
+ * fields of interest (named key1, key2; key2 NULL for one), error. */
+static void policy(FILE *f, const struct mp_result_policy *p, const char *key1,
+                   const char *key2)
+{
+  if (!p->evaluated) {
+    LIT(f, "null");
+    return;
+  }
+  LIT(f, "{\"status\":");
+  mp_json_cstr(f, p->status);
+  LIT(f, ",\"record\":");
+  slice(f, p->record);
+  fprintf(f, ",\"%s\":", key1);
+  slice(f, p->field1);
+  if (key2) {
+    fprintf(f, ",\"%s\":", key2);
+    slice(f, p->field2);
+  }
+  LIT(f, ",\"error\":");
+  mp_json_cstr(f, p->error);
+  putc_unlocked('}', f);
+}
+
+static void verdict(FILE *f, const struct mp_result_verdict *v)
+{
+  size_t n = capped(v->nfailed, sizeof(v->failed) / sizeof(v->failed[0]));
+
+  if (!v->evaluated) {
+    LIT(f, "null");
+    return;
+  }
+  LIT(f, "{\"ready\":");
+  boolean(f, v->ready);
+  LIT(f, ",\"failed\":[");
+  for (size_t i = 0; i < n; i++) {
+    assert(v->failed[i]);
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    mp_json_cstr(f, v->failed[i] ? v->failed[i] : "");
+  }
+  LIT(f, "]}");
 }
 
 /* Finding codes: an array in every row, empty for an invalid name. */
@@ -326,6 +634,18 @@ static int ndjson_write(struct mp_writer *w, const struct mp_result *r)
   spf(f, r);
   LIT(f, ",\"dmarc\":");
   dmarc(f, r);
+  LIT(f, ",\"dkim\":");
+  dkim(f, &r->dkim);
+  LIT(f, ",\"mx_hosts\":");
+  mx_hosts(f, &r->mx_check);
+  LIT(f, ",\"mta_sts\":");
+  policy(f, &r->mta_sts, "id", NULL);
+  LIT(f, ",\"tls_rpt\":");
+  policy(f, &r->tls_rpt, "rua", NULL);
+  LIT(f, ",\"bimi\":");
+  policy(f, &r->bimi, "location", "authority");
+  LIT(f, ",\"verdict\":");
+  verdict(f, &r->verdict);
   findings(f, r);
   LIT(f, "}\n");
   return 0;

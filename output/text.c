@@ -23,8 +23,8 @@ static void records(FILE *f, const char *what,
   }
 }
 
-/* The SPF evaluation and the finding codes (stable ASCII words, not DNS
- * text, so they are printed as they are). */
+/* The SPF evaluation. Statuses, reasons and codes are stable ASCII words
+ * from the scanner, not DNS text, so they are printed as they are. */
 static void spf(FILE *f, const struct mp_result *r)
 {
   const struct mp_result_spf *s = &r->spf_eval;
@@ -36,6 +36,55 @@ static void spf(FILE *f, const struct mp_result *r)
     }
     fprintf(f, " lookups=%u", s->lookups);
   }
+}
+
+static const char *word(const char *s)
+{
+  return s ? s : "?";
+}
+
+/* "dmarc=quarantine@organizational dkim=found(1024) fcrdns=no
+ * verdict=not_ready(spf_or_dkim,mx_fcrdns)": each part only when its check
+ * ran. */
+static void checks(FILE *f, const struct mp_result *r)
+{
+  const char *sep = "  ";
+
+  if (r->dmarc_eval.evaluated) {
+    fprintf(f, "%sdmarc=%s", sep, word(r->dmarc_eval.effective_policy));
+    if (r->dmarc_eval.found_at) {
+      fprintf(f, "@%s", r->dmarc_eval.found_at);
+    }
+    sep = " ";
+  }
+  if (r->dkim.evaluated) {
+    fprintf(f, "%sdkim=%s", sep, word(r->dkim.status));
+    if (r->dkim.weakest_bits > 0) {
+      fprintf(f, "(%u)", r->dkim.weakest_bits);
+    }
+    sep = " ";
+  }
+  if (r->mx_check.evaluated) {
+    fprintf(f, "%sfcrdns=%s", sep, r->mx_check.all_fcrdns ? "yes" : "no");
+    sep = " ";
+  }
+  if (r->verdict.evaluated) {
+    const struct mp_result_verdict *v = &r->verdict;
+    size_t max = sizeof(v->failed) / sizeof(v->failed[0]);
+
+    fprintf(f, "%sverdict=%s", sep, v->ready ? "ready" : "not_ready");
+    for (size_t i = 0; i < v->nfailed && i < max; i++) {
+      fprintf(f, "%s%s", i ? "," : "(", word(v->failed[i]));
+    }
+    if (v->nfailed > 0) {
+      fputc(')', f);
+    }
+  }
+}
+
+/* The finding codes, in one bracket. */
+static void findings(FILE *f, const struct mp_result *r)
+{
   for (size_t i = 0; i < r->nfindings && i < MP_FINDINGS_MAX; i++) {
     fprintf(f, "%s%s", i ? " " : "  [", r->findings[i] ? r->findings[i] : "?");
   }
@@ -68,6 +117,8 @@ static int text_write(struct mp_writer *w, const struct mp_result *r)
             r->mx.rr[i].data[0] ? r->mx.rr[i].data : ".");
   }
   spf(f, r);
+  checks(f, r);
+  findings(f, r);
   fputc('\n', f);
   return 0;
 }

@@ -155,7 +155,6 @@ static void start_fetch(struct mp_cache *c, struct mp_cache_entry *e)
   e->fetching = true;
   e->refs++; /* the fetch holds the entry until it fills it */
   c->st.fetches++;
-  c->st.fetches_txt += e->type == MP_T_TXT;
   c->o.fetch(c->o.fetch_ctx, c, e, e->name, e->type);
 }
 

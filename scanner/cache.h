@@ -47,12 +47,11 @@ struct mp_cache_opts {
 };
 
 struct mp_cache_stats {
-  uint64_t lookups;     /* mp_cache_get calls */
-  uint64_t hits;        /* answered from the cache or joined a fetch */
-  uint64_t fetches;     /* fetches started */
-  uint64_t fetches_txt; /* of which TXT (SPF include/redirect targets) */
-  uint64_t evictions;   /* entries dropped for the byte budget */
-  uint64_t expired;     /* entries refetched because their TTL ran out */
+  uint64_t lookups;   /* mp_cache_get calls */
+  uint64_t hits;      /* answered from the cache or joined a fetch */
+  uint64_t fetches;   /* fetches started */
+  uint64_t evictions; /* entries dropped for the byte budget */
+  uint64_t expired;   /* entries refetched because their TTL ran out */
   size_t entries, bytes;
 };
 

@@ -9,9 +9,13 @@
 /* The check modules. Each owns its lookups in struct mp_job and its part of
  * struct mp_result; job.c lists them in mp_checks[]. */
 
-extern const struct mp_check mp_check_spf;   /* TXT <domain>, v=spf1 */
-extern const struct mp_check mp_check_dmarc; /* TXT _dmarc.<domain> */
-extern const struct mp_check mp_check_mx;    /* MX <domain> */
+extern const struct mp_check mp_check_spf;     /* TXT <domain>, v=spf1 */
+extern const struct mp_check mp_check_dmarc;   /* TXT _dmarc.<domain> */
+extern const struct mp_check mp_check_dkim;    /* <selector>._domainkey */
+extern const struct mp_check mp_check_mx;      /* MX <domain>, hosts, PTR */
+extern const struct mp_check mp_check_mta_sts; /* _mta-sts.<domain> */
+extern const struct mp_check mp_check_tls_rpt; /* _smtp._tls.<domain> */
+extern const struct mp_check mp_check_bimi;    /* default._bimi.<domain> */
 
 /* RFC 7208 section 4.5: a record that begins with "v=spf1" (any case)
  * followed by a space or its end. */

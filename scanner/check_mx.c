@@ -1,17 +1,243 @@
+/* The MX check: the MX records (RFC 5321 5.1, RFC 7505 null MX), then for
+ * up to 10 hosts in preference order their addresses, and for each address
+ * its PTR names and whether one resolves back to it (forward-confirmed
+ * reverse DNS), the trust check receivers apply to sending hosts. Hosts,
+ * addresses and PTRs shared by many domains come from the answer cache. */
 #include "scanner/check.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "scanner/findings.h"
+#include "scanner/ptrname.h"
+
+#define PTR_NAMES_MAX 3 /* PTR names tried for forward confirmation */
+
+/* Forward confirmation of one address, and what its PTR name looks like.
+ * Returns false while answers are missing. */
+static bool examine_address(struct mp_replay *rp, struct mp_result_mx_addr *ad,
+                            int family, const uint8_t *bytes)
+{
+  char rev[MP_REVERSE_MAX];
+  const struct mp_answer *ptr, *fwd;
+  bool complete = true;
+  const char *why;
+
+  mp_dnswire_reverse(family, bytes, rev);
+  if (!(ptr = mp_replay_get(rp, rev, MP_T_PTR, NULL))) {
+    return false;
+  }
+  ad->ptr_outcome = mp_outcome_name(ptr->outcome);
+  ad->ptr = ptr->count ? ptr->rr[0].data : NULL;
+  for (size_t k = 0; k < ptr->count && k < PTR_NAMES_MAX; k++) {
+    fwd = mp_replay_get(rp, ptr->rr[k].data,
+                        family == AF_INET ? MP_T_A : MP_T_AAAA, NULL);
+    if (!fwd) {
+      complete = false;
+      continue;
+    }
+    for (size_t i = 0; i < fwd->count; i++) {
+      if (memcmp(fwd->rr[i].addr, bytes, family == AF_INET ? 4 : 16) == 0) {
+        ad->fcrdns = true;
+      }
+    }
+  }
+  ad->generic = ad->ptr && mp_ptrname_generic(ad->ptr, bytes, family, &why);
+  return complete;
+}
+
+/* One MX host: an address literal, or a name with A and AAAA records
+ * (an alias is followed: RFC 2181 10.3 says it should not be one). */
+static bool examine_host(struct mp_replay *rp, struct mp_result_mx_host *h)
+{
+  const struct mp_answer *a4, *a6;
+  const struct mp_rr *addrs[MP_MX_ADDRS_MAX];
+  uint8_t lit[16];
+  int family = 0;
+  bool complete = true;
+
+  if (inet_pton(AF_INET, h->host, lit) == 1) {
+    family = AF_INET;
+  } else if (inet_pton(AF_INET6, h->host, lit) == 1) {
+    family = AF_INET6;
+  }
+  if (family) {
+    h->ip_literal = true;
+    h->resolves = true;
+    h->naddrs = 1;
+    h->addrs[0].addr = h->host;
+    return examine_address(rp, &h->addrs[0], family, lit);
+  }
+  a4 = mp_replay_get(rp, h->host, MP_T_A, NULL);
+  a6 = mp_replay_get(rp, h->host, MP_T_AAAA, NULL);
+  if (!a4 || !a6) {
+    return false;
+  }
+  h->cname = a4->cname ? a4->cname : a6->cname;
+  h->resolves = a4->count + a6->count > 0;
+  for (size_t i = 0; i < a4->count && h->naddrs < MP_MX_ADDRS_MAX; i++) {
+    addrs[h->naddrs++] = &a4->rr[i];
+  }
+  for (size_t i = 0; i < a6->count && h->naddrs < MP_MX_ADDRS_MAX; i++) {
+    addrs[h->naddrs++] = &a6->rr[i];
+  }
+  for (size_t i = 0; i < h->naddrs; i++) {
+    h->addrs[i].addr = addrs[i]->data;
+    complete &= examine_address(rp, &h->addrs[i],
+                                addrs[i]->type == MP_T_A ? AF_INET : AF_INET6,
+                                addrs[i]->addr);
+  }
+  return complete;
+}
+
+static int run(struct mp_task *t)
+{
+  struct mp_job *job = t->job;
+  struct mp_result_mx_check *o = &job->mxs.out;
+  const struct mp_answer *mx = job->mx.ans;
+  size_t order[MP_MX_HOSTS_MAX], n = 0, addrs = 0, confirmed = 0;
+  bool complete = true;
+
+  memset(o, 0, sizeof(*o));
+  o->evaluated = true;
+  if (mx->count == 1 && !mx->rr[0].data[0]) {
+    o->null_mx = true; /* RFC 7505: accepts no mail */
+    return 0;
+  }
+  /* the MP_MX_HOSTS_MAX lowest preferences, in order, stable for ties */
+  for (size_t i = 0; i < mx->count; i++) {
+    size_t k = n;
+
+    if (n == MP_MX_HOSTS_MAX) {
+      if (mx->rr[i].pref >= mx->rr[order[n - 1]].pref) {
+        continue;
+      }
+      k = n - 1; /* the last one falls out */
+    } else {
+      n++;
+    }
+    while (k > 0 && mx->rr[order[k - 1]].pref > mx->rr[i].pref) {
+      order[k] = order[k - 1];
+      k--;
+    }
+    order[k] = i;
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct mp_result_mx_host *h = &o->hosts[o->nhosts++];
+
+    h->preference = mx->rr[order[i]].pref;
+    h->host = mx->rr[order[i]].data;
+    if (!h->host[0]) {
+      continue; /* a null MX among others: nothing to examine */
+    }
+    complete &= examine_host(&job->mxs.rp, h);
+    o->unresolved += !h->resolves;
+    for (size_t k = 0; k < h->naddrs; k++) {
+      addrs++;
+      confirmed += h->addrs[k].fcrdns;
+    }
+  }
+  o->all_fcrdns = addrs > 0 && confirmed == addrs;
+  return complete ? 0 : 1;
+}
+
+static void on_mx(struct mp_job *job, struct mp_lookup *lk)
+{
+  if (lk->ans->outcome == MP_OUTCOME_OK) {
+    mp_task_start(&job->mxs.task);
+  }
+}
 
 static void mx_start(struct mp_job *job)
 {
-  mp_job_lookup(job, &job->mx, job->domain, MP_T_MX, NULL);
+  memset(&job->mxs.out, 0, sizeof(job->mxs.out));
+  mp_job_lookup(job, &job->mx, job->domain, MP_T_MX, on_mx);
+}
+
+static void findings(struct mp_result *res)
+{
+  const struct mp_result_mx_check *o = &res->mx_check;
+  bool generic = false, noptr = false, nofc = false, alias = false,
+       literal = false;
+
+  if (res->mx.outcome == MP_OUTCOME_NODATA) {
+    mp_result_add_finding(res, "MX_NONE");
+  }
+  if (o->null_mx) {
+    mp_result_add_finding(res, "MX_NULL");
+  }
+  for (size_t i = 0; i < o->nhosts; i++) {
+    const struct mp_result_mx_host *h = &o->hosts[i];
+
+    if (!h->host[0]) {
+      mp_result_add_finding(res, "MX_NULL_MIXED");
+      continue;
+    }
+    literal |= h->ip_literal;
+    alias |= h->cname != NULL;
+    for (size_t k = 0; k < h->naddrs; k++) {
+      noptr |= !h->addrs[k].ptr;
+      nofc |= h->addrs[k].ptr && !h->addrs[k].fcrdns;
+      generic |= h->addrs[k].generic;
+    }
+  }
+  if (literal) {
+    mp_result_add_finding(res, "MX_IP_LITERAL");
+  }
+  if (alias) {
+    mp_result_add_finding(res, "MX_CNAME");
+  }
+  if (o->unresolved) {
+    mp_result_add_finding(res, "MX_UNRESOLVED");
+  }
+  if (noptr) {
+    mp_result_add_finding(res, "MX_PTR_MISSING");
+  }
+  if (nofc) {
+    mp_result_add_finding(res, "MX_NO_FCRDNS");
+  }
+  if (generic) {
+    mp_result_add_finding(res, "MX_PTR_GENERIC");
+  }
 }
 
 static void mx_finish(const struct mp_job *job, struct mp_result *res)
 {
+  enum mp_outcome o;
+
   mp_job_fill_lookup(&job->mx, &res->mx);
+  o = res->mx.outcome;
+  if (o == MP_OUTCOME_OK || o == MP_OUTCOME_NODATA) {
+    res->mx_check = job->mxs.out;
+    res->mx_check.evaluated = true;
+    findings(res);
+  }
+}
+
+static void mx_init(struct mp_job *job)
+{
+  mp_replay_init(&job->mxs.rp, job->cache);
+  mp_task_init(&job->mxs.task, job, &job->mxs.rp, run);
+  job->mxs.rp.counts = &job->counts->mx;
+}
+
+static void mx_reset(struct mp_job *job)
+{
+  mp_replay_reset(&job->mxs.rp);
+}
+
+static void mx_close(struct mp_job *job)
+{
+  mp_replay_close(&job->mxs.rp);
+  mp_task_close(&job->mxs.task);
 }
 
 const struct mp_check mp_check_mx = {
     .name = "mx",
+    .init = mx_init,
     .start = mx_start,
     .finish = mx_finish,
+    .reset = mx_reset,
+    .close = mx_close,
 };

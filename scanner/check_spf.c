@@ -302,6 +302,7 @@ static void spf_init(struct mp_job *job)
   mp_spf_eval_targets(&job->spf.ev, job->cfg->spf_includes,
                       job->cfg->nspf_includes);
   mp_task_init(&job->spf.task, job, &job->spf.ev.rp, run);
+  job->spf.ev.rp.counts = &job->counts->spf;
 }
 
 static void spf_close(struct mp_job *job)

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "output/writer.h"
+#include "scanner/alloc.h"
+#include "scanner/orgdomain.h"
 
 enum {
   OPT_INPUT_FORMAT = 256,
@@ -23,6 +25,10 @@ enum {
   OPT_SPF_IP,
   OPT_SPF_INCLUDE,
   OPT_LIST_FINDINGS,
+  OPT_CHECKS,
+  OPT_DKIM_SELECTORS,
+  OPT_NO_DKIM_SHORTCUT,
+  OPT_PSL_FILE,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
 };
@@ -42,6 +48,10 @@ static const struct option long_opts[] = {
     {"spf-ip", required_argument, NULL, OPT_SPF_IP},
     {"spf-include", required_argument, NULL, OPT_SPF_INCLUDE},
     {"list-findings", no_argument, NULL, OPT_LIST_FINDINGS},
+    {"checks", required_argument, NULL, OPT_CHECKS},
+    {"dkim-selectors", required_argument, NULL, OPT_DKIM_SELECTORS},
+    {"no-dkim-shortcut", no_argument, NULL, OPT_NO_DKIM_SHORTCUT},
+    {"psl-file", required_argument, NULL, OPT_PSL_FILE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"edns-size", required_argument, NULL, OPT_EDNS_SIZE},
@@ -54,6 +64,56 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+const char *const mp_dkim_default_selectors[] = {
+    "google",   "selector1", "selector2", "k1",      "k2",
+    "k3",       "s1",        "s2",        "default", "dkim",
+    "mail",     "smtpapi",   "mandrill",  "mailjet", "zendesk1",
+    "zendesk2", "pm",        "sig1",      NULL};
+
+const char *const mp_check_names[] = {"spf",     "dmarc",   "dkim", "mx",
+                                      "mta-sts", "tls-rpt", "bimi", NULL};
+
+bool mp_config_check_on(const struct mp_config *c, const char *name)
+{
+  for (unsigned i = 0; mp_check_names[i]; i++) {
+    if (strcmp(mp_check_names[i], name) == 0) {
+      return (c->checks >> i) & 1;
+    }
+  }
+  return true;
+}
+
+/* "spf,dmarc,mx": the bits of the named checks; -EINVAL for an unknown
+ * name. */
+static int parse_checks(const char *s, unsigned *out)
+{
+  unsigned bits = 0;
+
+  while (*s) {
+    size_t len = strcspn(s, ","), i;
+
+    for (i = 0; mp_check_names[i]; i++) {
+      if (strlen(mp_check_names[i]) == len &&
+          strncmp(mp_check_names[i], s, len) == 0) {
+        break;
+      }
+    }
+    if (!mp_check_names[i]) {
+      return -EINVAL;
+    }
+    bits |= 1u << i;
+    s += len + (s[len] == ',');
+  }
+  *out = bits;
+  return bits ? 0 : -EINVAL;
+}
+
+void mp_config_close(struct mp_config *c)
+{
+  mp_free(c->dkim_text);
+  c->dkim_text = NULL;
+}
+
 void mp_config_init(struct mp_config *c)
 {
   memset(c, 0, sizeof(*c));
@@ -63,6 +123,10 @@ void mp_config_init(struct mp_config *c)
   c->concurrency = 200;
   c->window = 64; /* the knee on loopback; see README "Tuning" */
   c->cache_mb = 64;
+  c->checks = ~0u;
+  c->dkim_selectors = mp_dkim_default_selectors;
+  c->dkim_shortcut = true;
+  c->psl_file = MP_ORGDOMAIN_DEFAULT_PSL;
   c->timeout_ms = 2000;
   c->retries = 2;
   c->edns_size = 1232; /* DNS flag day 2020: no IP fragmentation */
@@ -123,6 +187,55 @@ static int parse_duration_ms(const char *s, unsigned *out)
   }
   *out = (unsigned)v;
   return 0;
+}
+
+/* "a,b,c" or "@FILE" (one selector a line, # comments): into c->dkim_list,
+ * pointing into a heap copy. A selector is one or more DNS labels. */
+static int parse_selectors(struct mp_config *c, const char *arg, char *err,
+                           size_t errlen)
+{
+  size_t n = 0, len;
+  char *p, *text;
+
+  if (arg[0] == '@') {
+    FILE *f = fopen(arg + 1, "r");
+    char line[256];
+
+    if (!f) {
+      return fail(err, errlen, "--dkim-selectors: cannot read %s", arg + 1);
+    }
+    text = mp_calloc(1, 1);
+    len = 0;
+    while (fgets(line, sizeof(line), f)) {
+      size_t k = strcspn(line, "#\r\n \t");
+
+      if (k) {
+        text = mp_realloc(text, len + k + 2);
+        memcpy(text + len, line, k);
+        len += k;
+        text[len++] = ',';
+        text[len] = '\0';
+      }
+    }
+    fclose(f);
+  } else {
+    text = mp_strndup(arg, strlen(arg));
+  }
+  mp_free(c->dkim_text);
+  c->dkim_text = text;
+  for (p = strtok(text, ","); p; p = strtok(NULL, ",")) {
+    if (n == MP_DKIM_SELECTORS_MAX || strlen(p) > 63 ||
+        strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789-_.") != strlen(p)) {
+      return fail(err, errlen,
+                  "--dkim-selectors: '%s' is not a selector (or over %d)", p,
+                  MP_DKIM_SELECTORS_MAX);
+    }
+    c->dkim_list[n++] = p;
+  }
+  c->dkim_list[n] = NULL;
+  c->dkim_selectors = c->dkim_list;
+  return n ? 0 : fail(err, errlen, "--dkim-selectors: an empty list");
 }
 
 static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
@@ -216,6 +329,22 @@ static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
       return fail(err, errlen, "--spf-include: expected a domain name");
     }
     c->spf_includes[c->nspf_includes++] = arg;
+    return 0;
+  case OPT_CHECKS:
+    if (parse_checks(arg, &c->checks) < 0) {
+      return fail(err, errlen,
+                  "--checks: expected a list of spf, dmarc, dkim, mx, "
+                  "mta-sts, tls-rpt, bimi; got '%s'",
+                  arg);
+    }
+    return 0;
+  case OPT_DKIM_SELECTORS:
+    return parse_selectors(c, arg, err, errlen);
+  case OPT_PSL_FILE:
+    c->psl_file = arg;
+    return 0;
+  case OPT_NO_DKIM_SHORTCUT:
+    c->dkim_shortcut = false;
     return 0;
   case OPT_LIST_FINDINGS:
     c->list_findings = true;
@@ -368,6 +497,19 @@ void mp_config_usage(FILE *f)
       "when a terminal)\n"
       "  -q, --quiet             no progress line, no summary\n"
       "  -v, --verbose           more log output (-vv: every query)\n"
+      "      --checks LIST       only these checks: spf,dmarc,dkim,mx,mta-sts,"
+      "tls-rpt,bimi\n"
+      "                          (default: all; fewer checks, fewer "
+      "queries)\n"
+      "DMARC:\n"
+      "      --psl-file FILE     the Public Suffix List (default: Debian's,\n"
+      "                          " MP_ORGDOMAIN_DEFAULT_PSL ")\n"
+      "DKIM:\n"
+      "      --dkim-selectors LIST  selectors to probe, a,b,c or @FILE "
+      "(default:\n"
+      "                          18 common ones, listed in the README)\n"
+      "      --no-dkim-shortcut  probe even when _domainkey.<domain> is "
+      "NXDOMAIN\n"
       "      --list-findings     print the finding codes and exit\n"
       "  -h, --help, -V, --version\n"
       "\n"

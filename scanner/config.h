@@ -11,7 +11,8 @@
 #include "input/shard.h"
 #include "scanner/log.h"
 
-#define MP_SERVERS_MAX 16
+#define MP_SERVERS_MAX        16
+#define MP_DKIM_SELECTORS_MAX 64
 
 /* Everything the command line decides. Built once (init, parse, validate)
  * and passed down as const. */
@@ -31,7 +32,13 @@ struct mp_config {
   unsigned timeout_ms;
   unsigned retries;
   uint16_t edns_size;
-  size_t cache_mb; /* answer cache budget; 0 = no caching */
+  size_t cache_mb;                   /* answer cache budget; 0 = no caching */
+  unsigned checks;                   /* --checks: bit i for mp_check_names[i] */
+  const char *const *dkim_selectors; /* NULL-terminated */
+  bool dkim_shortcut;   /* skip the probes after NXDOMAIN at _domainkey */
+  const char *psl_file; /* the Public Suffix List (RFC 7489 3.2) */
+  char *dkim_text;      /* heap copy behind a --dkim-selectors list */
+  const char *dkim_list[MP_DKIM_SELECTORS_MAX + 1];
   /* --spf-ip: check_host() for these client addresses */
   size_t nspf_ips;
   struct {
@@ -48,6 +55,17 @@ struct mp_config {
   bool help, version, list_findings;
 };
 
+/* The DKIM selectors probed when --dkim-selectors is not given: those of
+ * the common providers. */
+extern const char *const mp_dkim_default_selectors[];
+
+/* The checks --checks can name, in row order. */
+extern const char *const mp_check_names[];
+
+/* True when the check called name is on (names not in the list are
+ * always on). */
+bool mp_config_check_on(const struct mp_config *c, const char *name);
+
 /* Sets the defaults. */
 void mp_config_init(struct mp_config *c);
 
@@ -58,6 +76,9 @@ int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
 /* Checks the combination and fills what depends on the system (resolvers
  * from resolv.conf when none were given). 0, or -EINVAL with err set. */
 int mp_config_validate(struct mp_config *c, char *err, size_t errlen);
+
+/* Frees what parse allocated (a --dkim-selectors list). */
+void mp_config_close(struct mp_config *c);
 
 /* Prints --help. */
 void mp_config_usage(FILE *f);

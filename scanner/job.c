@@ -5,9 +5,14 @@
 
 #include "scanner/alloc.h"
 #include "scanner/check.h"
+#include "scanner/config.h"
+#include "scanner/verdict.h"
 
-const struct mp_check *const mp_checks[] = {&mp_check_spf, &mp_check_dmarc,
-                                            &mp_check_mx, NULL};
+/* In row order: a check may read the parts filled before it (BIMI reads
+ * the DMARC policy). */
+const struct mp_check *const mp_checks[] = {
+    &mp_check_spf,     &mp_check_dmarc,   &mp_check_dkim, &mp_check_mx,
+    &mp_check_mta_sts, &mp_check_tls_rpt, &mp_check_bimi, NULL};
 
 void mp_job_hold(struct mp_job *job)
 {
@@ -135,8 +140,10 @@ void mp_job_start(struct mp_job *job)
   /* Hold one count while starting, so that an answer delivered at once
    * cannot complete the job before every check has asked. */
   job->pending = 1;
-  for (const struct mp_check *const *c = mp_checks; *c; c++) {
-    (*c)->start(job);
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if ((job->on >> i) & 1) {
+      mp_checks[i]->start(job);
+    }
   }
   mp_job_release(job);
 }
@@ -214,15 +221,19 @@ void mp_job_result(const struct mp_job *job, struct mp_result *res)
   res->started_us = job->started_us;
   res->elapsed_ms = (double)(uv_hrtime() - job->started_ns) / 1e6;
   res->txt.rcode = res->dmarc_txt.rcode = res->mx.rcode = -1;
-  for (const struct mp_check *const *c = mp_checks; *c; c++) {
-    (*c)->finish(job, res);
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if ((job->on >> i) & 1) {
+      mp_checks[i]->finish(job, res);
+    }
   }
   res->status = derive_status(res);
+  mp_verdict(res);
 }
 
 void mp_job_reset(struct mp_job *job)
 {
-  struct mp_lookup *all[] = {&job->txt, &job->dmarc_txt, &job->mx};
+  struct mp_lookup *all[] = {&job->txt,     &job->dmarc_txt, &job->mx,
+                             &job->mta_sts, &job->tls_rpt,   &job->bimi};
 
   for (const struct mp_check *const *c = mp_checks; *c; c++) {
     if ((*c)->reset) {
@@ -237,9 +248,13 @@ void mp_job_reset(struct mp_job *job)
 
 void mp_job_init_checks(struct mp_job *job)
 {
-  for (const struct mp_check *const *c = mp_checks; *c; c++) {
-    if ((*c)->init) {
-      (*c)->init(job);
+  job->on = 0;
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if (mp_config_check_on(job->cfg, mp_checks[i]->name)) {
+      job->on |= 1u << i;
+    }
+    if (mp_checks[i]->init) {
+      mp_checks[i]->init(job);
     }
   }
 }

@@ -66,14 +66,48 @@ struct mp_spf_state {
   size_t error_record_len;
 };
 
+/* The MX check's state: the hosts, their addresses and reverse DNS. */
+struct mp_mx_state {
+  struct mp_replay rp;
+  struct mp_task task;
+  struct mp_result_mx_check out; /* points into answers rp holds */
+};
+
+/* The DKIM check's state: the probes and the keys found. */
+struct mp_dkim_state {
+  struct mp_replay rp;
+  struct mp_task task;
+  struct mp_result_dkim out; /* points into answers rp holds */
+};
+
+/* The DMARC check's state: discovery, the record that applies, report
+ * authorization. */
+struct mp_dmarc_state {
+  struct mp_replay rp;
+  struct mp_task task;
+  struct mp_result_dmarc out; /* points into the job and rp's answers */
+  char dest[2 * MP_DMARC_URIS_MAX][MP_NAME_MAX + 1]; /* rua, ruf domains */
+  char fo[8];                                        /* "0:1:d:s" */
+};
+
+/* Cache fetches by check, for the summary (the scan's, shared by jobs). */
+struct mp_check_counts {
+  struct mp_replay_counts spf, dkim, mx, dmarc;
+};
+
+struct mp_orgdomain;
+
 struct mp_job {
   struct mp_resolver *resolver;
-  struct mp_cache *cache; /* shared answers (SPF targets, ...) */
+  const struct mp_orgdomain *psl; /* the Public Suffix List, or NULL */
+  struct mp_cache *cache; /* shared answers (SPF targets, MX hosts, ...) */
+  struct mp_check_counts *counts;
   const struct mp_config *cfg;
   void (*complete)(struct mp_job *job); /* set by the scan */
   void *owner;                          /* the scan's, for complete() */
   struct mp_job *next_free;             /* the scan's pool */
   unsigned pending; /* lookups in flight, plus one while starting */
+  unsigned on;      /* bit i: mp_checks[i] is on (--checks) */
 
   uint64_t line;
   int64_t rank;
@@ -85,10 +119,14 @@ struct mp_job {
   uint64_t started_ns;
 
   /* check state: each check module owns its members */
-  struct mp_lookup txt;       /* spf */
-  struct mp_lookup dmarc_txt; /* dmarc */
-  struct mp_lookup mx;        /* mx */
-  struct mp_spf_state spf;    /* spf */
+  struct mp_lookup txt;                    /* spf */
+  struct mp_lookup dmarc_txt;              /* dmarc */
+  struct mp_lookup mx;                     /* mx */
+  struct mp_spf_state spf;                 /* spf */
+  struct mp_mx_state mxs;                  /* mx */
+  struct mp_dkim_state dks;                /* dkim */
+  struct mp_dmarc_state dms;               /* dmarc */
+  struct mp_lookup mta_sts, tls_rpt, bimi; /* the policy records */
 };
 
 /* A check module: init()/close() set up and free its state in a job slot

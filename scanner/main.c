@@ -88,6 +88,8 @@ int main(int argc, char **argv)
   if (cfg.summary_path && write_summary(cfg.summary_path, &st) < 0) {
     status = EXIT_IO;
   }
+  mp_stats_close(&st);
+  mp_config_close(&cfg);
   if (rc == -EINTR) {
     return EXIT_INTERRUPTED;
   }

@@ -80,7 +80,13 @@ const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
   if (!queryable(name)) {
     return &nonexistent;
   }
+  uint64_t fetches = mp_cache_stats(rp->cache)->fetches;
+
   e = mp_cache_get(rp->cache, name, type);
+  if (rp->counts && mp_cache_stats(rp->cache)->fetches != fetches) {
+    rp->counts->fetches++;
+    rp->counts->txt += type == MP_T_TXT;
+  }
   push(&rp->pins, &rp->npins, &rp->cappins, e);
   if (!(a = mp_cache_answer(e))) {
     for (size_t i = 0; i < rp->npending; i++) {

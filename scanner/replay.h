@@ -16,9 +16,17 @@
  * one had, and answers (and strings in them) stay valid for the row. With
  * a cache whose fetcher answers at once (tests), one run suffices. */
 
+/* Fetches a replay started (cache misses), by whoever owns the counter:
+ * the scan keeps one per check, for the summary. */
+struct mp_replay_counts {
+  uint64_t fetches;
+  uint64_t txt; /* of which TXT */
+};
+
 struct mp_replay {
   struct mp_cache *cache;
-  struct mp_cache_entry **pins; /* referenced entries */
+  struct mp_replay_counts *counts; /* NULL: not counted */
+  struct mp_cache_entry **pins;    /* referenced entries */
   size_t npins, cappins;
   struct mp_cache_entry **pending; /* what the last run missed */
   size_t npending, cappending;

@@ -16,6 +16,7 @@
 #include "scanner/cache.h"
 #include "scanner/job.h"
 #include "scanner/log.h"
+#include "scanner/orgdomain.h"
 #include "scanner/resolver.h"
 
 /* Lines handled per turn of the loop when they need no DNS (invalid names,
@@ -28,6 +29,7 @@ struct scan {
   uv_loop_t loop;
   struct mp_resolver *resolver;
   struct mp_cache *cache;
+  struct mp_orgdomain *psl;
 
   struct mp_reader *reader;
   struct mp_list list;
@@ -413,9 +415,16 @@ static int setup(struct scan *s)
       .fetch = fetch,
       .fetch_ctx = s,
   });
+  if ((rc = mp_orgdomain_new(cfg->psl_file, &s->psl)) < 0) {
+    mp_log_warn("%s: %s: the Organizational Domain by the Public Suffix "
+                "List (RFC 7489) is left out",
+                cfg->psl_file, mp_strerror(rc));
+  }
   s->jobs = mp_calloc(cfg->concurrency, sizeof(*s->jobs));
   for (unsigned i = cfg->concurrency; i-- > 0;) {
     s->jobs[i].cache = s->cache;
+    s->jobs[i].counts = &s->st->by_check;
+    s->jobs[i].psl = s->psl;
     s->jobs[i].cfg = cfg;
     mp_job_init_checks(&s->jobs[i]);
     s->jobs[i].resolver = s->resolver;
@@ -479,6 +488,7 @@ done:
     mp_job_close_checks(&s->jobs[i]);
   }
   mp_cache_free(s->cache);
+  mp_orgdomain_free(s->psl);
   mp_free(s->jobs);
   mp_reader_free(s->reader);
   mp_free(s);

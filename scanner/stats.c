@@ -5,10 +5,85 @@
 #include <sys/resource.h>
 #include <uv.h>
 
+#include "output/json.h"
+#include "scanner/alloc.h"
+
 void mp_stats_init(struct mp_stats *st)
 {
   memset(st, 0, sizeof(*st));
   st->start_ns = uv_hrtime();
+  st->adopt.includes = mp_malloc(sizeof(*st->adopt.includes));
+  st->adopt.report_dests = mp_malloc(sizeof(*st->adopt.report_dests));
+  mp_topk_init(st->adopt.includes);
+  mp_topk_init(st->adopt.report_dests);
+}
+
+void mp_stats_close(struct mp_stats *st)
+{
+  mp_free(st->adopt.includes);
+  mp_free(st->adopt.report_dests);
+  st->adopt.includes = st->adopt.report_dests = NULL;
+}
+
+static bool is(const char *s, const char *value)
+{
+  return s && strcmp(s, value) == 0;
+}
+
+static void adoption(struct mp_adoption *a, const struct mp_result *res)
+{
+  static const char *const policies[] = {"reject", "quarantine", "none"};
+  const struct mp_result_dmarc *d = &res->dmarc_eval;
+
+  if (res->status != MP_STATUS_OK) {
+    return;
+  }
+  a->domains++;
+  if (res->spf_eval.evaluated) {
+    a->spf_rows++;
+    a->spf_record += res->spf.count > 0;
+    a->spf_valid += is(res->spf_eval.status, "valid");
+    a->spf_lookup_limit += is(res->spf_eval.reason, "lookup_limit");
+    a->spf_plus_all += res->spf_eval.all == '+';
+    for (size_t i = 0; i < res->spf_eval.nincludes && i < MP_SPF_INCLUDES_MAX;
+         i++) {
+      mp_topk_add(a->includes, res->spf_eval.includes[i].p,
+                  res->spf_eval.includes[i].len);
+    }
+  }
+  if (d->evaluated) {
+    size_t k = 3;
+
+    a->dmarc_rows++;
+    for (size_t i = 0; i < 3; i++) {
+      k = is(d->effective_policy, policies[i]) ? i : k;
+    }
+    a->dmarc_policy[k]++;
+    a->dmarc_rua += d->nrua > 0;
+    for (size_t i = 0; i < d->nrua && i < MP_DMARC_URIS_MAX; i++) {
+      if (d->rua[i].domain) {
+        mp_topk_add(a->report_dests, d->rua[i].domain,
+                    strlen(d->rua[i].domain));
+      }
+    }
+  }
+  if (res->dkim.evaluated) {
+    a->dkim_rows++;
+    a->dkim_found += res->dkim.nfound > 0;
+  }
+  if (res->mx_check.evaluated) {
+    a->mx_rows++;
+    a->mx_null += res->mx_check.null_mx;
+    a->mx_fcrdns += res->mx_check.all_fcrdns;
+  }
+  a->mta_sts_rows += res->mta_sts.evaluated;
+  a->mta_sts += is(res->mta_sts.status, "valid");
+  a->tls_rpt_rows += res->tls_rpt.evaluated;
+  a->tls_rpt += is(res->tls_rpt.status, "valid");
+  a->bimi_rows += res->bimi.evaluated;
+  a->bimi += is(res->bimi.status, "valid");
+  a->verdict_rows += res->verdict.evaluated;
+  a->ready += res->verdict.ready;
 }
 
 void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
@@ -17,6 +92,7 @@ void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
 
   st->rows++;
   st->by_status[res->status]++;
+  adoption(&st->adopt, res);
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
     if (all[i]->queried) {
       st->lookups[all[i]->outcome]++;
@@ -81,6 +157,70 @@ void mp_stats_progress(const struct mp_stats *st, FILE *f)
   fflush(f);
 }
 
+static double pct(uint64_t part, uint64_t whole)
+{
+  return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void top_line(FILE *f, const char *what, const struct mp_topk *t)
+{
+  const struct mp_topk_item *best[5];
+  size_t n = mp_topk_best(t, best, 5);
+
+  if (n == 0) {
+    return;
+  }
+  fprintf(f, "\n    %s:", what);
+  for (size_t i = 0; i < n; i++) {
+    fprintf(f, "%s %s %llu", i ? "," : "", best[i]->name,
+            (unsigned long long)best[i]->count);
+  }
+}
+
+static void adoption_summary(const struct mp_adoption *a, FILE *f)
+{
+  if (!a->domains) {
+    return;
+  }
+  fprintf(f, "\n  adoption, over the %llu domains that resolve:",
+          (unsigned long long)a->domains);
+  if (a->spf_rows) {
+    fprintf(f,
+            "\n    SPF: record %.1f%%, valid %.1f%%, over the lookup limit "
+            "%.1f%%, +all %.1f%%",
+            pct(a->spf_record, a->spf_rows), pct(a->spf_valid, a->spf_rows),
+            pct(a->spf_lookup_limit, a->spf_rows),
+            pct(a->spf_plus_all, a->spf_rows));
+  }
+  if (a->dmarc_rows) {
+    fprintf(f,
+            "\n    DMARC: reject %.1f%%, quarantine %.1f%%, none %.1f%%, "
+            "missing %.1f%%; with rua %.1f%%",
+            pct(a->dmarc_policy[0], a->dmarc_rows),
+            pct(a->dmarc_policy[1], a->dmarc_rows),
+            pct(a->dmarc_policy[2], a->dmarc_rows),
+            pct(a->dmarc_policy[3], a->dmarc_rows),
+            pct(a->dmarc_rua, a->dmarc_rows));
+  }
+  if (a->dkim_rows || a->mx_rows) {
+    fprintf(f,
+            "\n    DKIM key found %.1f%%; MX: null %.1f%%, all FCrDNS %.1f%%",
+            pct(a->dkim_found, a->dkim_rows), pct(a->mx_null, a->mx_rows),
+            pct(a->mx_fcrdns, a->mx_rows));
+  }
+  if (a->mta_sts_rows || a->tls_rpt_rows || a->bimi_rows) {
+    fprintf(f, "\n    MTA-STS %.1f%%, TLS-RPT %.1f%%, BIMI %.1f%%",
+            pct(a->mta_sts, a->mta_sts_rows), pct(a->tls_rpt, a->tls_rpt_rows),
+            pct(a->bimi, a->bimi_rows));
+  }
+  if (a->verdict_rows) {
+    fprintf(f, "\n    ready for the bulk-sender requirements: %.1f%%",
+            pct(a->ready, a->verdict_rows));
+  }
+  top_line(f, "top SPF includes", a->includes);
+  top_line(f, "top report destinations", a->report_dests);
+}
+
 void mp_stats_summary(const struct mp_stats *st, FILE *f)
 {
   double t = elapsed_s(st);
@@ -116,14 +256,72 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
             (unsigned long long)st->cache.lookups,
             100.0 * (double)st->cache.hits / (double)st->cache.lookups,
             (unsigned long long)st->cache.fetches,
-            (unsigned long long)st->cache.fetches_txt,
+            (unsigned long long)st->by_check.spf.txt,
             (unsigned long long)st->cache.evictions);
+    fprintf(f,
+            "\n  fetches by check beyond the base lookups: spf %llu, dmarc "
+            "%llu, dkim %llu, mx %llu",
+            (unsigned long long)st->by_check.spf.fetches,
+            (unsigned long long)st->by_check.dmarc.fetches,
+            (unsigned long long)st->by_check.dkim.fetches,
+            (unsigned long long)st->by_check.mx.fetches);
   }
   if (st->skipped_shard) {
     fprintf(f, "\n  lines in other shards: %llu",
             (unsigned long long)st->skipped_shard);
   }
+  adoption_summary(&st->adopt, f);
   fputc('\n', f);
+}
+
+static void top_json(FILE *f, const char *key, const struct mp_topk *t)
+{
+  const struct mp_topk_item *best[20];
+  size_t n = mp_topk_best(t, best, 20);
+
+  fprintf(f, ",\"%s\":[", key);
+  for (size_t i = 0; i < n; i++) {
+    fprintf(f, "%s{\"name\":", i ? "," : "");
+    mp_json_cstr(f, best[i]->name);
+    fprintf(f, ",\"domains\":%llu,\"over_by_at_most\":%llu}",
+            (unsigned long long)best[i]->count,
+            (unsigned long long)best[i]->over);
+  }
+  fputc(']', f);
+}
+
+static void adoption_json(const struct mp_adoption *a, FILE *f)
+{
+  fprintf(f,
+          ",\"adoption\":{\"domains\":%llu,\"spf_rows\":%llu,"
+          "\"spf_record\":%llu,\"spf_valid\":%llu,"
+          "\"spf_lookup_limit\":%llu,\"spf_plus_all\":%llu,"
+          "\"dmarc_rows\":%llu,\"dmarc_reject\":%llu,"
+          "\"dmarc_quarantine\":%llu,\"dmarc_none\":%llu,"
+          "\"dmarc_missing\":%llu,\"dmarc_rua\":%llu,\"dkim_rows\":%llu,"
+          "\"dkim_found\":%llu,\"mx_rows\":%llu,\"mx_null\":%llu,"
+          "\"mx_all_fcrdns\":%llu,\"mta_sts_rows\":%llu,"
+          "\"mta_sts_valid\":%llu,\"tls_rpt_rows\":%llu,"
+          "\"tls_rpt_valid\":%llu,\"bimi_rows\":%llu,"
+          "\"bimi_valid\":%llu,\"verdict_rows\":%llu,\"ready\":%llu}",
+          (unsigned long long)a->domains, (unsigned long long)a->spf_rows,
+          (unsigned long long)a->spf_record, (unsigned long long)a->spf_valid,
+          (unsigned long long)a->spf_lookup_limit,
+          (unsigned long long)a->spf_plus_all,
+          (unsigned long long)a->dmarc_rows,
+          (unsigned long long)a->dmarc_policy[0],
+          (unsigned long long)a->dmarc_policy[1],
+          (unsigned long long)a->dmarc_policy[2],
+          (unsigned long long)a->dmarc_policy[3],
+          (unsigned long long)a->dmarc_rua, (unsigned long long)a->dkim_rows,
+          (unsigned long long)a->dkim_found, (unsigned long long)a->mx_rows,
+          (unsigned long long)a->mx_null, (unsigned long long)a->mx_fcrdns,
+          (unsigned long long)a->mta_sts_rows, (unsigned long long)a->mta_sts,
+          (unsigned long long)a->tls_rpt_rows, (unsigned long long)a->tls_rpt,
+          (unsigned long long)a->bimi_rows, (unsigned long long)a->bimi,
+          (unsigned long long)a->verdict_rows, (unsigned long long)a->ready);
+  top_json(f, "top_spf_includes", a->includes);
+  top_json(f, "top_report_destinations", a->report_dests);
 }
 
 int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
@@ -138,8 +336,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
       "\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
       "\"skipped_shard\":%llu,\"cache_lookups\":%llu,"
       "\"cache_hits\":%llu,\"cache_fetches\":%llu,"
-      "\"cache_fetches_txt\":%llu,\"cache_evictions\":%llu,"
-      "\"status\":{",
+      "\"cache_evictions\":%llu,\"spf_target_fetches\":%llu,"
+      "\"fetches_spf\":%llu,\"fetches_dmarc\":%llu,"
+      "\"fetches_dkim\":%llu,\"fetches_mx\":%llu,\"status\":{",
       (unsigned long long)st->rows, t, (double)st->rows / t,
       (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
       st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
@@ -149,8 +348,12 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
       (unsigned long long)st->skipped_shard,
       (unsigned long long)st->cache.lookups, (unsigned long long)st->cache.hits,
       (unsigned long long)st->cache.fetches,
-      (unsigned long long)st->cache.fetches_txt,
-      (unsigned long long)st->cache.evictions);
+      (unsigned long long)st->cache.evictions,
+      (unsigned long long)st->by_check.spf.txt,
+      (unsigned long long)st->by_check.spf.fetches,
+      (unsigned long long)st->by_check.dmarc.fetches,
+      (unsigned long long)st->by_check.dkim.fetches,
+      (unsigned long long)st->by_check.mx.fetches);
   for (int s = 0; s < MP_STATUS_COUNT; s++) {
     fprintf(f, "%s\"%s\":%llu", s ? "," : "", mp_status_name((enum mp_status)s),
             (unsigned long long)st->by_status[s]);
@@ -161,7 +364,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
             mp_outcome_name((enum mp_outcome)o),
             (unsigned long long)st->lookups[o]);
   }
-  fputs("}}\n", f);
+  fputc('}', f);
+  adoption_json(&st->adopt, f);
+  fputs("}\n", f);
   if (fflush(f) != 0 || ferror(f)) {
     return -(errno ? errno : EIO);
   }

@@ -7,9 +7,26 @@
 
 #include "output/result.h"
 #include "scanner/cache.h"
+#include "scanner/job.h"
 #include "scanner/resolver.h"
+#include "scanner/topk.h"
 
 /* Scan counters, the once-a-second progress line and the final summary. */
+
+/* What a survey reports: counted over the domains that resolve (status
+ * ok), each check over the rows where it ran. */
+struct mp_adoption {
+  uint64_t domains;
+  uint64_t spf_rows, spf_record, spf_valid, spf_lookup_limit, spf_plus_all;
+  uint64_t dmarc_rows, dmarc_rua;
+  uint64_t dmarc_policy[4]; /* reject, quarantine, none, missing */
+  uint64_t dkim_rows, dkim_found;
+  uint64_t mx_rows, mx_null, mx_fcrdns;
+  uint64_t mta_sts_rows, mta_sts, tls_rpt_rows, tls_rpt, bimi_rows, bimi;
+  uint64_t verdict_rows, ready;
+  struct mp_topk *includes;     /* direct SPF include targets */
+  struct mp_topk *report_dests; /* rua/ruf destination domains */
+};
 
 struct mp_stats {
   uint64_t start_ns;
@@ -20,9 +37,12 @@ struct mp_stats {
   uint64_t input_bytes, input_size;   /* progress by file size, if known */
   struct mp_resolver_stats dns;       /* copied from the resolver */
   struct mp_cache_stats cache;        /* copied from the answer cache */
+  struct mp_check_counts by_check;    /* cache fetches by check */
+  struct mp_adoption adopt;
 };
 
 void mp_stats_init(struct mp_stats *st);
+void mp_stats_close(struct mp_stats *st);
 
 /* Counts one written row. */
 void mp_stats_row(struct mp_stats *st, const struct mp_result *res);

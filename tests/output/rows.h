@@ -304,4 +304,257 @@ static inline void rows_spf_none(struct mp_result *r)
   r->findings[0] = "SPF_MISSING";
 }
 
+/* Line 8: every check evaluated. news.brand.example has no DMARC record of
+ * its own, so brand.example's applies, with its sp=; two external report
+ * destinations, one authorized; two DKIM keys, one weak (1024 bits, in
+ * testing mode, delegated by CNAME); one MX address without FCrDNS and one
+ * generic PTR name. The verdict is set by hand to list two codes (the
+ * writers copy it; scanner/verdict.c would count the DKIM keys). */
+static const struct mp_rr rows_full_mx[] = {
+    RR_MX(300, 10, "mx1.brand.example"),
+    RR_MX(300, 20, "mx2.brand.example"),
+};
+static const char rows_full_dmarc[] =
+    "v=DMARC1; p=reject; sp=quarantine; pct=100; rf=afrf; adkim=s; fo=1; "
+    "rua=mailto:dmarc@brand.example,mailto:agg@vendor.example,"
+    "mailto:a@other.example; ruf=mailto:f@vendor.example; foo=bar";
+static const char rows_full_dkim_google[] = "v=DKIM1; k=rsa; p=MIIBIjANBgkq";
+static const char rows_full_dkim_s1[] = "v=DKIM1; k=rsa; t=y; p=MIGfMA0GCSqG";
+static const char rows_full_sts[] = "v=STSv1; id=20260101T000000;";
+static const char rows_full_tlsrpt[] = "v=TLSRPTv1; rua=https//bad.example";
+
+static inline struct mp_result_report_dest
+rows_dest(const char *record, const char *uri, const char *domain,
+          bool external, const char *authorization)
+{
+  struct mp_result_report_dest d = {
+      .uri = rows_within(record, uri),
+      .domain = domain,
+      .external = external,
+      .authorization = authorization,
+  };
+  return d;
+}
+
+static inline struct mp_result_mx_addr rows_addr(const char *addr,
+                                                 const char *ptr,
+                                                 const char *outcome,
+                                                 bool fcrdns, bool generic)
+{
+  struct mp_result_mx_addr a = {
+      .addr = addr,
+      .ptr = ptr,
+      .ptr_outcome = outcome,
+      .fcrdns = fcrdns,
+      .generic = generic,
+  };
+  return a;
+}
+
+static inline void rows_policy(struct mp_result_policy *p, const char *status,
+                               const char *record, const char *field1)
+{
+  memset(p, 0, sizeof(*p));
+  p->evaluated = true;
+  p->status = status;
+  if (record) {
+    p->record = rows_slice(record, strlen(record));
+    p->field1 = rows_within(record, field1);
+  }
+}
+
+static inline void rows_full_dmarc_eval(struct mp_result_dmarc *d)
+{
+  const char *rec = rows_full_dmarc;
+
+  memset(d, 0, sizeof(*d));
+  d->evaluated = true;
+  d->status = "valid";
+  d->found_at = "organizational";
+  d->method = "tree_walk";
+  d->policy_domain = "brand.example";
+  d->record = rows_slice(rec, sizeof(rows_full_dmarc) - 1);
+  d->org_psl = "brand.example";
+  d->org_tree_walk = "brand.example";
+  d->walk_queries = 2;
+  d->p = "reject";
+  d->sp = "quarantine";
+  d->pct = 100;
+  d->adkim = 's';
+  d->aspf = 'r';
+  d->fo = rows_within(rec, "fo=1");
+  d->fo.p += 3; /* the value only */
+  d->fo.len = 1;
+  d->effective_policy = "quarantine";
+  d->nrua = 3;
+  d->rua[0] = rows_dest(rec, "mailto:dmarc@brand.example", "brand.example",
+                        false, NULL);
+  d->rua[1] = rows_dest(rec, "mailto:agg@vendor.example", "vendor.example",
+                        true, "authorized");
+  d->rua[2] = rows_dest(rec, "mailto:a@other.example", "other.example", true,
+                        "not_authorized");
+  d->nruf = 1;
+  d->ruf[0] = rows_dest(rec, "mailto:f@vendor.example", "vendor.example", true,
+                        "authorized");
+  d->nunknown = 1;
+  d->unknown[0] = rows_within(rec, "foo");
+  d->nremoved = 2;
+  d->removed[0] = rows_within(rec, "pct");
+  d->removed[1] = rows_within(rec, "rf");
+}
+
+static inline void rows_full_dkim(struct mp_result_dkim *d)
+{
+  memset(d, 0, sizeof(*d));
+  d->evaluated = true;
+  d->status = "found";
+  d->probed = 24;
+  d->nfound = 2;
+  d->found[0].selector = "google";
+  d->found[0].key_type = "rsa";
+  d->found[0].bits = 2048;
+  d->found[0].record =
+      rows_slice(rows_full_dkim_google, sizeof(rows_full_dkim_google) - 1);
+  d->found[1].selector = "s1";
+  d->found[1].cname = "s1.domainkey.vendor.example";
+  d->found[1].key_type = "rsa";
+  d->found[1].bits = 1024;
+  d->found[1].testing = true;
+  d->found[1].record =
+      rows_slice(rows_full_dkim_s1, sizeof(rows_full_dkim_s1) - 1);
+  d->weakest_bits = 1024;
+}
+
+static inline void rows_full_mx_check(struct mp_result_mx_check *m)
+{
+  struct mp_result_mx_host *h = m->hosts;
+
+  memset(m, 0, sizeof(*m));
+  m->evaluated = true;
+  m->nhosts = 2;
+  h[0].preference = 10;
+  h[0].host = "mx1.brand.example";
+  h[0].resolves = true;
+  h[0].naddrs = 2;
+  h[0].addrs[0] =
+      rows_addr("192.0.2.10", "mx1.brand.example", "ok", true, false);
+  h[0].addrs[1] =
+      rows_addr("2001:db8::10", "mail.other.example", "ok", false, false);
+  h[1].preference = 20;
+  h[1].host = "mx2.brand.example";
+  h[1].cname = "mx.provider.example";
+  h[1].resolves = true;
+  h[1].naddrs = 2;
+  h[1].addrs[0] = rows_addr("198.51.100.7", "198-51-100-7.dsl.isp.example",
+                            "ok", true, true);
+  h[1].addrs[1] = rows_addr("198.51.100.8", NULL, "nxdomain", false, false);
+}
+
+static inline void rows_full(struct mp_result *r)
+{
+  rows_ok(r);
+  r->line = 8;
+  r->input = "news.brand.example";
+  r->input_len = 18;
+  r->rank = 1000;
+  r->domain = "news.brand.example";
+  r->txt = rows_lookup("news.brand.example", MP_T_TXT, MP_OUTCOME_OK, 0,
+                       &rows_ok_txt[1], 1);
+  r->dmarc_txt = rows_lookup("_dmarc.news.brand.example", MP_T_TXT,
+                             MP_OUTCOME_NXDOMAIN, 3, NULL, 0);
+  r->mx = rows_lookup("news.brand.example", MP_T_MX, MP_OUTCOME_OK, 0,
+                      rows_full_mx, 2);
+  r->spf.count = 0;
+  r->dmarc.count = 0;
+  rows_spf(&r->spf_eval, "none", "no_record");
+  rows_full_dmarc_eval(&r->dmarc_eval);
+  rows_full_dkim(&r->dkim);
+  rows_full_mx_check(&r->mx_check);
+  rows_policy(&r->mta_sts, "valid", rows_full_sts, "20260101T000000");
+  rows_policy(&r->tls_rpt, "invalid", rows_full_tlsrpt, "https//bad.example");
+  r->tls_rpt.error = "bad_rua";
+  rows_policy(&r->bimi, "none", NULL, NULL);
+  r->verdict.evaluated = true;
+  r->verdict.nfailed = 2;
+  r->verdict.failed[0] = "spf_or_dkim";
+  r->verdict.failed[1] = "mx_fcrdns";
+  r->nfindings = 1;
+  r->findings[0] = "SPF_MISSING";
+}
+
+/* Line 9: a parked domain: SPF -all, its own DMARC record with np= and t=n,
+ * no _domainkey (RFC 8020 shortcut), a null MX (RFC 7505): ready, since a
+ * null MX meets mx_fcrdns. */
+static const struct mp_rr rows_parked_txt[] = {
+    RR_TXT(3600, "v=spf1 -all"),
+};
+static const struct mp_rr rows_parked_dmarc[] = {
+    RR_TXT(3600, "v=DMARC1; p=reject; np=reject; adkim=s; aspf=s; t=n"),
+};
+static const struct mp_rr rows_parked_mx[] = {
+    RR_MX(3600, 0, ""),
+};
+
+static inline void rows_parked(struct mp_result *r)
+{
+  struct mp_result_dmarc *d = &r->dmarc_eval;
+
+  rows_ok(r);
+  r->line = 9;
+  r->input = "parked.example";
+  r->input_len = 14;
+  r->rank = -1;
+  r->domain = "parked.example";
+  r->txt = rows_lookup("parked.example", MP_T_TXT, MP_OUTCOME_OK, 0,
+                       rows_parked_txt, 1);
+  r->dmarc_txt = rows_lookup("_dmarc.parked.example", MP_T_TXT, MP_OUTCOME_OK,
+                             0, rows_parked_dmarc, 1);
+  r->mx = rows_lookup("parked.example", MP_T_MX, MP_OUTCOME_OK, 0,
+                      rows_parked_mx, 1);
+  r->spf.rr[0] = &rows_parked_txt[0];
+  r->dmarc.rr[0] = &rows_parked_dmarc[0];
+  rows_spf_flat(&r->spf_eval, &rows_parked_txt[0], '-', 0, 0);
+  d->evaluated = true;
+  d->status = "valid";
+  d->found_at = "self";
+  d->method = "direct";
+  d->policy_domain = "parked.example";
+  d->record = rows_slice(rows_parked_dmarc[0].data, rows_parked_dmarc[0].len);
+  d->org_psl = "parked.example";
+  d->org_tree_walk = "parked.example";
+  d->walk_queries = 1;
+  d->p = "reject";
+  d->np = "reject";
+  d->pct = -1;
+  d->adkim = 's';
+  d->aspf = 's';
+  d->testing = 'n';
+  d->effective_policy = "reject";
+  r->dkim.evaluated = true;
+  r->dkim.status = "no_domainkey";
+  r->mx_check.evaluated = true;
+  r->mx_check.null_mx = true;
+  rows_policy(&r->mta_sts, "none", NULL, NULL);
+  rows_policy(&r->tls_rpt, "none", NULL, NULL);
+  rows_policy(&r->bimi, "none", NULL, NULL);
+  r->verdict.evaluated = true;
+  r->verdict.ready = true;
+}
+
+/* Line 10: a valid name scanned with --checks spf: the other lookups are
+ * not made and the other checks' evaluated flags stay false. */
+static inline void rows_checks_off(struct mp_result *r)
+{
+  rows_ok(r);
+  r->line = 10;
+  r->input = "off.example";
+  r->input_len = 11;
+  r->rank = -1;
+  r->domain = "off.example";
+  r->txt.name = "off.example";
+  memset(&r->dmarc_txt, 0, sizeof(r->dmarc_txt));
+  memset(&r->mx, 0, sizeof(r->mx));
+  memset(&r->dmarc, 0, sizeof(r->dmarc));
+}
+
 #endif

@@ -19,7 +19,19 @@
   "spf_error_offset,spf_lookups,spf_lookups_static,spf_voids,spf_depth,"       \
   "spf_all,spf_includes,spf_redirect,spf_uses_ptr,spf_uses_exists,"            \
   "spf_uses_macros,spf_exact,spf_ip4_addresses,spf_ip6_prefixes,spf_length,"   \
-  "spf_checks,spf_include_checks,findings\r\n"
+  "spf_checks,spf_include_checks,findings,dmarc_status,dmarc_found_at,"        \
+  "dmarc_method,dmarc_policy_domain,dmarc_record,dmarc_org_psl,"               \
+  "dmarc_org_tree_walk,dmarc_methods_disagree,dmarc_p,dmarc_sp,dmarc_np,"      \
+  "dmarc_pct,dmarc_adkim,dmarc_aspf,dmarc_psd,dmarc_t,"                        \
+  "dmarc_effective_policy,dmarc_rua,dmarc_ruf,dmarc_external_reports,"         \
+  "dmarc_unknown_tags,dmarc_removed_tags,dmarc_error,dkim_status,"             \
+  "dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,mx_all_fcrdns,"        \
+  "mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,tls_rpt_status,"    \
+  "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed\r\n"
+/* The 39 cells of the DMARC to verdict columns when no check ran. */
+#define NO_CHECKS                                                              \
+  ",,,,,,,,,,,,,,,,,,,,,,," /* dmarc_status .. dmarc_error */                  \
+  ",,,,,,,,,,,,,,,,"        /* dkim_status .. verdict_failed */
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -68,7 +80,8 @@ Test(csv, writes_an_answered_row_exactly)
              "ok,0,1,2.000,3600,1,v=DMARC1; p=reject,"
              "ok,0,2,0.250,600,2,10 mx1.example.com|20 mx2.example.com,"
              "1,v=spf1 -all,1,v=DMARC1; p=reject,"
-             "valid,,,0,0,0,0,fail,,,false,false,false,true,0,0,11,,,\r\n");
+             "valid,,,0,0,0,0,fail,,,false,false,false,true,0,0,11,,," NO_CHECKS
+             "\r\n");
 }
 
 Test(csv, leaves_every_cell_of_an_invalid_name_empty)
@@ -77,10 +90,10 @@ Test(csv, leaves_every_cell_of_an_invalid_name_empty)
              "2,bad..name,false,,,invalid_name,empty_label," STARTED ",0.010"
              ",,,,,,,"
              ",,,,,,,"
-             ",,,,,,,"             /* txt, dmarc_txt, mx */
-             ",,,,"                /* spf_count .. dmarc_records */
-             ",,,,,,,,,,,,,,,,,,," /* spf_status .. spf_include_checks */
-             ",\r\n");             /* findings */
+             ",,,,,,,"              /* txt, dmarc_txt, mx */
+             ",,,,"                 /* spf_count .. dmarc_records */
+             ",,,,,,,,,,,,,,,,,,,"  /* spf_status .. spf_include_checks */
+             "," NO_CHECKS "\r\n"); /* findings and the checks */
 }
 
 Test(csv, writes_a_timed_out_lookup)
@@ -91,7 +104,7 @@ Test(csv, writes_a_timed_out_lookup)
              "nxdomain,3,1,1.500,,0,,"
              "nodata,0,1,1.500,,0,,0,,0,,"
              "temperror,dns,,0,0,0,0,,,,false,false,false,,,,,,,"
-             "SPF_TEMPERROR\r\n");
+             "SPF_TEMPERROR" NO_CHECKS "\r\n");
 }
 
 Test(csv, sanitizes_escapes_and_neutralizes_hostile_text)
@@ -119,7 +132,7 @@ Test(csv, sanitizes_escapes_and_neutralizes_hostile_text)
              "ok,0,1,1.500,30,2,0 |65535 -mx.example\\|x,"
              "20,%s,0,,"
              "permerror,multiple_records,,0,0,0,0,,,,false,false,false,,,,,,,"
-             "SPF_MULTIPLE_RECORDS\r\n",
+             "SPF_MULTIPLE_RECORDS" NO_CHECKS "\r\n",
              spf);
     expect_row(rows_hostile, want);
   }
@@ -160,20 +173,20 @@ Test(csv, writes_an_evaluated_policy_exactly)
                    "198.51.100.1=temperror,"
                    "_spf.example.net=pass|bulk.example.org=shadowed|"
                    "other.example=unreached,"
-                   "SPF_INCLUDE_MISSING|SPF_SENDER_NOT_PASS\r\n");
+                   "SPF_INCLUDE_MISSING|SPF_SENDER_NOT_PASS" NO_CHECKS "\r\n");
 }
 
 Test(csv, writes_a_syntax_error_with_its_offset)
 {
   expect_spf_cells(rows_spf_syntax,
                    "permerror,syntax,7,1,1,0,1,,broken.example,,false,false,"
-                   "false,,,,34,,,SPF_SYNTAX\r\n");
+                   "false,,,,34,,,SPF_SYNTAX" NO_CHECKS "\r\n");
 }
 
 Test(csv, writes_a_domain_without_spf)
 {
   expect_spf_cells(rows_spf_none, "none,no_record,,0,0,0,0,,,,false,false,"
-                                  "false,,,,,,,SPF_MISSING\r\n");
+                                  "false,,,,,,,SPF_MISSING" NO_CHECKS "\r\n");
 }
 
 /* Words, not "+" or "-": those would open the cell like a formula and get
@@ -227,6 +240,207 @@ Test(csv, escapes_and_neutralizes_spf_cells)
   text = write_rows(&r, 1);
   cr_assert_not_null(strstr(text, ",fail,a\\|b\\\\c,\"'-x,y\",false,"), "%s",
                      text);
+  free(text);
+}
+
+/* The row from its dmarc_status cell on (after 54 cells, none of them
+ * holding a comma in these rows). */
+static const char *from_checks(const char *row)
+{
+  const char *p = row;
+
+  for (int commas = 0; commas < 54; p++) {
+    cr_assert_neq(*p, '\0', "%s", row);
+    commas += *p == ',';
+  }
+  return p;
+}
+
+static void expect_check_cells(const struct mp_result *r, const char *want)
+{
+  char *text = write_rows(r, 1);
+
+  cr_assert_eq(strncmp(text, HEADER, strlen(HEADER)), 0);
+  cr_assert_str_eq(from_checks(text + strlen(HEADER)), want);
+  free(text);
+}
+
+Test(csv, writes_every_check_of_a_full_row_exactly)
+{
+  struct mp_result r;
+
+  rows_full(&r);
+  expect_check_cells(
+      &r,
+      /* dmarc_status .. dmarc_org_tree_walk */
+      "valid,organizational,tree_walk,brand.example,"
+      "\"v=DMARC1; p=reject; sp=quarantine; pct=100; rf=afrf; adkim=s; fo=1; "
+      "rua=mailto:dmarc@brand.example,mailto:agg@vendor.example,"
+      "mailto:a@other.example; ruf=mailto:f@vendor.example; foo=bar\","
+      "brand.example,brand.example,"
+      /* dmarc_methods_disagree .. dmarc_effective_policy */
+      "false,reject,quarantine,,100,s,r,,,quarantine,"
+      /* dmarc_rua .. dmarc_error */
+      "mailto:dmarc@brand.example|mailto:agg@vendor.example|"
+      "mailto:a@other.example,"
+      "mailto:f@vendor.example,"
+      "vendor.example=authorized|other.example=not_authorized,"
+      "foo,pct|rf,,"
+      /* dkim_ */
+      "found,24,google:rsa:2048|s1:rsa:1024:testing,1024,"
+      /* mx_ */
+      "false,false,0,"
+      "\"10 mx1.brand.example 192.0.2.10>mx1.brand.example[fcrdns] "
+      "2001:db8::10>mail.other.example[nofcrdns]|"
+      "20 mx2.brand.example cname=mx.provider.example "
+      "198.51.100.7>198-51-100-7.dsl.isp.example[fcrdns,generic] "
+      "198.51.100.8>[noptr]\","
+      /* mta_sts_, tls_rpt_, bimi_, verdict_ */
+      "valid,20260101T000000,invalid,https//bad.example,none,,"
+      "false,spf_or_dkim|mx_fcrdns\r\n");
+}
+
+Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
+{
+  struct mp_result r;
+
+  rows_parked(&r);
+  expect_check_cells(&r, "valid,self,direct,parked.example,"
+                         "v=DMARC1; p=reject; np=reject; adkim=s; aspf=s; t=n,"
+                         "parked.example,parked.example,"
+                         "false,reject,,reject,,s,s,,n,reject,"
+                         ",,,,,," /* no rua, ruf, tags, error */
+                         "no_domainkey,0,,,"
+                         "true,false,0,,"
+                         "none,,none,,none,,"
+                         "true,\r\n");
+}
+
+Test(csv, leaves_the_cells_of_checks_that_did_not_run_empty)
+{
+  static const char cells[] = NO_CHECKS "\r\n";
+  const char *want = cells + 1; /* from_checks() ate the first comma */
+  struct mp_result r;
+
+  rows_checks_off(&r);
+  expect_check_cells(&r, want);
+  rows_full(&r);
+  r.dmarc_eval.evaluated = false;
+  r.dkim.evaluated = false;
+  r.mx_check.evaluated = false;
+  r.mta_sts.evaluated = r.tls_rpt.evaluated = r.bimi.evaluated = false;
+  r.verdict.evaluated = false;
+  expect_check_cells(&r, want);
+}
+
+Test(csv, writes_dkim_keys_with_their_flags)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.dkim.nfound = 5;
+  r.dkim.found[2] = r.dkim.found[0];
+  r.dkim.found[2].selector = "old";
+  r.dkim.found[2].revoked = true; /* p= empty */
+  r.dkim.found[2].bits = 0;
+  r.dkim.found[3] = r.dkim.found[0];
+  r.dkim.found[3].selector = "ed";
+  r.dkim.found[3].key_type = "ed25519";
+  r.dkim.found[3].bits = 0;
+  r.dkim.found[4] = r.dkim.found[1];
+  r.dkim.found[4].selector = "bad";
+  r.dkim.found[4].key_type = NULL;
+  r.dkim.found[4].bits = 0;
+  r.dkim.found[4].error = "bad_der";
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, ",found,24,google:rsa:2048|"
+                                  "s1:rsa:1024:testing|old:rsa:0:revoked|"
+                                  "ed:ed25519:0|bad::0:testing:error=bad_der,"
+                                  "1024,"),
+                     "%s", text);
+  free(text);
+}
+
+Test(csv, writes_each_mx_host_state)
+{
+  struct mp_result r;
+  struct mp_result_mx_host *h;
+  char *text;
+
+  rows_full(&r);
+  r.mx_check.nhosts = 4;
+  r.mx_check.unresolved = 1;
+  h = r.mx_check.hosts;
+  h[0].naddrs = 1;
+  h[0].addrs[0].ptr = NULL; /* the PTR lookup failed */
+  h[0].addrs[0].ptr_outcome = "timeout";
+  h[0].addrs[0].fcrdns = false;
+  h[1].naddrs = 1;
+  h[1].cname = NULL;
+  h[1].addrs[1].ptr_outcome = NULL;
+  h[1].addrs[0] = h[1].addrs[1]; /* no PTR, no outcome kept */
+  h[2].preference = 30;
+  h[2].host = "gone.brand.example";
+  h[3].preference = 40;
+  h[3].host = "192.0.2.99";
+  h[3].ip_literal = true;
+  h[3].resolves = true;
+  h[3].naddrs = 1;
+  h[3].addrs[0] =
+      rows_addr("192.0.2.99", "mx.brand.example", "ok", true, false);
+  h[4].host = ""; /* a null MX record among others: not examined */
+  r.mx_check.nhosts = 5;
+  text = write_rows(&r, 1);
+  cr_assert_not_null(
+      strstr(text, ",false,false,1," /* quoted: it ends in a space */
+                   "\"10 mx1.brand.example 192.0.2.10>[timeout]|"
+                   "20 mx2.brand.example 198.51.100.8>[noptr]|"
+                   "30 gone.brand.example unresolved|"
+                   "40 192.0.2.99 literal 192.0.2.99>mx.brand.example[fcrdns]|"
+                   "0 \",valid,"),
+      "%s", text);
+  free(text);
+}
+
+Test(csv, lists_each_external_report_domain_once)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.dmarc_eval.nruf = 2;
+  r.dmarc_eval.ruf[1] = r.dmarc_eval.rua[2];
+  r.dmarc_eval.ruf[1].authorization = "lookup_failed"; /* not shown again */
+  r.dmarc_eval.nrua = 1;                               /* internal only */
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, ",mailto:dmarc@brand.example,"
+                                  "mailto:f@vendor.example|"
+                                  "mailto:a@other.example,"
+                                  "vendor.example=authorized|"
+                                  "other.example=lookup_failed,"),
+                     "%s", text);
+  free(text);
+}
+
+/* Record text in the check cells is neutralized and escaped like any. */
+Test(csv, escapes_and_neutralizes_check_cells)
+{
+  static const char sts[] = "v=STSv1; id==1+1";
+  static const char rpt[] = "v=TLSRPTv1; rua=-x,y";
+  static const char dmarc[] = "v=DMARC1; p=none; a|b=1";
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  rows_policy(&r.mta_sts, "valid", sts, "=1+1");
+  rows_policy(&r.tls_rpt, "valid", rpt, "-x,y");
+  r.dmarc_eval.record = rows_slice(dmarc, sizeof(dmarc) - 1);
+  r.dmarc_eval.unknown[0] = rows_within(dmarc, "a|b");
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, ",valid,'=1+1,valid,\"'-x,y\",none,,"), "%s",
+                     text);
+  cr_assert_not_null(strstr(text, ",a\\|b,pct|rf,,"), "%s", text);
   free(text);
 }
 

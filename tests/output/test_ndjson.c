@@ -10,6 +10,20 @@
 
 #define FFFD "\xef\xbf\xbd"
 
+/* The DMARC members after "records" when the discovery did not run, and
+ * the objects of the other checks then. */
+#define DMARC_NOT_EVALUATED                                                    \
+  ",\"status\":null,\"found_at\":null,\"method\":null,"                        \
+  "\"policy_domain\":null,\"record\":null,\"org_psl\":null,"                   \
+  "\"org_tree_walk\":null,\"methods_disagree\":null,\"walk_queries\":null,"    \
+  "\"p\":null,\"sp\":null,\"np\":null,\"pct\":null,\"adkim\":null,"            \
+  "\"aspf\":null,\"fo\":null,\"psd\":null,\"t\":null,"                         \
+  "\"effective_policy\":null,\"rua\":null,\"ruf\":null,"                       \
+  "\"unknown_tags\":null,\"removed_tags\":null,\"error\":null"
+#define CHECKS_NULL                                                            \
+  ",\"dkim\":null,\"mx_hosts\":null,\"mta_sts\":null,\"tls_rpt\":null,"        \
+  "\"bimi\":null,\"verdict\":null"
+
 /* Writes the rows as NDJSON into a malloc'd, NUL-terminated buffer. */
 static char *write_rows(const struct mp_result *rows, size_t n, size_t *len)
 {
@@ -75,8 +89,8 @@ Test(ndjson, writes_an_answered_row_exactly)
       "\"uses_ptr\":false,\"uses_exists\":false,\"uses_macros\":false,"
       "\"exact\":true,\"ip4_addresses\":0,\"ip6_prefixes\":0,\"length\":11,"
       "\"checks\":[],\"include_checks\":[]},"
-      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
-      "\"findings\":[]}\n");
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; "
+      "p=reject\"]" DMARC_NOT_EVALUATED "}" CHECKS_NULL ",\"findings\":[]}\n");
   free(text);
 }
 
@@ -93,7 +107,7 @@ Test(ndjson, writes_an_invalid_name_row_with_nulls)
       "\"rank\":null,\"domain\":null,\"status\":\"invalid_name\","
       "\"error\":\"empty_label\",\"started\":\"2026-11-22T15:04:05.123Z\","
       "\"elapsed_ms\":0.010,\"txt\":null,\"dmarc_txt\":null,\"mx\":null,"
-      "\"spf\":null,\"dmarc\":null,\"findings\":[]}\n");
+      "\"spf\":null,\"dmarc\":null" CHECKS_NULL ",\"findings\":[]}\n");
   free(text);
 }
 
@@ -127,8 +141,8 @@ Test(ndjson, writes_a_timed_out_lookup)
       "\"uses_macros\":false,\"exact\":null,\"ip4_addresses\":null,"
       "\"ip6_prefixes\":null,\"length\":null,\"checks\":[],"
       "\"include_checks\":[]},"
-      "\"dmarc\":{\"count\":0,\"records\":[]},"
-      "\"findings\":[\"SPF_TEMPERROR\"]}\n");
+      "\"dmarc\":{\"count\":0,\"records\":[]" DMARC_NOT_EVALUATED
+      "}" CHECKS_NULL ",\"findings\":[\"SPF_TEMPERROR\"]}\n");
   free(text);
 }
 
@@ -187,10 +201,13 @@ Test(ndjson, hostile_row_decodes_back)
 
 Test(ndjson, keys_come_in_the_documented_order)
 {
-  static const char *const keys[] = {
-      "line",  "input",   "input_truncated", "rank", "domain",    "status",
-      "error", "started", "elapsed_ms",      "txt",  "dmarc_txt", "mx",
-      "spf",   "dmarc",   "findings"};
+  static const char *const keys[] = {"line",     "input",     "input_truncated",
+                                     "rank",     "domain",    "status",
+                                     "error",    "started",   "elapsed_ms",
+                                     "txt",      "dmarc_txt", "mx",
+                                     "spf",      "dmarc",     "dkim",
+                                     "mx_hosts", "mta_sts",   "tls_rpt",
+                                     "bimi",     "verdict",   "findings"};
   static const char *const lookup_keys[] = {"name",  "type",     "outcome",
                                             "rcode", "attempts", "rtt_ms",
                                             "ttl",   "cname",    "records"};
@@ -253,8 +270,9 @@ Test(ndjson, writes_an_evaluated_policy_exactly)
       "\"effective\":null},"
       "{\"name\":\"other.example\",\"reached\":false,"
       "\"effective\":null}]},"
-      "\"dmarc\":{\"count\":0,\"records\":[]},"
-      "\"findings\":[\"SPF_INCLUDE_MISSING\",\"SPF_SENDER_NOT_PASS\"]}\n");
+      "\"dmarc\":{\"count\":0,\"records\":[]" DMARC_NOT_EVALUATED
+      "}" CHECKS_NULL
+      ",\"findings\":[\"SPF_INCLUDE_MISSING\",\"SPF_SENDER_NOT_PASS\"]}\n");
   free(text);
 }
 
@@ -278,8 +296,9 @@ Test(ndjson, writes_a_syntax_error_with_its_record_and_offset)
       "\"uses_macros\":false,\"exact\":null,\"ip4_addresses\":null,"
       "\"ip6_prefixes\":null,\"length\":34,\"checks\":[],"
       "\"include_checks\":[]},"
-      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
-      "\"findings\":[\"SPF_SYNTAX\"]}\n");
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; "
+      "p=reject\"]" DMARC_NOT_EVALUATED "}" CHECKS_NULL
+      ",\"findings\":[\"SPF_SYNTAX\"]}\n");
   free(text);
 }
 
@@ -300,8 +319,9 @@ Test(ndjson, writes_a_domain_without_spf)
       "\"uses_ptr\":false,\"uses_exists\":false,\"uses_macros\":false,"
       "\"exact\":null,\"ip4_addresses\":null,\"ip6_prefixes\":null,"
       "\"length\":null,\"checks\":[],\"include_checks\":[]},"
-      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; p=reject\"]},"
-      "\"findings\":[\"SPF_MISSING\"]}\n");
+      "\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; "
+      "p=reject\"]" DMARC_NOT_EVALUATED "}" CHECKS_NULL
+      ",\"findings\":[\"SPF_MISSING\"]}\n");
   free(text);
 }
 
@@ -388,6 +408,345 @@ Test(ndjson, keys_of_the_spf_object_come_in_the_documented_order)
   mp_json_free(all);
 }
 
+/* The row from its "dmarc" member on: the part the mail checks add. */
+static const char *from_dmarc(const char *text)
+{
+  const char *p = strstr(text, ",\"dmarc\":");
+
+  cr_assert_not_null(p, "%s", text);
+  return p;
+}
+
+Test(ndjson, writes_every_check_of_a_full_row_exactly)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(
+      from_dmarc(text),
+      ",\"dmarc\":{\"count\":0,\"records\":[],\"status\":\"valid\","
+      "\"found_at\":\"organizational\",\"method\":\"tree_walk\","
+      "\"policy_domain\":\"brand.example\",\"record\":\"v=DMARC1; p=reject; "
+      "sp=quarantine; pct=100; rf=afrf; adkim=s; fo=1; "
+      "rua=mailto:dmarc@brand.example,mailto:agg@vendor.example,"
+      "mailto:a@other.example; ruf=mailto:f@vendor.example; foo=bar\","
+      "\"org_psl\":\"brand.example\",\"org_tree_walk\":\"brand.example\","
+      "\"methods_disagree\":false,\"walk_queries\":2,\"p\":\"reject\","
+      "\"sp\":\"quarantine\",\"np\":null,\"pct\":100,\"adkim\":\"s\","
+      "\"aspf\":\"r\",\"fo\":\"1\",\"psd\":null,\"t\":null,"
+      "\"effective_policy\":\"quarantine\","
+      "\"rua\":[{\"uri\":\"mailto:dmarc@brand.example\","
+      "\"domain\":\"brand.example\",\"external\":false,"
+      "\"authorization\":null},"
+      "{\"uri\":\"mailto:agg@vendor.example\",\"domain\":\"vendor.example\","
+      "\"external\":true,\"authorization\":\"authorized\"},"
+      "{\"uri\":\"mailto:a@other.example\",\"domain\":\"other.example\","
+      "\"external\":true,\"authorization\":\"not_authorized\"}],"
+      "\"ruf\":[{\"uri\":\"mailto:f@vendor.example\","
+      "\"domain\":\"vendor.example\",\"external\":true,"
+      "\"authorization\":\"authorized\"}],"
+      "\"unknown_tags\":[\"foo\"],\"removed_tags\":[\"pct\",\"rf\"],"
+      "\"error\":null},"
+      "\"dkim\":{\"status\":\"found\",\"probed\":24,"
+      "\"found\":[{\"selector\":\"google\",\"cname\":null,"
+      "\"key_type\":\"rsa\",\"bits\":2048,\"revoked\":false,"
+      "\"testing\":false,\"error\":null,"
+      "\"record\":\"v=DKIM1; k=rsa; p=MIIBIjANBgkq\"},"
+      "{\"selector\":\"s1\",\"cname\":\"s1.domainkey.vendor.example\","
+      "\"key_type\":\"rsa\",\"bits\":1024,\"revoked\":false,"
+      "\"testing\":true,\"error\":null,"
+      "\"record\":\"v=DKIM1; k=rsa; t=y; p=MIGfMA0GCSqG\"}],"
+      "\"weakest_bits\":1024},"
+      "\"mx_hosts\":{\"null_mx\":false,\"all_fcrdns\":false,"
+      "\"unresolved\":0,"
+      "\"hosts\":[{\"preference\":10,\"host\":\"mx1.brand.example\","
+      "\"ip_literal\":false,\"cname\":null,\"resolves\":true,"
+      "\"addresses\":[{\"address\":\"192.0.2.10\","
+      "\"ptr\":\"mx1.brand.example\",\"ptr_outcome\":\"ok\",\"fcrdns\":true,"
+      "\"generic\":false},"
+      "{\"address\":\"2001:db8::10\",\"ptr\":\"mail.other.example\","
+      "\"ptr_outcome\":\"ok\",\"fcrdns\":false,\"generic\":false}]},"
+      "{\"preference\":20,\"host\":\"mx2.brand.example\","
+      "\"ip_literal\":false,\"cname\":\"mx.provider.example\","
+      "\"resolves\":true,"
+      "\"addresses\":[{\"address\":\"198.51.100.7\","
+      "\"ptr\":\"198-51-100-7.dsl.isp.example\",\"ptr_outcome\":\"ok\","
+      "\"fcrdns\":true,\"generic\":true},"
+      "{\"address\":\"198.51.100.8\",\"ptr\":null,"
+      "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,\"generic\":false}]}]},"
+      "\"mta_sts\":{\"status\":\"valid\","
+      "\"record\":\"v=STSv1; id=20260101T000000;\","
+      "\"id\":\"20260101T000000\",\"error\":null},"
+      "\"tls_rpt\":{\"status\":\"invalid\","
+      "\"record\":\"v=TLSRPTv1; rua=https//bad.example\","
+      "\"rua\":\"https//bad.example\",\"error\":\"bad_rua\"},"
+      "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
+      "\"authority\":null,\"error\":null},"
+      "\"verdict\":{\"ready\":false,"
+      "\"failed\":[\"spf_or_dkim\",\"mx_fcrdns\"]},"
+      "\"findings\":[\"SPF_MISSING\"]}\n");
+  free(text);
+}
+
+Test(ndjson, writes_a_parked_domain_with_a_null_mx_exactly)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_parked(&r);
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(
+      from_dmarc(text),
+      ",\"dmarc\":{\"count\":1,"
+      "\"records\":[\"v=DMARC1; p=reject; np=reject; adkim=s; aspf=s; t=n\"],"
+      "\"status\":\"valid\",\"found_at\":\"self\",\"method\":\"direct\","
+      "\"policy_domain\":\"parked.example\","
+      "\"record\":\"v=DMARC1; p=reject; np=reject; adkim=s; aspf=s; t=n\","
+      "\"org_psl\":\"parked.example\",\"org_tree_walk\":\"parked.example\","
+      "\"methods_disagree\":false,\"walk_queries\":1,\"p\":\"reject\","
+      "\"sp\":null,\"np\":\"reject\",\"pct\":null,\"adkim\":\"s\","
+      "\"aspf\":\"s\",\"fo\":null,\"psd\":null,\"t\":\"n\","
+      "\"effective_policy\":\"reject\",\"rua\":[],\"ruf\":[],"
+      "\"unknown_tags\":[],\"removed_tags\":[],\"error\":null},"
+      "\"dkim\":{\"status\":\"no_domainkey\",\"probed\":0,\"found\":[],"
+      "\"weakest_bits\":null},"
+      "\"mx_hosts\":{\"null_mx\":true,\"all_fcrdns\":false,\"unresolved\":0,"
+      "\"hosts\":[]},"
+      "\"mta_sts\":{\"status\":\"none\",\"record\":null,\"id\":null,"
+      "\"error\":null},"
+      "\"tls_rpt\":{\"status\":\"none\",\"record\":null,\"rua\":null,"
+      "\"error\":null},"
+      "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
+      "\"authority\":null,\"error\":null},"
+      "\"verdict\":{\"ready\":true,\"failed\":[]},\"findings\":[]}\n");
+  free(text);
+}
+
+Test(ndjson, writes_checks_that_did_not_run_as_null)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_checks_off(&r); /* --checks spf */
+  text = write_rows(&r, 1, NULL);
+  cr_assert_not_null(strstr(text, ",\"dmarc_txt\":null,\"mx\":null,"), "%s",
+                     text);
+  cr_assert_str_eq(from_dmarc(text),
+                   ",\"dmarc\":null" CHECKS_NULL ",\"findings\":[]}\n");
+  free(text);
+  rows_ok(&r); /* _dmarc looked up, no discovery */
+  text = write_rows(&r, 1, NULL);
+  cr_assert_str_eq(from_dmarc(text),
+                   ",\"dmarc\":{\"count\":1,\"records\":[\"v=DMARC1; "
+                   "p=reject\"]" DMARC_NOT_EVALUATED "}" CHECKS_NULL
+                   ",\"findings\":[]}\n");
+  free(text);
+  rows_ok(&r); /* the SPF check off */
+  r.spf_eval.evaluated = false;
+  memset(&r.txt, 0, sizeof(r.txt));
+  text = write_rows(&r, 1, NULL);
+  cr_assert_not_null(strstr(text, ",\"txt\":null,"), "%s", text);
+  cr_assert_not_null(strstr(text, ",\"spf\":null,\"dmarc\":{"), "%s", text);
+  free(text);
+}
+
+/* Each object's keys against a list, in order. */
+static void expect_keys(const struct mp_json *obj, const char *what,
+                        const char *const *keys, size_t n)
+{
+  cr_assert_not_null(obj, "%s", what);
+  cr_assert_eq(obj->type, MP_JSON_OBJECT, "%s", what);
+  cr_assert_eq(obj->count, n, "%s: %zu keys", what, obj->count);
+  for (size_t i = 0; i < n; i++) {
+    cr_expect_str_eq(obj->keys[i]->str, keys[i], "%s", what);
+  }
+}
+
+#define EXPECT_KEYS(obj, keys)                                                 \
+  expect_keys((obj), #keys, (keys), sizeof(keys) / sizeof((keys)[0]))
+
+Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
+{
+  static const char *const dmarc[] = {"count",
+                                      "records",
+                                      "status",
+                                      "found_at",
+                                      "method",
+                                      "policy_domain",
+                                      "record",
+                                      "org_psl",
+                                      "org_tree_walk",
+                                      "methods_disagree",
+                                      "walk_queries",
+                                      "p",
+                                      "sp",
+                                      "np",
+                                      "pct",
+                                      "adkim",
+                                      "aspf",
+                                      "fo",
+                                      "psd",
+                                      "t",
+                                      "effective_policy",
+                                      "rua",
+                                      "ruf",
+                                      "unknown_tags",
+                                      "removed_tags",
+                                      "error"};
+  static const char *const dest[] = {"uri", "domain", "external",
+                                     "authorization"};
+  static const char *const dkim[] = {"status", "probed", "found",
+                                     "weakest_bits"};
+  static const char *const key[] = {"selector", "cname",   "key_type",
+                                    "bits",     "revoked", "testing",
+                                    "error",    "record"};
+  static const char *const mx[] = {"null_mx", "all_fcrdns", "unresolved",
+                                   "hosts"};
+  static const char *const host[] = {"preference", "host",     "ip_literal",
+                                     "cname",      "resolves", "addresses"};
+  static const char *const addr[] = {"address", "ptr", "ptr_outcome", "fcrdns",
+                                     "generic"};
+  static const char *const sts[] = {"status", "record", "id", "error"};
+  static const char *const rpt[] = {"status", "record", "rua", "error"};
+  static const char *const bimi[] = {"status", "record", "location",
+                                     "authority", "error"};
+  static const char *const verdict[] = {"ready", "failed"};
+  struct mp_result rows[2];
+  char err[128] = "";
+  size_t len;
+  char *text;
+  struct mp_json *all;
+
+  rows_full(&rows[0]);
+  rows_ok(&rows[1]);
+  text = write_rows(rows, 2, &len);
+  all = mp_json_parse_ndjson(text, len, err, sizeof(err));
+  cr_assert_not_null(all, "%s", err);
+  for (size_t i = 0; i < 2; i++) { /* the same keys whether run or not */
+    EXPECT_KEYS(mp_json_get(all->items[i], "dmarc"), dmarc);
+  }
+  EXPECT_KEYS(mp_json_path(all, "[0].dmarc.rua[0]"), dest);
+  EXPECT_KEYS(mp_json_path(all, "[0].dmarc.ruf[0]"), dest);
+  EXPECT_KEYS(mp_json_path(all, "[0].dkim"), dkim);
+  EXPECT_KEYS(mp_json_path(all, "[0].dkim.found[1]"), key);
+  EXPECT_KEYS(mp_json_path(all, "[0].mx_hosts"), mx);
+  EXPECT_KEYS(mp_json_path(all, "[0].mx_hosts.hosts[1]"), host);
+  EXPECT_KEYS(mp_json_path(all, "[0].mx_hosts.hosts[1].addresses[1]"), addr);
+  EXPECT_KEYS(mp_json_path(all, "[0].mta_sts"), sts);
+  EXPECT_KEYS(mp_json_path(all, "[0].tls_rpt"), rpt);
+  EXPECT_KEYS(mp_json_path(all, "[0].bimi"), bimi);
+  EXPECT_KEYS(mp_json_path(all, "[0].verdict"), verdict);
+  mp_json_free(all);
+  free(text);
+}
+
+Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.dmarc_eval.pct = -1;
+  r.dmarc_eval.fo = rows_slice(NULL, 0);
+  r.dmarc_eval.psd = 'u';
+  r.dmarc_eval.testing = 'y';
+  r.dkim.found[0].key_type = "ed25519"; /* RFC 8463: no modulus */
+  r.dkim.found[0].bits = 0;
+  r.dkim.found[1].revoked = true;
+  r.dkim.found[1].bits = 0;
+  r.dkim.weakest_bits = 0;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_is_null(mp_json_path(row, "dmarc.pct")));
+  cr_expect(mp_json_is_null(mp_json_path(row, "dmarc.fo")));
+  cr_expect(mp_json_str_eq(mp_json_path(row, "dmarc.psd"), "u"));
+  cr_expect(mp_json_str_eq(mp_json_path(row, "dmarc.t"), "y"));
+  cr_expect(mp_json_is_null(mp_json_path(row, "dkim.found[0].bits")));
+  cr_expect(mp_json_is_null(mp_json_path(row, "dkim.found[1].bits")));
+  cr_expect_eq(mp_json_path(row, "dkim.found[1].revoked")->boolean, true);
+  cr_expect(mp_json_is_null(mp_json_path(row, "dkim.weakest_bits")));
+  mp_json_free(all);
+}
+
+/* Counts over the caps list the first items only; nothing is read past
+ * the arrays (the sanitizer build checks that). */
+Test(ndjson, lists_of_the_checks_stop_at_their_caps)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.dmarc_eval.nrua = 100;
+  r.dmarc_eval.nruf = 100;
+  r.dmarc_eval.nunknown = 100;
+  r.dmarc_eval.nremoved = 100;
+  for (size_t i = 0; i < MP_DMARC_URIS_MAX; i++) {
+    r.dmarc_eval.rua[i] = r.dmarc_eval.rua[i % 3];
+    r.dmarc_eval.ruf[i] = r.dmarc_eval.ruf[0];
+  }
+  for (size_t i = 0; i < MP_DMARC_TAGS_MAX; i++) {
+    r.dmarc_eval.unknown[i] = r.dmarc_eval.unknown[0];
+    r.dmarc_eval.removed[i] = r.dmarc_eval.removed[i % 2];
+  }
+  r.dkim.nfound = 100;
+  for (size_t i = 0; i < MP_DKIM_FOUND_MAX; i++) {
+    r.dkim.found[i] = r.dkim.found[i % 2];
+  }
+  r.mx_check.nhosts = 100;
+  for (size_t i = 0; i < MP_MX_HOSTS_MAX; i++) {
+    r.mx_check.hosts[i] = r.mx_check.hosts[i % 2];
+    r.mx_check.hosts[i].naddrs = 100;
+    for (size_t k = 0; k < MP_MX_ADDRS_MAX; k++) {
+      r.mx_check.hosts[i].addrs[k] = r.mx_check.hosts[0].addrs[k % 2];
+    }
+  }
+  r.verdict.nfailed = 100;
+  for (size_t i = 0; i < 8; i++) {
+    r.verdict.failed[i] = "dmarc";
+  }
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect_eq(mp_json_path(row, "dmarc.rua")->count, MP_DMARC_URIS_MAX);
+  cr_expect_eq(mp_json_path(row, "dmarc.ruf")->count, MP_DMARC_URIS_MAX);
+  cr_expect_eq(mp_json_path(row, "dmarc.unknown_tags")->count,
+               MP_DMARC_TAGS_MAX);
+  cr_expect_eq(mp_json_path(row, "dmarc.removed_tags")->count,
+               MP_DMARC_TAGS_MAX);
+  cr_expect_eq(mp_json_path(row, "dkim.found")->count, MP_DKIM_FOUND_MAX);
+  cr_expect_eq(mp_json_path(row, "mx_hosts.hosts")->count, MP_MX_HOSTS_MAX);
+  cr_expect_eq(mp_json_path(row, "mx_hosts.hosts[9].addresses")->count,
+               MP_MX_ADDRS_MAX);
+  cr_expect_eq(mp_json_path(row, "verdict.failed")->count, 8);
+  mp_json_free(all);
+}
+
+/* DNS text in the new objects (records, PTR names) is escaped like any. */
+Test(ndjson, escapes_dns_text_of_the_checks)
+{
+  static const char rec[] = "v=STSv1; id=\"x\x1b[2J\n";
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *v;
+
+  rows_full(&r);
+  r.mta_sts.record = rows_slice(rec, sizeof(rec) - 1);
+  r.mta_sts.field1 = rows_within(rec, "\"x\x1b");
+  r.mx_check.hosts[0].addrs[1].ptr = "a\"b\\c\x7f.example";
+  all = parse_one(&r);
+  v = mp_json_path(all, "[0].mta_sts.record");
+  cr_assert_eq(v->len, sizeof(rec) - 1);
+  cr_expect_arr_eq(v->str, rec, v->len);
+  cr_expect(mp_json_str_eq(mp_json_path(all, "[0].mta_sts.id"), "\"x\x1b"));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(all, "[0].mx_hosts.hosts[0].addresses[1].ptr"),
+      "a\"b\\c\x7f.example"));
+  mp_json_free(all);
+}
+
 Test(ndjson, unknown_type_is_written_in_rfc3597_form)
 {
   struct mp_result r;
@@ -402,7 +761,7 @@ Test(ndjson, unknown_type_is_written_in_rfc3597_form)
 
 Test(ndjson, many_rows_are_one_per_line)
 {
-  struct mp_result rows[7];
+  struct mp_result rows[10];
   char err[128] = "";
   size_t len;
   char *text;
@@ -415,11 +774,14 @@ Test(ndjson, many_rows_are_one_per_line)
   rows_spf_full(&rows[4]);
   rows_spf_syntax(&rows[5]);
   rows_spf_none(&rows[6]);
-  text = write_rows(rows, 7, &len);
+  rows_full(&rows[7]);
+  rows_parked(&rows[8]);
+  rows_checks_off(&rows[9]);
+  text = write_rows(rows, 10, &len);
   all = mp_json_parse_ndjson(text, len, err, sizeof(err));
   cr_assert_not_null(all, "%s", err);
-  cr_assert_eq(all->count, 7);
-  for (size_t i = 0; i < 7; i++) {
+  cr_assert_eq(all->count, 10);
+  for (size_t i = 0; i < 10; i++) {
     cr_expect_eq(mp_json_path(all->items[i], "line")->integer,
                  (int64_t)rows[i].line);
   }

@@ -15,7 +15,7 @@
 
 /* ---- the rows ---------------------------------------------------------- */
 
-#define NROWS 40
+#define NROWS 64
 
 /* Every SPF status, every all qualifier, every check result, lists over
  * their caps and the largest counts. */
@@ -75,6 +75,101 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   return n;
 }
 
+/* Every value of the mail checks' enums, nulls where they may be, lists
+ * over their caps. */
+static size_t make_check_rows(struct mp_result *rows, size_t n)
+{
+  static const char *const dmarc_status[] = {"none", "valid", "invalid",
+                                             "temperror"};
+  static const char *const found_at[] = {"self", "organizational",
+                                         "public_suffix", NULL};
+  static const char *const method[] = {"direct", "psl", "tree_walk", NULL};
+  static const char *const effective[] = {"none", "quarantine", "reject",
+                                          "missing"};
+  static const char *const dkim_status[] = {"found", "none", "no_domainkey",
+                                            "temperror"};
+  static const char *const failed[] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  static const char psd[] = {'y', 'n', 'u', 0};
+  static const char testing[] = {'y', 'n', 0, 0};
+  size_t first = n;
+
+  rows_full(&rows[n++]);
+  rows_parked(&rows[n++]);
+  rows_checks_off(&rows[n++]);
+  for (size_t i = 0; i < 4; i++) {
+    struct mp_result *r = &rows[n];
+    struct mp_result_dmarc *d = &r->dmarc_eval;
+
+    rows_full(r);
+    r->line = 400 + i;
+    d->status = dmarc_status[i];
+    d->found_at = found_at[i];
+    d->method = method[i];
+    d->methods_disagree = i == 2;
+    d->p = effective[i < 3 ? i : 0];
+    d->sp = i == 1 ? NULL : effective[(i + 1) % 3];
+    d->np = effective[(i + 2) % 3];
+    d->pct = i == 0 ? 0 : -1;
+    d->adkim = i % 2 ? 'r' : 's';
+    d->aspf = i % 2 ? 's' : 'r';
+    d->psd = psd[i];
+    d->testing = testing[i];
+    d->effective_policy = effective[i];
+    d->rua[2].authorization = "lookup_failed";
+    d->error = i == 2 ? "syntax" : NULL;
+    r->dkim.status = dkim_status[i];
+    r->dkim.found[0].error = i == 3 ? "bad_key" : NULL;
+    r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
+    r->mta_sts.status = r->tls_rpt.status = r->bimi.status = dmarc_status[i];
+    r->mx_check.hosts[1].ip_literal = i == 1;
+    r->mx_check.hosts[1].resolves = i != 2;
+    r->mx_check.all_fcrdns = i == 3;
+    r->verdict.ready = i == 3;
+    r->verdict.nfailed = i < 3 ? 1 : 0;
+    r->verdict.failed[0] = failed[i % 3];
+    n++;
+  }
+  for (int o = 0; o < MP_OUTCOME_COUNT; o++) { /* every PTR outcome */
+    rows_full(&rows[n]);
+    rows[n].mx_check.hosts[0].addrs[0].ptr_outcome =
+        mp_outcome_name((enum mp_outcome)o);
+    rows[n].line = 500 + (uint64_t)o;
+    n++;
+  }
+  rows_full(&rows[n]); /* everything over its cap; every text NUL-free */
+  rows[n].line = 510;
+  rows[n].dmarc_eval.nrua = rows[n].dmarc_eval.nruf = 1000;
+  rows[n].dmarc_eval.nunknown = rows[n].dmarc_eval.nremoved = 1000;
+  for (size_t i = 0; i < MP_DMARC_URIS_MAX; i++) {
+    rows[n].dmarc_eval.rua[i] = rows[n].dmarc_eval.rua[i % 3];
+    rows[n].dmarc_eval.ruf[i] = rows[n].dmarc_eval.rua[(i + 1) % 3];
+  }
+  for (size_t i = 0; i < MP_DMARC_TAGS_MAX; i++) {
+    rows[n].dmarc_eval.unknown[i] = rows[n].dmarc_eval.unknown[0];
+    rows[n].dmarc_eval.removed[i] = rows[n].dmarc_eval.removed[i % 2];
+  }
+  rows[n].dkim.nfound = 1000;
+  for (size_t i = 0; i < MP_DKIM_FOUND_MAX; i++) {
+    rows[n].dkim.found[i] = rows[n].dkim.found[i % 2];
+  }
+  rows[n].mx_check.nhosts = 1000;
+  rows[n].mx_check.unresolved = UINT32_MAX;
+  for (size_t i = 0; i < MP_MX_HOSTS_MAX; i++) {
+    rows[n].mx_check.hosts[i] = rows[n].mx_check.hosts[i % 2];
+    rows[n].mx_check.hosts[i].naddrs = 1000;
+    for (size_t k = 0; k < MP_MX_ADDRS_MAX; k++) {
+      rows[n].mx_check.hosts[i].addrs[k] = rows[n].mx_check.hosts[1].addrs[0];
+    }
+  }
+  rows[n].verdict.nfailed = 1000;
+  for (size_t i = 0; i < 8; i++) {
+    rows[n].verdict.failed[i] = failed[i % 3];
+  }
+  n++;
+  cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);
+  return n;
+}
+
 static size_t make_rows(struct mp_result *rows)
 {
   size_t n = 0;
@@ -121,6 +216,7 @@ static size_t make_rows(struct mp_result *rows)
   rows[n].dmarc.rr[2] = &rows_hostile_txt[0];
   n++;
   n = make_spf_rows(rows, n);
+  n = make_check_rows(rows, n);
   cr_assert_leq(n, NROWS);
   return n;
 }
@@ -211,16 +307,18 @@ Test(schema, documented_enums_match_the_code)
 {
   static struct mp_schema_table j, c;
   static const char *const outcomes[] = {
-      "txt.outcome", "dmarc_txt.outcome", "mx.outcome",
-      "txt_outcome", "dmarc_txt_outcome", "mx_outcome"};
+      "txt.outcome", "dmarc_txt.outcome",
+      "mx.outcome",  "mx_hosts.hosts[].addresses[].ptr_outcome",
+      "txt_outcome", "dmarc_txt_outcome",
+      "mx_outcome"};
 
   mp_schema_load(&j, "NDJSON fields", "field", "null");
   mp_schema_load(&c, "CSV columns", "column", "empty");
   expect_same_set(mp_schema_find(&j, "status", NULL), status, MP_STATUS_COUNT);
   expect_same_set(mp_schema_find(&c, "status", NULL), status, MP_STATUS_COUNT);
-  for (size_t i = 0; i < 6; i++) {
+  for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++) {
     const struct mp_schema_field *f =
-        mp_schema_find(i < 3 ? &j : &c, outcomes[i], NULL);
+        mp_schema_find(i < 4 ? &j : &c, outcomes[i], NULL);
 
     cr_assert_not_null(f, "%s not documented", outcomes[i]);
     expect_same_set(f, outcome, MP_OUTCOME_COUNT);
@@ -466,6 +564,38 @@ Test(schema, csv_list_cells_split_back_into_items)
   cr_assert_eq(
       split_list(column(&r, &t, "spf_records"), items, MP_PICK_MAX + 1),
       MP_PICK_MAX);
+  record_free(&r);
+  mp_free(text);
+}
+
+Test(schema, csv_check_lists_split_back_into_items)
+{
+  static struct mp_schema_table t;
+  struct mp_result row;
+  size_t len, pos = 0;
+  char *text, items[MP_MX_HOSTS_MAX + 1][128];
+  struct record r;
+
+  mp_schema_load(&t, "CSV columns", "column", "empty");
+  rows_full(&row);
+  text = write_all("csv", &row, 1, &len);
+  cr_assert_eq(read_record(text, len, &pos, &r), 1);
+  record_free(&r);
+  cr_assert_eq(read_record(text, len, &pos, &r), 1);
+  cr_assert_eq(split_list(column(&r, &t, "dkim_selectors"), items, 4), 2);
+  cr_expect_str_eq(items[0], "google:rsa:2048");
+  cr_expect_str_eq(items[1], "s1:rsa:1024:testing");
+  cr_assert_eq(split_list(column(&r, &t, "mx_hosts_detail"), items, 4), 2);
+  cr_expect_str_eq(items[1], "20 mx2.brand.example cname=mx.provider.example "
+                             "198.51.100.7>198-51-100-7.dsl.isp.example"
+                             "[fcrdns,generic] 198.51.100.8>[noptr]");
+  cr_assert_eq(split_list(column(&r, &t, "dmarc_external_reports"), items, 4),
+               2);
+  cr_expect_str_eq(items[1], "other.example=not_authorized");
+  cr_assert_eq(split_list(column(&r, &t, "dmarc_rua"), items, 4), 3);
+  cr_assert_eq(split_list(column(&r, &t, "verdict_failed"), items, 4), 2);
+  cr_expect_str_eq(items[0], "spf_or_dkim");
+  cr_expect_str_eq(column(&r, &t, "verdict_ready"), "false");
   record_free(&r);
   mp_free(text);
 }

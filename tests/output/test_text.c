@@ -6,21 +6,27 @@
 #include "output/writer.h"
 #include "tests/output/rows.h"
 
-static char *write_text(void (*fill)(struct mp_result *))
+static char *write_row(const struct mp_result *r)
 {
   char *buf = NULL;
   size_t size = 0;
   FILE *f = open_memstream(&buf, &size);
   struct mp_writer w;
-  struct mp_result r;
 
   cr_assert_not_null(f);
-  fill(&r);
   cr_assert_eq(mp_writer_init(&w, mp_writer_find("text"), f), 0);
-  cr_assert_eq(mp_writer_write(&w, &r), 0);
+  cr_assert_eq(mp_writer_write(&w, r), 0);
   cr_assert_eq(mp_writer_close(&w), 0);
   cr_assert_eq(fclose(f), 0);
   return buf;
+}
+
+static char *write_text(void (*fill)(struct mp_result *))
+{
+  struct mp_result r;
+
+  fill(&r);
+  return write_row(&r);
 }
 
 Test(text, shows_status_records_and_mx_on_one_line)
@@ -84,5 +90,59 @@ Test(text, shows_no_brackets_without_findings)
                         "dmarc_txt=ok  dmarc=1 \"v=DMARC1; p=reject\"  "
                         "mx=ok 10 mx1.example.com, 20 mx2.example.com  "
                         "spf=valid lookups=0\n");
+  free(out);
+}
+
+Test(text, shows_the_policy_dkim_fcrdns_and_verdict)
+{
+  char *out = write_text(rows_full);
+
+  cr_assert_str_eq(out, "    8 news.brand.example  ok  txt=ok  spf=0  "
+                        "dmarc_txt=nxdomain  dmarc=0  "
+                        "mx=ok 10 mx1.brand.example, 20 mx2.brand.example  "
+                        "spf=none(no_record) lookups=0  "
+                        "dmarc=quarantine@organizational dkim=found(1024) "
+                        "fcrdns=no verdict=not_ready(spf_or_dkim,mx_fcrdns)  "
+                        "[SPF_MISSING]\n");
+  free(out);
+}
+
+Test(text, shows_a_parked_domain)
+{
+  char *out = write_text(rows_parked);
+
+  cr_assert_not_null(strstr(out, "  mx=ok 0 .  spf=valid lookups=0  "
+                                 "dmarc=reject@self dkim=no_domainkey "
+                                 "fcrdns=no verdict=ready\n"),
+                     "%s", out);
+  free(out);
+}
+
+Test(text, shows_a_ready_domain_and_a_missing_policy)
+{
+  struct mp_result r;
+  char *out;
+
+  rows_full(&r);
+  r.dmarc_eval.found_at = NULL;
+  r.dmarc_eval.effective_policy = "missing";
+  r.dkim.weakest_bits = 0;
+  r.mx_check.all_fcrdns = true;
+  r.verdict.ready = true;
+  r.verdict.nfailed = 0;
+  out = write_row(&r);
+  cr_assert_not_null(strstr(out, "  dmarc=missing dkim=found fcrdns=yes "
+                                 "verdict=ready  [SPF_MISSING]\n"),
+                     "%s", out);
+  free(out);
+}
+
+Test(text, shows_no_check_fields_when_the_checks_did_not_run)
+{
+  char *out = write_text(rows_checks_off);
+
+  cr_assert_null(strstr(out, "verdict="), "%s", out);
+  cr_assert_null(strstr(out, "dkim="), "%s", out);
+  cr_assert_not_null(strstr(out, "spf=valid lookups=0\n"), "%s", out);
   free(out);
 }

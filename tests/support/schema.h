@@ -11,7 +11,7 @@
  * Criterion expectations, so the writers (test_schema) and the scanner's
  * real rows (integration) cannot drift from the docs. */
 
-#define MP_SCHEMA_FIELDS 128
+#define MP_SCHEMA_FIELDS 512
 #define MP_SCHEMA_VALUES 16
 
 struct mp_schema_field {

@@ -1,0 +1,36 @@
+#ifndef MP_SCANNER_TOPK_H
+#define MP_SCANNER_TOPK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The most frequent names of a stream, in fixed memory: the Space-Saving
+ * algorithm (Metwally et al. 2005) with MP_TOPK_SLOTS counters. A name
+ * seen more often than 1/MP_TOPK_SLOTS of the stream is always kept; a
+ * count may be over by at most its `over` (zero while the table never
+ * filled). */
+
+#define MP_TOPK_SLOTS 512
+#define MP_TOPK_NAME  254
+
+struct mp_topk_item {
+  uint64_t hash;
+  uint64_t count, over;
+  char name[MP_TOPK_NAME];
+};
+
+struct mp_topk {
+  size_t n;
+  struct mp_topk_item item[MP_TOPK_SLOTS];
+};
+
+void mp_topk_init(struct mp_topk *t);
+
+/* Counts one occurrence of name[0..len) (longer names are cut). */
+void mp_topk_add(struct mp_topk *t, const char *name, size_t len);
+
+/* The k most frequent, best first, into out[0..k); returns how many. */
+size_t mp_topk_best(const struct mp_topk *t, const struct mp_topk_item **out,
+                    size_t k);
+
+#endif
