@@ -47,8 +47,9 @@ static bool examine_address(struct mp_replay *rp, struct mp_result_mx_addr *ad,
   return complete;
 }
 
-/* One MX host: an address literal, or a name with A and AAAA records
- * (an alias is followed: RFC 2181 10.3 says it should not be one). */
+/* One MX host: a name with A and AAAA records (an alias is followed: RFC
+ * 2181 10.3 says it should not be one), or an address literal, which
+ * senders cannot use. */
 static bool examine_host(struct mp_replay *rp, struct mp_result_mx_host *h)
 {
   const struct mp_answer *a4, *a6;
@@ -63,11 +64,10 @@ static bool examine_host(struct mp_replay *rp, struct mp_result_mx_host *h)
     family = AF_INET6;
   }
   if (family) {
+    /* an exchange is a name (RFC 5321 5.1): senders look it up as one and
+     * find nothing, so the host does not resolve */
     h->ip_literal = true;
-    h->resolves = true;
-    h->naddrs = 1;
-    h->addrs[0].addr = h->host;
-    return examine_address(rp, &h->addrs[0], family, lit);
+    return true;
   }
   a4 = mp_replay_get(rp, h->host, MP_T_A, NULL);
   a6 = mp_replay_get(rp, h->host, MP_T_AAAA, NULL);

@@ -18,10 +18,10 @@
  * Evaluation is a replay: mp_spf_check_host() runs from the top with what
  * the cache holds. When an answer is missing it asks the cache for it,
  * goes on to find what else is missing, and returns MP_SPF_PENDING; the
- * caller waits on ev->rp.pending[] and calls again (scanner/replay.h). Entries touched stay
- * referenced by ev until mp_spf_eval_reset(), so a replay never loses
- * them. With a cache whose fetcher answers at once (tests), the first call
- * finishes. */
+ * caller waits on ev->rp.pending[] and calls again (scanner/replay.h). Entries
+ * touched stay referenced by ev until mp_spf_eval_reset(), so a replay never
+ * loses them. With a cache whose fetcher answers at once (tests), the first
+ * call finishes. */
 
 #define MP_SPF_PENDING      1
 #define MP_SPF_LOOKUP_LIMIT 10 /* section 4.6.4 */

@@ -382,3 +382,199 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
   truth_free(&ts);
   unlink(out);
 }
+
+/* --- DMARC, DKIM, MX, policy records, verdict: posture_truth.tsv -------- */
+
+/* A value as the truth writes it: "-" for null, 1/0 for booleans. */
+static void text_of(const struct mp_json *v, char *buf, size_t len)
+{
+  if (!v || mp_json_is_null(v)) {
+    snprintf(buf, len, "-");
+  } else if (v->type == MP_JSON_BOOL) {
+    snprintf(buf, len, "%d", v->boolean);
+  } else if (v->type == MP_JSON_NUMBER) {
+    snprintf(buf, len, "%.0f", v->number);
+  } else {
+    snprintf(buf, len, "%s", v->str);
+  }
+}
+
+static void expect(const char *line, const char *what, const char *want,
+                   const char *got)
+{
+  if (strcmp(want, got) != 0 && ++disagreements <= 40) {
+    cr_log_warn("posture line %s: %s: want %s, got %s", line, what, want, got);
+  }
+}
+
+static void expect_field(const char *line, const char *what, const char *want,
+                         const struct mp_json *v)
+{
+  char buf[512];
+
+  text_of(v, buf, sizeof(buf));
+  expect(line, what, want, buf);
+}
+
+/* Appends "a,b" style items; "-" when there is none. */
+static void append(char *buf, size_t len, const char *item)
+{
+  size_t o = strcmp(buf, "-") == 0 ? 0 : strlen(buf);
+
+  snprintf(buf + o, len - o, "%s%s", o ? "," : "", item);
+}
+
+static void external(const struct mp_json *list, char *buf, size_t len)
+{
+  for (size_t i = 0; list && i < list->count; i++) {
+    const struct mp_json *d = list->items[i];
+    char item[600];
+
+    if (mp_json_get(d, "external") && mp_json_get(d, "external")->boolean) {
+      snprintf(item, sizeof(item), "%s=%s",
+               mp_json_str(mp_json_get(d, "domain")),
+               mp_json_str(mp_json_get(d, "authorization")));
+      append(buf, len, item);
+    }
+  }
+}
+
+static void dkim_keys(const struct mp_json *found, char *buf, size_t len)
+{
+  for (size_t i = 0; found && i < found->count; i++) {
+    const struct mp_json *k = found->items[i];
+    char item[600], bits[32];
+    const struct mp_json *cname = mp_json_get(k, "cname");
+
+    text_of(mp_json_get(k, "bits"), bits, sizeof(bits));
+    snprintf(item, sizeof(item), "%s:%s:%s%s%s%s%s",
+             mp_json_str(mp_json_get(k, "selector")),
+             mp_json_str(mp_json_get(k, "key_type")),
+             strcmp(bits, "-") ? bits : "0",
+             mp_json_get(k, "revoked")->boolean ? ":revoked" : "",
+             mp_json_get(k, "testing")->boolean ? ":testing" : "",
+             mp_json_is_null(cname) ? "" : ":cname=",
+             mp_json_is_null(cname) ? "" : mp_json_str(cname));
+    append(buf, len, item);
+  }
+}
+
+static unsigned generic_count(const struct mp_json *hosts)
+{
+  unsigned n = 0;
+
+  for (size_t i = 0; hosts && i < hosts->count; i++) {
+    const struct mp_json *a = mp_json_get(hosts->items[i], "addresses");
+
+    for (size_t k = 0; a && k < a->count; k++) {
+      n += mp_json_get(a->items[k], "generic")->boolean;
+    }
+  }
+  return n;
+}
+
+static void check_posture(char **f, const struct mp_json *row)
+{
+  const struct mp_json *d = mp_json_get(row, "dmarc");
+  const struct mp_json *k = mp_json_get(row, "dkim");
+  const struct mp_json *mx = mp_json_get(row, "mx_hosts");
+  const struct mp_json *v = mp_json_get(row, "verdict");
+  char buf[4096];
+  const char *line = f[0];
+
+  expect_field(line, "dmarc.status", f[2], mp_json_get(d, "status"));
+  expect_field(line, "dmarc.found_at", f[3], mp_json_get(d, "found_at"));
+  expect_field(line, "dmarc.policy_domain", f[4],
+               mp_json_get(d, "policy_domain"));
+  expect_field(line, "dmarc.effective_policy", f[5],
+               mp_json_get(d, "effective_policy"));
+  expect_field(line, "dmarc.org_psl", f[6], mp_json_get(d, "org_psl"));
+  expect_field(line, "dmarc.org_tree_walk", f[7],
+               mp_json_get(d, "org_tree_walk"));
+  snprintf(buf, sizeof(buf), "-");
+  external(mp_json_get(d, "rua"), buf, sizeof(buf));
+  external(mp_json_get(d, "ruf"), buf, sizeof(buf));
+  expect(line, "dmarc external", f[8], buf);
+  expect_field(line, "dkim.status", f[9], mp_json_get(k, "status"));
+  snprintf(buf, sizeof(buf), "-");
+  dkim_keys(mp_json_get(k, "found"), buf, sizeof(buf));
+  expect(line, "dkim keys", f[10], buf);
+  expect_field(line, "dkim.weakest_bits", f[11],
+               mp_json_get(k, "weakest_bits"));
+  if (mp_json_is_null(mx) || !mx) {
+    expect(line, "mx_hosts", "0 0 0 0", "null"); /* the truth has hosts */
+  } else {
+    expect_field(line, "mx.null_mx", f[12], mp_json_get(mx, "null_mx"));
+    expect_field(line, "mx.all_fcrdns", f[13], mp_json_get(mx, "all_fcrdns"));
+    expect_field(line, "mx.unresolved", f[14], mp_json_get(mx, "unresolved"));
+    snprintf(buf, sizeof(buf), "%u", generic_count(mp_json_get(mx, "hosts")));
+    expect(line, "mx generic", f[15], buf);
+  }
+  expect_field(line, "mta_sts.status", f[16],
+               mp_json_path(row, "mta_sts.status"));
+  expect_field(line, "tls_rpt.status", f[17],
+               mp_json_path(row, "tls_rpt.status"));
+  expect_field(line, "bimi.status", f[18], mp_json_path(row, "bimi.status"));
+  expect_field(line, "verdict.ready", f[19], mp_json_get(v, "ready"));
+  snprintf(buf, sizeof(buf), "-");
+  for (size_t i = 0;
+       mp_json_get(v, "failed") && i < mp_json_get(v, "failed")->count; i++) {
+    append(buf, sizeof(buf), mp_json_get(v, "failed")->items[i]->str);
+  }
+  expect(line, "verdict.failed", f[20], buf);
+}
+
+Test(world, every_posture_column_matches_the_generated_truth, .timeout = 600)
+{
+  char out[4096], input[4096], path[4096];
+  struct mp_json *rows;
+  const struct mp_json **by_line;
+  char *text, *save = NULL;
+  size_t len, checked = 0;
+  struct truth_set ts;
+
+  snprintf(path, sizeof(path), "%s/posture_truth.tsv", MP_WORLD_DIR);
+  text = mp_proc_slurp(path, &len);
+  cr_assert_not_null(text, "no %s", path);
+  truth_load(&ts);
+  scratch_path(out, sizeof(out), "posture.ndjson");
+  snprintf(input, sizeof(input), "%s/domains.txt", MP_WORLD_DIR);
+  cr_assert_eq(run_scanner(input, out, NULL), 0);
+  rows = read_rows(out);
+  by_line = index_rows(rows, ts.max_line);
+  disagreements = 0;
+  for (char *l = strtok_r(text, "\n", &save); l;
+       l = strtok_r(NULL, "\n", &save)) {
+    char *f[21], *p = l;
+    const struct mp_json *row;
+
+    if (l[0] == '#') {
+      continue;
+    }
+    for (int k = 0; k < 21; k++) {
+      f[k] = p;
+      p = strchr(p, '\t');
+      cr_assert(p || k == 20, "short posture_truth line: %s", l);
+      if (p) {
+        *p++ = '\0';
+      }
+    }
+    if (strcmp(f[2], "-") == 0) {
+      continue; /* the domain does not exist or its zone fails */
+    }
+    row = by_line[strtoull(f[0], NULL, 10)];
+    cr_assert_not_null(row, "no row for posture truth line %s", f[0]);
+    check_posture(f, row);
+    checked++;
+  }
+  printf("world: %zu rows of DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI and "
+         "verdict checked against the truth, %u disagreements\n",
+         checked, disagreements);
+  cr_expect_gt(checked, 0);
+  cr_expect_eq(disagreements, 0);
+  mp_free(by_line);
+  mp_json_free(rows);
+  mp_free(text);
+  truth_free(&ts);
+  unlink(out);
+}

@@ -18,6 +18,10 @@
 #include <sys/stat.h>
 
 #include "scanner/alloc.h"
+#include "tests/world/postcase.h"
+#include "tests/world/postgen.h"
+#include "tests/world/posture.h"
+#include "tests/world/rng.h"
 #include "tests/world/spftruth.h"
 #include "tests/world/zonedb.h"
 
@@ -25,69 +29,9 @@
 #define MAX_RECS  64          /* TXT records at one owner */
 #define MAX_STRS  512         /* character-strings of those records */
 #define ARENA_CAP (64 * 1024) /* record bytes of one domain */
-#define MAX_MX    4
+#define MAX_MX    12          /* the posture cases have up to 12 */
 #define OUT_CAP   (1u << 20)
 #define WARMUP    20 /* first 20 * K_COUNT lines cycle through all kinds */
-
-/* ---- deterministic PRNG: splitmix64 seeding xoshiro256** ---- */
-
-struct rng {
-  uint64_t s[4];
-};
-
-static uint64_t splitmix(uint64_t *x)
-{
-  uint64_t z = (*x += 0x9E3779B97F4A7C15u);
-
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-/* One independent stream per (seed, index, stream): 0 picks the kind, 1 the
- * content, 2 the list layout, 3 parents and hidden alias targets, 4 whether
- * a line is mangled, 5 how. */
-static void rng_init(struct rng *r, uint64_t seed, uint64_t index,
-                     uint64_t stream)
-{
-  uint64_t x = seed * 0xD1B54A32D192ED03u;
-
-  x ^= splitmix(&x) + index * 0x9E3779B97F4A7C15u;
-  x ^= splitmix(&x) + stream * 0xC2B2AE3D27D4EB4Fu;
-  for (size_t i = 0; i < 4; i++) {
-    r->s[i] = splitmix(&x);
-  }
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-  uint64_t *s = r->s;
-  uint64_t out = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
-
-static unsigned rng_below(struct rng *r, unsigned n)
-{
-  return (unsigned)(rng_next(r) % n);
-}
-
-static bool rng_pct(struct rng *r, unsigned pct)
-{
-  return rng_below(r, 100) < pct;
-}
 
 /* ---- buffered output ---- */
 
@@ -374,8 +318,13 @@ struct dom {
   bool mx_upper; /* write MX targets in upper case (truth is lower) */
   struct host hosts[MAX_MX];
   size_t nhosts;
-  char extra[16384]; /* further zone lines, owners relative to test. */
+  char extra[16384]; /* further zone lines of the name's zone (test., or
+                        psd.test. when psd); owners relative or absolute */
   size_t extra_len;
+  bool psd;                     /* the name lives in the psd.test. zone */
+  struct mp_pg_text ex, r4, r6; /* absolute-owner lines for example., the
+                                   reverse zones (posture cases only) */
+  char ex_buf[1024], r4_buf[2048], r6_buf[4096];
   uint8_t arena[ARENA_CAP];
   size_t used;
 };
@@ -397,6 +346,10 @@ static void dom_reset(struct dom *d, uint64_t seed, uint64_t index, enum kind k,
   d->nmx = d->nhosts = 0;
   d->mx_upper = false;
   d->extra_len = 0;
+  d->psd = false;
+  d->ex = (struct mp_pg_text){d->ex_buf, 0, sizeof(d->ex_buf)};
+  d->r4 = (struct mp_pg_text){d->r4_buf, 0, sizeof(d->r4_buf)};
+  d->r6 = (struct mp_pg_text){d->r6_buf, 0, sizeof(d->r6_buf)};
   d->used = 0;
 }
 
@@ -415,7 +368,7 @@ dom_extra(struct dom *d, const char *fmt, ...)
 }
 
 static void set_split(struct rrset *s, size_t len, enum split how,
-                      const uint8_t *p, struct rng *r)
+                      const uint8_t *p, struct mp_rng *r)
 {
   size_t cuts[8], nc = 0, prev = 0;
 
@@ -439,9 +392,9 @@ static void set_split(struct rrset *s, size_t len, enum split how,
     return;
   }
   /* 2-4 pieces, cut anywhere or just before a space */
-  for (size_t want = 1 + rng_below(r, 3), tries = 0; nc < want && tries < 64;
+  for (size_t want = 1 + mp_rng_below(r, 3), tries = 0; nc < want && tries < 64;
        tries++) {
-    size_t at = 1 + rng_below(r, (unsigned)(len - 1));
+    size_t at = 1 + mp_rng_below(r, (unsigned)(len - 1));
     if ((how == SPLIT_TOKENS && p[at] != ' ') ||
         (nc > 0 && at <= cuts[nc - 1])) {
       continue;
@@ -459,7 +412,7 @@ static void set_split(struct rrset *s, size_t len, enum split how,
 
 /* Adds one TXT record (bytes p, n) to s, cut into strings as `how` says. */
 static void rec_add(struct dom *d, struct rrset *s, const void *p, size_t n,
-                    enum split how, struct rng *r)
+                    enum split how, struct mp_rng *r)
 {
   assert(s->n < MAX_RECS && d->used + n <= ARENA_CAP);
   memcpy(d->arena + d->used, p, n);
@@ -471,7 +424,7 @@ static void rec_add(struct dom *d, struct rrset *s, const void *p, size_t n,
 }
 
 static void rec_text(struct dom *d, struct rrset *s, const char *text,
-                     enum split how, struct rng *r)
+                     enum split how, struct mp_rng *r)
 {
   rec_add(d, s, text, strlen(text), how, r);
 }
@@ -509,14 +462,14 @@ __attribute__((format(printf, 2, 3))) static void sb_fmt(struct sb *b,
   b->len += (size_t)n;
 }
 
-static void sb_token(struct sb *b, struct rng *r, size_t n)
+static void sb_token(struct sb *b, struct mp_rng *r, size_t n)
 {
   static const char abc[] = "abcdefghijklmnopqrstuvwxyz"
                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   assert(b->len + n < b->cap);
   for (size_t i = 0; i < n; i++) {
-    b->p[b->len++] = abc[rng_below(r, sizeof(abc) - 1)];
+    b->p[b->len++] = abc[mp_rng_below(r, sizeof(abc) - 1)];
   }
   b->p[b->len] = '\0';
 }
@@ -528,18 +481,22 @@ static void sb_token(struct sb *b, struct rng *r, size_t n)
 #define F_MX    4u
 #define F_ALL   (F_SPF | F_DMARC | F_MX)
 
-/* The relative owner of a name under test. (the name without ".test"). */
+/* The relative owner of a name in its zone: the name without ".test", or
+ * without ".psd.test" for the names the psd.test. zone serves. */
 static int olen(const char *name)
 {
   size_t n = strlen(name);
 
+  if (n > 9 && strcmp(name + n - 9, ".psd.test") == 0) {
+    return (int)(n - 9);
+  }
   assert(n > 5 && strcmp(name + n - 5, ".test") == 0);
   return (int)(n - 5);
 }
 
-static const char *pick_provider(struct rng *r)
+static const char *pick_provider(struct mp_rng *r)
 {
-  unsigned x = rng_below(r, 100);
+  unsigned x = mp_rng_below(r, 100);
 
   for (size_t i = 0; i < N_PROVIDERS; i++) {
     if (x < providers[i].weight) {
@@ -551,25 +508,25 @@ static const char *pick_provider(struct rng *r)
 }
 
 /* own: "_spf.<name>" to include after the providers, or NULL. */
-static void spf_normal(struct rng *r, struct sb *b, const char *own)
+static void spf_normal(struct mp_rng *r, struct sb *b, const char *own)
 {
   const char *inc[3];
-  unsigned ninc = 1 + rng_below(r, 3), all = rng_below(r, 100);
+  unsigned ninc = 1 + mp_rng_below(r, 3), all = mp_rng_below(r, 100);
 
   sb_fmt(b, "v=spf1");
-  if (rng_pct(r, 20)) {
+  if (mp_rng_pct(r, 20)) {
     sb_fmt(b, " mx");
   }
-  if (rng_pct(r, 10)) {
+  if (mp_rng_pct(r, 10)) {
     sb_fmt(b, " a");
   }
-  for (unsigned n = rng_below(r, 3); n > 0; n--) {
-    uint64_t x = rng_next(r); /* one draw: argument order is unspecified */
+  for (unsigned n = mp_rng_below(r, 3); n > 0; n--) {
+    uint64_t x = mp_rng_next(r); /* one draw: argument order is unspecified */
     sb_fmt(b, " ip4:10.%u.%u.0/24", (unsigned)(x % 245),
            (unsigned)(x >> 32 & 255));
   }
-  if (rng_pct(r, 25)) {
-    sb_fmt(b, " ip6:2001:db8:%x::/48", 0x100 + rng_below(r, 0xe000));
+  if (mp_rng_pct(r, 25)) {
+    sb_fmt(b, " ip6:2001:db8:%x::/48", 0x100 + mp_rng_below(r, 0xe000));
   }
   for (unsigned k = 0; k < ninc; k++) {
     bool dup = false;
@@ -587,33 +544,33 @@ static void spf_normal(struct rng *r, struct sb *b, const char *own)
   sb_fmt(b, all < 55 ? " ~all" : all < 90 ? " -all" : " ?all");
 }
 
-static void dmarc_normal(const char *name, struct rng *r, struct sb *b)
+static void dmarc_normal(const char *name, struct mp_rng *r, struct sb *b)
 {
   static const char *const pol[] = {"none", "quarantine", "reject"};
   static const unsigned pct[] = {10, 25, 50, 100};
-  unsigned p = rng_below(r, 100);
+  unsigned p = mp_rng_below(r, 100);
 
   sb_fmt(b, "v=DMARC1; p=%s", pol[p < 50 ? 0 : p < 75 ? 1 : 2]);
-  if (rng_pct(r, 30)) {
-    sb_fmt(b, "; sp=%s", pol[rng_below(r, 3)]);
+  if (mp_rng_pct(r, 30)) {
+    sb_fmt(b, "; sp=%s", pol[mp_rng_below(r, 3)]);
   }
-  if (rng_pct(r, 15)) {
-    sb_fmt(b, "; pct=%u", pct[rng_below(r, 4)]);
+  if (mp_rng_pct(r, 15)) {
+    sb_fmt(b, "; pct=%u", pct[mp_rng_below(r, 4)]);
   }
-  if (rng_pct(r, 60)) {
-    if (rng_pct(r, 50)) {
+  if (mp_rng_pct(r, 60)) {
+    if (mp_rng_pct(r, 50)) {
       sb_fmt(b, "; rua=mailto:dmarc@%s", name);
     } else {
       sb_fmt(b, "; rua=mailto:rua@reports.example");
     }
   }
-  if (rng_pct(r, 10)) {
+  if (mp_rng_pct(r, 10)) {
     sb_fmt(b, "; ruf=mailto:ruf@reports.example; fo=1");
   }
-  if (rng_pct(r, 20)) {
+  if (mp_rng_pct(r, 20)) {
     sb_fmt(b, "; adkim=s");
   }
-  if (rng_pct(r, 15)) {
+  if (mp_rng_pct(r, 15)) {
     sb_fmt(b, "; aspf=s");
   }
 }
@@ -636,22 +593,22 @@ static void host_addr(struct host *h, uint64_t index, size_t k)
   }
 }
 
-static void mx_normal(struct dom *d, struct rng *r)
+static void mx_normal(struct dom *d, struct mp_rng *r)
 {
-  if (rng_pct(r, 40)) { /* own hosts mx<k>.<name> */
-    d->nmx = d->nhosts = 1 + rng_below(r, 3);
+  if (mp_rng_pct(r, 40)) { /* own hosts mx<k>.<name> */
+    d->nmx = d->nhosts = 1 + mp_rng_below(r, 3);
     for (size_t k = 0; k < d->nmx; k++) {
       struct host *h = &d->hosts[k];
-      unsigned x = rng_below(r, 100);
+      unsigned x = mp_rng_below(r, 100);
       d->mx[k].pref = 10 * (unsigned)(k + 1);
       fmt(d->mx[k].host, NAME_BUF, "mx%zu.%s", k + 1, d->name);
       host_addr(h, d->index, k);
-      h->has_v4 = !rng_pct(r, 2); /* 2%: MX host without address */
-      h->has_v6 = h->has_v4 && rng_pct(r, 50);
+      h->has_v4 = !mp_rng_pct(r, 2); /* 2%: MX host without address */
+      h->has_v6 = h->has_v4 && mp_rng_pct(r, 50);
       h->ptr = x < 85 ? PTR_OK : x < 93 ? PTR_NONE : PTR_OTHER;
     }
   } else {
-    unsigned x = rng_below(r, 100);
+    unsigned x = mp_rng_below(r, 100);
     size_t set = x < 50 ? 0 : x < 85 ? 1 : 2;
     d->nmx = shared_mx_n[set];
     for (size_t k = 0; k < d->nmx; k++) {
@@ -659,11 +616,11 @@ static void mx_normal(struct dom *d, struct rng *r)
       fmt(d->mx[k].host, NAME_BUF, "%s", shared_mx[set][k].host);
     }
   }
-  d->mx_upper = rng_pct(r, 5);
+  d->mx_upper = mp_rng_pct(r, 5);
 }
 
 /* A site-verification TXT record; k makes it unique at its owner. */
-static void add_verification(struct dom *d, struct rng *r, unsigned k)
+static void add_verification(struct dom *d, struct mp_rng *r, unsigned k)
 {
   static const struct {
     const char *prefix;
@@ -678,7 +635,7 @@ static void add_verification(struct dom *d, struct rng *r, unsigned k)
   };
   char buf[160];
   struct sb b = {buf, 0, sizeof(buf)};
-  unsigned v = rng_below(r, 6);
+  unsigned v = mp_rng_below(r, 6);
 
   sb_fmt(&b, "%s%02x", kinds_v[v].prefix, k);
   sb_token(&b, r, kinds_v[v].len);
@@ -692,25 +649,25 @@ static void add_verification(struct dom *d, struct rng *r, unsigned k)
  * is reachable from the list. */
 static bool add_own_include(struct dom *d, char *own, size_t cap)
 {
-  struct rng r;
+  struct mp_rng r;
   int ol = olen(d->name);
 
   if (d->kind == K_TWOSPF || strlen(d->name) > 20) {
     return false;
   }
-  rng_init(&r, d->seed, d->index, 6);
-  if (!rng_pct(&r, 5)) {
+  mp_rng_init(&r, d->seed, d->index, 6);
+  if (!mp_rng_pct(&r, 5)) {
     return false;
   }
   fmt(own, cap, "_spf.%s", d->name);
   dom_extra(d, "_spf.%.*s TXT \"v=spf1 ip4:172.%u.%u.%u/28 %s\"\n", ol, d->name,
             16 + (unsigned)(d->index >> 12 & 15),
             (unsigned)(d->index >> 4 & 255), (unsigned)(d->index & 15) << 4,
-            rng_pct(&r, 50) ? "-all" : "~all");
+            mp_rng_pct(&r, 50) ? "-all" : "~all");
   return true;
 }
 
-static void fill_normal(struct dom *d, struct rng *r, unsigned what,
+static void fill_normal(struct dom *d, struct mp_rng *r, unsigned what,
                         enum split spf_split)
 {
   char buf[512], own[NAME_BUF];
@@ -720,8 +677,8 @@ static void fill_normal(struct dom *d, struct rng *r, unsigned what,
   if (what & F_SPF) {
     spf_normal(r, &b, add_own_include(d, own, sizeof(own)) ? own : NULL);
     rec_text(d, &d->txt, buf, spf_split, r);
-    if (rng_pct(r, 30)) {
-      for (unsigned k = 0, n = 1 + rng_below(r, 2); k < n; k++) {
+    if (mp_rng_pct(r, 30)) {
+      for (unsigned k = 0, n = 1 + mp_rng_below(r, 2); k < n; k++) {
         add_verification(d, r, k);
       }
     }
@@ -735,15 +692,21 @@ static void fill_normal(struct dom *d, struct rng *r, unsigned what,
   if (what & F_MX) {
     mx_normal(d, r);
   }
-  if (rng_pct(r, 30)) {
-    dom_extra(d, "%.*s A 203.0.113.%u\n", ol, d->name, 1 + rng_below(r, 254));
+  if (mp_rng_pct(r, 30)) {
+    dom_extra(d, "%.*s A 203.0.113.%u\n", ol, d->name,
+              1 + mp_rng_below(r, 254));
   }
-  if (rng_pct(r, 10)) { /* DKIM for later checks; not part of truth.tsv */
-    b.len = 0;
-    sb_token(&b, r, 216);
-    dom_extra(
-        d, "selector1._domainkey.%.*s TXT \"v=DKIM1; k=rsa; p=MIGfMA0G%s\"\n",
-        ol, d->name, buf);
+  if (mp_rng_pct(r, 10)) { /* a 1024-bit DKIM key (posture_truth.tsv) */
+    uint8_t mod[128];
+    for (size_t k = 0; k < 216; k++) { /* 216 draws, as the world always had */
+      uint64_t x = mp_rng_next(r);
+      if (k < sizeof(mod)) {
+        mod[k] = (uint8_t)x;
+      }
+    }
+    mp_pg_rsa_key(1024, mod, buf);
+    dom_extra(d, "selector1._domainkey.%.*s TXT \"v=DKIM1; k=rsa; p=%s\"\n", ol,
+              d->name, buf);
   }
 }
 
@@ -770,7 +733,7 @@ static const struct {
     BYTES("</script><script>alert(1)</script>{\"x\":\"y\"}"),
 };
 
-static void add_lookalike(struct dom *d, struct rng *r)
+static void add_lookalike(struct dom *d, struct mp_rng *r)
 {
   static const char *const look[] = {
       "v=spf10 include:_spf.mailco.example -all",
@@ -784,7 +747,7 @@ static void add_lookalike(struct dom *d, struct rng *r)
   rec_text(d, &d->txt, look[d->sub], SPLIT_ONE, r);
 }
 
-static void add_dmarc_odd(struct dom *d, struct rng *r)
+static void add_dmarc_odd(struct dom *d, struct mp_rng *r)
 {
   static const char *const odd[] = {
       "v=DMARC1; rua=mailto:rua@reports.example", /* missing p */
@@ -814,7 +777,7 @@ static void add_dmarc_odd(struct dom *d, struct rng *r)
 }
 
 /* The SPF corner cases; their expected truth is listed in README.md. */
-static void add_spf_hard(struct dom *d, struct rng *r)
+static void add_spf_hard(struct dom *d, struct mp_rng *r)
 {
   static const char *const hard[] = {
       "v=spf1 +all",
@@ -864,16 +827,16 @@ static void add_spf_hard(struct dom *d, struct rng *r)
   rec_text(d, &d->txt, buf, SPLIT_ONE, r);
 }
 
-static void add_oversized(struct dom *d, struct rng *r)
+static void add_oversized(struct dom *d, struct mp_rng *r)
 {
   char buf[4200];
   struct sb b = {buf, 0, sizeof(buf)};
-  size_t target = 1500 + rng_below(r, 2501);
+  size_t target = 1500 + mp_rng_below(r, 2501);
 
   if (d->sub == 0) { /* one huge SPF record */
     sb_fmt(&b, "v=spf1 include:_spf.mailco.example");
     while (b.len + 5 + 20 < target) {
-      uint64_t x = rng_next(r);
+      uint64_t x = mp_rng_next(r);
       sb_fmt(&b, " ip4:10.%u.%u.%u", (unsigned)(x % 245),
              (unsigned)(x >> 32 & 255), (unsigned)(x >> 40 & 255));
     }
@@ -1080,7 +1043,7 @@ static size_t invalid_name(unsigned sub, uint64_t i, char *out)
 
 static enum kind kind_of(uint64_t seed, uint64_t i, unsigned *sub)
 {
-  struct rng r;
+  struct mp_rng r;
   unsigned x;
 
   if (i < (uint64_t)WARMUP * K_COUNT) { /* small worlds still hold all */
@@ -1088,11 +1051,11 @@ static enum kind kind_of(uint64_t seed, uint64_t i, unsigned *sub)
     *sub = (unsigned)(i / K_COUNT % kinds[k].nsub);
     return k;
   }
-  rng_init(&r, seed, i, 0);
-  x = rng_below(&r, 10000);
+  mp_rng_init(&r, seed, i, 0);
+  x = mp_rng_below(&r, 10000);
   for (int k = 0; k < K_COUNT; k++) {
     if (x < kinds[k].weight) {
-      *sub = rng_below(&r, kinds[k].nsub);
+      *sub = mp_rng_below(&r, kinds[k].nsub);
       return (enum kind)k;
     }
     x -= kinds[k].weight;
@@ -1104,7 +1067,7 @@ static enum kind kind_of(uint64_t seed, uint64_t i, unsigned *sub)
 /* Valid names that are not d<n>.test: an underscore label (existing or not),
  * a 63-octet label, a long name. The parent of _under.d<n> is written by the
  * caller. */
-static void gen_oddname(struct dom *d, struct rng *r)
+static void gen_oddname(struct dom *d, struct mp_rng *r)
 {
   char label[NAME_BUF];
   struct sb b = {d->name, 0, NAME_BUF};
@@ -1133,7 +1096,7 @@ static void gen_oddname(struct dom *d, struct rng *r)
   }
 }
 
-static void add_hostile(struct dom *d, struct rng *r)
+static void add_hostile(struct dom *d, struct mp_rng *r)
 {
   static const char dm[] = "v=DMARC1; p=reject; rua=mailto:a@b.test\r\n"
                            "=cmd|' /C calc'!A0\0\xff";
@@ -1148,12 +1111,68 @@ static void add_hostile(struct dom *d, struct rng *r)
 
 /* A second SPF record; "a:legacy-mail." never occurs in a first one, so the
  * two never collapse into one RR. */
-static void add_second_spf(struct dom *d, struct rng *r)
+static void add_second_spf(struct dom *d, struct mp_rng *r)
 {
   char buf[NAME_BUF + 32];
 
   fmt(buf, sizeof(buf), "v=spf1 a:legacy-mail.%s -all", d->name);
   rec_text(d, &d->txt, buf, SPLIT_ONE, r);
+}
+
+/* A posture case (postcase.h) on nxdomain line i, if the line holds one:
+ * the listed name, its records, and its parents' records. */
+static bool fill_case(struct dom *d, uint64_t seed, uint64_t i)
+{
+  int round = i < (uint64_t)WARMUP * K_COUNT ? (int)(i / K_COUNT) : -1;
+  struct mp_pg_text zone = {d->extra, d->extra_len, sizeof(d->extra)};
+  struct mp_pg_case c;
+  unsigned dv, mv;
+
+  if (!mp_pg_case_pick(seed, i, round, &dv, &mv)) {
+    return false;
+  }
+  mp_pg_case(i, dv, mv, &c, &zone, &d->ex, &d->r4, &d->r6);
+  d->extra_len = zone.len;
+  fmt(d->name, NAME_BUF, "%s", c.name);
+  d->psd = c.psd;
+  rec_text(d, &d->txt, c.spf, SPLIT_ONE, NULL);
+  for (size_t k = 0; k < c.ndmarc; k++) {
+    rec_text(d, &d->dmarc, c.dmarc[k], SPLIT_ONE, NULL);
+  }
+  d->dm = c.ndmarc > 0 ? DM_TXT : DM_NONE;
+  assert(c.nmx <= MAX_MX);
+  d->nmx = c.nmx;
+  for (size_t k = 0; k < c.nmx; k++) {
+    d->mx[k].pref = c.mx[k].pref;
+    fmt(d->mx[k].host, NAME_BUF, "%s", c.mx[k].host);
+  }
+  return true;
+}
+
+/* The DKIM, MTA-STS, TLS-RPT and BIMI records an existing domain gets
+ * (postgen.h), from their own streams so the rest stays as it was. In the
+ * warm-up only the normal lines get them, round r variant r of each. */
+static void add_posture(struct dom *d, uint64_t seed, uint64_t i)
+{
+  static const bool eligible[K_COUNT] = {
+      [K_NORMAL] = true,    [K_NOSPF] = true,     [K_NODMARC] = true,
+      [K_NOMX] = true,      [K_EMPTY] = true,     [K_SPF_SPLIT] = true,
+      [K_OVERSIZED] = true, [K_MANYTXT] = true,   [K_TWOSPF] = true,
+      [K_LOOKALIKE] = true, [K_DMARC_ODD] = true, [K_HOSTILE] = true,
+      [K_NULLMX] = true,    [K_SPF_HARD] = true,  [K_IDN] = true,
+  };
+  bool warm = i < (uint64_t)WARMUP * K_COUNT;
+  struct mp_pg_text zone = {d->extra, d->extra_len, sizeof(d->extra)};
+  struct mp_pg_pick pick;
+  struct mp_rng r;
+
+  if (!eligible[d->kind] || (warm && d->kind != K_NORMAL)) {
+    return;
+  }
+  mp_pg_pick(seed, i, warm ? (int)(i / K_COUNT) : -1, &pick);
+  mp_rng_init(&r, seed, i, 10);
+  mp_pg_extras(&pick, d->name, &r, &zone);
+  d->extra_len = zone.len;
 }
 
 /* Fills d with domain `i` of kind k (for K_ALIAS only the alias side). */
@@ -1162,10 +1181,10 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
 {
   char ulabel[NAME_BUF];
   struct sb b = {d->name, 0, NAME_BUF};
-  struct rng r;
+  struct mp_rng r;
 
   dom_reset(d, seed, i, k, sub);
-  rng_init(&r, seed, i, 1);
+  mp_rng_init(&r, seed, i, 1);
   sb_fmt(&b, "d%07" PRIu64 ".test", i);
   switch (k) {
   case K_NORMAL:
@@ -1173,7 +1192,8 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
     break;
   case K_NOSPF:
     fill_normal(d, &r, F_DMARC | F_MX, SPLIT_ONE);
-    for (unsigned v = 0, n = sub == 0 ? 0 : 1 + rng_below(&r, 3); v < n; v++) {
+    for (unsigned v = 0, n = sub == 0 ? 0 : 1 + mp_rng_below(&r, 3); v < n;
+         v++) {
       add_verification(d, &r, v);
     }
     break;
@@ -1192,7 +1212,7 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
     }
     break;
   case K_NXDOMAIN:
-    d->exists = false;
+    d->exists = fill_case(d, seed, i);
     break;
   case K_EMPTY:
     dom_extra(d, "%.*s A 192.0.2.%u\n", olen(d->name), d->name,
@@ -1214,7 +1234,7 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
     break;
   case K_MANYTXT:
     fill_normal(d, &r, F_ALL, SPLIT_ONE);
-    for (unsigned v = 0, n = 20 + rng_below(&r, 21); v < n; v++) {
+    for (unsigned v = 0, n = 20 + mp_rng_below(&r, 21); v < n; v++) {
       add_verification(d, &r, 16 + v);
     }
     break;
@@ -1269,6 +1289,7 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
     assert(0);
     break;
   }
+  add_posture(d, seed, i);
 }
 
 /* ---- the world: files and the per-line loop ---- */
@@ -1284,34 +1305,59 @@ struct spf_stats {
   uint64_t status[MP_SPFT_NSTATUS], reason[MP_SPFT_NREASON];
 };
 
+/* Counts of posture_truth.tsv values, for world-stats.txt: "<prefix>_<value>"
+ * in the order first met. */
+#define POST_KEYS 128
+struct post_stats {
+  uint64_t rows, dash, orgs_differ, mx_null, mx_all_fcrdns, mx_unresolved,
+      mx_generic, ready;
+  struct {
+    const char *prefix; /* a literal: compared by address */
+    char value[24];
+    uint64_t n;
+  } key[POST_KEYS];
+  size_t nkeys;
+};
+
+/* Zone-file text of one line, by zone (memory only). */
+struct zset {
+  struct out test, psd, ex, r4, r6;
+};
+
 struct world {
   const struct opts *o;
-  struct out list, truth, test, example, rev4, rev6, perf, spf;
-  /* The test. records of the current line: zline is written to test.zone,
-   * zaux (an alias target written at its own line) only read back. Both
-   * are parsed into line_db for the SPF truth. */
-  struct out zline, zaux;
+  struct out list, truth, test, example, rev4, rev6, perf, spf, psd, post;
+  /* The records of the current line: `own` is written to the zone files at
+   * the end of the line, `aux` (an alias target, written at its own line)
+   * is only read back. Both are parsed into line_db for the truths. */
+  struct zset own, aux;
+  /* example_db: every record that is the same on every line (example.,
+   * the provider names under test., psd.test.'s own, the shared PTRs) */
   struct mp_zonedb example_db, line_db;
+  struct mp_dv view; /* example_db and line_db as Knot serves them */
+  struct post_stats pstats;
   struct mp_spft *spft;
   struct spf_stats stats;
   struct dom *d, *t; /* the line's domain; alias target or parent */
   uint64_t line, rank;
-  struct rng layout;
+  struct mp_rng layout;
 };
 
 static const char soa[] =
     "$TTL 3600\n@ SOA ns1.example. hostmaster.example. 1 3600 900 604800 300\n"
     "@ NS ns1.example.\n";
 
-static void ptr4(struct world *w, const uint8_t *a, const char *target)
+/* PTR lines, owners relative to 10.in-addr.arpa. and
+ * 8.b.d.0.1.0.0.2.ip6.arpa. */
+static void ptr4(struct out *o, const uint8_t *a, const char *target)
 {
-  out_fmt(&w->rev4, "%u.%u.%u PTR %s.\n", a[3], a[2], a[1], target);
+  out_fmt(o, "%u.%u.%u PTR %s.\n", a[3], a[2], a[1], target);
 }
 
-static void ptr6(struct world *w, const uint8_t *a, const char *target)
+static void ptr6(struct out *o, const uint8_t *a, const char *target)
 {
   static const char hex[] = "0123456789abcdef";
-  char *p = out_room(&w->rev6, 64);
+  char *p = out_room(o, 64);
 
   for (size_t i = 16; i-- > 4;) { /* 2001:db8::/32 is the zone's origin */
     *p++ = hex[a[i] & 15];
@@ -1319,8 +1365,8 @@ static void ptr6(struct world *w, const uint8_t *a, const char *target)
     *p++ = hex[a[i] >> 4];
     *p++ = i > 4 ? '.' : ' ';
   }
-  w->rev6.len += 48;
-  out_fmt(&w->rev6, "PTR %s.\n", target);
+  o->len += 48;
+  out_fmt(o, "PTR %s.\n", target);
 }
 
 static void zone_txt(struct out *z, const char *pfx, const struct dom *d,
@@ -1339,9 +1385,8 @@ static void zone_txt(struct out *z, const char *pfx, const struct dom *d,
   }
 }
 
-/* The own MX hosts of d into z; their PTRs too when ptrs. */
-static void zone_hosts(struct world *w, const struct dom *d, struct out *z,
-                       bool ptrs)
+/* The own MX hosts of d into z, their PTRs into zs. */
+static void zone_hosts(const struct dom *d, struct out *z, struct zset *zs)
 {
   int ol = olen(d->name);
 
@@ -1355,8 +1400,8 @@ static void zone_hosts(struct world *w, const struct dom *d, struct out *z,
               a[2], a[3]);
       fmt(other, sizeof(other), "host-%u-%u-%u-%u.isp.example", a[0], a[1],
           a[2], a[3]);
-      if (ptrs && h->ptr != PTR_NONE) {
-        ptr4(w, a, h->ptr == PTR_OK ? host : other);
+      if (h->ptr != PTR_NONE) {
+        ptr4(&zs->r4, a, h->ptr == PTR_OK ? host : other);
       }
     }
     if (h->has_v6) {
@@ -1365,18 +1410,18 @@ static void zone_hosts(struct world *w, const struct dom *d, struct out *z,
               (unsigned)a[12] << 8 | a[13], (unsigned)a[14] << 8 | a[15]);
       fmt(other, sizeof(other), "host-v6-%x%02x%02x%02x.isp.example", a[12],
           a[13], a[14], a[15]);
-      if (ptrs && h->ptr != PTR_NONE) {
-        ptr6(w, a, h->ptr == PTR_OK ? host : other);
+      if (h->ptr != PTR_NONE) {
+        ptr6(&zs->r6, a, h->ptr == PTR_OK ? host : other);
       }
     }
   }
 }
 
-/* Writes the zone records of d (under test.) to z, and its PTRs when
- * ptrs. */
-static void zone_dom(struct world *w, const struct dom *d, struct out *z,
-                     bool ptrs)
+/* Writes the zone records of d to zs: its zone's (test. or psd.test.),
+ * and those it adds to example. and the reverse zones. */
+static void zone_dom(const struct dom *d, struct zset *zs)
 {
+  struct out *z = d->psd ? &zs->psd : &zs->test;
   int ol = olen(d->name);
 
   if (d->cname[0] != '\0') {
@@ -1395,8 +1440,11 @@ static void zone_dom(struct world *w, const struct dom *d, struct out *z,
     }
     out_fmt(z, "%.*s MX %u %s.\n", ol, d->name, d->mx[k].pref, host);
   }
-  zone_hosts(w, d, z, ptrs);
+  zone_hosts(d, z, zs);
   out_mem(z, d->extra, d->extra_len);
+  out_mem(&zs->ex, d->ex.p, d->ex.len);
+  out_mem(&zs->r4, d->r4.p, d->r4.len);
+  out_mem(&zs->r6, d->r6.p, d->r6.len);
 }
 
 static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
@@ -1536,6 +1584,122 @@ static void truth_line(struct world *w, const struct dom *d,
           d->cname[0] != '\0' ? d->cname : "-");
 }
 
+/* ---- the records of one line read back ---- */
+
+static void zset_clear(struct zset *z)
+{
+  z->test.len = z->psd.len = z->ex.len = z->r4.len = z->r6.len = 0;
+}
+
+static void parse_zset(struct mp_zonedb *db, const struct zset *z)
+{
+  const struct {
+    const struct out *o;
+    const char *origin;
+  } part[] = {{&z->test, "test"},
+              {&z->psd, "psd.test"},
+              {&z->ex, "example"},
+              {&z->r4, "10.in-addr.arpa"},
+              {&z->r6, "8.b.d.0.1.0.0.2.ip6.arpa"}};
+
+  for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+    int rc =
+        mp_zonedb_parse(db, part[i].o->buf, part[i].o->len, part[i].origin);
+    assert(rc == 0);
+    (void)rc;
+  }
+}
+
+/* line_db: every record written for this line (own and aux). */
+static void line_db(struct world *w)
+{
+  mp_zonedb_clear(&w->line_db);
+  parse_zset(&w->line_db, &w->own);
+  parse_zset(&w->line_db, &w->aux);
+  mp_zonedb_sort(&w->line_db);
+  w->view.line = &w->line_db;
+}
+
+/* ---- posture_truth.tsv ---- */
+
+static void post_count(struct post_stats *s, const char *prefix,
+                       const char *value)
+{
+  size_t i;
+
+  value = value[0] == '-' ? "none" : value;
+  for (i = 0; i < s->nkeys && (s->key[i].prefix != prefix ||
+                               strcmp(s->key[i].value, value) != 0);
+       i++) {
+  }
+  if (i == s->nkeys) {
+    assert(s->nkeys < POST_KEYS && strlen(value) < sizeof(s->key[0].value));
+    s->key[i].prefix = prefix;
+    fmt(s->key[i].value, sizeof(s->key[i].value), "%s", value);
+    s->nkeys++;
+  }
+  s->key[i].n++;
+}
+
+static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
+{
+  const struct mp_dmarct_row *d = &r->dmarc;
+  char failed[64];
+
+  post_count(s, "dmarc_status", d->status);
+  post_count(s, "dmarc_found_at", d->found_at);
+  post_count(s, "dmarc_effective", d->effective);
+  s->orgs_differ += strcmp(d->org_tree_walk, "-") != 0 &&
+                    strcmp(d->org_psl, d->org_tree_walk) != 0;
+  for (const char *p = d->external; *p != '\0' && *p != '-';) {
+    const char *eq = strchr(p, '='), *end = strchr(p, ',');
+    char v[32];
+    size_t n = end != NULL ? (size_t)(end - eq - 1) : strlen(eq + 1);
+    fmt(v, sizeof(v), "%.*s", (int)n, eq + 1);
+    post_count(s, "dmarc_external", v);
+    p = end != NULL ? end + 1 : eq + 1 + n;
+  }
+  post_count(s, "dkim_status", r->dkim.status);
+  s->mx_null += r->mx_null;
+  s->mx_all_fcrdns += r->mx_all_fcrdns;
+  s->mx_unresolved += r->mx_unresolved > 0;
+  s->mx_generic += r->mx_generic > 0;
+  post_count(s, "mta_sts", r->sts);
+  post_count(s, "tls_rpt", r->tlsrpt);
+  post_count(s, "bimi", r->bimi);
+  s->ready += r->ready;
+  fmt(failed, sizeof(failed), "%s", r->failed);
+  for (char *tok = failed, *next; tok != NULL && *tok != '-'; tok = next) {
+    next = strchr(tok, ',');
+    if (next != NULL) {
+      *next++ = '\0';
+    }
+    post_count(s, "verdict_failed", tok);
+  }
+}
+
+/* One posture_truth.tsv line for d; spf: its spf_truth.tsv status. */
+static void post_line(struct world *w, const struct dom *d,
+                      enum mp_spft_status spf)
+{
+  struct mp_post_row row;
+  char buf[4096];
+
+  w->pstats.rows++;
+  out_fmt(&w->post, "%" PRIu64 "\t%s\t", w->line, d->name);
+  if (spf == MP_SPFT_DASH) { /* NXDOMAIN or SERVFAIL */
+    w->pstats.dash++;
+    out_str(&w->post,
+            "-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
+    return;
+  }
+  mp_post_eval(&w->view, d->name, spf == MP_SPFT_VALID, &row);
+  post_stats_row(&w->pstats, &row);
+  mp_post_format(&row, buf, sizeof(buf));
+  out_str(&w->post, buf);
+  out_str(&w->post, "\n");
+}
+
 /* ---- spf_truth.tsv and world-stats.txt ---- */
 
 static void spf_count(struct world *w, const struct mp_spft_row *row)
@@ -1554,20 +1718,11 @@ static void spf_count(struct world *w, const struct mp_spft_row *row)
 }
 
 /* One spf_truth.tsv line for d, from this line's zone text read back. */
-static void spf_line(struct world *w, const struct dom *d)
+static enum mp_spft_status spf_line(struct world *w, const struct dom *d)
 {
   struct out *o = &w->spf;
   struct mp_spft_row row;
-  int rc;
 
-  mp_zonedb_clear(&w->line_db);
-  rc = mp_zonedb_parse(&w->line_db, w->zline.buf, w->zline.len, "test");
-  if (rc == 0) {
-    rc = mp_zonedb_parse(&w->line_db, w->zaux.buf, w->zaux.len, "test");
-  }
-  assert(rc == 0);
-  (void)rc;
-  mp_zonedb_sort(&w->line_db);
   mp_spft_eval(w->spft, &w->line_db, d->name, &row);
   assert((row.status == MP_SPFT_DASH) == (d->broken || !d->exists));
   spf_count(w, &row);
@@ -1576,7 +1731,7 @@ static void spf_line(struct world *w, const struct dom *d)
           row.status == MP_SPFT_DASH ? "-" : mp_spft_reason_name(row.reason));
   if (row.status == MP_SPFT_DASH || row.status == MP_SPFT_NONE) {
     out_str(o, "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
-    return;
+    return row.status;
   }
   char all[2] = {row.all, '\0'};
 
@@ -1587,9 +1742,25 @@ static void spf_line(struct world *w, const struct dom *d)
           row.uses_exists, row.uses_macros);
   if (row.status != MP_SPFT_VALID) {
     out_str(o, "\t-\t-\t-\n");
-    return;
+    return row.status;
   }
   out_fmt(o, "\t%" PRIu64 "\t%" PRIu64 "\t%d\n", row.ip4, row.ip6, row.exact);
+  return row.status;
+}
+
+static void write_post_stats(FILE *f, const struct post_stats *p)
+{
+  fprintf(f,
+          "posture_rows=%" PRIu64 "\nposture_rows_nxdomain_or_servfail=%" PRIu64
+          "\ndmarc_org_psl_differs_from_tree_walk=%" PRIu64 "\nmx_null=%" PRIu64
+          "\nmx_all_fcrdns=%" PRIu64 "\nmx_rows_unresolved=%" PRIu64
+          "\nmx_rows_generic=%" PRIu64 "\nverdict_ready=%" PRIu64 "\n",
+          p->rows, p->dash, p->orgs_differ, p->mx_null, p->mx_all_fcrdns,
+          p->mx_unresolved, p->mx_generic, p->ready);
+  for (size_t i = 0; i < p->nkeys; i++) {
+    fprintf(f, "%s_%s=%" PRIu64 "\n", p->key[i].prefix, p->key[i].value,
+            p->key[i].n);
+  }
 }
 
 static int write_stats(const struct world *w, const char *path)
@@ -1621,6 +1792,7 @@ static int write_stats(const struct world *w, const char *path)
           "spf_lookups_sum=%" PRIu64 "\nspf_lookups_static_sum=%" PRIu64
           "\nspf_rows_mx_host_without_address=%" PRIu64 "\n",
           s->lookups, s->lookups_static, s->mx_empty);
+  write_post_stats(f, &w->pstats);
   rc = ferror(f) ? -EIO : 0;
   if (fclose(f) != 0 && rc == 0) {
     rc = -errno;
@@ -1638,19 +1810,19 @@ struct line {
  * case, 2 trailing dot, 3 blanks around, 4 CRLF, 5 all of them. */
 static unsigned mangle_of(uint64_t seed, uint64_t i)
 {
-  struct rng r;
+  struct mp_rng r;
 
   if (i < (uint64_t)WARMUP * K_COUNT) { /* 7 is coprime to K_COUNT */
     return i % 7 == 3 ? 1 + (unsigned)(i / 7 % 5) : 0;
   }
-  rng_init(&r, seed, i, 4);
-  return rng_below(&r, 100) == 0 ? 1 + rng_below(&r, 5) : 0;
+  mp_rng_init(&r, seed, i, 4);
+  return mp_rng_below(&r, 100) == 0 ? 1 + mp_rng_below(&r, 5) : 0;
 }
 
-static void blanks(struct line *l, struct rng *r)
+static void blanks(struct line *l, struct mp_rng *r)
 {
-  for (unsigned n = 1 + rng_below(r, 3); n > 0; n--) {
-    l->raw[l->len++] = rng_pct(r, 50) ? ' ' : '\t';
+  for (unsigned n = 1 + mp_rng_below(r, 3); n > 0; n--) {
+    l->raw[l->len++] = mp_rng_pct(r, 50) ? ' ' : '\t';
   }
 }
 
@@ -1658,9 +1830,9 @@ static void line_build(const struct world *w, struct line *l, const char *text,
                        size_t n, unsigned mangle, uint64_t i)
 {
   bool all = mangle == 5;
-  struct rng r;
+  struct mp_rng r;
 
-  rng_init(&r, w->o->seed, i, 5);
+  mp_rng_init(&r, w->o->seed, i, 5);
   l->len = 0;
   l->crlf = all || mangle == 4;
   if (w->o->tranco) {
@@ -1675,7 +1847,7 @@ static void line_build(const struct world *w, struct line *l, const char *text,
   for (size_t k = 0, first = 1; k < n; k++) {
     uint8_t c = (uint8_t)text[k];
     if ((all || mangle == 1) && c >= 'a' && c <= 'z' &&
-        (first || rng_pct(&r, 50))) {
+        (first || mp_rng_pct(&r, 50))) {
       c = (uint8_t)(c - 'a' + 'A');
       first = 0;
     }
@@ -1693,27 +1865,27 @@ static void line_build(const struct world *w, struct line *l, const char *text,
  * in practice) a hidden normal domain h<i>.test written here. */
 static const struct dom *alias_target(struct world *w, uint64_t i)
 {
-  struct rng r;
+  struct mp_rng r;
 
   for (uint64_t j = i; j-- > 0 && i - j <= 64;) {
     unsigned sub = 0;
     if (kind_of(w->o->seed, j, &sub) == K_NORMAL) {
       gen_dom(w->o->seed, j, K_NORMAL, sub, w->t);
-      zone_dom(w, w->t, &w->zaux, false); /* written at line j */
+      zone_dom(w->t, &w->aux); /* written at line j */
       return w->t;
     }
   }
   dom_reset(w->t, w->o->seed, i, K_NORMAL, 0);
   fmt(w->t->name, NAME_BUF, "h%07" PRIu64 ".test", i);
-  rng_init(&r, w->o->seed, i, 3);
+  mp_rng_init(&r, w->o->seed, i, 3);
   fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
-  zone_dom(w, w->t, &w->zline, true);
+  zone_dom(w->t, &w->own);
   return w->t;
 }
 
 static void layout(struct world *w)
 {
-  unsigned x = rng_below(&w->layout, 1000);
+  unsigned x = mp_rng_below(&w->layout, 1000);
 
   if (x == 0) {
     out_fmt(&w->list, "# section starting at row %" PRIu64 "\n", w->rank + 1);
@@ -1736,23 +1908,29 @@ static void do_line(struct world *w, uint64_t i)
   size_t n;
 
   layout(w);
-  w->zline.len = w->zaux.len = 0;
+  zset_clear(&w->own);
+  zset_clear(&w->aux);
   gen_dom(seed, i, k, sub, d);
   if (k == K_ALIAS) {
     t = alias_target(w, i);
     fmt(d->cname, NAME_BUF, "%s", t->name);
   } else if (k == K_ODDNAME && sub <= 1) { /* the parent of _under.d<i> */
-    struct rng r;
+    struct mp_rng r;
     dom_reset(w->t, seed, i, K_NORMAL, 0);
     fmt(w->t->name, NAME_BUF, "d%07" PRIu64 ".test", i);
-    rng_init(&r, seed, i, 3);
+    mp_rng_init(&r, seed, i, 3);
     fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
-    zone_dom(w, w->t, &w->zline, true);
+    zone_dom(w->t, &w->own);
   }
   if (d->exists && !d->broken) {
-    zone_dom(w, d, &w->zline, true);
+    zone_dom(d, &w->own);
   }
-  out_mem(&w->test, w->zline.buf, w->zline.len);
+  out_mem(&w->test, w->own.test.buf, w->own.test.len);
+  out_mem(&w->psd, w->own.psd.buf, w->own.psd.len);
+  out_mem(&w->example, w->own.ex.buf, w->own.ex.len);
+  out_mem(&w->rev4, w->own.r4.buf, w->own.r4.len);
+  out_mem(&w->rev6, w->own.r6.buf, w->own.r6.len);
+  line_db(w);
   w->line++;
   w->rank++;
   if (k == K_INVALID) {
@@ -1770,7 +1948,7 @@ static void do_line(struct world *w, uint64_t i)
   out_str(&w->list, l.crlf ? "\r\n" : "\n");
   truth_line(w, d, t, l.raw, l.len);
   if (k != K_INVALID) {
-    spf_line(w, d);
+    post_line(w, d, spf_line(w, d));
   }
   if (k != K_INVALID && w->perf.f != NULL) {
     out_fmt(&w->perf, "%s TXT\n_dmarc.%s TXT\n%s MX\n", d->name, d->name,
@@ -1778,16 +1956,20 @@ static void do_line(struct world *w, uint64_t i)
   }
 }
 
-/* Writes example.zone and parses it back into w->example_db. */
+/* Writes the records every line shares (example.zone, the shared PTRs,
+ * the static names of test. and psd.test.) and parses them back into
+ * w->example_db. */
 static void write_example(struct world *w)
 {
-  struct out *z = &w->zaux;
-  int rc;
+  char tb[8192], eb[1024], pb[1024];
+  struct mp_pg_text tt = {tb, 0, sizeof(tb)}, te = {eb, 0, sizeof(eb)},
+                    tp = {pb, 0, sizeof(pb)};
+  struct zset *z = &w->aux; /* scratch */
 
-  z->len = 0;
-  out_fmt(z, "$ORIGIN example.\n%s", soa);
+  zset_clear(z);
+  out_fmt(&z->ex, "$ORIGIN example.\n%s", soa);
   for (size_t i = 0; i < sizeof(example_zone) / sizeof(example_zone[0]); i++) {
-    out_fmt(z, "%s\n", example_zone[i]);
+    out_fmt(&z->ex, "%s\n", example_zone[i]);
   }
   for (size_t s = 0; s < 3; s++) {
     for (size_t k = 0; k < shared_mx_n[s]; k++) {
@@ -1796,20 +1978,27 @@ static void write_example(struct world *w)
       uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff};
       int ol = (int)(strlen(m->host) - strlen(".example"));
       v6[15] = m->v4;
-      out_fmt(z, "%.*s A 10.255.0.%u\n", ol, m->host, m->v4);
-      ptr4(w, v4, m->host);
+      out_fmt(&z->ex, "%.*s A 10.255.0.%u\n", ol, m->host, m->v4);
+      ptr4(&z->r4, v4, m->host);
       if (m->has_v6) {
-        out_fmt(z, "%.*s AAAA 2001:db8:ffff::%x\n", ol, m->host, m->v4);
-        ptr6(w, v6, m->host);
+        out_fmt(&z->ex, "%.*s AAAA 2001:db8:ffff::%x\n", ol, m->host, m->v4);
+        ptr6(&z->r6, v6, m->host);
       }
     }
   }
-  out_mem(&w->example, z->buf, z->len);
-  rc = mp_zonedb_parse(&w->example_db, z->buf, z->len, "example");
-  assert(rc == 0);
-  (void)rc;
+  mp_pg_static(w->o->seed, &tt, &te, &tp);
+  out_mem(&z->ex, te.p, te.len);
+  out_mem(&z->test, tt.p, tt.len);
+  out_mem(&z->psd, tp.p, tp.len);
+  out_mem(&w->example, z->ex.buf, z->ex.len);
+  out_mem(&w->rev4, z->r4.buf, z->r4.len);
+  out_mem(&w->rev6, z->r6.buf, z->r6.len);
+  out_mem(&w->test, z->test.buf, z->test.len);
+  out_mem(&w->psd, z->psd.buf, z->psd.len);
+  parse_zset(&w->example_db, z);
   mp_zonedb_sort(&w->example_db);
-  z->len = 0;
+  mp_dv_init(&w->view, &w->example_db);
+  zset_clear(z);
 }
 
 static const char *const zone_files[][2] = {
@@ -1817,6 +2006,7 @@ static const char *const zone_files[][2] = {
     {"example.", "example.zone"},
     {"10.in-addr.arpa.", "10.in-addr.arpa.zone"},
     {"8.b.d.0.1.0.0.2.ip6.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.zone"},
+    {"psd.test.", "psd.test.zone"}, /* a public suffix with psd=y */
     {"broken.test.", "-"}, /* configured, no file: Knot answers SERVFAIL */
 };
 
@@ -1858,6 +2048,8 @@ static int world_open(struct world *w, char *path, const char **what)
       {&w->list, w->o->out, "domains.txt"},
       {&w->truth, w->o->out, "truth.tsv"},
       {&w->spf, w->o->out, "spf_truth.tsv"},
+      {&w->post, w->o->out, "posture_truth.tsv"},
+      {&w->psd, zones, "psd.test.zone"},
       {&w->test, zones, "test.zone"},
       {&w->example, zones, "example.zone"},
       {&w->rev4, zones, "10.in-addr.arpa.zone"},
@@ -1886,8 +2078,11 @@ static int world_open(struct world *w, char *path, const char **what)
 
 static int world_close(struct world *w)
 {
-  struct out *all[] = {&w->list, &w->truth, &w->test, &w->example, &w->rev4,
-                       &w->rev6, &w->perf,  &w->spf,  &w->zline,   &w->zaux};
+  struct out *all[] = {&w->list,    &w->truth,  &w->test,     &w->example,
+                       &w->rev4,    &w->rev6,   &w->perf,     &w->spf,
+                       &w->psd,     &w->post,   &w->own.test, &w->own.psd,
+                       &w->own.ex,  &w->own.r4, &w->own.r6,   &w->aux.test,
+                       &w->aux.psd, &w->aux.ex, &w->aux.r4,   &w->aux.r6};
   int rc = 0;
 
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -1935,6 +2130,14 @@ static void world_headers(struct world *w)
   out_fmt(&w->test, "$ORIGIN test.\n%s", soa);
   out_fmt(&w->rev4, "$ORIGIN 10.in-addr.arpa.\n%s", soa);
   out_fmt(&w->rev6, "$ORIGIN 8.b.d.0.1.0.0.2.ip6.arpa.\n%s", soa);
+  out_fmt(&w->psd, "$ORIGIN psd.test.\n%s", soa);
+  out_str(&w->post,
+          "#line\tdomain\tdmarc_status\tdmarc_found_at\tdmarc_policy_domain\t"
+          "dmarc_effective_policy\tdmarc_org_psl\tdmarc_org_tree_walk\t"
+          "dmarc_external\tdkim_status\tdkim_keys\tdkim_weakest_bits\t"
+          "mx_null\tmx_all_fcrdns\tmx_unresolved\tmx_generic\t"
+          "mta_sts_status\ttls_rpt_status\tbimi_status\tverdict_ready\t"
+          "verdict_failed\n");
   write_example(w);
 }
 
@@ -1943,14 +2146,18 @@ static int world_run(const struct opts *o, char *path, const char **what)
   struct world w = {.o = o};
   int rc = world_open(&w, path, what);
 
-  w.zline.buf = mp_malloc(OUT_CAP); /* memory only: f stays NULL */
-  w.zaux.buf = mp_malloc(OUT_CAP);
+  struct out *mem[] = {&w.own.test, &w.own.psd,  &w.own.ex,  &w.own.r4,
+                       &w.own.r6,   &w.aux.test, &w.aux.psd, &w.aux.ex,
+                       &w.aux.r4,   &w.aux.r6};
+  for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
+    mem[i]->buf = mp_malloc(OUT_CAP); /* memory only: f stays NULL */
+  }
   mp_zonedb_init(&w.example_db);
   mp_zonedb_init(&w.line_db);
   w.spft = mp_spft_new(&w.example_db);
   w.d = mp_malloc(sizeof(*w.d));
   w.t = mp_malloc(sizeof(*w.t));
-  rng_init(&w.layout, o->seed, 0, 2);
+  mp_rng_init(&w.layout, o->seed, 0, 2);
   if (rc == 0) {
     world_headers(&w);
     for (uint64_t i = 0; i < o->domains; i++) {
@@ -1972,6 +2179,7 @@ static int world_run(const struct opts *o, char *path, const char **what)
     rc = rc == 0 ? write_stats(&w, path) : rc;
   }
   mp_spft_free(w.spft);
+  mp_dv_close(&w.view);
   mp_zonedb_close(&w.example_db);
   mp_zonedb_close(&w.line_db);
   mp_free(w.d);

@@ -158,6 +158,7 @@ static int rdata(struct mp_zonedb *db, struct mp_zonedb_rr *rr, const char *p,
     n = (size_t)(end - p);
     /* fall through */
   case MP_ZT_CNAME:
+  case MP_ZT_PTR:
     if (n == 0) {
       return -EINVAL;
     }
@@ -177,14 +178,9 @@ static int parse_line(struct mp_zonedb *db, const char *p, const char *end,
   static const struct {
     const char *name;
     uint16_t type;
-  } types[] = {{"A", MP_ZT_A},
-               {"AAAA", MP_ZT_AAAA},
-               {"MX", MP_ZT_MX},
-               {"TXT", MP_ZT_TXT},
-               {"CNAME", MP_ZT_CNAME},
-               {"SOA", 0},
-               {"NS", 0},
-               {"PTR", 0}};
+  } types[] = {{"A", MP_ZT_A},     {"AAAA", MP_ZT_AAAA},   {"MX", MP_ZT_MX},
+               {"TXT", MP_ZT_TXT}, {"CNAME", MP_ZT_CNAME}, {"SOA", 0},
+               {"NS", 0},          {"PTR", MP_ZT_PTR}};
   struct mp_zonedb_rr rr = {0};
   const char *owner, *type;
   size_t on, tn, i;

@@ -9,11 +9,12 @@
  * mp_worldgen writes for Knot, so the SPF truth is a function of what is
  * served rather than of what the generator meant to write. Understands the
  * subset the generator writes: "owner TYPE rdata" lines, $ORIGIN/$TTL and
- * ';' lines, types A AAAA MX TXT CNAME (SOA NS PTR are skipped). */
+ * ';' lines, types A AAAA MX TXT CNAME PTR (SOA and NS are skipped). */
 
 enum {
   MP_ZT_A = 1,
   MP_ZT_CNAME = 5,
+  MP_ZT_PTR = 12,
   MP_ZT_MX = 15,
   MP_ZT_TXT = 16,
   MP_ZT_AAAA = 28,
@@ -25,8 +26,8 @@ struct mp_zonedb_rr {
   uint16_t pref;    /* MX */
   size_t data, len; /* offset/length in bytes: A 4 octets, AAAA 16, TXT
                        the character-strings as on the wire (length octet,
-                       bytes), MX and CNAME a name like owner ("" for the
-                       root, the null MX) */
+                       bytes), MX, CNAME and PTR a name like owner (""
+                       for the root, the null MX) */
 };
 
 struct mp_zonedb {

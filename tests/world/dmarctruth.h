@@ -1,0 +1,36 @@
+#ifndef MP_TESTS_WORLD_DMARCTRUTH_H
+#define MP_TESTS_WORLD_DMARCTRUTH_H
+
+#include "tests/world/dnsview.h"
+
+/* The generator's own DMARC truth: policy discovery by the RFC 9989 DNS
+ * Tree Walk (section 4.10), the RFC 7489 Organizational Domain by the
+ * Public Suffix List (whose default rule "*" is the only one that applies
+ * to the world's TLDs), the policy that applies, and the authorization of
+ * external report destinations. How each rule was read is in
+ * tests/world/README.md. */
+
+struct mp_dmarct_row {
+  const char *status;      /* "none", "valid", "invalid", "temperror" */
+  const char *found_at;    /* "self", "organizational", "public_suffix", "-" */
+  char policy_domain[256]; /* "-" when none */
+  const char *effective;   /* "none", "quarantine", "reject", "missing" */
+  char org_psl[256];       /* registrable domain, "-" for a public suffix */
+  char org_tree_walk[256]; /* section 4.10.2; "-" on temperror and
+                              with several records at the domain */
+  char external[1024];     /* "dest=authorized,...", "-" when none */
+};
+
+/* Evaluates domain (lowercase A-label, no trailing dot, existing). */
+void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
+                    struct mp_dmarct_row *row);
+
+/* RFC 7489 section 6.4 record selection: "v" *WSP "=" *WSP "DMARC1" *WSP
+ * then ";" or the end ("v" in any case, "DMARC1" exactly). */
+bool mp_dmarct_is_record(const char *p, size_t n);
+
+/* The organizational domain by the PSL's default rule: the last two
+ * labels of name into out (256 bytes), or "-" for a one-label name. */
+void mp_dmarct_psl_org(const char *name, char *out);
+
+#endif

@@ -1,0 +1,35 @@
+#ifndef MP_TESTS_WORLD_POSTURE_H
+#define MP_TESTS_WORLD_POSTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tests/world/dkimtruth.h"
+#include "tests/world/dmarctruth.h"
+#include "tests/world/dnsview.h"
+
+/* One row of posture_truth.tsv: DMARC discovery (dmarctruth.h), DKIM
+ * probing (dkimtruth.h), the MX hosts and their reverse DNS, the MTA-STS,
+ * TLS-RPT and BIMI records, and the readiness verdict. Computed from the
+ * zone text that was written, without the scanner's code; the rules are in
+ * tests/world/README.md. */
+
+struct mp_post_row {
+  struct mp_dmarct_row dmarc;
+  struct mp_dkimt_row dkim;
+  bool mx_null, mx_all_fcrdns;
+  unsigned mx_unresolved, mx_generic;
+  const char *sts, *tlsrpt, *bimi; /* "none", "valid", "invalid" */
+  bool ready;
+  char failed[64]; /* "spf_or_dkim,dmarc,mx_fcrdns" or "-" */
+};
+
+/* Evaluates domain (existing, not under broken.test) over v, whose line
+ * db holds the domain's records. spf_valid: its SPF status is valid. */
+void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
+                  struct mp_post_row *row);
+
+/* The 19 columns after "line domain", TAB-separated, no newline. */
+void mp_post_format(const struct mp_post_row *row, char *buf, size_t cap);
+
+#endif
