@@ -3,7 +3,8 @@
 # with Knot DNS on 127.0.0.1, scan it, and print one line per size with
 # domains/s, queries/s, queries per domain, peak RSS and rows written.
 #
-#   bench/scan_bench.sh [--build DIR] [-c CONCURRENCY] [--cache-mb M] [N ...]
+#   bench/scan_bench.sh [--build DIR] [-c CONCURRENCY] [--cache-mb M]
+#                       [--checks LIST] [N ...]
 #
 # Sizes default to 10000 100000 (RSS must stay flat between them); ask for
 # 1000000 explicitly. With two or more CPUs the server runs on CPU 0 and
@@ -14,13 +15,15 @@ cd "$(dirname "$0")/.."
 build=build
 concurrency=
 cache_mb=
+checks=
 sizes=()
 while (($#)); do
   case "$1" in
   --build) build=$2; shift 2 ;;
   -c) concurrency=$2; shift 2 ;;
   --cache-mb) cache_mb=$2; shift 2 ;;
-  -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+  --checks) checks=$2; shift 2 ;;
+  -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
   *) sizes+=("$1"); shift ;;
   esac
 done
@@ -60,6 +63,7 @@ for n in "${sizes[@]}"; do
         -o "$work/rows.ndjson")
   [ -n "$concurrency" ] && args+=(-c "$concurrency")
   [ -n "$cache_mb" ] && args+=(--cache-mb "$cache_mb")
+  [ -n "$checks" ] && args+=(--checks "$checks")
   "${scanner_cpu[@]}" "$bin" "${args[@]}" "$world/domains.txt"
   rows=$(wc -l <"$work/rows.ndjson")
   tests/world/serve.sh stop "$run" >/dev/null

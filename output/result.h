@@ -16,6 +16,7 @@
 enum {
   MP_T_A = 1,
   MP_T_CNAME = 5,
+  MP_T_SOA = 6,
   MP_T_PTR = 12,
   MP_T_MX = 15,
   MP_T_TXT = 16,

@@ -23,6 +23,11 @@ static void records(FILE *f, const char *what,
   }
 }
 
+static const char *word(const char *s)
+{
+  return s ? s : "?";
+}
+
 /* The SPF evaluation. Statuses, reasons and codes are stable ASCII words
  * from the scanner, not DNS text, so they are printed as they are. */
 static void spf(FILE *f, const struct mp_result *r)
@@ -36,11 +41,15 @@ static void spf(FILE *f, const struct mp_result *r)
     }
     fprintf(f, " lookups=%u", s->lookups);
   }
-}
+  for (size_t i = 0; i < s->ntargets && i < MP_SPF_TARGETS_MAX; i++) {
+    const char *e = s->targets[i].effective;
 
-static const char *word(const char *s)
-{
-  return s ? s : "?";
+    fprintf(f, " include:%s=%s", word(s->targets[i].name),
+            e ? e : (s->targets[i].reached ? "shadowed" : "unreached"));
+  }
+  for (size_t i = 0; i < s->nchecks && i < MP_SPF_CHECKS_MAX; i++) {
+    fprintf(f, " ip:%s=%s", word(s->checks[i].ip), word(s->checks[i].result));
+  }
 }
 
 /* "dmarc=quarantine@organizational dkim=found(1024) fcrdns=no

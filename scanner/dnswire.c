@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -209,11 +210,13 @@ struct rr_ref {
  * decoded owner name. Stops early when visit returns nonzero. */
 typedef int (*visit_fn)(void *ctx, const char *owner, const struct rr_ref *rr);
 
-static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
-                        void *ctx)
+/* Visits the records of the answer section or, with authority, those of
+ * the authority section (RFC 1035 section 4.1). */
+static int walk_records(const uint8_t *msg, size_t len, bool authority,
+                        visit_fn visit, void *ctx)
 {
   size_t off = 12;
-  uint16_t qd = get16(msg + 4), an = get16(msg + 6);
+  uint16_t qd = get16(msg + 4), an = get16(msg + 6), ns = get16(msg + 8);
   char owner[NAME_TEXT_MAX];
 
   for (unsigned i = 0; i < qd; i++) {
@@ -222,7 +225,7 @@ static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
     }
     off += 4;
   }
-  for (unsigned i = 0; i < an; i++) {
+  for (unsigned i = 0; i < an + (authority ? ns : 0u); i++) {
     struct rr_ref rr;
     uint16_t klass;
 
@@ -241,11 +244,24 @@ static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
     if (rr.ttl > 0x7FFFFFFF) {
       rr.ttl = 0; /* RFC 2181 section 8: treat as zero */
     }
-    if (klass == 1 && visit(ctx, owner, &rr)) {
+    if (klass == 1 && (i >= an) == authority && visit(ctx, owner, &rr)) {
       break;
     }
   }
   return 0;
+}
+
+static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
+                        void *ctx)
+{
+  return walk_records(msg, len, false, visit, ctx);
+}
+
+static int visit_soa(void *ctx, const char *owner, const struct rr_ref *rr)
+{
+  (void)owner;
+  *(bool *)ctx = rr->type == MP_T_SOA;
+  return *(bool *)ctx;
 }
 
 struct parse {
@@ -255,6 +271,7 @@ struct parse {
   char chain[CNAME_MAX + 1][NAME_TEXT_MAX]; /* qname, then alias targets */
   unsigned links;
   bool grew;
+  bool end_alias; /* the chain's end has a CNAME too */
   /* counting pass */
   size_t count, bytes;
   int err;
@@ -391,6 +408,17 @@ static int visit_fill(void *ctx, const char *owner, const struct rr_ref *rr)
   return 0;
 }
 
+/* Does the end of the chain have a CNAME of its own (a loop, or a chain
+ * longer than CNAME_MAX)? Then there is no target left to ask. */
+static int visit_end_alias(void *ctx, const char *owner,
+                           const struct rr_ref *rr)
+{
+  struct parse *p = ctx;
+
+  p->end_alias = rr->type == MP_T_CNAME && name_eq(owner, p->chain[p->links]);
+  return p->end_alias;
+}
+
 static enum mp_outcome rcode_outcome(int rcode, size_t count)
 {
   switch (rcode) {
@@ -461,8 +489,17 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   p->ans->type = qtype;
   p->ans->outcome = rcode_outcome(p->ans->rcode, p->ans->count);
   if (p->links) {
+    bool soa = false;
+
     memcpy(p->heap, p->chain[p->links], cname_len);
     p->ans->cname = p->heap;
+    /* An alias and nothing about its target, not even the SOA of a
+     * negative answer: the server does not hold the target's zone. */
+    p->end_alias = false;
+    p->ans->dangling =
+        p->ans->outcome == MP_OUTCOME_NODATA &&
+        walk_answers(msg, len, visit_end_alias, p) == 0 && !p->end_alias &&
+        walk_records(msg, len, true, visit_soa, &soa) == 0 && !soa;
   }
   *out = p->ans;
   return 0;

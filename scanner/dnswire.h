@@ -1,6 +1,7 @@
 #ifndef MP_SCANNER_DNSWIRE_H
 #define MP_SCANNER_DNSWIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ struct mp_answer {
   double rtt_ms;     /* first query sent to this answer */
   uint16_t type;     /* the type asked */
   const char *cname; /* end of the CNAME chain from the query name, or NULL */
+  bool dangling;     /* NODATA at cname with no SOA either: the server does
+                        not hold the target's zone (an authoritative server
+                        answering an alias into another zone) */
   size_t count;
   struct mp_rr *rr;
 };

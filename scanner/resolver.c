@@ -16,6 +16,7 @@
 #define CHAN_INFLIGHT 8192
 #define POOL_SLAB     256
 #define RCVBUF_BYTES  (4 << 20)
+#define MP_CHASE_MAX  8 /* dangling aliases followed per lookup */
 
 struct chan;
 
@@ -42,10 +43,14 @@ struct query {
   struct mp_waiter *waiters;
   struct chan *c;
   unsigned attempts;
-  bool refused; /* an attempt met "connection refused" (ICMP) */
+  unsigned hop_attempts; /* attempts for the name asked now */
+  unsigned hops;         /* dangling aliases followed (see chase()) */
+  bool refused;          /* an attempt met "connection refused" (ICMP) */
   uint64_t first_sent_ns;
   uint16_t type;
-  char name[MP_QNAME_MAX + 2];
+  char name[MP_QNAME_MAX + 2]; /* the name looked up (the key) */
+  char ask[MP_QNAME_MAX + 2];  /* the name asked now: name, or an alias
+                                  target being followed */
 };
 
 struct slab {
@@ -180,6 +185,43 @@ static void complete(struct query *q, struct mp_answer *ans)
   mp_answer_unref(ans);
 }
 
+/* An authoritative server answers an alias into a zone it does not hold
+ * with the CNAME alone; a recursive resolver would have followed it. Asks
+ * the target with the same query (not shared with other lookups, so two
+ * aliases into each other's zones cannot wait on each other), at most
+ * MP_CHASE_MAX times. Returns false when ans is the answer to keep. */
+static bool chase(struct query *q, const struct mp_answer *ans)
+{
+  uint8_t probe[MP_QUERY_MAX];
+  size_t len;
+
+  if (!ans->dangling || q->hops >= MP_CHASE_MAX || q->r->closing ||
+      (len = strlen(ans->cname)) > MP_QNAME_MAX + 1 ||
+      mp_dnswire_query(probe, ans->cname, q->type, 0, 0) < 0) {
+    return false;
+  }
+  memcpy(q->ask, ans->cname, len + 1);
+  q->hops++;
+  q->hop_attempts = 0;
+  send_query(q);
+  return true;
+}
+
+/* The answer of a followed alias, as if one server had given the whole
+ * chain: cname is where it ends. */
+static struct mp_answer *chased(struct query *q, struct mp_answer *ans)
+{
+  struct mp_answer *a;
+
+  if (q->hops == 0 || ans->cname) {
+    return ans;
+  }
+  a = mp_answer_build(ans->outcome, ans->rcode, q->type, ans->rr, ans->count,
+                      q->ask);
+  mp_answer_unref(ans);
+  return a;
+}
+
 /* The one place where c-ares statuses become outcomes. */
 static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
                     int alen)
@@ -193,10 +235,14 @@ static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
   r->sending--;
   switch (status) {
   case ARES_SUCCESS:
-    if (mp_dnswire_parse(abuf, (size_t)alen, q->name, q->type, &ans) < 0) {
+    if (mp_dnswire_parse(abuf, (size_t)alen, q->ask, q->type, &ans) < 0) {
       ans = mp_answer_new(MP_OUTCOME_ERROR, alen >= 4 ? abuf[3] & 0x0F : -1,
                           q->type);
+    } else if (chase(q, ans)) {
+      mp_answer_unref(ans);
+      return;
     }
+    ans = chased(q, ans);
     break;
   case ARES_ETIMEOUT:
   case ARES_ECONNREFUSED:
@@ -204,7 +250,7 @@ static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
      * a refusal is retried like a timeout; but once refused, a lookup that
      * ends without an answer ends in "error", not "timeout". */
     q->refused |= status == ARES_ECONNREFUSED;
-    if (q->attempts <= r->opts.retries && !r->closing) {
+    if (q->hop_attempts <= r->opts.retries && !r->closing) {
       r->stats.retries++;
       send_query(q);
       return;
@@ -249,8 +295,9 @@ static void transmit(struct query *q)
   uint8_t buf[MP_QUERY_MAX];
   int len;
 
-  len = mp_dnswire_query(buf, q->name, q->type, 0, r->opts.edns_size);
-  assert(len > 0); /* the name was checked on submit */
+  len = mp_dnswire_query(buf, q->ask, q->type, 0, r->opts.edns_size);
+  assert(len > 0); /* checked on submit and by chase() */
+  q->hop_attempts++;
   if (q->attempts++ == 0) {
     q->first_sent_ns = uv_hrtime();
   }
@@ -349,9 +396,10 @@ void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
   q->key = key;
   q->r = r;
   q->type = type;
-  q->attempts = 0;
+  q->attempts = q->hop_attempts = q->hops = 0;
   q->refused = false;
   memcpy(q->name, name, len + 1);
+  memcpy(q->ask, name, len + 1);
   w->next = NULL;
   q->waiters = w;
   q->hnext = *bucket(r, key);

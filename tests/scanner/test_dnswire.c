@@ -236,6 +236,60 @@ Test(dnswire, cname_loop_ends_without_records)
   mp_answer_unref(a);
 }
 
+Test(dnswire, cname_loop_is_not_dangling)
+{
+  struct msg m;
+  uint8_t w[64];
+  struct mp_answer *a;
+
+  header(&m, 0, 2, "a.test", MP_T_TXT);
+  rr(&m, "a.test", MP_T_CNAME, 60, w, name_wire(w, "b.test"));
+  rr(&m, "b.test", MP_T_CNAME, 60, w, name_wire(w, "a.test"));
+  a = parse(&m, "a.test", MP_T_TXT);
+  cr_assert_not(a->dangling, "a loop has no target left to ask");
+  mp_answer_unref(a);
+}
+
+/* An authoritative server answers an alias into a zone it does not hold
+ * with the CNAME alone: the resolver must ask the target. */
+Test(dnswire, alias_into_another_zone_is_dangling)
+{
+  struct msg m;
+  uint8_t w[64];
+  struct mp_answer *a;
+
+  header(&m, 0, 1, "s1._domainkey.a.test", MP_T_TXT);
+  rr(&m, "s1._domainkey.a.test", MP_T_CNAME, 60, w,
+     name_wire(w, "s1._domainkey.provider.example"));
+  a = parse(&m, "s1._domainkey.a.test", MP_T_TXT);
+  cr_assert_eq(a->outcome, MP_OUTCOME_NODATA);
+  cr_assert_str_eq(a->cname, "s1._domainkey.provider.example");
+  cr_assert(a->dangling);
+  mp_answer_unref(a);
+}
+
+/* NODATA at the target with the target zone's SOA: the answer is final. */
+Test(dnswire, alias_with_negative_answer_is_not_dangling)
+{
+  struct msg m;
+  uint8_t w[64];
+  uint8_t soa[128];
+  size_t n;
+  struct mp_answer *a;
+
+  header(&m, 0, 1, "alias.test", MP_T_TXT);
+  m.b[9] = 1; /* NSCOUNT */
+  rr(&m, "alias.test", MP_T_CNAME, 60, w, name_wire(w, "target.test"));
+  n = name_wire(soa, "ns.test");
+  n += name_wire(soa + n, "admin.test");
+  memset(soa + n, 0, 20);
+  rr(&m, "test", MP_T_SOA, 60, soa, n + 20);
+  a = parse(&m, "alias.test", MP_T_TXT);
+  cr_assert_eq(a->outcome, MP_OUTCOME_NODATA);
+  cr_assert_not(a->dangling);
+  mp_answer_unref(a);
+}
+
 Test(dnswire, cname_query_returns_the_cname_itself)
 {
   struct msg m;
