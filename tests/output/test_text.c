@@ -72,13 +72,17 @@ Test(text, shows_the_spf_result_lookups_and_findings)
   free(out);
 }
 
-Test(text, lists_every_finding_in_one_bracket)
+Test(text, shows_sender_checks_and_lists_every_finding_in_one_bracket)
 {
   char *out = write_text(rows_spf_full);
 
-  cr_assert_not_null(strstr(out, "  spf=valid lookups=3  "
-                                 "[SPF_INCLUDE_MISSING SPF_SENDER_NOT_PASS]\n"),
-                     "%s", out);
+  cr_assert_not_null(
+      strstr(out, "  spf=valid lookups=3 include:_spf.example.net=pass "
+                  "include:bulk.example.org=shadowed "
+                  "include:other.example=unreached ip:192.0.2.7=pass "
+                  "ip:2001:db8:ffff::1=softfail ip:198.51.100.1=temperror  "
+                  "[SPF_INCLUDE_MISSING SPF_SENDER_NOT_PASS]\n"),
+      "%s", out);
   free(out);
 }
 
