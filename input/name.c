@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scanner/alloc.h"
+#include "scanner/ascii.h"
 
 #define LABEL_MAX 63 /* RFC 1035 section 2.3.4 */
 
@@ -18,22 +19,12 @@ static bool is_blank(char c)
   return c == ' ' || c == '\t';
 }
 
-static char lower(char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
 /* Letters, digits and hyphen (RFC 1035 section 2.3.1), plus underscore,
  * which DNS allows and SPF/DMARC/DKIM names use (_dmarc, _domainkey). */
 static bool is_name_char(char c)
 {
-  c = lower(c);
-  return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_';
+  c = mp_lower(c);
+  return (c >= 'a' && c <= 'z') || mp_is_digit(c) || c == '-' || c == '_';
 }
 
 static int fail(char *out, const char **why, const char *code)
@@ -73,7 +64,7 @@ static const char *check(const char *s, size_t n)
     }
   }
   for (size_t i = start; i < n; i++) {
-    numeric &= is_digit(s[i]);
+    numeric &= mp_is_digit(s[i]);
   }
   if (empty_label) {
     return "empty_label";
@@ -101,7 +92,7 @@ static int finish(const char *s, size_t n, char *out, const char **why)
     return fail(out, why, code);
   }
   for (size_t i = 0; i < n; i++) {
-    out[i] = lower(s[i]);
+    out[i] = mp_lower(s[i]);
   }
   out[n] = '\0';
   if (why) {

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "scanner/ascii.h"
+
 /* Unknown tags whose names are remembered for the duplicate check (3.2).
  * Real records have a handful; a hostile one with thousands is checked
  * for its first ones only, which keeps the parse linear. */
@@ -15,14 +17,9 @@ static bool is_wsp(char c)
   return c == ' ' || c == '\t';
 }
 
-static bool is_alpha(char c)
-{
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 static bool is_alnumpunc(char c)
 {
-  return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+  return mp_is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* RFC 6376 3.2: VALCHAR = %x21-3A / %x3C-7E (printable ASCII but ";"). */
@@ -155,7 +152,7 @@ static int parse_tags(struct tags *st, struct mp_dkim_key *k)
 
   for (;;) {
     start = i = skip_fws(s, i, n);
-    if (i == n || !is_alpha(s[i])) {
+    if (i == n || !mp_is_alpha(s[i])) {
       return fail(k, MP_DKIM_KEY_BAD_SYNTAX, i);
     }
     while (i < n && is_alnumpunc(s[i])) {

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "scanner/ascii.h"
+
 /* The grammar is RFC 9989 section 4.8 (ABNF, RFC 5234: quoted strings are
  * case-insensitive) with the RFC 7489 section 6.4 forms it obsoletes
  * (pct, rf, ri, "!size"). The text is split at ";" (dmarc-value excludes
@@ -28,34 +30,6 @@ static const char *const tag_names[] = {
 static bool is_wsp(char c)
 {
   return c == ' ' || c == '\t';
-}
-
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static char to_lower(char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* s[0..n) equals the lowercase literal lit, ignoring ASCII case. */
-static bool ieq(const char *s, size_t n, const char *lit)
-{
-  size_t k = 0;
-
-  for (; k < n && lit[k] != '\0'; k++) {
-    if (to_lower(s[k]) != lit[k]) {
-      return false;
-    }
-  }
-  return k == n && lit[k] == '\0';
 }
 
 static size_t skip_wsp(const char *s, size_t i, size_t len)
@@ -117,7 +91,7 @@ fail:
 static enum mp_dmarc_tag find_tag(const char *s, size_t n)
 {
   for (int t = MP_DMARC_TAG_V; t < MP_DMARC_TAG_UNKNOWN; t++) {
-    if (ieq(s, n, tag_names[t])) {
+    if (mp_ieq(s, n, tag_names[t])) {
       return (enum mp_dmarc_tag)t;
     }
   }
@@ -127,13 +101,13 @@ static enum mp_dmarc_tag find_tag(const char *s, size_t n)
 /* dmarc-request: "none" / "quarantine" / "reject". */
 static enum mp_dmarc_policy parse_policy(const char *s, size_t n)
 {
-  if (ieq(s, n, "none")) {
+  if (mp_ieq(s, n, "none")) {
     return MP_DMARC_POLICY_NONE;
   }
-  if (ieq(s, n, "quarantine")) {
+  if (mp_ieq(s, n, "quarantine")) {
     return MP_DMARC_POLICY_QUARANTINE;
   }
-  if (ieq(s, n, "reject")) {
+  if (mp_ieq(s, n, "reject")) {
     return MP_DMARC_POLICY_REJECT;
   }
   return MP_DMARC_POLICY_ABSENT;
@@ -149,7 +123,7 @@ static bool parse_uint(const char *s, size_t n, size_t maxdigits, uint64_t max,
     return false;
   }
   for (size_t k = 0; k < n; k++) {
-    if (!is_digit(s[k])) {
+    if (!mp_is_digit(s[k])) {
       return false;
     }
     v = v * 10 + (uint64_t)(s[k] - '0');
@@ -176,7 +150,7 @@ static bool parse_fo(const char *s, size_t n, uint8_t *bits, bool *conflict)
     if (i >= n) {
       return false;
     }
-    switch (to_lower(s[i])) {
+    switch (mp_lower(s[i])) {
     case '0':
       one = MP_DMARC_FO_0;
       break;
@@ -222,13 +196,13 @@ static bool parse_rf(const char *s, size_t n, bool *afrf)
   for (;;) {
     size_t k = i;
 
-    while (k < n && (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '-')) {
+    while (k < n && (mp_is_alpha(s[k]) || mp_is_digit(s[k]) || s[k] == '-')) {
       k++;
     }
     if (k == i || s[i] == '-' || s[k - 1] == '-') {
       return false;
     }
-    if (ieq(s + i, k - i, "afrf")) {
+    if (mp_ieq(s + i, k - i, "afrf")) {
       *afrf = true;
     }
     i = skip_wsp(s, k, n);
@@ -247,13 +221,8 @@ static bool parse_rf(const char *s, size_t n, bool *afrf)
  * which ends the tag. "%" is checked by the caller. */
 static bool is_uri_char(char c)
 {
-  return is_alpha(c) || is_digit(c) ||
+  return mp_is_alpha(c) || mp_is_digit(c) ||
          (c != '\0' && strchr("-._~:/?#[]@$&'()*+=", c) != NULL);
-}
-
-static bool is_hex(char c)
-{
-  return is_digit(c) || (to_lower(c) >= 'a' && to_lower(c) <= 'f');
 }
 
 /* "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] after the URI (RFC 7489 6.4). */
@@ -264,8 +233,8 @@ static bool parse_size(const char *s, size_t n, uint64_t *size)
   uint64_t v = 0;
   size_t k = 0;
 
-  if (n > 0 && !is_digit(s[n - 1])) {
-    const char *u = s[n - 1] == '\0' ? NULL : strchr(units, to_lower(s[n - 1]));
+  if (n > 0 && !mp_is_digit(s[n - 1])) {
+    const char *u = s[n - 1] == '\0' ? NULL : strchr(units, mp_lower(s[n - 1]));
 
     if (u == NULL) {
       return false;
@@ -277,7 +246,7 @@ static bool parse_size(const char *s, size_t n, uint64_t *size)
     return false;
   }
   for (; k < n; k++) {
-    if (!is_digit(s[k])) {
+    if (!mp_is_digit(s[k])) {
       return false;
     }
     if (v > (UINT64_MAX - 9) / 10) {
@@ -333,20 +302,20 @@ static void parse_uri(const char *s, size_t a, size_t b, struct mp_dmarc_uri *u)
     ok = parse_size(s + end + 1, b - end - 1, &u->size);
   }
   /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-  if (k >= end || !is_alpha(s[k])) {
+  if (k >= end || !mp_is_alpha(s[k])) {
     return;
   }
-  while (k < end && (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '+' ||
+  while (k < end && (mp_is_alpha(s[k]) || mp_is_digit(s[k]) || s[k] == '+' ||
                      s[k] == '-' || s[k] == '.')) {
     k++;
   }
   if (k >= end || s[k] != ':' || k + 1 == end) {
     return;
   }
-  u->mailto = ieq(s + a, k - a, "mailto");
+  u->mailto = mp_ieq(s + a, k - a, "mailto");
   for (size_t i = k + 1; i < end; i++) {
     if (s[i] == '%') {
-      if (i + 2 >= end || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) {
+      if (i + 2 >= end || !mp_is_hex(s[i + 1]) || !mp_is_hex(s[i + 2])) {
         ok = false;
         break;
       }
@@ -430,11 +399,11 @@ static bool parse_value(struct state *st, enum mp_dmarc_tag tag, size_t a,
     return true;
   case MP_DMARC_TAG_ADKIM:
   case MP_DMARC_TAG_ASPF:
-    if (!ieq(v, n, "r") && !ieq(v, n, "s")) {
+    if (!mp_ieq(v, n, "r") && !mp_ieq(v, n, "s")) {
       return false;
     }
     *(tag == MP_DMARC_TAG_ADKIM ? &r->adkim_strict : &r->aspf_strict) =
-        ieq(v, n, "s");
+        mp_ieq(v, n, "s");
     return true;
   case MP_DMARC_TAG_PCT: /* 1*3DIGIT, 0 to 100 (RFC 7489 6.3, 6.4) */
     if (!parse_uint(v, n, 3, 100, &num)) {
@@ -466,18 +435,18 @@ static bool parse_value(struct state *st, enum mp_dmarc_tag tag, size_t a,
     r->rf_len = (uint16_t)n;
     return true;
   case MP_DMARC_TAG_PSD:
-    if (!ieq(v, n, "y") && !ieq(v, n, "n") && !ieq(v, n, "u")) {
+    if (!mp_ieq(v, n, "y") && !mp_ieq(v, n, "n") && !mp_ieq(v, n, "u")) {
       return false;
     }
-    r->psd = ieq(v, n, "y")   ? MP_DMARC_PSD_Y
-             : ieq(v, n, "n") ? MP_DMARC_PSD_N
-                              : MP_DMARC_PSD_U;
+    r->psd = mp_ieq(v, n, "y")   ? MP_DMARC_PSD_Y
+             : mp_ieq(v, n, "n") ? MP_DMARC_PSD_N
+                                 : MP_DMARC_PSD_U;
     return true;
   case MP_DMARC_TAG_T:
-    if (!ieq(v, n, "y") && !ieq(v, n, "n")) {
+    if (!mp_ieq(v, n, "y") && !mp_ieq(v, n, "n")) {
       return false;
     }
-    r->t = ieq(v, n, "y");
+    r->t = mp_ieq(v, n, "y");
     return true;
   case MP_DMARC_TAG_RUA:
   case MP_DMARC_TAG_RUF:
@@ -512,7 +481,7 @@ static void parse_tag(struct state *st, size_t a, size_t b)
   size_t n = a, v;
   enum mp_dmarc_tag tag;
 
-  while (n < b && is_alpha(s[n])) {
+  while (n < b && mp_is_alpha(s[n])) {
     n++;
   }
   v = skip_wsp(s, n, b);
@@ -689,7 +658,7 @@ int mp_dmarc_copy_lower(const char *text, size_t off, size_t n, char *buf,
     return -ENOSPC;
   }
   for (size_t k = 0; k < n; k++) {
-    buf[k] = to_lower(text[off + k]);
+    buf[k] = mp_lower(text[off + k]);
   }
   buf[n] = '\0';
   return (int)n;

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "scanner/ascii.h"
+
 /* ---- Bytes ----------------------------------------------------------- */
 
 static bool is_wsp(char c)
@@ -14,44 +16,6 @@ static bool is_wsp(char c)
 static bool is_fws(char c)
 {
   return is_wsp(c) || c == '\r' || c == '\n';
-}
-
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(char c)
-{
-  return is_alpha(c) || is_digit(c);
-}
-
-static bool is_hex(char c)
-{
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static char lower(char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* s[0..n) equals the lowercase word w, ignoring ASCII case. */
-static bool ieq(const char *s, size_t n, const char *w)
-{
-  size_t i;
-
-  for (i = 0; i < n && w[i]; i++) {
-    if (lower(s[i]) != w[i]) {
-      return false;
-    }
-  }
-  return i == n && w[i] == '\0';
 }
 
 /* s[0..n) equals w exactly (the %s"..." strings of RFC 7405). */
@@ -79,7 +43,7 @@ enum uri_kind { URI_BAD, URI_OTHER, URI_HTTPS, URI_MAILTO };
  * URIs, so inside one it MUST be encoded. */
 static bool uri_byte(char c)
 {
-  return is_alnum(c) || (c != '\0' && strchr("-._~:/?#[]@!$&'()*+;=%", c));
+  return mp_is_alnum(c) || (c != '\0' && strchr("-._~:/?#[]@!$&'()*+;=%", c));
 }
 
 /* A domain name: LDH labels of 1-63, at least two, the last not all
@@ -96,10 +60,10 @@ static bool fqdn(const char *p, size_t n)
     bool alpha = false;
 
     while (i < n && p[i] != '.') {
-      if (!is_alnum(p[i]) && p[i] != '-') {
+      if (!mp_is_alnum(p[i]) && p[i] != '-') {
         return false;
       }
-      alpha = alpha || !is_digit(p[i]);
+      alpha = alpha || !mp_is_digit(p[i]);
       i++;
     }
     if (i - b == 0 || i - b > 63 || p[b] == '-' || p[i - 1] == '-') {
@@ -137,7 +101,7 @@ static bool https_ok(const char *p, size_t n, unsigned flags)
   }
   if (h < i && p[h] == '[') { /* IP-literal */
     he = h + 1;
-    while (he < i && (is_hex(p[he]) || p[he] == ':' || p[he] == '.')) {
+    while (he < i && (mp_is_hex(p[he]) || p[he] == ':' || p[he] == '.')) {
       he++;
     }
     if (he == h + 1 || he >= i || p[he] != ']' || (flags & URI_FQDN)) {
@@ -154,7 +118,7 @@ static bool https_ok(const char *p, size_t n, unsigned flags)
     }
   }
   if (he < i && p[he] == ':') { /* port */
-    while (++he < i && is_digit(p[he])) {
+    while (++he < i && mp_is_digit(p[he])) {
     }
   }
   if (he != i) {
@@ -188,7 +152,7 @@ static bool mailto_ok(const char *p, size_t n)
     return false;
   }
   for (size_t i = at + 1; i < end; i++) {
-    if (!is_alnum(p[i]) && p[i] != '-' && p[i] != '.') {
+    if (!mp_is_alnum(p[i]) && p[i] != '-' && p[i] != '.') {
       return false;
     }
   }
@@ -202,11 +166,11 @@ static enum uri_kind check_uri(const char *p, size_t n, unsigned flags)
 {
   size_t i = 0, hashes = 0;
 
-  if (n == 0 || !is_alpha(p[0])) {
+  if (n == 0 || !mp_is_alpha(p[0])) {
     return URI_BAD;
   }
   while (i < n &&
-         (is_alnum(p[i]) || p[i] == '+' || p[i] == '-' || p[i] == '.')) {
+         (mp_is_alnum(p[i]) || p[i] == '+' || p[i] == '-' || p[i] == '.')) {
     i++;
   }
   if (i == n || p[i] != ':') {
@@ -216,15 +180,15 @@ static enum uri_kind check_uri(const char *p, size_t n, unsigned flags)
     if (!uri_byte(p[j]) ||
         ((flags & URI_NO_BANG) && (p[j] == '!' || p[j] == ';')) ||
         (p[j] == '%' &&
-         (n - j < 3 || !is_hex(p[j + 1]) || !is_hex(p[j + 2]))) ||
+         (n - j < 3 || !mp_is_hex(p[j + 1]) || !mp_is_hex(p[j + 2]))) ||
         (p[j] == '#' && ++hashes > 1)) {
       return URI_BAD;
     }
   }
-  if (ieq(p, i, "https")) {
+  if (mp_ieq(p, i, "https")) {
     return https_ok(p + i + 1, n - i - 1, flags) ? URI_HTTPS : URI_BAD;
   }
-  if (ieq(p, i, "mailto")) {
+  if (mp_ieq(p, i, "mailto")) {
     return mailto_ok(p + i + 1, n - i - 1) ? URI_MAILTO : URI_BAD;
   }
   return URI_OTHER;
@@ -248,7 +212,7 @@ static bool near_miss(const char *s, size_t n, const char *proto)
   while (i < n && is_fws(s[i])) {
     i++;
   }
-  if (i == n || lower(s[i]) != 'v') {
+  if (i == n || mp_lower(s[i]) != 'v') {
     return false;
   }
   for (i++; i < n && is_wsp(s[i]); i++) {
@@ -258,7 +222,7 @@ static bool near_miss(const char *s, size_t n, const char *proto)
   }
   for (i++; i < n && is_wsp(s[i]); i++) {
   }
-  return n - i >= pl && ieq(s + i, pl, proto);
+  return n - i >= pl && mp_ieq(s + i, pl, proto);
 }
 
 typedef bool (*candidate_fn)(const char *s, size_t n, size_t *after);
@@ -391,7 +355,7 @@ static int next_field(const char *s, size_t n, size_t *pos, struct field *f,
   }
   f->name = j;
   while (j < n &&
-         (is_alnum(s[j]) || s[j] == '_' || s[j] == '-' || s[j] == '.')) {
+         (mp_is_alnum(s[j]) || s[j] == '_' || s[j] == '-' || s[j] == '.')) {
     j++;
   }
   f->name_len = j - f->name;
@@ -416,7 +380,7 @@ static int next_field(const char *s, size_t n, size_t *pos, struct field *f,
  * %x3E-7E). The name's bytes were checked by next_field(). */
 static bool extension_ok(const char *s, const struct field *f)
 {
-  if (f->name_len > 32 || !is_alnum(s[f->name]) || f->val_len == 0) {
+  if (f->name_len > 32 || !mp_is_alnum(s[f->name]) || f->val_len == 0) {
     return false;
   }
   for (size_t i = f->val; i < f->val + f->val_len; i++) {
@@ -451,7 +415,7 @@ enum mp_policy_status mp_policy_txt_parse_mta_sts(const struct mp_rr *rr,
       bool ok = f.val_len >= 1 && f.val_len <= 32;
 
       for (size_t i = f.val; ok && i < f.val + f.val_len; i++) {
-        ok = is_alnum(s[i]);
+        ok = mp_is_alnum(s[i]);
       }
       if (out->id.p) {
         fail(pk, "duplicate_id", (int64_t)f.name);
@@ -587,7 +551,7 @@ static bool other_image_suffix(const char *p, size_t n)
     return false;
   }
   for (size_t k = 0; k < sizeof(other) / sizeof(other[0]); k++) {
-    if (ieq(p + dot + 1, end - dot - 1, other[k])) {
+    if (mp_ieq(p + dot + 1, end - dot - 1, other[k])) {
       return true;
     }
   }
@@ -685,11 +649,11 @@ static void bimi_tags(const char *s, size_t n, struct mp_bimi *out)
     if (b == e && i == n && b > 0) {
       break; /* the optional trailing ";" */
     }
-    for (nb = ne = b; ne < e && (is_alnum(s[ne]) || s[ne] == '_'); ne++) {
+    for (nb = ne = b; ne < e && (mp_is_alnum(s[ne]) || s[ne] == '_'); ne++) {
     }
     for (v.p = s + ne; v.p < s + e && is_fws(*v.p); v.p++) {
     }
-    if (ne == nb || !is_alpha(s[nb]) || v.p == s + e || *v.p != '=') {
+    if (ne == nb || !mp_is_alpha(s[nb]) || v.p == s + e || *v.p != '=') {
       fail(&out->pick, "syntax", (int64_t)(v.p - s));
       return;
     }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "scanner/ascii.h"
+
 /* Judgment, for few false positives on real mail hosts:
  * - An address rule needs the WHOLE address (all four IPv4 octets, all 32
  *   IPv6 nibbles or all eight groups): provider names such as
@@ -21,41 +23,9 @@
 
 #define RUNS_MAX 128 /* digit runs in a 253-byte name, and then some */
 
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_hex(char c)
-{
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static bool is_sep(char c)
 {
   return c == '-' || c == '.' || c == '_';
-}
-
-static char lower(char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool ieq(const char *s, size_t n, const char *w)
-{
-  size_t i;
-
-  for (i = 0; i < n && w[i]; i++) {
-    if (lower(s[i]) != w[i]) {
-      return false;
-    }
-  }
-  return i == n && w[i] == '\0';
 }
 
 /* ---- Numbers in the name --------------------------------------------- */
@@ -70,13 +40,13 @@ static size_t digit_runs(const char *s, size_t n, struct run *r)
   size_t nr = 0, i = 0;
 
   while (i < n && nr < RUNS_MAX) {
-    if (!is_digit(s[i])) {
+    if (!mp_is_digit(s[i])) {
       i++;
       continue;
     }
     r[nr].off = i;
     r[nr].val = 0;
-    while (i < n && is_digit(s[i])) {
+    while (i < n && mp_is_digit(s[i])) {
       if (r[nr].val < 1000) {
         r[nr].val = r[nr].val * 10 + (unsigned)(s[i] - '0');
       }
@@ -125,8 +95,8 @@ static bool has_hex_word(const char *s, size_t n, const char *pat)
   size_t pl = strlen(pat);
 
   for (size_t i = 0; i + pl <= n; i++) {
-    if ((i == 0 || !is_hex(s[i - 1])) && (i + pl == n || !is_hex(s[i + pl])) &&
-        ieq(s + i, pl, pat)) {
+    if ((i == 0 || !mp_is_hex(s[i - 1])) &&
+        (i + pl == n || !mp_is_hex(s[i + pl])) && mp_ieq(s + i, pl, pat)) {
       return true;
     }
   }
@@ -197,12 +167,12 @@ static bool nibbles_at(const char *s, size_t n, size_t i, const char *hex,
       }
       i++;
     }
-    if (i == n || lower(s[i]) != want) {
+    if (i == n || mp_lower(s[i]) != want) {
       return false;
     }
     i++;
   }
-  return i == n || !is_hex(s[i]);
+  return i == n || !mp_is_hex(s[i]);
 }
 
 /* "-" for ":" in three spellings: all groups without leading zeros, all
@@ -252,7 +222,7 @@ static const char *ip6_rules(const char *s, size_t n, const uint8_t *a)
     snprintf(hex + 2 * k, 3, "%02x", a[k]);
   }
   for (size_t i = 0; i < n; i++) {
-    if (i > 0 && is_hex(s[i - 1])) {
+    if (i > 0 && mp_is_hex(s[i - 1])) {
       continue;
     }
     for (int m = 0; m < 4; m++) {
@@ -314,17 +284,17 @@ static bool ip_digits_at(const char *s, size_t n, size_t i)
   if (i < n && is_sep(s[i])) {
     i++;
   }
-  while (i < n && is_digit(s[i])) {
+  while (i < n && mp_is_digit(s[i])) {
     size_t b = i;
 
-    while (i < n && is_digit(s[i])) {
+    while (i < n && mp_is_digit(s[i])) {
       i++;
     }
     if (i - b > 3) {
       return false;
     }
     groups++;
-    if (i + 1 < n && is_sep(s[i]) && is_digit(s[i + 1])) {
+    if (i + 1 < n && is_sep(s[i]) && mp_is_digit(s[i + 1])) {
       i++;
     }
   }
@@ -338,28 +308,28 @@ static const char *part_rules(const char *s, size_t n, size_t b, size_t e)
       {"3g", "word_3g"}, {"4g", "word_4g"}, {"5g", "word_5g"}};
 
   for (size_t k = 0; k < sizeof(g) / sizeof(g[0]); k++) {
-    if (ieq(s + b, e - b, g[k][0])) {
+    if (mp_ieq(s + b, e - b, g[k][0])) {
       return g[k][1];
     }
   }
   for (size_t i = b; i < e;) {
     size_t t = i;
 
-    if (!is_alpha(s[i])) {
+    if (!mp_is_alpha(s[i])) {
       i++;
       continue;
     }
-    while (i < e && is_alpha(s[i])) {
+    while (i < e && mp_is_alpha(s[i])) {
       i++;
     }
-    if (ieq(s + t, i - t, "host") && i < e && is_digit(s[i])) {
+    if (mp_ieq(s + t, i - t, "host") && i < e && mp_is_digit(s[i])) {
       return "host_digits";
     }
-    if (ieq(s + t, i - t, "ip") && ip_digits_at(s, n, i)) {
+    if (mp_ieq(s + t, i - t, "ip") && ip_digits_at(s, n, i)) {
       return "ip_digits";
     }
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
-      if (ieq(s + t, i - t, words[k][0])) {
+      if (mp_ieq(s + t, i - t, words[k][0])) {
         return words[k][1];
       }
     }

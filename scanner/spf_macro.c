@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "scanner/ascii.h"
+
 /* RFC 7208 section 7.1:
  *   macro-string = *( macro-expand / macro-literal )
  *   macro-expand = ( "%{" macro-letter transformers *delimiter "}" )
@@ -39,16 +41,6 @@ struct macro {
   unsigned delims;
 };
 
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
 static bool is_literal(char c, bool exp)
 {
   unsigned char u = (unsigned char)c;
@@ -58,7 +50,7 @@ static bool is_literal(char c, bool exp)
 
 static bool is_letter(char c, bool exp)
 {
-  if (!is_alpha(c)) {
+  if (!mp_is_alpha(c)) {
     return false;
   }
   switch (c | 0x20) {
@@ -121,10 +113,10 @@ static size_t parse_macro(const char *s, size_t len, size_t i, bool exp,
   m->letter = (char)(s[j] | 0x20);
   m->upper = s[j] != m->letter;
   j++;
-  if (j < len && is_digit(s[j])) {
+  if (j < len && mp_is_digit(s[j])) {
     size_t first = j;
 
-    while (j < len && is_digit(s[j])) {
+    while (j < len && mp_is_digit(s[j])) {
       if (m->keep < KEEP_MAX) {
         m->keep = m->keep * 10 + (unsigned)(s[j] - '0');
       }
@@ -184,7 +176,7 @@ bool mp_spf_macro_uses(const char *s, size_t len, char letter)
     if (s[i] != '%') {
       continue;
     }
-    if (s[i + 1] == '{' && i + 2 < len && is_alpha(s[i + 2]) &&
+    if (s[i + 1] == '{' && i + 2 < len && mp_is_alpha(s[i + 2]) &&
         (char)(s[i + 2] | 0x20) == want) {
       return true;
     }
@@ -221,7 +213,7 @@ static void put_value_char(struct out *o, char c, bool escape)
 {
   unsigned char u = (unsigned char)c;
 
-  if (!escape || is_alpha(c) || is_digit(c) || c == '-' || c == '.' ||
+  if (!escape || mp_is_alpha(c) || mp_is_digit(c) || c == '-' || c == '.' ||
       c == '_' || c == '~') {
     put(o, c);
     return;

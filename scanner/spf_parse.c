@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "scanner/ascii.h"
 #include "scanner/spf_macro.h"
 
 /* RFC 7208 section 12 is the grammar followed here:
@@ -26,19 +27,9 @@ struct parser {
   struct mp_spf_syntax_error *err;
 };
 
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-  return c >= '0' && c <= '9';
-}
-
 static bool is_name(char c)
 {
-  return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
+  return mp_is_alpha(c) || mp_is_digit(c) || c == '-' || c == '_' || c == '.';
 }
 
 static bool is_vchar(char c)
@@ -130,11 +121,11 @@ static int check_domain(struct parser *p, size_t b, size_t e, bool *macro)
   for (j = end; j > b; j--) {
     char c = s[j - 1];
 
-    if (is_alpha(c)) {
+    if (mp_is_alpha(c)) {
       alpha = true;
     } else if (c == '-') {
       dash = true;
-    } else if (!is_digit(c)) {
+    } else if (!mp_is_digit(c)) {
       break;
     }
   }
@@ -161,7 +152,7 @@ static int parse_cidr(struct parser *p, size_t b, size_t e, unsigned max,
     return fail(p, MP_SPF_SYNTAX_CIDR, b);
   }
   for (size_t i = b + 1; i < e; i++) {
-    if (!is_digit(s[i])) {
+    if (!mp_is_digit(s[i])) {
       return fail(p, MP_SPF_SYNTAX_CIDR, b);
     }
     v = v * 10 + (unsigned)(s[i] - '0');
@@ -187,7 +178,7 @@ static size_t parse_ip4(const char *s, size_t i, size_t e, uint8_t out[4])
       }
       b = ++i;
     }
-    while (i < e && is_digit(s[i]) && i - b < 3) {
+    while (i < e && mp_is_digit(s[i]) && i - b < 3) {
       v = v * 10 + (unsigned)(s[i++] - '0');
     }
     if (i == b || v > 255 || (s[b] == '0' && i - b > 1)) {
@@ -200,7 +191,7 @@ static size_t parse_ip4(const char *s, size_t i, size_t e, uint8_t out[4])
 
 static int hex_value(char c)
 {
-  if (is_digit(c)) {
+  if (mp_is_digit(c)) {
     return c - '0';
   }
   c = (char)(c | 0x20);
@@ -295,7 +286,7 @@ static size_t cidr_before(const char *s, size_t b, size_t e)
 {
   size_t j = e;
 
-  while (j > b && is_digit(s[j - 1])) {
+  while (j > b && mp_is_digit(s[j - 1])) {
     j--;
   }
   return j < e && j > b && s[j - 1] == '/' ? j - 1 : e;
@@ -470,7 +461,7 @@ static int parse_term(struct parser *p, size_t t, size_t e)
     break;
   }
   ne = i;
-  if (ne < e && is_alpha(s[ne])) {
+  if (ne < e && mp_is_alpha(s[ne])) {
     while (++ne < e && is_name(s[ne])) {
     }
   }
