@@ -133,6 +133,29 @@ static uint32_t get32(const uint8_t *p)
          ((uint32_t)p[2] << 8) | p[3];
 }
 
+unsigned mp_dnswire_labels(const char *name)
+{
+  size_t len = strlen(name), label = 0;
+  unsigned labels = 0;
+
+  len -= len && name[len - 1] == '.';
+  if (len == 0 || len > MP_QNAME_MAX) {
+    return 0;
+  }
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || name[i] == '.') {
+      if (label == 0 || label > 63) {
+        return 0;
+      }
+      labels++;
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  return labels;
+}
+
 int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
                      uint16_t edns_size)
 {

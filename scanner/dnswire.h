@@ -41,6 +41,11 @@ struct mp_answer {
 int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
                      uint16_t edns_size);
 
+/* The number of labels of name (presentation form, one trailing dot
+ * allowed), or 0 when it is not a name a query can ask: an empty label, a
+ * label over 63 octets, over 253 in all (RFC 1035 section 2.3.4). */
+unsigned mp_dnswire_labels(const char *name);
+
 /* The name a PTR query for addr asks: "4.3.2.1.in-addr.arpa" for AF_INET
  * (4 bytes), nibbles under "ip6.arpa" for AF_INET6 (16 bytes; RFC 3596
  * section 2.5). out needs MP_REVERSE_MAX bytes. */

@@ -43,28 +43,6 @@ static void push(struct mp_cache_entry ***arr, size_t *n, size_t *cap,
   (*arr)[(*n)++] = e;
 }
 
-/* True when name can be asked for at all. */
-static bool queryable(const char *name)
-{
-  size_t len = strlen(name), label = 0;
-
-  len -= len && name[len - 1] == '.';
-  if (len == 0 || len > 253) {
-    return false;
-  }
-  for (size_t i = 0; i <= len; i++) {
-    if (i == len || name[i] == '.') {
-      if (label == 0 || label > 63) {
-        return false;
-      }
-      label = 0;
-    } else {
-      label++;
-    }
-  }
-  return true;
-}
-
 const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
                                       uint16_t type,
                                       struct mp_cache_entry **entry)
@@ -77,7 +55,7 @@ const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
   if (entry) {
     *entry = NULL;
   }
-  if (!queryable(name)) {
+  if (mp_dnswire_labels(name) == 0) {
     return &nonexistent;
   }
   uint64_t fetches = mp_cache_stats(rp->cache)->fetches;

@@ -156,26 +156,7 @@ struct node *node_get(struct run *r, const char *name)
  * octets, 253 in all, at least two labels (one trailing dot allowed). */
 bool valid_domain(const char *name)
 {
-  size_t len = strlen(name), label = 0, labels = 0;
-
-  if (len && name[len - 1] == '.') {
-    len--;
-  }
-  if (len == 0 || len > 253) {
-    return false;
-  }
-  for (size_t i = 0; i <= len; i++) {
-    if (i == len || name[i] == '.') {
-      if (label == 0 || label > 63) {
-        return false;
-      }
-      labels++;
-      label = 0;
-    } else {
-      label++;
-    }
-  }
-  return labels >= 2;
+  return mp_dnswire_labels(name) >= 2;
 }
 
 /* %{p}: a validated name of the client address (section 5.5 steps, 7.3):

@@ -432,3 +432,27 @@ Test(dnswire, builds_reverse_names_for_ptr_queries)
   cr_assert_str_eq(out, "b.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b."
                         "d.0.1.0.0.2.ip6.arpa");
 }
+
+Test(dnswire, counts_labels_of_names_a_query_can_ask)
+{
+  char label64[70], long_name[300];
+
+  memset(label64, 'a', 64);
+  label64[64] = '\0';
+  memset(long_name, 'a', sizeof(long_name));
+  for (size_t i = 63; i < 254; i += 64) {
+    long_name[i] = '.';
+  }
+  long_name[254] = '\0'; /* 254 octets: one over */
+  cr_assert_eq(mp_dnswire_labels("example.com"), 2);
+  cr_assert_eq(mp_dnswire_labels("example.com."), 2);
+  cr_assert_eq(mp_dnswire_labels("com"), 1);
+  cr_assert_eq(mp_dnswire_labels(""), 0);
+  cr_assert_eq(mp_dnswire_labels("."), 0);
+  cr_assert_eq(mp_dnswire_labels("a..b"), 0);
+  cr_assert_eq(mp_dnswire_labels(".a"), 0);
+  cr_assert_eq(mp_dnswire_labels(label64), 0);
+  cr_assert_eq(mp_dnswire_labels(long_name), 0);
+  long_name[253] = '\0';
+  cr_assert_eq(mp_dnswire_labels(long_name), 4);
+}
