@@ -19,10 +19,26 @@ static bool failed(const struct mp_answer *a)
          a->outcome != MP_OUTCOME_NXDOMAIN;
 }
 
+/* The key type for the row: "rsa", "ed25519", or the k= value as written
+ * (RFC 6376 3.6.1 lets k= name other algorithms; verifiers ignore such
+ * keys), its first MP_DKIM_KEY_TYPE_MAX bytes copied to buf. */
+static const char *key_type(const struct mp_dkim_key *k, char *buf)
+{
+  size_t n = k->k.len < MP_DKIM_KEY_TYPE_MAX ? k->k.len : MP_DKIM_KEY_TYPE_MAX;
+
+  if (k->type != MP_DKIM_KEY_OTHER) {
+    return mp_dkim_key_type_name(k->type);
+  }
+  memcpy(buf, k->k.p, n);
+  buf[n] = '\0';
+  return buf;
+}
+
 /* The key record among a selector's TXT records: one that parses with a
- * p= tag, or says v=DKIM1 (then its error is kept). */
+ * p= tag, or says v=DKIM1 (then its error is kept). type_buf holds the
+ * key type when it is neither rsa nor ed25519. */
 static bool take_key(const struct mp_answer *a, const char *selector,
-                     struct mp_result_dkim_key *out)
+                     struct mp_result_dkim_key *out, char *type_buf)
 {
   for (size_t i = 0; i < a->count; i++) {
     struct mp_dkim_key k;
@@ -34,7 +50,7 @@ static bool take_key(const struct mp_answer *a, const char *selector,
     memset(out, 0, sizeof(*out));
     out->selector = selector;
     out->cname = a->cname;
-    out->key_type = mp_dkim_key_type_name(k.type);
+    out->key_type = key_type(&k, type_buf);
     out->bits = k.type == MP_DKIM_KEY_RSA ? k.bits : 0;
     out->revoked = k.revoked;
     out->testing = k.testing;
@@ -76,7 +92,8 @@ static int run(struct mp_task *t)
     o->probed++;
     trouble |= failed(a);
     if (o->nfound < MP_DKIM_FOUND_MAX
-            ? take_key(a, cfg->dkim_selectors[i], &o->found[o->nfound])
+            ? take_key(a, cfg->dkim_selectors[i], &o->found[o->nfound],
+                       job->dks.key_type[o->nfound])
             : a->count > 0) {
       o->nfound++;
     }

@@ -73,11 +73,16 @@ struct mp_mx_state {
   struct mp_result_mx_check out; /* points into answers rp holds */
 };
 
+#define MP_DKIM_KEY_TYPE_MAX 64 /* bytes of a k= value kept for the row */
+
 /* The DKIM check's state: the probes and the keys found. */
 struct mp_dkim_state {
   struct mp_replay rp;
   struct mp_task task;
-  struct mp_result_dkim out; /* points into answers rp holds */
+  struct mp_result_dkim out; /* points into answers rp holds, and into
+                                key_type */
+  char key_type[MP_DKIM_FOUND_MAX][MP_DKIM_KEY_TYPE_MAX + 1]; /* k= values
+                                that are neither rsa nor ed25519 */
 };
 
 /* The DMARC check's state: discovery, the record that applies, report

@@ -2,6 +2,7 @@
  * generator's truth: one row per line, none lost or doubled, and each
  * lookup's outcome and records. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,8 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
 
 /* --- DMARC, DKIM, MX, policy records, verdict: posture_truth.tsv -------- */
 
+#define POSTURE_COLUMNS 48 /* line, domain and tests/world/posture.h's 46 */
+
 /* A value as the truth writes it: "-" for null, 1/0 for booleans. */
 static void text_of(const struct mp_json *v, char *buf, size_t len)
 {
@@ -473,6 +476,197 @@ static unsigned generic_count(const struct mp_json *hosts)
   return n;
 }
 
+/* A string field as the truth writes it: "-" for null, "\"\"" for "". */
+static void value_of(const struct mp_json *v, char *buf, size_t len)
+{
+  if (v && v->type == MP_JSON_STRING && v->len == 0) {
+    snprintf(buf, len, "\"\"");
+  } else {
+    text_of(v, buf, len);
+  }
+}
+
+static void expect_value(const char *line, const char *what, const char *want,
+                         const struct mp_json *v)
+{
+  char buf[1024];
+
+  value_of(v, buf, sizeof(buf));
+  expect(line, what, want, buf);
+}
+
+/* rua= or ruf= destinations: "uri", then ">domain=authorization" (or
+ * "=internal") when the URI has a domain. */
+static void report_list(const struct mp_json *list, char *buf, size_t len)
+{
+  for (size_t i = 0; list && i < list->count; i++) {
+    const struct mp_json *d = list->items[i];
+    const struct mp_json *dom = mp_json_get(d, "domain");
+    const struct mp_json *ext = mp_json_get(d, "external");
+    char item[1200];
+
+    if (mp_json_is_null(dom)) {
+      snprintf(item, sizeof(item), "%s", mp_json_str(mp_json_get(d, "uri")));
+    } else {
+      snprintf(item, sizeof(item), "%s>%s=%s",
+               mp_json_str(mp_json_get(d, "uri")), mp_json_str(dom),
+               ext && ext->boolean
+                   ? mp_json_str(mp_json_get(d, "authorization"))
+                   : "internal");
+    }
+    append(buf, len, item);
+  }
+}
+
+static void dkim_errors(const struct mp_json *found, char *buf, size_t len)
+{
+  for (size_t i = 0; found && i < found->count; i++) {
+    const struct mp_json *err = mp_json_get(found->items[i], "error");
+    char item[600];
+
+    if (!mp_json_is_null(err)) {
+      snprintf(item, sizeof(item), "%s=%s",
+               mp_json_str(mp_json_get(found->items[i], "selector")),
+               mp_json_str(err));
+      append(buf, len, item);
+    }
+  }
+}
+
+/* Appends to buf[0..len) at *o; the test fails rather than cut the text. */
+__attribute__((format(printf, 4, 5))) static void
+addf(char *buf, size_t len, size_t *o, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(buf + *o, len - *o, fmt, ap);
+  va_end(ap);
+  cr_assert(n >= 0 && (size_t)n < len - *o, "text too long for the check");
+  *o += (size_t)n;
+}
+
+/* The CSV's mx_hosts_detail (docs/schema.md "MX hosts in CSV") built from
+ * mx_hosts.hosts[], items joined with '|'. */
+static void mx_detail(const struct mp_json *hosts, char *buf, size_t len)
+{
+  size_t o = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; hosts && i < hosts->count; i++) {
+    const struct mp_json *h = hosts->items[i];
+    const struct mp_json *addrs = mp_json_get(h, "addresses");
+    const struct mp_json *cname = mp_json_get(h, "cname");
+    const char *host = mp_json_str(mp_json_get(h, "host"));
+
+    addf(buf, len, &o, "%s%lld %s", i ? "|" : "",
+         (long long)mp_json_get(h, "preference")->integer, host);
+    if (host[0] == '\0') {
+      continue; /* a null MX among others: nothing more */
+    }
+    if (!mp_json_is_null(cname)) {
+      addf(buf, len, &o, " cname=%s", mp_json_str(cname));
+    }
+    if (mp_json_get(h, "ip_literal")->boolean) {
+      addf(buf, len, &o, " literal");
+    } else if (!mp_json_get(h, "resolves")->boolean) {
+      addf(buf, len, &o, " unresolved");
+    }
+    for (size_t k = 0; addrs && k < addrs->count; k++) {
+      const struct mp_json *a = addrs->items[k];
+      const struct mp_json *ptr = mp_json_get(a, "ptr");
+      const char *state =
+          mp_json_get(a, "fcrdns")->boolean ? "fcrdns" : "nofcrdns";
+
+      if (mp_json_is_null(ptr)) {
+        state = mp_json_str(mp_json_get(a, "ptr_outcome"));
+        if (!strcmp(state, "ok") || !strcmp(state, "nodata") ||
+            !strcmp(state, "nxdomain")) {
+          state = "noptr";
+        }
+      }
+      addf(buf, len, &o, " %s>%s[%s%s]", mp_json_str(mp_json_get(a, "address")),
+           mp_json_is_null(ptr) ? "" : mp_json_str(ptr), state,
+           mp_json_get(a, "generic")->boolean ? ",generic" : "");
+    }
+  }
+  if (o == 0) {
+    snprintf(buf, len, "-");
+  }
+}
+
+/* The finding codes that are not SPF_*, sorted. */
+static void findings_of(const struct mp_json *list, char *buf, size_t len)
+{
+  char **items = mp_calloc((list ? list->count : 0) + 1, sizeof(*items));
+  size_t n = 0;
+  char *joinedlist;
+
+  for (size_t i = 0; list && i < list->count; i++) {
+    if (strncmp(list->items[i]->str, "SPF_", 4) != 0) {
+      items[n++] = mp_strndup(list->items[i]->str, list->items[i]->len);
+    }
+  }
+  joinedlist = join_sorted(items, n);
+  snprintf(buf, len, "%s", joinedlist);
+  mp_free(joinedlist);
+  mp_free(items);
+}
+
+/* The columns appended for issue 4: the DMARC tags, DKIM probes and key
+ * errors, the MX detail, the policy record fields, the finding codes. */
+static void check_posture_detail(char **f, const struct mp_json *row)
+{
+  static const char *const tags[9] = {"p",    "sp", "np",  "pct", "adkim",
+                                      "aspf", "fo", "psd", "t"};
+  const struct mp_json *d = mp_json_get(row, "dmarc");
+  const struct mp_json *k = mp_json_get(row, "dkim");
+  char buf[8192], what[32];
+  const char *line = f[0];
+  char *got;
+
+  expect_field(line, "dmarc.method", f[21], mp_json_get(d, "method"));
+  expect_field(line, "dmarc.methods_disagree", f[22],
+               mp_json_get(d, "methods_disagree"));
+  for (int i = 0; i < 9; i++) {
+    snprintf(what, sizeof(what), "dmarc.%s", tags[i]);
+    expect_field(line, what, f[23 + i], mp_json_get(d, tags[i]));
+  }
+  snprintf(buf, sizeof(buf), "-");
+  report_list(mp_json_get(d, "rua"), buf, sizeof(buf));
+  expect(line, "dmarc.rua", f[32], buf);
+  snprintf(buf, sizeof(buf), "-");
+  report_list(mp_json_get(d, "ruf"), buf, sizeof(buf));
+  expect(line, "dmarc.ruf", f[33], buf);
+  got = joined(mp_json_get(d, "unknown_tags"));
+  expect(line, "dmarc.unknown_tags", f[34], got);
+  mp_free(got);
+  got = joined(mp_json_get(d, "removed_tags"));
+  expect(line, "dmarc.removed_tags", f[35], got);
+  mp_free(got);
+  expect_field(line, "dmarc.error", f[36], mp_json_get(d, "error"));
+  expect_field(line, "dkim.probed", f[37], mp_json_get(k, "probed"));
+  snprintf(buf, sizeof(buf), "-");
+  dkim_errors(mp_json_get(k, "found"), buf, sizeof(buf));
+  expect(line, "dkim key errors", f[38], buf);
+  mx_detail(mp_json_path(row, "mx_hosts.hosts"), buf, sizeof(buf));
+  expect(line, "mx_hosts detail", f[39], buf);
+  expect_value(line, "mta_sts.id", f[40], mp_json_path(row, "mta_sts.id"));
+  expect_value(line, "mta_sts.error", f[41],
+               mp_json_path(row, "mta_sts.error"));
+  expect_value(line, "tls_rpt.rua", f[42], mp_json_path(row, "tls_rpt.rua"));
+  expect_value(line, "tls_rpt.error", f[43],
+               mp_json_path(row, "tls_rpt.error"));
+  expect_value(line, "bimi.location", f[44],
+               mp_json_path(row, "bimi.location"));
+  expect_value(line, "bimi.authority", f[45],
+               mp_json_path(row, "bimi.authority"));
+  expect_value(line, "bimi.error", f[46], mp_json_path(row, "bimi.error"));
+  findings_of(mp_json_get(row, "findings"), buf, sizeof(buf));
+  expect(line, "findings", f[47], buf);
+}
+
 static void check_posture(char **f, const struct mp_json *row)
 {
   const struct mp_json *d = mp_json_get(row, "dmarc");
@@ -522,6 +716,7 @@ static void check_posture(char **f, const struct mp_json *row)
     append(buf, sizeof(buf), mp_json_get(v, "failed")->items[i]->str);
   }
   expect(line, "verdict.failed", f[20], buf);
+  check_posture_detail(f, row);
 }
 
 Test(world, every_posture_column_matches_the_generated_truth, .timeout = 600)
@@ -545,16 +740,17 @@ Test(world, every_posture_column_matches_the_generated_truth, .timeout = 600)
   disagreements = 0;
   for (char *l = strtok_r(text, "\n", &save); l;
        l = strtok_r(NULL, "\n", &save)) {
-    char *f[21], *p = l;
+    char *f[POSTURE_COLUMNS], *p = l;
     const struct mp_json *row;
 
     if (l[0] == '#') {
       continue;
     }
-    for (int k = 0; k < 21; k++) {
+    for (int k = 0; k < POSTURE_COLUMNS; k++) {
       f[k] = p;
       p = strchr(p, '\t');
-      cr_assert(p || k == 20, "short posture_truth line: %s", l);
+      cr_assert(p || k == POSTURE_COLUMNS - 1, "short posture_truth line: %s",
+                l);
       if (p) {
         *p++ = '\0';
       }
@@ -567,9 +763,10 @@ Test(world, every_posture_column_matches_the_generated_truth, .timeout = 600)
     check_posture(f, row);
     checked++;
   }
-  printf("world: %zu rows of DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI and "
-         "verdict checked against the truth, %u disagreements\n",
-         checked, disagreements);
+  printf("world: %zu rows of DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI, "
+         "verdict and findings checked against the truth (%d columns), %u "
+         "disagreements\n",
+         checked, POSTURE_COLUMNS - 2, disagreements);
   cr_expect_gt(checked, 0);
   cr_expect_eq(disagreements, 0);
   mp_free(by_line);

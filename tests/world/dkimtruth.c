@@ -1,6 +1,7 @@
 #include "tests/world/dkimtruth.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,111 +104,293 @@ unsigned mp_dkimt_rsa_bits(const char *b64, size_t n)
   return (unsigned)bits;
 }
 
+/* ---- the key record (RFC 6376 sections 3.2, 3.6.1) ---- */
+
+#define MAX_TAGS 16
+
 struct tagv {
   const char *v; /* the value, blanks trimmed */
   size_t n;
   bool present;
 };
 
-/* The value of tag name in tag-list p[0..n) (RFC 6376 section 3.2). */
-static struct tagv tag(const char *p, size_t n, const char *name)
-{
-  struct tagv t = {0};
+/* A record's tag-list as far as it parses. */
+struct taglist {
+  struct tagv v, k, p, t, h, s;
+  bool bad;     /* a syntax error or a repeated tag (section 3.2) */
+  bool v_first; /* v= is the first tag */
+  size_t ntags; /* tags read before any error */
+  struct {
+    const char *p;
+    size_t n;
+  } name[MAX_TAGS];
+};
 
+static bool alpha(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool alnumpunc(char c)
+{
+  return alpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS] over p[s..e),
+ * tag-name = ALPHA *ALNUMPUNC, tag-value = tvals of VALCHAR (%x21-3A /
+ * %x3C-7E) separated by FWS (any blank here). False when it is not one. */
+static bool tag_spec(const char *p, size_t s, size_t e, struct tagv *name,
+                     struct tagv *val)
+{
+  size_t k = s;
+
+  while (k < e && blank(p[k])) {
+    k++;
+  }
+  if (k == e || !alpha(p[k])) {
+    return false;
+  }
+  *name = (struct tagv){p + k, 0, true};
+  while (k < e && alnumpunc(p[k])) {
+    k++;
+  }
+  name->n = (size_t)(p + k - name->v);
+  while (k < e && blank(p[k])) {
+    k++;
+  }
+  if (k == e || p[k] != '=') {
+    return false;
+  }
+  for (k++; k < e && blank(p[k]); k++) {
+  }
+  while (e > k && blank(p[e - 1])) {
+    e--;
+  }
+  for (size_t i = k; i < e; i++) {
+    if (!blank(p[i]) && ((unsigned char)p[i] < 0x21 ||
+                         (unsigned char)p[i] > 0x7e || p[i] == ';')) {
+      return false;
+    }
+  }
+  *val = (struct tagv){p + k, e - k, true};
+  return true;
+}
+
+/* Reads the tag-list p[0..n) (section 3.2): tag-spec *(";" tag-spec)
+ * [";"], no tag name twice. Stops at the first error (l->bad). */
+static void taglist(const char *p, size_t n, struct taglist *l)
+{
+  memset(l, 0, sizeof(*l));
   for (size_t a = 0; a <= n;) {
-    size_t b = a, s, e, eq;
+    size_t b = a, e;
+    struct tagv name, val;
     while (b < n && p[b] != ';') {
       b++;
     }
-    for (eq = a; eq < b && p[eq] != '='; eq++) {
+    for (e = a; e < b && blank(p[e]); e++) {
     }
-    for (s = a; s < eq && blank(p[s]); s++) {
+    if (e == b && b == n && a > 0) {
+      return; /* the optional ";" at the end */
     }
-    for (e = eq; e > s && blank(p[e - 1]); e--) {
+    if (!tag_spec(p, a, b, &name, &val) || l->ntags == MAX_TAGS) {
+      l->bad = true;
+      return;
     }
-    if (eq < b && e - s == strlen(name) && memcmp(p + s, name, e - s) == 0) {
-      for (s = eq + 1; s < b && blank(p[s]); s++) {
+    for (size_t i = 0; i < l->ntags; i++) {
+      if (l->name[i].n == name.n && memcmp(l->name[i].p, name.v, name.n) == 0) {
+        l->bad = true;
+        return;
       }
-      for (e = b; e > s && blank(p[e - 1]); e--) {
-      }
-      t = (struct tagv){p + s, e - s, true};
-      return t;
     }
+    l->name[l->ntags].p = name.v;
+    l->name[l->ntags].n = name.n;
+    if (name.n == 1) {
+      struct tagv *slot = name.v[0] == 'v'   ? &l->v
+                          : name.v[0] == 'k' ? &l->k
+                          : name.v[0] == 'p' ? &l->p
+                          : name.v[0] == 't' ? &l->t
+                          : name.v[0] == 'h' ? &l->h
+                          : name.v[0] == 's' ? &l->s
+                                             : NULL;
+      if (slot != NULL) {
+        *slot = val;
+      }
+      l->v_first = l->v_first || (name.v[0] == 'v' && l->ntags == 0);
+    }
+    l->ntags++;
     a = b + 1;
   }
-  return t;
 }
 
-/* A key record: starts with "v=DKIM1" or has a p= tag. */
-static bool is_key(const char *p, size_t n)
+static bool is(const struct tagv *t, const char *lit)
 {
-  return (n >= 7 && memcmp(p, "v=DKIM1", 7) == 0) || tag(p, n, "p").present;
+  return t->n == strlen(lit) && memcmp(t->v, lit, t->n) == 0;
 }
 
-/* One selector's entry into row->keys; false when it has no key. */
+/* A ':'-separated list (h=, s=, t=) with no empty item; *flag_y: an item
+ * is "y". */
+static bool list_ok(const struct tagv *t, bool *flag_y)
+{
+  for (size_t i = 0; t->present && i <= t->n;) {
+    size_t j = i, s = i, e;
+    while (j < t->n && t->v[j] != ':') {
+      j++;
+    }
+    for (e = j; s < e && blank(t->v[s]); s++) {
+    }
+    while (e > s && blank(t->v[e - 1])) {
+      e--;
+    }
+    if (s == e) {
+      return false;
+    }
+    *flag_y = *flag_y || (e - s == 1 && t->v[s] == 'y');
+    i = j + 1;
+  }
+  return true;
+}
+
+/* base64string (section 3.6.1) with blanks skipped: alphabet characters,
+ * then at most two "=", in groups of four. The decoded length, or -1. */
+static long b64_len(const char *p, size_t n)
+{
+  size_t chars = 0, pad = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if (blank(p[i])) {
+      continue;
+    }
+    if (p[i] == '=') {
+      pad++;
+    } else if (b64val(p[i]) < 0 || pad > 0) {
+      return -1;
+    } else {
+      chars++;
+    }
+  }
+  if (pad > 2 || (chars + pad) % 4 != 0) {
+    return -1;
+  }
+  return (long)(chars / 4 * 3 + chars % 4 * 3 / 4);
+}
+
+/* What a key record gives the row. */
+struct key {
+  char type[64];
+  unsigned bits;
+  bool revoked, testing;
+  const char *error; /* a code of docs/schema.md "DKIM key errors" */
+};
+
+/* Checks the record in the order a verifier reads it: the tag-list, the
+ * version, the lists, p= present, p= empty (revoked), the key type, the
+ * base64, the key. The first problem is the error. */
+static void check_key(const struct taglist *l, struct key *k)
+{
+  bool unused = false;
+  long len;
+
+  *k = (struct key){.type = "rsa"};
+  if (l->k.present && l->k.n > 0 && l->k.n < sizeof(k->type)) {
+    memcpy(k->type, l->k.v, l->k.n);
+    k->type[l->k.n] = '\0';
+  }
+  if (l->bad) {
+    k->error = "bad_syntax";
+  } else if (l->v.present && (!l->v_first || !is(&l->v, "DKIM1"))) {
+    k->error = "bad_version";
+  } else if ((l->k.present && l->k.n == 0) || !list_ok(&l->h, &unused) ||
+             !list_ok(&l->s, &unused) || !list_ok(&l->t, &k->testing)) {
+    k->error = "bad_syntax";
+  } else if (!l->p.present) {
+    k->error = "missing_p";
+  } else if (l->p.n == 0) {
+    k->revoked = true; /* "An empty value means that this public key has
+                          been revoked." */
+  } else if (!is(&l->k, "rsa") && !is(&l->k, "ed25519") && l->k.present) {
+    k->error = "unknown_key_type";
+  } else if ((len = b64_len(l->p.v, l->p.n)) < 0) {
+    k->error = "bad_base64";
+  } else if (strcmp(k->type, "ed25519") == 0) {
+    k->error = len == 32 ? NULL : "bad_ed25519_length"; /* RFC 8463 4.2 */
+  } else if ((k->bits = mp_dkimt_rsa_bits(l->p.v, l->p.n)) == 0) {
+    k->error = "bad_der";
+  }
+}
+
+static void finding(struct mp_dkimt_row *row, const char *code)
+{
+  for (size_t i = 0; i < row->nfindings; i++) {
+    if (strcmp(row->findings[i], code) == 0) {
+      return;
+    }
+  }
+  assert(row->nfindings < MP_DKIMT_FINDINGS);
+  row->findings[row->nfindings++] = code;
+}
+
+/* Appends an item to a ','-joined list of cap bytes at *len. */
+__attribute__((format(printf, 4, 5))) static void
+add(char *out, size_t cap, size_t *len, const char *fmt, ...)
+{
+  va_list ap;
+  int w;
+
+  if (*len > 0) {
+    out[(*len)++] = ',';
+  }
+  va_start(ap, fmt);
+  w = vsnprintf(out + *len, cap - *len, fmt, ap);
+  va_end(ap);
+  assert(w > 0 && (size_t)w < cap - *len);
+  *len += (size_t)w;
+}
+
+/* One selector's entry into row->keys; false when it has no key record:
+ * a TXT record whose tag-list, as far as it parses, has a v= or a p=. */
 static bool probe(const struct mp_dv *v, const char *sel, const char *domain,
-                  struct mp_dkimt_row *row, size_t *len)
+                  struct mp_dkimt_row *row, size_t *len, size_t *elen)
 {
-  char q[300], rec[4096], type[32] = "rsa";
+  char q[300], buf[4096];
   struct mp_dv_ans a;
-  size_t n = 0, found = 0;
-  unsigned bits = 0;
+  struct taglist l;
+  struct key k;
+  size_t found = 0;
 
   snprintf(q, sizeof(q), "%s._domainkey.%s", sel, domain);
   mp_dv_query(v, q, MP_ZT_TXT, false, &a);
-  for (size_t i = a.first; i < a.first + a.n; i++) {
-    char buf[4096];
-    size_t k = mp_dv_txt(a.db, i, buf, sizeof(buf));
-    if (is_key(buf, k) && found++ == 0) {
-      memcpy(rec, buf, k);
-      n = k;
-    }
+  for (size_t i = a.first; i < a.first + a.n && found == 0; i++) {
+    size_t n = mp_dv_txt(a.db, i, buf, sizeof(buf));
+    taglist(buf, n, &l);
+    found = l.v.present || l.p.present;
   }
-  assert(found <= 1);
   if (found == 0) {
     return false;
   }
-  struct tagv k = tag(rec, n, "k"), p = tag(rec, n, "p"), t = tag(rec, n, "t");
-  bool revoked = true, testing = false;
-  if (k.present && k.n > 0 && k.n < sizeof(type)) {
-    memcpy(type, k.v, k.n);
-    type[k.n] = '\0';
-  }
-  for (size_t i = 0; i < p.n; i++) {
-    revoked = revoked && blank(p.v[i]);
-  }
-  for (size_t i = 0; i < t.n; i++) { /* t= flags: "y" among ':' parts */
-    size_t j = i;
-    while (j < t.n && t.v[j] != ':') {
-      j++;
+  check_key(&l, &k);
+  if (k.error != NULL) {
+    add(row->errors, sizeof(row->errors), elen, "%s=%s", sel, k.error);
+    finding(row, "DKIM_KEY_INVALID");
+  } else if (k.revoked) {
+    finding(row, "DKIM_KEY_REVOKED");
+  } else if (strcmp(k.type, "rsa") == 0) { /* RFC 8301 section 3.2 */
+    if (k.bits < 2048) {
+      finding(row, k.bits < 1024 ? "DKIM_KEY_FORBIDDEN" : "DKIM_KEY_WEAK");
     }
-    size_t s = i, e = j;
-    while (s < e && blank(t.v[s])) {
-      s++;
-    }
-    while (e > s && blank(t.v[e - 1])) {
-      e--;
-    }
-    testing = testing || (e - s == 1 && t.v[s] == 'y');
-    i = j;
-  }
-  if (!revoked && strcmp(type, "rsa") == 0) {
-    bits = mp_dkimt_rsa_bits(p.v, p.n);
-  }
-  if (!revoked) {
-    /* an RSA key under 1024 bits must not be used (RFC 8301 3.2): it does
-     * not meet the verdict's DKIM requirement */
-    row->usable = row->usable || strcmp(type, "rsa") != 0 || bits >= 1024;
-    if (bits > 0 && (row->weakest == 0 || bits < row->weakest)) {
-      row->weakest = bits;
+    if (row->weakest == 0 || k.bits < row->weakest) {
+      row->weakest = k.bits;
     }
   }
-  int w = snprintf(row->keys + *len, sizeof(row->keys) - *len,
-                   "%s%s:%s:%u%s%s%s%s", *len > 0 ? "," : "", sel, type, bits,
-                   revoked ? ":revoked" : "", testing ? ":testing" : "",
-                   a.cname[0] != '\0' ? ":cname=" : "", a.cname);
-  assert(w > 0 && (size_t)w < sizeof(row->keys) - *len);
-  *len += (size_t)w;
+  if (k.testing) {
+    finding(row, "DKIM_TESTING");
+  }
+  /* an RSA key under 1024 bits must not be used (RFC 8301 3.2): it does
+   * not meet the verdict's DKIM requirement */
+  row->usable = row->usable || (k.error == NULL && !k.revoked &&
+                                (strcmp(k.type, "rsa") != 0 || k.bits >= 1024));
+  add(row->keys, sizeof(row->keys), len, "%s:%s:%u%s%s%s%s", sel, k.type,
+      k.bits, k.revoked ? ":revoked" : "", k.testing ? ":testing" : "",
+      a.cname[0] != '\0' ? ":cname=" : "", a.cname);
   return true;
 }
 
@@ -216,9 +399,12 @@ void mp_dkimt_eval(const struct mp_dv *v, const char *domain,
 {
   char q[300];
   struct mp_dv_ans a;
-  size_t len = 0;
+  size_t len = 0, elen = 0;
 
-  *row = (struct mp_dkimt_row){.status = "none"};
+  row->status = "none"; /* the buffers are set below */
+  row->probed = row->weakest = 0;
+  row->usable = false;
+  row->nfindings = 0;
   snprintf(q, sizeof(q), "_domainkey.%s", domain);
   mp_dv_query(v, q, MP_ZT_TXT, true, &a);
   if (a.rc == MP_DV_SERVFAIL) {
@@ -226,13 +412,17 @@ void mp_dkimt_eval(const struct mp_dv *v, const char *domain,
   } else if (a.rc == MP_DV_NXDOMAIN) { /* RFC 8020: nothing below */
     row->status = "no_domainkey";
   } else {
+    row->probed = (unsigned)mp_dkimt_nselectors;
     for (size_t s = 0; s < mp_dkimt_nselectors; s++) {
-      if (probe(v, mp_dkimt_selectors[s], domain, row, &len)) {
+      if (probe(v, mp_dkimt_selectors[s], domain, row, &len, &elen)) {
         row->status = "found";
       }
     }
   }
   if (len == 0) {
     snprintf(row->keys, sizeof(row->keys), "-");
+  }
+  if (elen == 0) {
+    snprintf(row->errors, sizeof(row->errors), "-");
   }
 }

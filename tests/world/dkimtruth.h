@@ -5,15 +5,22 @@
 
 /* The generator's own DKIM truth: the selector probe of the posture scan
  * (RFC 6376 section 3.6.2.1 key records at <selector>._domainkey.<domain>),
- * with the RSA modulus size read from the key's DER. See
- * tests/world/README.md. */
+ * each key record checked against RFC 6376 sections 3.2 and 3.6.1 and RFC
+ * 8463 with its own tag-list parser, the RSA modulus size read from the
+ * key's DER, and the DKIM_* finding codes. See tests/world/README.md. */
+
+#define MP_DKIMT_FINDINGS 5
 
 struct mp_dkimt_row {
   const char *status; /* "found", "none", "no_domainkey", "temperror" */
+  unsigned probed;    /* selectors asked */
   char keys[1024];    /* "sel:type:bits[:revoked][:testing][:cname=t],..." */
-  unsigned weakest;   /* smallest RSA modulus of a non-revoked key, 0: none */
-  bool usable;        /* a key that is not revoked (nor RSA under 1024
-                         bits, RFC 8301) was found */
+  char errors[512];   /* "sel=code,..." for the keys in error, or "-" */
+  unsigned weakest;   /* smallest RSA modulus of a usable key, 0: none */
+  bool usable;        /* a key that is not revoked, not in error, nor RSA
+                         under 1024 bits (RFC 8301) was found */
+  const char *findings[MP_DKIMT_FINDINGS]; /* DKIM_* codes, each once */
+  size_t nfindings;
 };
 
 /* The selectors probed, in order, and their number. */

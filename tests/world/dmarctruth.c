@@ -1,10 +1,13 @@
 #include "tests/world/dmarctruth.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_DEST   16
+#define MAX_URI    16 /* elements kept per list; the row lists 8 */
+#define ROW_URIS   8
+#define MAX_UNK    8
 #define WALK_MAX   8 /* RFC 9989 section 4.10: at most eight queries */
 #define REC_BYTES  4096
 #define POL_ABSENT (-1)
@@ -79,12 +82,26 @@ void mp_dmarct_psl_org(const char *name, char *out)
 
 /* ---- one record ---- */
 
+/* One element of a rua= or ruf= list, as offsets into the record. */
+struct uri {
+  uint16_t off, len;  /* the element up to its first '!' (no "!size") */
+  uint16_t dom, dlen; /* a valid mailto: URI's domain, as written; dlen 0
+                         for any other element */
+};
+
 struct pol {
-  int p, sp, np;            /* index in pol_names, POL_ABSENT or POL_BAD */
-  char t, psd;              /* 'y' 'n' ('u' for psd), 0 when absent or bad */
-  bool rua_usable;          /* at least one syntactically valid rua URI */
-  char dest[MAX_DEST][256]; /* mailto domains, rua's then ruf's */
-  size_t nrua, ndest;
+  int p, sp, np;    /* index in pol_names, POL_ABSENT or POL_BAD */
+  int pct;          /* -1 when absent, else the value that stands */
+  char adkim, aspf; /* 'r' or 's': the value that stands (default r) */
+  char t, psd;      /* the value that stands; 0 when absent */
+  unsigned fo;      /* options of a valid fo= (bits of "01ds"), 0 */
+  bool rua_usable;  /* at least one syntactically valid rua URI */
+  struct uri uri[2][MAX_URI]; /* rua, ruf */
+  size_t nuri[2];
+  uint16_t unk[MAX_UNK][2]; /* unknown tag names: offset, length */
+  size_t nunk;
+  const char *removed[3]; /* pct rf ri, in record order */
+  size_t nremoved;
 };
 
 /* RFC 3986 section 3 URI syntax, with commas and "!" encoded as RFC 9989
@@ -125,12 +142,11 @@ static bool uri_ok(const char *s, size_t *n)
   return true;
 }
 
-/* The domain of a mailto: URI s[0..n) into out, lowercase; false when s is
- * not a mailto: address. */
-static bool mailto_domain(const char *s, size_t n, char *out)
+/* The domain of a mailto: URI s[0..n): what follows its last '@', up to a
+ * '?'. False when s is not a mailto: address. */
+static bool mailto_domain(const char *s, size_t n, size_t *dom, size_t *dlen)
 {
-  const char *at = NULL;
-  size_t end = 7, k = 0;
+  size_t end = 7, at = 0;
 
   if (n < 7) {
     return false;
@@ -141,42 +157,48 @@ static bool mailto_domain(const char *s, size_t n, char *out)
     }
   }
   for (; end < n && s[end] != '?'; end++) {
-    at = s[end] == '@' ? s + end : at;
+    at = s[end] == '@' ? end : at;
   }
-  if (at == NULL || at + 1 == s + end || (size_t)(s + end - at) >= 256) {
+  if (at == 0 || at + 1 == end || end - at - 1 >= 256) {
     return false;
   }
-  for (const char *p = at + 1; p < s + end; p++) {
-    out[k++] = lower(*p);
-  }
-  out[k] = '\0';
+  *dom = at + 1;
+  *dlen = end - at - 1;
   return true;
 }
 
-static void uri_list(struct pol *pl, const char *v, size_t n, bool rua)
+/* A rua= or ruf= value rec[a..b): URIs separated by *WSP "," *WSP. Every
+ * element is listed, valid or not (RFC 9989 section 4.8: a bad one is
+ * ignored by receivers, but the row shows what is written). */
+static void uri_list(struct pol *pl, const char *rec, size_t a, size_t b,
+                     int which)
 {
-  for (size_t a = 0; a < n;) {
-    size_t b = a, len;
-    while (b < n && v[b] != ',') {
-      b++;
+  for (size_t x = a; x <= b;) {
+    size_t y = x, s = x, e, len, dom, dlen;
+    while (y < b && rec[y] != ',') {
+      y++;
     }
-    size_t s = a, e = b;
-    while (s < e && wsp(v[s])) {
-      s++;
+    for (e = y; s < e && wsp(rec[s]); s++) {
     }
-    while (e > s && wsp(v[e - 1])) {
+    while (e > s && wsp(rec[e - 1])) {
       e--;
     }
-    len = e - s;
-    if (uri_ok(v + s, &len)) {
-      pl->rua_usable = pl->rua_usable || rua;
-      if (pl->ndest < MAX_DEST &&
-          mailto_domain(v + s, len, pl->dest[pl->ndest])) {
-        pl->ndest++;
-        pl->nrua += rua;
+    if (pl->nuri[which] < MAX_URI) {
+      struct uri *u = &pl->uri[which][pl->nuri[which]++];
+      const char *bang = memchr(rec + s, '!', e - s);
+      len = e - s;
+      u->off = (uint16_t)s;
+      u->len = (uint16_t)(bang != NULL ? (size_t)(bang - (rec + s)) : len);
+      u->dom = u->dlen = 0;
+      if (uri_ok(rec + s, &len)) {
+        pl->rua_usable = pl->rua_usable || which == 0;
+        if (mailto_domain(rec + s, len, &dom, &dlen)) {
+          u->dom = (uint16_t)(s + dom);
+          u->dlen = (uint16_t)dlen;
+        }
       }
     }
-    a = b + 1;
+    x = y + 1;
   }
 }
 
@@ -196,56 +218,144 @@ static int policy_value(const char *v, size_t n)
   return POL_BAD;
 }
 
-static char flag_value(const char *v, size_t n, const char *allowed)
+/* One letter out of `allowed` (any case), else the default dflt. */
+static char flag_value(const char *v, size_t n, const char *allowed, char dflt)
 {
-  return n == 1 && strchr(allowed, lower(v[0])) != NULL ? lower(v[0]) : 0;
+  return n == 1 && strchr(allowed, lower(v[0])) != NULL ? lower(v[0]) : dflt;
+}
+
+/* RFC 7489 section 6.4 dmarc-fo: ("0" / "1" / "d" / "s") *(*WSP ":" *WSP
+ * ...); the set of options, 0 when the value does not parse. */
+static unsigned fo_value(const char *v, size_t n)
+{
+  unsigned bits = 0;
+  size_t i = 0;
+
+  for (;;) {
+    const char *opt = i < n && v[i] != '\0' ? strchr("01ds", lower(v[i])) : 0;
+    if (opt == NULL) {
+      return 0;
+    }
+    bits |= 1u << (opt - "01ds");
+    for (i++; i < n && wsp(v[i]); i++) {
+    }
+    if (i == n) {
+      return bits;
+    }
+    if (v[i] != ':') {
+      return 0;
+    }
+    for (i++; i < n && wsp(v[i]); i++) {
+    }
+  }
+}
+
+/* "pct": 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3); 100, the default,
+ * when the value is bad. */
+static int pct_value(const char *v, size_t n)
+{
+  int x = 0;
+
+  if (n == 0 || n > 3) {
+    return 100;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!digit(v[i])) {
+      return 100;
+    }
+    x = x * 10 + (v[i] - '0');
+  }
+  return x <= 100 ? x : 100;
 }
 
 /* One tag of a record (RFC 9989 section 4.8): a value outside dmarc-value
- * makes the tag an error, which is ignored; unknown tags are ignored. The
- * first of a repeated tag counts. */
-static void tag(struct pol *pl, const char *name, size_t nn, const char *v,
-                size_t n, unsigned *seen)
+ * makes the tag an error, discarded in favour of its default; unknown tags
+ * are ignored (and listed). The first of a repeated tag counts. */
+static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
+                size_t v, size_t n, unsigned *seen)
 {
-  static const char *const known[] = {"p",   "sp",  "np", "t",
-                                      "psd", "rua", "ruf"};
+  static const char *const known[] = {"v",    "p",  "sp",  "np",  "pct",
+                                      "rf",   "ri", "rua", "ruf", "adkim",
+                                      "aspf", "fo", "psd", "t"};
+  const char *val = rec + v;
   bool ok = n > 0;
   size_t k;
 
   for (size_t i = 0; i < n; i++) {
-    ok = ok && (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] <= 0x7e;
+    ok = ok && (unsigned char)val[i] >= 0x20 && (unsigned char)val[i] <= 0x7e;
   }
-  for (k = 0; k < 7; k++) {
-    if (strlen(known[k]) == nn && memcmp(known[k], name, nn) == 0) {
+  for (k = 0; k < 14; k++) { /* names in any case: ABNF literals, RFC
+                                5234 section 2.3 */
+    size_t i = 0;
+    while (i < nn && known[k][i] != '\0' &&
+           lower(rec[name + i]) == known[k][i]) {
+      i++;
+    }
+    if (i == nn && known[k][i] == '\0') {
       break;
     }
   }
-  if (k == 7 || (*seen & 1u << k) != 0) {
+  if (k == 14) {
+    if (ok && pl->nunk < MAX_UNK) {
+      pl->unk[pl->nunk][0] = (uint16_t)name;
+      pl->unk[pl->nunk++][1] = (uint16_t)nn;
+    }
+    return;
+  }
+  if ((*seen & 1u << k) != 0) {
     return;
   }
   *seen |= 1u << k;
-  if (k <= 2) {
-    int *dst = k == 0 ? &pl->p : k == 1 ? &pl->sp : &pl->np;
-    *dst = ok ? policy_value(v, n) : POL_BAD;
-  } else if (k == 3) {
-    pl->t = ok ? flag_value(v, n, "yn") : 0;
-  } else if (k == 4) {
-    pl->psd = ok ? flag_value(v, n, "ynu") : 0;
-  } else if (ok) {
-    uri_list(pl, v, n, k == 5);
+  if (k >= 4 && k <= 6) { /* RFC 9989 removed pct, rf and ri */
+    pl->removed[pl->nremoved++] = known[k];
+  }
+  n = ok ? n : 0;
+  switch (k) {
+  case 1:
+  case 2:
+  case 3:
+    *(k == 1   ? &pl->p
+      : k == 2 ? &pl->sp
+               : &pl->np) = ok ? policy_value(val, n) : POL_BAD;
+    break;
+  case 4:
+    pl->pct = pct_value(val, n);
+    break;
+  case 7:
+  case 8:
+    if (ok) {
+      uri_list(pl, rec, v, v + n, k == 7 ? 0 : 1);
+    }
+    break;
+  case 9:
+  case 10:
+    *(k == 9 ? &pl->adkim : &pl->aspf) = flag_value(val, n, "rs", 'r');
+    break;
+  case 11:
+    pl->fo = fo_value(val, n);
+    break;
+  case 12:
+    pl->psd = flag_value(val, n, "ynu", 'u');
+    break;
+  case 13:
+    pl->t = flag_value(val, n, "yn", 'n');
+    break;
+  default: /* v again, rf, ri: nothing to keep */
+    break;
   }
 }
 
-/* Parses record p[0..n), which mp_dmarct_is_record() accepted. rua
- * destinations come before ruf's whatever the tag order. */
+/* Parses record p[0..n), which mp_dmarct_is_record() accepted: split at
+ * ';', each part after the version "name *WSP = *WSP value", blanks
+ * trimmed; a part that is not that is ignored. */
 static void parse(const char *p, size_t n, struct pol *pl)
 {
-  char ruf[MAX_DEST][256];
-  size_t nruf = 0;
   unsigned seen = 0;
 
   memset(pl, 0, sizeof(*pl));
   pl->p = pl->sp = pl->np = POL_ABSENT;
+  pl->pct = -1;
+  pl->adkim = pl->aspf = 'r';
   for (size_t a = 0, piece = 0; a <= n; piece++) {
     size_t b = a, s, e, k;
     while (b < n && p[b] != ';') {
@@ -264,19 +374,9 @@ static void parse(const char *p, size_t n, struct pol *pl)
     if (piece > 0 && nn > 0 && k < e && p[k] == '=') {
       for (k++; k < e && wsp(p[k]); k++) {
       }
-      size_t before = pl->ndest;
-      tag(pl, p + s, nn, p + k, e - k, &seen);
-      if (nn == 3 && memcmp(p + s, "ruf", 3) == 0) { /* keep ruf's apart */
-        for (size_t i = before; i < pl->ndest; i++) {
-          memcpy(ruf[nruf++], pl->dest[i], 256);
-        }
-        pl->ndest = before;
-      }
+      tag(pl, p, s, nn, k, e - k, &seen);
     }
     a = b + 1;
-  }
-  for (size_t i = 0; i < nruf && pl->ndest < MAX_DEST; i++) {
-    memcpy(pl->dest[pl->ndest++], ruf[i], 256);
   }
 }
 
@@ -352,76 +452,245 @@ static const char *org_of(const char *d, const struct found *f, size_t n,
   return n > 0 ? f[n - 1].name : NULL;
 }
 
-static void external(const struct mp_dv *v, const struct pol *pl,
-                     const char *policy, char *out)
+/* Appends to a ','-joined list of cap bytes (truncation is a bug). */
+__attribute__((format(printf, 3, 4))) static void add(char *out, size_t cap,
+                                                      const char *fmt, ...)
 {
-  char po[256], dorg[256], q[600];
-  size_t len = 0;
+  size_t len = strlen(out);
+  va_list ap;
+  int w;
 
-  mp_dmarct_psl_org(policy, po);
-  out[0] = '\0';
-  for (size_t i = 0; i < pl->ndest; i++) {
-    struct mp_dv_ans a;
-    const char *verdict = "not_authorized";
-    mp_dmarct_psl_org(pl->dest[i], dorg);
-    if (strcmp(dorg, po) == 0) {
-      continue;
-    }
-    snprintf(q, sizeof(q), "%s._report._dmarc.%s", policy, pl->dest[i]);
-    mp_dv_query(v, q, MP_ZT_TXT, false, &a);
-    if (a.rc == MP_DV_SERVFAIL || a.rc == MP_DV_REFUSED) {
-      verdict = "lookup_failed";
-    }
-    for (size_t k = a.first; k < a.first + a.n; k++) {
-      char buf[REC_BYTES];
-      size_t n = mp_dv_txt(a.db, k, buf, sizeof(buf));
-      verdict = mp_dmarct_is_record(buf, n) ? "authorized" : verdict;
-    }
-    int w = snprintf(out + len, 1024 - len, "%s%s=%s", len > 0 ? "," : "",
-                     pl->dest[i], verdict);
-    assert(w > 0 && (size_t)w < 1024 - len);
-    len += (size_t)w;
+  if (len > 0) {
+    out[len++] = ',';
   }
-  if (len == 0) {
-    snprintf(out, 1024, "-");
+  va_start(ap, fmt);
+  w = vsnprintf(out + len, cap - len, fmt, ap);
+  va_end(ap);
+  assert(w >= 0 && (size_t)w < cap - len);
+  (void)w;
+}
+
+/* "-" for an empty list. */
+static void dash(char *out)
+{
+  if (out[0] == '\0') {
+    memcpy(out, "-", 2);
   }
 }
 
-/* Sections 4.7 and 4.10.1: the policy the record gives the domain. */
+/* RFC 7489 section 7.1: an address whose registrable domain is not the
+ * policy domain's must be authorized by a DMARC record at
+ * <policy>._report._dmarc.<destination>. Returns the verdict, or NULL
+ * for an internal destination. */
+static const char *authorization(const struct mp_dv *v, const char *policy,
+                                 const char *dest)
+{
+  char po[256], dorg[256], q[600];
+  struct mp_dv_ans a;
+  const char *verdict = "not_authorized";
+
+  mp_dmarct_psl_org(policy, po);
+  mp_dmarct_psl_org(dest, dorg);
+  if (strcmp(dorg, po) == 0) {
+    return NULL;
+  }
+  snprintf(q, sizeof(q), "%s._report._dmarc.%s", policy, dest);
+  mp_dv_query(v, q, MP_ZT_TXT, false, &a);
+  if (a.rc == MP_DV_SERVFAIL || a.rc == MP_DV_REFUSED) {
+    verdict = "lookup_failed";
+  }
+  for (size_t k = a.first; k < a.first + a.n; k++) {
+    char buf[REC_BYTES];
+    size_t n = mp_dv_txt(a.db, k, buf, sizeof(buf));
+    verdict = mp_dmarct_is_record(buf, n) ? "authorized" : verdict;
+  }
+  return verdict;
+}
+
+/* The rua (which 0) or ruf list of f into out, and its external entries
+ * into row->external; true when an external destination is not
+ * authorized. */
+static bool destinations(const struct mp_dv *v, const struct found *f,
+                         int which, char *out, size_t cap,
+                         struct mp_dmarct_row *row)
+{
+  const struct pol *pl = &f->pol;
+  bool unauthorized = false;
+
+  out[0] = '\0';
+  for (size_t i = 0; i < pl->nuri[which] && i < ROW_URIS; i++) {
+    const struct uri *u = &pl->uri[which][i];
+    char dest[256];
+    const char *verdict;
+    if (u->dlen == 0) {
+      add(out, cap, "%.*s", (int)u->len, f->rec + u->off);
+      continue;
+    }
+    for (size_t k = 0; k < u->dlen; k++) {
+      dest[k] = lower(f->rec[u->dom + k]);
+    }
+    dest[u->dlen] = '\0';
+    verdict = authorization(v, f->name, dest);
+    add(out, cap, "%.*s>%s=%s", (int)u->len, f->rec + u->off, dest,
+        verdict != NULL ? verdict : "internal");
+    if (verdict != NULL) {
+      add(row->external, sizeof(row->external), "%s=%s", dest, verdict);
+      unauthorized = unauthorized || strcmp(verdict, "authorized") != 0;
+    }
+  }
+  dash(out);
+  return unauthorized;
+}
+
+static void finding(struct mp_dmarct_row *row, const char *code)
+{
+  assert(row->nfindings < MP_DMARCT_FINDINGS);
+  row->findings[row->nfindings++] = code;
+}
+
+/* The tag columns of the record that applies. */
+static void tags(const struct found *f, struct mp_dmarct_row *row)
+{
+  const struct pol *pl = &f->pol;
+  const int pols[3] = {pl->p, pl->sp, pl->np};
+  const char flags[4] = {pl->adkim, pl->aspf, pl->psd, pl->t};
+
+  for (int i = 0; i < 3; i++) {
+    snprintf(row->tag[i], sizeof(row->tag[i]), "%s",
+             pols[i] >= 0 ? pol_names[pols[i]] : "-");
+  }
+  if (pl->pct >= 0) {
+    snprintf(row->tag[3], sizeof(row->tag[3]), "%d", pl->pct);
+  }
+  row->tag[4][0] = flags[0];
+  row->tag[5][0] = flags[1];
+  for (size_t i = 0, k = 0; i < 4; i++) { /* fo: in the order 0 1 d s */
+    if (pl->fo & 1u << i) {
+      k += (size_t)snprintf(row->tag[6] + k, sizeof(row->tag[6]) - k, "%s%c",
+                            k > 0 ? ":" : "", "01ds"[i]);
+    }
+  }
+  row->tag[7][0] = flags[2];
+  row->tag[8][0] = flags[3];
+  for (int i = 3; i < 9; i++) {
+    dash(row->tag[i]);
+  }
+  row->unknown[0] = row->removed[0] = '\0';
+  for (size_t i = 0; i < pl->nunk; i++) {
+    add(row->unknown, sizeof(row->unknown), "%.*s", (int)pl->unk[i][1],
+        f->rec + pl->unk[i][0]);
+  }
+  for (size_t i = 0; i < pl->nremoved; i++) {
+    add(row->removed, sizeof(row->removed), "%s", pl->removed[i]);
+  }
+  dash(row->unknown);
+  dash(row->removed);
+}
+
+/* Sections 4.7 and 4.10.1: the policy the record gives the domain, its
+ * tags, its destinations, and the DMARC_* findings of a valid record. */
 static void apply(const struct mp_dv *v, const struct found *f, bool self,
                   struct mp_dmarct_row *row)
 {
   const struct pol *pl = &f->pol;
   bool usable = pl->p >= 0 && pl->sp != POL_BAD && pl->np != POL_BAD;
+  bool unauth;
   int eff;
 
   snprintf(row->policy_domain, sizeof(row->policy_domain), "%s", f->name);
+  tags(f, row);
+  row->external[0] = '\0';
+  unauth = destinations(v, f, 0, row->rua, sizeof(row->rua), row);
+  unauth = destinations(v, f, 1, row->ruf, sizeof(row->ruf), row) || unauth;
+  dash(row->external);
   if (!usable && !pl->rua_usable) { /* no DMARC processing */
     row->status = "invalid";
     row->effective = "missing";
+    row->error = "no_policy";
+    snprintf(row->external, sizeof(row->external), "-");
+    finding(row, "DMARC_NO_POLICY");
     return;
   }
   row->status = "valid";
-  eff = !usable ? 0 : !self && pl->sp >= 0 ? pl->sp : pl->p;
+  /* without a usable p the record counts as one with p=none (section 4.7
+   * "treated as if it included p=none"); a valid sp still stands */
+  eff = !self && pl->sp >= 0 ? pl->sp : usable ? pl->p : 0;
   eff = pl->t == 'y' && eff > 0 ? eff - 1 : eff; /* t=y: one level down */
   row->effective = pol_names[eff];
-  external(v, pl, f->name, row->external);
+  const bool want[8] = {pl->p < 0,
+                        eff == 0,
+                        pl->p >= 0 && ((pl->sp >= 0 && pl->sp < pl->p) ||
+                                       (pl->np >= 0 && pl->np < pl->p)),
+                        pl->t == 'y',
+                        pl->pct >= 0 && pl->pct<100, pl->nremoved> 0,
+                        pl->nuri[0] == 0,
+                        unauth};
+  static const char *const code[8] = {
+      "DMARC_P_MISSING", "DMARC_P_NONE",
+      "DMARC_SP_WEAKER", "DMARC_TESTING",
+      "DMARC_PCT",       "DMARC_REMOVED_TAG",
+      "DMARC_NO_RUA",    "DMARC_REPORT_UNAUTHORIZED"};
+  for (int i = 0; i < 8; i++) {
+    if (want[i]) {
+      finding(row, code[i]);
+    }
+  }
+  if (row->disagree) {
+    finding(row, "DMARC_METHODS_DISAGREE");
+  }
+}
+
+/* RFC 7489 section 6.6.3: the domain's record, else the Organizational
+ * Domain's (by the PSL), exactly one each. The name, or NULL. */
+static const char *psl_pick(const struct mp_dv *v, const char *domain, int self,
+                            const char *org, struct found *tmp)
+{
+  bool servfail;
+
+  if (self == 1) {
+    return domain;
+  }
+  if (strcmp(org, "-") == 0 || strcmp(org, domain) == 0) {
+    return NULL;
+  }
+  return fetch(v, org, tmp, &servfail) == 1 ? org : NULL;
+}
+
+/* Every field set, the buffers only as far as they are read: the row is
+ * big and this runs once per line. */
+static void row_init(struct mp_dmarct_row *row, const char *domain)
+{
+  static const char dash[] = "-";
+  char *const text[] = {row->policy_domain, row->external, row->rua,
+                        row->ruf,           row->unknown,  row->removed};
+
+  row->status = "none";
+  row->found_at = "-";
+  row->method = "-";
+  row->disagree = false;
+  row->effective = "missing";
+  row->error = "-";
+  row->nfindings = 0;
+  for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+    memcpy(text[i], dash, sizeof(dash));
+  }
+  for (int i = 0; i < 9; i++) {
+    memcpy(row->tag[i], dash, sizeof(dash));
+  }
+  mp_dmarct_psl_org(domain, row->org_psl);
 }
 
 void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
                     struct mp_dmarct_row *row)
 {
-  struct found f[WALK_MAX]; /* about 70 KB of stack */
-  const char *names[WALK_MAX], *org;
+  struct found f[WALK_MAX + 1]; /* about 100 KB of stack; the last is the
+                                   PSL's Organizational Domain */
+  const char *names[WALK_MAX], *org, *psl;
   const struct found *psd, *pick = NULL;
   size_t nn = walk_names(domain, names), nf = 0;
   int self = 0;
 
-  *row = (struct mp_dmarct_row){
-      .status = "none", .found_at = "-", .effective = "missing"};
-  snprintf(row->policy_domain, sizeof(row->policy_domain), "-");
-  snprintf(row->external, sizeof(row->external), "-");
-  mp_dmarct_psl_org(domain, row->org_psl);
+  row_init(row, domain);
   for (size_t i = 0; i < nn; i++) {
     bool servfail;
     int c = fetch(v, names[i], &f[nf], &servfail);
@@ -446,21 +715,35 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
            org != NULL ? org : domain);
   if (self > 1) { /* several records at the domain: no discovery */
     row->status = "invalid";
+    row->error = "multiple_records";
     snprintf(row->org_tree_walk, sizeof(row->org_tree_walk), "-");
+    finding(row, "DMARC_MULTIPLE_RECORDS");
     return;
   }
+  psl = psl_pick(v, domain, self, row->org_psl, &f[WALK_MAX]);
   if (self == 1) {
     row->found_at = "self";
+    row->method = "direct";
     pick = &f[0];
   } else if (org != NULL) {
     for (size_t i = 0; i < nf && pick == NULL; i++) {
       pick = f[i].name == org ? &f[i] : NULL;
     }
     row->found_at = pick != NULL ? "organizational" : "public_suffix";
+    row->method = "tree_walk";
     pick = pick != NULL ? pick : psd;
     assert(pick != NULL);
+  } else if (psl != NULL) { /* the walk found nothing, the PSL did */
+    row->found_at = "organizational";
+    row->method = "psl";
+    pick = &f[WALK_MAX];
+    parse(pick->rec, pick->len, &f[WALK_MAX].pol);
   }
+  row->disagree = (psl == NULL) != (pick == NULL) ||
+                  (psl != NULL && strcmp(psl, pick->name) != 0);
   if (pick != NULL) {
     apply(v, pick, self == 1, row);
+  } else {
+    finding(row, "DMARC_MISSING");
   }
 }

@@ -6,19 +6,33 @@
 /* The generator's own DMARC truth: policy discovery by the RFC 9989 DNS
  * Tree Walk (section 4.10), the RFC 7489 Organizational Domain by the
  * Public Suffix List (whose default rule "*" is the only one that applies
- * to the world's TLDs), the policy that applies, and the authorization of
- * external report destinations. How each rule was read is in
- * tests/world/README.md. */
+ * to the world's TLDs), the policy that applies, the tags of its record
+ * (its own small tag parser, RFC 9989 sections 4.7 and 4.8), the
+ * authorization of its report destinations, and the DMARC_* finding codes.
+ * How each rule was read is in tests/world/README.md. */
+
+#define MP_DMARCT_FINDINGS 12
 
 struct mp_dmarct_row {
   const char *status;      /* "none", "valid", "invalid", "temperror" */
   const char *found_at;    /* "self", "organizational", "public_suffix", "-" */
+  const char *method;      /* "direct", "psl", "tree_walk", "-" */
+  bool disagree;           /* the PSL and the walk pick different records */
   char policy_domain[256]; /* "-" when none */
   const char *effective;   /* "none", "quarantine", "reject", "missing" */
   char org_psl[256];       /* registrable domain, "-" for a public suffix */
   char org_tree_walk[256]; /* section 4.10.2; "-" on temperror and
                               with several records at the domain */
   char external[1024];     /* "dest=authorized,...", "-" when none */
+  /* The tags of the record that applies, "-" when absent (all "-" when
+   * none applies): p sp np pct adkim aspf fo psd t. */
+  char tag[9][16];
+  char rua[1024], ruf[1024]; /* "uri[>domain=internal|authorization]" */
+  char unknown[256];         /* unknown tag names, "-" when none */
+  char removed[32];          /* pct rf ri as given, "-" when none */
+  const char *error;         /* "multiple_records", "no_policy" or "-" */
+  const char *findings[MP_DMARCT_FINDINGS]; /* DMARC_* codes */
+  size_t nfindings;
 };
 
 /* Evaluates domain (lowercase A-label, no trailing dot, existing). */

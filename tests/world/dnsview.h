@@ -12,8 +12,10 @@
  * shares, `line` the records written for the current input line. Zones:
  * test., psd.test., example., 10.in-addr.arpa., 8.b.d.0.1.0.0.2.ip6.arpa.;
  * SERVFAIL under broken.test (configured, no file); REFUSED elsewhere.
- * CNAMEs are followed (all of the world's are inside one zone, which Knot
- * follows itself) and wildcards of `fixed` are expanded (RFC 4592). */
+ * CNAMEs are followed, as a recursive resolver follows them (Knot follows
+ * those inside one zone itself; for a target in another zone it answers
+ * the CNAME alone and the scanner asks the target), and wildcards of
+ * `fixed` are expanded (RFC 4592). */
 
 enum mp_dv_rc {
   MP_DV_OK,       /* records of the type (n > 0) */

@@ -192,11 +192,17 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
     rr_aaaa(o, h, w[0]);
     ptr6(o, w[0], h);
     break;
-  default: /* 8: the A is confirmed, the AAAA has no PTR */
+  case 8: /* the A is confirmed, the AAAA has no PTR */
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
     ptr4(o, a[0], h);
     rr_aaaa(o, h, w[0]);
+    break;
+  default: /* 9: a null MX beside a host (RFC 7505 section 3 says not) */
+    add_mx(c, 0, "");
+    add_mx(c, 10, h);
+    rr_a(o, h, a[0]);
+    ptr4(o, a[0], h);
     break;
   }
 }
@@ -301,9 +307,12 @@ static void case_dmarc(uint64_t index, unsigned dv, struct mp_pg_case *c,
     own_dmarc(c, "v=DMARC1; p=quarantine");
     parent_dmarc(o, p, "v=DMARC1; p=reject; psd=y");
     break;
-  default: /* 15: two records at the parent */
+  case 15: /* two records at the parent */
     parent_dmarc(o, p, "v=DMARC1; p=reject");
     parent_dmarc(o, p, "v=DMARC1; p=none");
+    break;
+  default: /* 17: no p, but an sp for the subdomains (RFC 9989 4.7) */
+    parent_dmarc(o, p, "v=DMARC1; sp=reject; rua=mailto:rua@reports.example");
     break;
   }
 }

@@ -11,12 +11,12 @@
  * for the reverse-DNS checks, that some nxdomain lines list instead. Their
  * records and truth are listed in tests/world/README.md. */
 
-#define MP_PG_NDMARC 17 /* DMARC discovery variants */
-#define MP_PG_NMX    9  /* MX variants */
+#define MP_PG_NDMARC 18 /* DMARC discovery variants */
+#define MP_PG_NMX    10 /* MX variants */
 #define MP_PG_MAXMX  12
 
 /* Whether nxdomain line `index` holds a posture case, and which. round >= 0
- * for the warm-up lines (round r holds DMARC case r and MX case r % 9, for
+ * for the warm-up lines (round r holds DMARC case r and MX case r % 10, for
  * r < MP_PG_NDMARC). */
 bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
                      unsigned *mv);

@@ -181,7 +181,7 @@ static void dkim_extra(int v, const char *n, struct mp_rng *r,
                        struct mp_pg_text *t)
 {
   uint8_t mod[256];
-  char key[1024];
+  char key[1024], rec[1100], owner[300];
   size_t len;
 
   switch (v) {
@@ -207,14 +207,20 @@ static void dkim_extra(int v, const char *n, struct mp_rng *r,
   case 6:
     rsa_rec(t, "mail", n, "v=DKIM1; k=rsa; t=y; ", 2048, r);
     break;
-  case 7: /* delegated to a provider */
+  case 7: /* delegated to a provider, in this zone and in another one
+              (Knot answers an alias into another zone with the CNAME
+              alone: the scanner asks the target itself) */
     mp_pg_printf(t,
                  "s1._domainkey.%s. CNAME s1.domainkey.sendco.test.\n"
-                 "s2._domainkey.%s. CNAME s2.domainkey.sendco.test.\n",
-                 n, n);
+                 "s2._domainkey.%s. CNAME s2.domainkey.sendco.test.\n"
+                 "google._domainkey.%s. CNAME google.dkim.sendco.example.\n",
+                 n, n, n);
     break;
-  case 8: /* a dangling delegation: no key */
-    mp_pg_printf(t, "s2._domainkey.%s. CNAME s2.gone.sendco.test.\n", n);
+  case 8: /* dangling delegations, in this zone and in another: no key */
+    mp_pg_printf(t,
+                 "s2._domainkey.%s. CNAME s2.gone.sendco.test.\n"
+                 "k1._domainkey.%s. CNAME k1.gone.sendco.example.\n",
+                 n, n);
     break;
   case 9: /* a key at a selector nobody probes */
     rsa_rec(t, "sel2025", n, "v=DKIM1; k=rsa; ", 2048, r);
@@ -230,6 +236,37 @@ static void dkim_extra(int v, const char *n, struct mp_rng *r,
   case 12:
     mp_pg_printf(t, "zendesk1._domainkey.%s. TXT \"v=DKIM1; k=rsa; p=\"\n", n);
     ed_rec(t, "pm", n, r);
+    rsa_rec(t, "sig1", n, "v=DKIM1; k=rsa; ", 2048, r);
+    break;
+  case 14: /* key records that cannot be used (docs/schema.md "DKIM key
+              errors"), each with one problem */
+    mp_pg_printf(t,
+                 "k1._domainkey.%s. TXT \"v=DKIM1; k=rsa; "
+                 "p=MIGfMA0G!!notbase64\"\n",
+                 n);
+    rng_bytes(r, mod, 16);
+    mp_pg_base64(mod, 16, key);
+    mp_pg_printf(t, "k2._domainkey.%s. TXT \"v=DKIM1; k=ed25519; p=%s\"\n", n,
+                 key);
+    break;
+  case 15:
+    rsa_rec(t, "s1", n, "v=DKIM1; k=dsa; ", 1024, r);
+    mp_pg_printf(t,
+                 "s2._domainkey.%s. TXT \"v=DKIM1; "
+                 "p=bm90IGEga2V5IGF0IGFsbCwganVzdCB0ZXh0ISE=\"\n",
+                 n);
+    break;
+  case 16:
+    rsa_rec(t, "default", n, "v=DKIM2; ", 1024, r);
+    mp_pg_printf(t, "dkim._domainkey.%s. TXT \"v=DKIM1; k=rsa\"\n", n);
+    break;
+  case 17: /* v= not the first tag; a tag twice */
+    rng_bytes(r, mod, sizeof(mod));
+    mp_pg_rsa_key(2048, mod, key);
+    sfmt(rec, sizeof(rec), "p=%s; v=DKIM1", key);
+    sfmt(owner, sizeof(owner), "google._domainkey.%s", n);
+    txt_str(t, owner, rec);
+    rsa_rec(t, "mail", n, "v=DKIM1; k=rsa; k=rsa; ", 2048, r);
     rsa_rec(t, "sig1", n, "v=DKIM1; k=rsa; ", 2048, r);
     break;
   default: /* 13: base64 folded with blanks (FWS, section 3.6.1) */
@@ -291,8 +328,20 @@ static void sts_extra(int v, const char *n, struct mp_rng *r,
     txt_str(t, o, "v=STSv1; id=7f3a9c");
     txt_str(t, o, "mta-sts-verification=ok");
     break;
-  default:
+  case 8:
     mp_pg_printf(t, "%s. CNAME _mta-sts.sts.sendco.test.\n", o);
+    break;
+  case 9:
+    txt_str(t, o, "v=STSv1; id=abc; id=def");
+    break;
+  case 10: /* a version receivers do not know: discarded */
+    txt_str(t, o, "v=STSv2; id=20240115");
+    break;
+  case 11:
+    txt_str(t, o, "v=STSv1; id=a1b2; ext=a=b");
+    break;
+  default: /* 12 */
+    txt_str(t, o, "v=STSv1; id=a1b2;; x=1");
     break;
   }
 }
@@ -328,8 +377,17 @@ static void tlsrpt_extra(int v, const char *n, struct mp_pg_text *t)
     mp_pg_printf(t, "%s. TXT \"v=TLSRPTv1; rua=mailto:a@%s\"\n", o, n);
     mp_pg_printf(t, "%s. TXT \"v=TLSRPTv1; rua=mailto:b@%s\"\n", o, n);
     break;
-  default: /* one record in two strings */
+  case 7: /* one record in two strings */
     mp_pg_printf(t, "%s. TXT \"v=TLSRPTv1;\" \"rua=mailto:tls@%s;\"\n", o, n);
+    break;
+  case 8: /* "!" must be encoded (RFC 8460 section 3) */
+    mp_pg_printf(t, "%s. TXT \"v=TLSRPTv1; rua=mailto:tls@%s!10m\"\n", o, n);
+    break;
+  case 9:
+    mp_pg_printf(t, "%s. TXT \"v=TLSRPTv2; rua=mailto:tls@%s\"\n", o, n);
+    break;
+  default: /* 10: a field without "=" */
+    txt_str(t, o, "v=TLSRPTv1; rua=https://reports.example/a; note");
     break;
   }
 }
@@ -366,11 +424,36 @@ static void bimi_extra(int v, const char *n, struct mp_pg_text *t)
     mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/a.svg\"\n", o, n);
     mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/b.svg\"\n", o, n);
     break;
-  default:
+  case 7:
     mp_pg_printf(t,
                  "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; "
                  "a=http://vmc.example/%s.pem\"\n",
                  o, n, n);
+    break;
+  case 8:
+    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.png\"\n", o, n);
+    break;
+  case 9:
+    mp_pg_printf(t,
+                 "%s. TXT \"v=BIMI1; l=https://%s/a.svg; "
+                 "l=https://%s/b.svg\"\n",
+                 o, n, n);
+    break;
+  case 10:
+    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; lps=maybe\"\n",
+                 o, n);
+    break;
+  case 11: /* the version is case-sensitive (draft section 4.3) */
+    mp_pg_printf(t, "%s. TXT \"v=bimi1; l=https://%s/logo.svg\"\n", o, n);
+    break;
+  case 12: /* a= without "//" has no host */
+    mp_pg_printf(t,
+                 "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; "
+                 "a=https:vmc.example/%s.pem\"\n",
+                 o, n, n);
+    break;
+  default: /* 13: a tag name must start with a letter */
+    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; 9x=1\"\n", o, n);
     break;
   }
 }
@@ -425,6 +508,7 @@ void mp_pg_static(uint64_t seed, struct mp_pg_text *test,
   rsa_at(test, "s2.domainkey.sendco.test", "v=DKIM1; k=rsa; ", 1024, &r);
   txt_str(test, "_mta-sts.sts.sendco.test", "v=STSv1; id=sendco2024");
   txt_str(example, "*._report._dmarc.reports.example", "v=DMARC1;");
+  rsa_at(example, "google.dkim.sendco.example", "v=DKIM1; k=rsa; ", 2048, &r);
   txt_str(psd, "_dmarc.psd.test",
           "v=DMARC1; p=quarantine; sp=reject; psd=y; "
           "rua=mailto:psd-agg@reports.example");

@@ -42,10 +42,10 @@ struct mp_pg_pick {
   int dkim, sts, tlsrpt, bimi;
 };
 
-#define MP_PG_NDKIM   14
-#define MP_PG_NSTS    9
-#define MP_PG_NTLSRPT 8
-#define MP_PG_NBIMI   8
+#define MP_PG_NDKIM   18
+#define MP_PG_NSTS    13
+#define MP_PG_NTLSRPT 11
+#define MP_PG_NBIMI   14
 
 /* The variants line `index` adds; round >= 0 for the warm-up lines
  * (round r of 20 gets variant r of each family that has one). */

@@ -2,17 +2,71 @@
 
 #include <arpa/inet.h>
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define MX_HOSTS 10 /* hosts examined, in preference order */
 #define MX_ADDRS 4  /* addresses examined per host */
+#define FINDINGS 40
+
+/* The finding codes of a row, before sorting. */
+struct codes {
+  const char *c[FINDINGS];
+  size_t n;
+};
+
+static void code(struct codes *f, const char *c)
+{
+  assert(f->n < FINDINGS);
+  f->c[f->n++] = c;
+}
+
+/* Appends to text[0..cap) at *len (truncation is a bug). */
+__attribute__((format(printf, 4, 5))) static void
+put(char *text, size_t cap, size_t *len, const char *fmt, ...)
+{
+  va_list ap;
+  int w;
+
+  va_start(ap, fmt);
+  w = vsnprintf(text + *len, cap - *len, fmt, ap);
+  va_end(ap);
+  assert(w >= 0 && (size_t)w < cap - *len);
+  *len += (size_t)w;
+}
+
+/* Appends the strings up to NULL to text[0..cap) at *len: the hot paths
+ * of the generator's 1M-line runs, where vsnprintf() showed. */
+static void cat(char *text, size_t cap, size_t *len, ...)
+{
+  va_list ap;
+  const char *p;
+
+  va_start(ap, len);
+  while ((p = va_arg(ap, const char *)) != NULL) {
+    size_t n = strlen(p);
+    assert(*len + n < cap);
+    memcpy(text + *len, p, n);
+    *len += n;
+  }
+  va_end(ap);
+  text[*len] = '\0';
+  (void)cap;
+}
 
 /* ---- MX hosts and reverse DNS ---- */
 
 struct mxh {
   unsigned pref;
   const char *host;
+};
+
+/* What the MX hosts show, for the finding codes. */
+struct mxflags {
+  bool mixed, literal, alias, noptr, nofcrdns, generic;
 };
 
 /* The PTR owner of a 4- or 16-octet address. */
@@ -58,36 +112,103 @@ static bool generic(const uint8_t *a, size_t n, const char *name)
   return false;
 }
 
-/* Forward-confirmed reverse DNS: some PTR name of the address has an A
- * (AAAA) record holding it. *gen: some PTR name is generic. */
-static bool fcrdns(const struct mp_dv *v, const uint8_t *a, size_t n, bool *gen)
+/* One examined address: its PTR, forward-confirmed reverse DNS (some PTR
+ * name has an A (AAAA) record holding it), whether the first PTR name is
+ * generic; appended to the detail as " address>ptr[state]". Returns
+ * whether it is confirmed. */
+static bool examine(const struct mp_dv *v, const uint8_t *a, size_t n,
+                    struct mp_post_row *row, size_t *len, struct mxflags *fl)
 {
-  char rev[80];
+  char rev[80], text[INET6_ADDRSTRLEN];
   struct mp_dv_ans p;
-  bool ok = false;
+  const char *first = "", *state = "noptr";
+  bool ok = false, gen = false;
 
-  *gen = false;
   rev_name(a, n, rev, sizeof(rev));
   mp_dv_query(v, rev, MP_ZT_PTR, false, &p);
   for (size_t i = p.first; i < p.first + p.n; i++) {
     const char *name = mp_zonedb_str(p.db, p.db->rr[i].data);
     struct mp_dv_ans f;
-    *gen = *gen || generic(a, n, name);
+    first = i == p.first ? name : first;
     mp_dv_query(v, name, n == 4 ? MP_ZT_A : MP_ZT_AAAA, false, &f);
     for (size_t k = f.first; k < f.first + f.n; k++) {
       ok = ok || (f.db->rr[k].len == n &&
                   memcmp(f.db->bytes + f.db->rr[k].data, a, n) == 0);
     }
   }
+  if (p.n > 0) {
+    gen = generic(a, n, first);
+    state = ok ? "fcrdns" : "nofcrdns";
+  } else if (p.rc == MP_DV_SERVFAIL || p.rc == MP_DV_REFUSED) {
+    state = p.rc == MP_DV_SERVFAIL ? "servfail" : "refused";
+  }
+  fl->noptr = fl->noptr || p.n == 0;
+  fl->nofcrdns = fl->nofcrdns || (p.n > 0 && !ok);
+  fl->generic = fl->generic || gen;
+  row->mx_generic += gen;
+  inet_ntop(n == 4 ? AF_INET : AF_INET6, a, text, sizeof(text));
+  cat(row->mx_detail, sizeof(row->mx_detail), len, " ", text, ">", first, "[",
+      state, gen ? ",generic]" : "]", NULL);
   return ok;
 }
 
+/* One MX host (RFC 5321 section 5.1): an address written as the exchange
+ * is a name outside every zone (Knot answers REFUSED), so it does not
+ * resolve and has nothing to examine; else its A then AAAA records,
+ * CNAMEs followed, at most MX_ADDRS examined. */
+static void host(const struct mp_dv *v, const struct mxh *h,
+                 struct mp_post_row *row, size_t *len, struct mxflags *fl,
+                 size_t *examined, size_t *confirmed)
+{
+  uint8_t lit[16];
+  struct mp_dv_ans r[2];
+  size_t got = 0;
+
+  char pref[8];
+
+  snprintf(pref, sizeof(pref), "%u", h->pref);
+  cat(row->mx_detail, sizeof(row->mx_detail), len, *len > 0 ? "|" : "", pref,
+      " ", h->host, NULL);
+  if (h->host[0] == '\0') { /* "0 ." among others: not examined */
+    fl->mixed = true;
+    return;
+  }
+  if (inet_pton(AF_INET, h->host, lit) == 1 ||
+      inet_pton(AF_INET6, h->host, lit) == 1) {
+    fl->literal = true;
+    row->mx_unresolved++;
+    cat(row->mx_detail, sizeof(row->mx_detail), len, " literal", NULL);
+    return;
+  }
+  mp_dv_query(v, h->host, MP_ZT_A, false, &r[0]);
+  mp_dv_query(v, h->host, MP_ZT_AAAA, false, &r[1]);
+  const char *cname = r[0].cname[0] != '\0' ? r[0].cname : r[1].cname;
+  if (cname[0] != '\0') {
+    fl->alias = true;
+    cat(row->mx_detail, sizeof(row->mx_detail), len, " cname=", cname, NULL);
+  }
+  if (r[0].n + r[1].n == 0) {
+    row->mx_unresolved++;
+    cat(row->mx_detail, sizeof(row->mx_detail), len, " unresolved", NULL);
+  }
+  for (int f = 0; f < 2; f++) {
+    for (size_t k = r[f].first; k < r[f].first + r[f].n && got < MX_ADDRS;
+         k++, got++) {
+      (*examined)++;
+      *confirmed +=
+          examine(v, (const uint8_t *)r[f].db->bytes + r[f].db->rr[k].data,
+                  r[f].db->rr[k].len, row, len, fl);
+    }
+  }
+}
+
 static void mx_check(const struct mp_dv *v, const char *domain,
-                     struct mp_post_row *row)
+                     struct mp_post_row *row, struct codes *fc)
 {
   struct mxh h[64];
   struct mp_dv_ans a;
-  size_t n = 0, examined = 0, confirmed = 0;
+  struct mxflags fl = {0};
+  size_t n = 0, examined = 0, confirmed = 0, len = 0;
 
   mp_dv_query(v, domain, MP_ZT_MX, false, &a);
   for (size_t i = a.first; i < a.first + a.n; i++) {
@@ -95,8 +216,14 @@ static void mx_check(const struct mp_dv *v, const char *domain,
     h[n].pref = a.db->rr[i].pref;
     h[n++].host = mp_zonedb_str(a.db, a.db->rr[i].data);
   }
+  snprintf(row->mx_detail, sizeof(row->mx_detail), "-");
+  if (n == 0) {
+    code(fc, "MX_NONE"); /* RFC 5321 5.1: the implicit MX */
+    return;
+  }
   if (n == 1 && h[0].pref == 0 && h[0].host[0] == '\0') {
     row->mx_null = true; /* RFC 7505 */
+    code(fc, "MX_NULL");
     return;
   }
   for (size_t i = 1; i < n; i++) { /* preference order */
@@ -108,275 +235,97 @@ static void mx_check(const struct mp_dv *v, const char *domain,
     h[j] = x;
   }
   for (size_t i = 0; i < n && i < MX_HOSTS; i++) {
-    size_t got = 0;
-    for (int f = 0; f < 2; f++) { /* A, then AAAA; CNAMEs followed */
-      struct mp_dv_ans r;
-      mp_dv_query(v, h[i].host, f == 0 ? MP_ZT_A : MP_ZT_AAAA, false, &r);
-      for (size_t k = r.first; k < r.first + r.n; k++, got++) {
-        bool gen;
-        if (got >= MX_ADDRS) {
-          continue;
-        }
-        examined++;
-        confirmed += fcrdns(v, (const uint8_t *)r.db->bytes + r.db->rr[k].data,
-                            r.db->rr[k].len, &gen);
-        row->mx_generic += gen;
-      }
-    }
-    row->mx_unresolved += got == 0;
+    host(v, &h[i], row, &len, &fl, &examined, &confirmed);
   }
   row->mx_all_fcrdns = examined > 0 && confirmed == examined;
-}
-
-/* ---- MTA-STS, TLS-RPT, BIMI ---- */
-
-static bool wsp(char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static bool alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9');
-}
-
-/* RFC 8461 section 3.1 and RFC 8460 section 3: sts-ext-name "=" value. */
-static bool ext_field(const char *f, size_t n)
-{
-  size_t k = 1;
-
-  if (n == 0 || !alnum(f[0])) {
-    return false;
-  }
-  while (k < n && k <= 32 && (alnum(f[k]) || strchr("_-.", f[k]) != NULL)) {
-    k++;
-  }
-  if (k >= n || f[k] != '=' || k + 1 == n) {
-    return false;
-  }
-  for (k++; k < n; k++) {
-    unsigned char c = (unsigned char)f[k];
-    if (c < 0x21 || c > 0x7e || c == ';' || c == '=') {
-      return false;
+  const bool want[7] = {fl.mixed,
+                        fl.literal,
+                        fl.alias,
+                        fl.noptr,
+                        fl.nofcrdns,
+                        fl.generic,
+                        row->mx_unresolved > 0};
+  static const char *const codes[7] = {
+      "MX_NULL_MIXED", "MX_IP_LITERAL",  "MX_CNAME",     "MX_PTR_MISSING",
+      "MX_NO_FCRDNS",  "MX_PTR_GENERIC", "MX_UNRESOLVED"};
+  for (int i = 0; i < 7; i++) {
+    if (want[i]) {
+      code(fc, codes[i]);
     }
   }
-  return true;
-}
-
-/* TLS-RPT rua: 1*(URI) separated by *WSP "," *WSP, each mailto: or https:
- * (RFC 8460 section 3). */
-static bool rua_ok(const char *v, size_t n)
-{
-  for (size_t a = 0; a <= n;) {
-    size_t b = a, s, e;
-    while (b < n && v[b] != ',') {
-      b++;
-    }
-    for (s = a; s < b && wsp(v[s]); s++) {
-    }
-    for (e = b; e > s && wsp(v[e - 1]); e--) {
-    }
-    size_t len = e - s, scheme = strncmp(v + s, "mailto:", 7) == 0  ? 7
-                                 : strncmp(v + s, "https:", 6) == 0 ? 6
-                                                                    : 0;
-    if (scheme == 0 || len <= scheme) {
-      return false;
-    }
-    for (size_t i = s; i < e; i++) {
-      if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] > 0x7e) {
-        return false;
-      }
-    }
-    a = b + 1;
-  }
-  return true;
-}
-
-/* One record after its version prefix: ';'-separated fields, an empty one
- * only at the end. sts: an id= of 1-32 alphanumerics is required; else a
- * rua= list is. */
-static bool fields_ok(const char *p, size_t n, bool sts)
-{
-  bool have = false;
-
-  for (size_t a = 0; a <= n;) {
-    size_t b = a, s, e;
-    while (b < n && p[b] != ';') {
-      b++;
-    }
-    for (s = a; s < b && wsp(p[s]); s++) {
-    }
-    for (e = b; e > s && wsp(p[e - 1]); e--) {
-    }
-    if (s == e) {
-      if (b < n) {
-        return false; /* an empty field before the end */
-      }
-    } else if (sts && e - s >= 3 && strncmp(p + s, "id=", 3) == 0) {
-      if (e - s == 3 || e - s > 35) {
-        return false;
-      }
-      for (size_t i = s + 3; i < e; i++) {
-        if (!alnum(p[i])) {
-          return false;
-        }
-      }
-      have = true;
-    } else if (!sts && e - s >= 4 && strncmp(p + s, "rua=", 4) == 0) {
-      if (!rua_ok(p + s + 4, e - s - 4)) {
-        return false;
-      }
-      have = true;
-    } else if (!ext_field(p + s, e - s)) {
-      return false;
-    }
-    a = b + 1;
-  }
-  return have;
-}
-
-/* "v" *WSP "=" *WSP "BIMI1" *WSP then ";" or the end. */
-static size_t bimi_version(const char *p, size_t n)
-{
-  size_t k = 1;
-
-  if (n == 0 || (p[0] != 'v' && p[0] != 'V')) {
-    return 0;
-  }
-  while (k < n && wsp(p[k])) {
-    k++;
-  }
-  if (k >= n || p[k++] != '=') {
-    return 0;
-  }
-  while (k < n && wsp(p[k])) {
-    k++;
-  }
-  if (n - k < 5 || memcmp(p + k, "BIMI1", 5) != 0) {
-    return 0;
-  }
-  for (k += 5; k < n && wsp(p[k]); k++) {
-  }
-  return k == n || p[k] == ';' ? k : 0;
-}
-
-/* Empty, or one https URI with a host (the draft's bimi-uri). */
-static bool https_ok(const char *v, size_t n)
-{
-  size_t k = 8;
-
-  if (n == 0) {
-    return true;
-  }
-  if (n <= 8 || strncmp(v, "https://", 8) != 0) {
-    return false;
-  }
-  if (!alnum(v[k])) {
-    return false;
-  }
-  for (; k < n; k++) {
-    if ((unsigned char)v[k] <= 0x20 || (unsigned char)v[k] > 0x7e ||
-        v[k] == ',' || v[k] == ';') {
-      return false;
-    }
-  }
-  return true;
-}
-
-/* A BIMI assertion record: l= required, a= optional, unknown tags
- * ignored. */
-static bool bimi_ok(const char *p, size_t n, size_t at)
-{
-  bool have_l = false, ok = true;
-
-  for (size_t a = at; a < n;) {
-    size_t b = a + 1, s, e, eq;
-    while (b < n && p[b] != ';') {
-      b++;
-    }
-    for (s = a + 1; s < b && wsp(p[s]); s++) {
-    }
-    for (e = b; e > s && wsp(p[e - 1]); e--) {
-    }
-    for (eq = s; eq < e && p[eq] != '=' && !wsp(p[eq]); eq++) {
-    }
-    size_t nl = eq - s, vs;
-    while (eq < e && wsp(p[eq])) {
-      eq++;
-    }
-    if (eq < e && p[eq] == '=') {
-      for (vs = eq + 1; vs < e && wsp(p[vs]); vs++) {
-      }
-      if (nl == 1 && (p[s] == 'l' || p[s] == 'a')) {
-        ok = ok && https_ok(p + vs, e - vs);
-        have_l = have_l || p[s] == 'l';
-      }
-    }
-    a = b;
-  }
-  return ok && have_l;
-}
-
-enum kind { STS, TLSRPT, BIMI };
-
-static const char *policy(const struct mp_dv *v, const char *domain,
-                          enum kind k)
-{
-  static const char *const owner[] = {"_mta-sts", "_smtp._tls",
-                                      "default._bimi"};
-  static const char *const ver[] = {"v=STSv1;", "v=TLSRPTv1;"};
-  char q[300], buf[4096], rec[4096];
-  struct mp_dv_ans a;
-  size_t found = 0, len = 0, at = 0;
-
-  snprintf(q, sizeof(q), "%s.%s", owner[k], domain);
-  mp_dv_query(v, q, MP_ZT_TXT, false, &a);
-  for (size_t i = a.first; i < a.first + a.n; i++) {
-    size_t n = mp_dv_txt(a.db, i, buf, sizeof(buf)), vl = 0;
-    if (k == BIMI) {
-      vl = bimi_version(buf, n);
-    } else if (n >= strlen(ver[k]) &&
-               memcmp(buf, ver[k], strlen(ver[k])) == 0) {
-      vl = strlen(ver[k]);
-    }
-    if (vl > 0 && found++ == 0) {
-      memcpy(rec, buf, n);
-      len = n;
-      at = vl;
-    }
-  }
-  if (found != 1) {
-    return found == 0 ? "none" : "invalid";
-  }
-  if (k == BIMI) {
-    return bimi_ok(rec, len, at) ? "valid" : "invalid";
-  }
-  return fields_ok(rec + at, len - at, k == STS) ? "valid" : "invalid";
 }
 
 /* ---- the row ---- */
 
-void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
-                  struct mp_post_row *row)
+static int cmp_code(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The finding codes of the row, sorted, ','-joined. */
+static void findings(struct mp_post_row *row, struct codes *fc)
 {
   size_t len = 0;
 
-  memset(row, 0, sizeof(*row));
+  for (size_t i = 0; i < row->dmarc.nfindings; i++) {
+    code(fc, row->dmarc.findings[i]);
+  }
+  for (size_t i = 0; i < row->dkim.nfindings; i++) {
+    code(fc, row->dkim.findings[i]);
+  }
+  qsort(fc->c, fc->n, sizeof(fc->c[0]), cmp_code);
+  for (size_t i = 0; i < fc->n; i++) {
+    cat(row->findings, sizeof(row->findings), &len, i > 0 ? "," : "", fc->c[i],
+        NULL);
+  }
+  if (len == 0) {
+    snprintf(row->findings, sizeof(row->findings), "-");
+  }
+}
+
+void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
+                  struct mp_post_row *row)
+{
+  struct codes fc = {.n = 0};
+  const char *eff;
+  size_t len = 0;
+
+  /* no memset: the row holds 15 KB of text buffers, each set below */
+  row->mx_null = row->mx_all_fcrdns = false;
+  row->mx_unresolved = row->mx_generic = 0;
+  row->findings[0] = '\0';
   mp_dmarct_eval(v, domain, &row->dmarc);
   mp_dkimt_eval(v, domain, &row->dkim);
-  mx_check(v, domain, row);
-  row->sts = policy(v, domain, STS);
-  row->tlsrpt = policy(v, domain, TLSRPT);
-  row->bimi = policy(v, domain, BIMI);
-  const char *codes[3] = {
-      spf_valid || row->dkim.usable ? NULL : "spf_or_dkim",
-      strcmp(row->dmarc.effective, "missing") != 0 ? NULL : "dmarc",
-      row->mx_null || row->mx_all_fcrdns ? NULL : "mx_fcrdns"};
+  mx_check(v, domain, row, &fc);
+  mp_polt_eval(v, domain, MP_POLT_STS, &row->sts);
+  mp_polt_eval(v, domain, MP_POLT_TLSRPT, &row->tlsrpt);
+  mp_polt_eval(v, domain, MP_POLT_BIMI, &row->bimi);
+  eff = row->dmarc.effective;
+  const bool want[5] = {strcmp(row->sts.status, "invalid") == 0,
+                        strcmp(row->tlsrpt.status, "invalid") == 0,
+                        strcmp(row->sts.status, "valid") == 0 &&
+                            strcmp(row->tlsrpt.status, "none") == 0,
+                        strcmp(row->bimi.status, "invalid") == 0,
+                        strcmp(row->bimi.status, "valid") == 0 &&
+                            strcmp(eff, "quarantine") != 0 &&
+                            strcmp(eff, "reject") != 0};
+  static const char *const pcodes[5] = {
+      "MTA_STS_INVALID", "TLS_RPT_INVALID", "MTA_STS_WITHOUT_TLS_RPT",
+      "BIMI_INVALID", "BIMI_WITHOUT_ENFORCEMENT"};
+  for (int i = 0; i < 5; i++) {
+    if (want[i]) {
+      code(&fc, pcodes[i]);
+    }
+  }
+  findings(row, &fc);
+  const char *codes[3] = {spf_valid || row->dkim.usable ? NULL : "spf_or_dkim",
+                          strcmp(eff, "missing") != 0 ? NULL : "dmarc",
+                          row->mx_null || row->mx_all_fcrdns ? NULL
+                                                             : "mx_fcrdns"};
   for (int i = 0; i < 3; i++) {
     if (codes[i] != NULL) {
-      len += (size_t)snprintf(row->failed + len, sizeof(row->failed) - len,
-                              "%s%s", len > 0 ? "," : "", codes[i]);
+      put(row->failed, sizeof(row->failed), &len, "%s%s", len > 0 ? "," : "",
+          codes[i]);
     }
   }
   row->ready = len == 0;
@@ -388,20 +337,27 @@ void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
 void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
 {
   const struct mp_dmarct_row *d = &r->dmarc;
-  char weak[16] = "-";
-  int n;
+  char weak[16] = "-", probed[16];
+  size_t len = 0;
 
   if (r->dkim.weakest > 0) {
     snprintf(weak, sizeof(weak), "%u", r->dkim.weakest);
   }
-  n = snprintf(buf, cap,
-               "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%u\t%u\t%s\t%s"
-               "\t%s\t%d\t%s",
-               d->status, d->found_at, d->policy_domain, d->effective,
-               d->org_psl, d->org_tree_walk, d->external, r->dkim.status,
-               r->dkim.keys, weak, r->mx_null, r->mx_all_fcrdns,
-               r->mx_unresolved, r->mx_generic, r->sts, r->tlsrpt, r->bimi,
-               r->ready, r->failed);
-  assert(n > 0 && (size_t)n < cap);
-  (void)n;
+  put(buf, cap, &len,
+      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%u\t%u\t%s\t%s"
+      "\t%s\t%d\t%s",
+      d->status, d->found_at, d->policy_domain, d->effective, d->org_psl,
+      d->org_tree_walk, d->external, r->dkim.status, r->dkim.keys, weak,
+      r->mx_null, r->mx_all_fcrdns, r->mx_unresolved, r->mx_generic,
+      r->sts.status, r->tlsrpt.status, r->bimi.status, r->ready, r->failed);
+  cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
+  for (int i = 0; i < 9; i++) {
+    cat(buf, cap, &len, "\t", d->tag[i], NULL);
+  }
+  snprintf(probed, sizeof(probed), "%u", r->dkim.probed);
+  cat(buf, cap, &len, "\t", d->rua, "\t", d->ruf, "\t", d->unknown, "\t",
+      d->removed, "\t", d->error, "\t", probed, "\t", r->dkim.errors, "\t",
+      r->mx_detail, "\t", r->sts.field1, "\t", r->sts.error, "\t",
+      r->tlsrpt.field1, "\t", r->tlsrpt.error, "\t", r->bimi.field1, "\t",
+      r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, NULL);
 }

@@ -7,11 +7,13 @@
 #include "tests/world/dkimtruth.h"
 #include "tests/world/dmarctruth.h"
 #include "tests/world/dnsview.h"
+#include "tests/world/policytruth.h"
 
 /* One row of posture_truth.tsv: DMARC discovery (dmarctruth.h), DKIM
  * probing (dkimtruth.h), the MX hosts and their reverse DNS, the MTA-STS,
- * TLS-RPT and BIMI records, and the readiness verdict. Computed from the
- * zone text that was written, without the scanner's code; the rules are in
+ * TLS-RPT and BIMI records (policytruth.h), the readiness verdict and the
+ * finding codes that are not SPF_*. Computed from the zone text that was
+ * written, without the scanner's code; the rules are in
  * tests/world/README.md. */
 
 struct mp_post_row {
@@ -19,9 +21,11 @@ struct mp_post_row {
   struct mp_dkimt_row dkim;
   bool mx_null, mx_all_fcrdns;
   unsigned mx_unresolved, mx_generic;
-  const char *sts, *tlsrpt, *bimi; /* "none", "valid", "invalid" */
+  char mx_detail[4096]; /* the CSV's mx_hosts_detail, items '|'-joined */
+  struct mp_polt_row sts, tlsrpt, bimi; /* policytruth.h */
   bool ready;
-  char failed[64]; /* "spf_or_dkim,dmarc,mx_fcrdns" or "-" */
+  char failed[64];    /* "spf_or_dkim,dmarc,mx_fcrdns" or "-" */
+  char findings[800]; /* sorted, ','-joined, "-" when none */
 };
 
 /* Evaluates domain (existing, not under broken.test) over v, whose line
@@ -29,7 +33,10 @@ struct mp_post_row {
 void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
                   struct mp_post_row *row);
 
-/* The 19 columns after "line domain", TAB-separated, no newline. */
+/* The columns after "line domain", TAB-separated, no newline. */
 void mp_post_format(const struct mp_post_row *row, char *buf, size_t cap);
+
+/* The number of those columns. */
+#define MP_POST_COLUMNS 46
 
 #endif

@@ -271,7 +271,7 @@ static const struct {
     [K_NXDOMAIN] = {400, 1},  [K_EMPTY] = {200, 2},
     [K_SPF_SPLIT] = {300, 3}, [K_OVERSIZED] = {50, 2},
     [K_MANYTXT] = {50, 1},    [K_TWOSPF] = {50, 1},
-    [K_LOOKALIKE] = {60, 7},  [K_DMARC_ODD] = {150, 14},
+    [K_LOOKALIKE] = {60, 7},  [K_DMARC_ODD] = {150, 18},
     [K_HOSTILE] = {50, 2},    [K_ALIAS] = {100, 2},
     [K_BROKEN] = {30, 1},     [K_NULLMX] = {50, 1},
     [K_SPF_HARD] = {100, 20}, [K_INVALID] = {120, 15},
@@ -764,6 +764,20 @@ static void add_dmarc_odd(struct dom *d, struct mp_rng *r)
       "v=DMARC1;p=reject;",
       "v=DMARC1  ",
       "v=DMARC1; p=maybe; pct=150; rua=ftp://x",
+      /* every tag: removed ones, fo out of order, a size, a URI with no
+       * domain, an external ruf that is not authorized */
+      "v=DMARC1; p=quarantine; sp=none; np=reject; adkim=r; aspf=s; "
+      "fo=s:d; rf=afrf; ri=3600; "
+      "rua=mailto:agg@reports.example!10m,https://reports.example/dmarc; "
+      "ruf=mailto:ruf@reports.example,mailto:f@noauth-reports.example",
+      /* unknown tags, a bad adkim (its default stands), a bad URI */
+      "v=DMARC1; p=none; psd=u; t=n; pct=0; adkim=x; Foo=bar; "
+      "extension=1; rua=notauri, mailto:d@reports.example",
+      /* testing mode, fo 0 and 1 together, no rua, a ruf that fails */
+      "v=DMARC1; p=reject; sp=quarantine; t=y; pct=100; fo=1:0; "
+      "ruf=mailto:f@reports.broken.test",
+      /* tag names and values in any case (RFC 5234 section 2.3) */
+      "v=DMARC1; P=Reject; SP=none; Pct=50; RUA=MAILTO:Agg@Reports.Example",
   };
   enum split how = d->sub == 10 ? SPLIT_RANDOM : SPLIT_ONE;
 
@@ -1664,9 +1678,9 @@ static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
   s->mx_all_fcrdns += r->mx_all_fcrdns;
   s->mx_unresolved += r->mx_unresolved > 0;
   s->mx_generic += r->mx_generic > 0;
-  post_count(s, "mta_sts", r->sts);
-  post_count(s, "tls_rpt", r->tlsrpt);
-  post_count(s, "bimi", r->bimi);
+  post_count(s, "mta_sts", r->sts.status);
+  post_count(s, "tls_rpt", r->tlsrpt.status);
+  post_count(s, "bimi", r->bimi.status);
   s->ready += r->ready;
   fmt(failed, sizeof(failed), "%s", r->failed);
   for (char *tok = failed, *next; tok != NULL && *tok != '-'; tok = next) {
@@ -1683,14 +1697,15 @@ static void post_line(struct world *w, const struct dom *d,
                       enum mp_spft_status spf)
 {
   struct mp_post_row row;
-  char buf[4096];
+  char buf[16384];
 
   w->pstats.rows++;
   out_fmt(&w->post, "%" PRIu64 "\t%s\t", w->line, d->name);
   if (spf == MP_SPFT_DASH) { /* NXDOMAIN or SERVFAIL */
     w->pstats.dash++;
-    out_str(&w->post,
-            "-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
+    for (int k = 0; k < MP_POST_COLUMNS; k++) {
+      out_str(&w->post, k + 1 < MP_POST_COLUMNS ? "-\t" : "-\n");
+    }
     return;
   }
   mp_post_eval(&w->view, d->name, spf == MP_SPFT_VALID, &row);
@@ -2137,7 +2152,13 @@ static void world_headers(struct world *w)
           "dmarc_external\tdkim_status\tdkim_keys\tdkim_weakest_bits\t"
           "mx_null\tmx_all_fcrdns\tmx_unresolved\tmx_generic\t"
           "mta_sts_status\ttls_rpt_status\tbimi_status\tverdict_ready\t"
-          "verdict_failed\n");
+          "verdict_failed\tdmarc_method\tdmarc_methods_disagree\tdmarc_p\t"
+          "dmarc_sp\tdmarc_np\tdmarc_pct\tdmarc_adkim\tdmarc_aspf\t"
+          "dmarc_fo\tdmarc_psd\tdmarc_t\tdmarc_rua\tdmarc_ruf\t"
+          "dmarc_unknown_tags\tdmarc_removed_tags\tdmarc_error\t"
+          "dkim_probed\tdkim_key_errors\tmx_hosts_detail\tmta_sts_id\t"
+          "mta_sts_error\ttls_rpt_rua\ttls_rpt_error\tbimi_location\t"
+          "bimi_authority\tbimi_error\tfindings\n");
   write_example(w);
 }
 
