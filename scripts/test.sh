@@ -17,6 +17,9 @@ cmake -S . -B build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=
   -DMP_WERROR=ON -DMP_TEST_DNS_PORT=55353 >/dev/null
 cmake --build build-ci-gcc -j"$jobs"
 ctest --test-dir build-ci-gcc --output-on-failure -j"$jobs"
+# The counts the conformance suite and the world comparisons print.
+grep -hE 'rfc7208 conformance:|disagreements' \
+  build-ci-gcc/Testing/Temporary/LastTest.log
 
 echo "== clang, ASan + UBSan"
 cmake -S . -B build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
