@@ -30,6 +30,28 @@ static bool is(const char *s, const char *value)
   return s && strcmp(s, value) == 0;
 }
 
+/* Whether item i of a row's list repeats an earlier one: the top lists
+ * count domains, each once. */
+static bool seen_slice(const struct mp_slice *v, size_t i)
+{
+  for (size_t k = 0; k < i; k++) {
+    if (v[k].len == v[i].len && memcmp(v[k].p, v[i].p, v[i].len) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool seen_dest(const struct mp_result_report_dest *v, size_t i)
+{
+  for (size_t k = 0; k < i; k++) {
+    if (is(v[k].domain, v[i].domain)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 static void adoption(struct mp_adoption *a, const struct mp_result *res)
 {
   static const char *const policies[] = {"reject", "quarantine", "none"};
@@ -47,8 +69,11 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     a->spf_plus_all += res->spf_eval.all == '+';
     for (size_t i = 0; i < res->spf_eval.nincludes && i < MP_SPF_INCLUDES_MAX;
          i++) {
-      mp_topk_add(a->includes, res->spf_eval.includes[i].p,
-                  res->spf_eval.includes[i].len);
+      const struct mp_slice *inc = res->spf_eval.includes;
+
+      if (!seen_slice(inc, i)) {
+        mp_topk_add(a->includes, inc[i].p, inc[i].len);
+      }
     }
   }
   if (d->evaluated) {
@@ -61,7 +86,7 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     a->dmarc_policy[k]++;
     a->dmarc_rua += d->nrua > 0;
     for (size_t i = 0; i < d->nrua && i < MP_DMARC_URIS_MAX; i++) {
-      if (d->rua[i].domain) {
+      if (d->rua[i].domain && !seen_dest(d->rua, i)) {
         mp_topk_add(a->report_dests, d->rua[i].domain,
                     strlen(d->rua[i].domain));
       }

@@ -1,5 +1,6 @@
 #include "scanner/topk.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "scanner/hash.h"
@@ -38,27 +39,42 @@ void mp_topk_add(struct mp_topk *t, const char *name, size_t len)
   t->item[min].name[len] = '\0';
 }
 
+/* What the name was surely seen: its count less what it may be over. */
+static uint64_t sure(const struct mp_topk_item *it)
+{
+  return it->count - it->over;
+}
+
+static bool before(const struct mp_topk_item *a, const struct mp_topk_item *b)
+{
+  return sure(a) > sure(b) || (sure(a) == sure(b) && a->count > b->count);
+}
+
 size_t mp_topk_best(const struct mp_topk *t, const struct mp_topk_item **out,
                     size_t k)
 {
   size_t n = 0;
 
   for (size_t i = 0; i < t->n && k > 0; i++) {
+    const struct mp_topk_item *it = &t->item[i];
     size_t j = n;
 
+    if (it->over > 0 && sure(it) < 2) {
+      continue; /* perhaps seen once: no sign that it is shared */
+    }
     if (n == k) {
-      if (t->item[i].count <= out[k - 1]->count) {
+      if (!before(it, out[k - 1])) {
         continue;
       }
       j = k - 1; /* the last one falls out */
     } else {
       n++;
     }
-    while (j > 0 && out[j - 1]->count < t->item[i].count) {
+    while (j > 0 && before(it, out[j - 1])) {
       out[j] = out[j - 1];
       j--;
     }
-    out[j] = &t->item[i];
+    out[j] = it;
   }
   return n;
 }

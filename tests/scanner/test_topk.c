@@ -49,3 +49,32 @@ Test(topk, keeps_the_heavy_hitters_of_a_long_tail)
   cr_expect(best[0]->count >= 2000);
   cr_expect_eq(t.n, MP_TOPK_SLOTS);
 }
+
+/* Names of the tail that took over a slot inherit its count: they must not
+ * rank on it, nor be listed when they may have been seen once. */
+Test(topk, lists_only_names_surely_seen_more_than_once)
+{
+  const struct mp_topk_item *best[20];
+  char name[32];
+  size_t n;
+
+  mp_topk_init(&t);
+  for (int i = 0; i < 50000; i++) {
+    int len = snprintf(name, sizeof(name), "tail%d.example", i);
+
+    mp_topk_add(&t, name, (size_t)len);
+    if (i % 100 == 0) {
+      mp_topk_add(&t, "reports.example", 15);
+    }
+    if (i % 200 == 0) {
+      mp_topk_add(&t, "small.example", 13);
+    }
+  }
+  n = mp_topk_best(&t, best, 20);
+  cr_assert_eq(n, 2, "%zu listed, the third: %s (%llu, over %llu)", n,
+               n > 2 ? best[2]->name : "-",
+               n > 2 ? (unsigned long long)best[2]->count : 0ULL,
+               n > 2 ? (unsigned long long)best[2]->over : 0ULL);
+  cr_expect_str_eq(best[0]->name, "reports.example");
+  cr_expect_str_eq(best[1]->name, "small.example");
+}
