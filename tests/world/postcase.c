@@ -6,25 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* snprintf into a buffer sized to fit: truncation is a bug. */
-__attribute__((format(printf, 3, 4))) static void sfmt(char *dst, size_t cap,
-                                                       const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  va_start(ap, fmt);
-  n = vsnprintf(dst, cap, fmt, ap);
-  va_end(ap);
-  assert(n >= 0 && (size_t)n < cap);
-  (void)n;
-}
-
-static void txt_str(struct mp_pg_text *t, const char *owner, const char *s)
-{
-  mp_pg_txt(t, owner, s, strlen(s));
-}
-
 bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
                      unsigned *mv)
 {
@@ -107,7 +88,7 @@ static void add_mx(struct mp_pg_case *c, unsigned pref, const char *host)
 {
   assert(c->nmx < MP_PG_MAXMX);
   c->mx[c->nmx].pref = pref;
-  sfmt(c->mx[c->nmx].host, sizeof(c->mx[0].host), "%s", host);
+  mp_pg_fmt(c->mx[c->nmx].host, sizeof(c->mx[0].host), "%s", host);
   c->nmx++;
 }
 
@@ -125,19 +106,19 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
   for (unsigned k = 0; k < 16; k++) {
     addr6(index, k, w[k]);
   }
-  sfmt(h, sizeof(h), "mx1.%s", L);
+  mp_pg_fmt(h, sizeof(h), "mx1.%s", L);
   switch (mv) {
   case 0: /* a generic PTR name that resolves back */
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
-    sfmt(g, sizeof(g), "dyn-%u-%u-%u-%u.pool.isp.example", a[0][0], a[0][1],
-         a[0][2], a[0][3]);
+    mp_pg_fmt(g, sizeof(g), "dyn-%u-%u-%u-%u.pool.isp.example", a[0][0],
+              a[0][1], a[0][2], a[0][3]);
     ptr4(o, a[0], g);
     mp_pg_printf(o->example, "%s. A %u.%u.%u.%u\n", g, a[0][0], a[0][1],
                  a[0][2], a[0][3]);
     break;
   case 1: /* the exchange is an alias (RFC 2181 section 10.3 says not to) */
-    sfmt(g, sizeof(g), "mail.%s", L);
+    mp_pg_fmt(g, sizeof(g), "mail.%s", L);
     add_mx(c, 10, g);
     mp_pg_printf(o->zone, "%s. CNAME %s.\n", g, h);
     rr_a(o, h, a[0]);
@@ -149,18 +130,18 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
     ptr4(o, a[0], h);
-    sfmt(g, sizeof(g), "%u.%u.%u.%u", a[1][0], a[1][1], a[1][2], a[1][3]);
+    mp_pg_fmt(g, sizeof(g), "%u.%u.%u.%u", a[1][0], a[1][1], a[1][2], a[1][3]);
     add_mx(c, 20, g);
     break;
   case 3: /* no PTR; a host that does not exist */
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
-    sfmt(g, sizeof(g), "gone.%s", L);
+    mp_pg_fmt(g, sizeof(g), "gone.%s", L);
     add_mx(c, 20, g);
     break;
   case 4: /* twelve hosts: only the first ten by preference count */
     for (unsigned k = 12; k >= 1; k--) {
-      sfmt(h, sizeof(h), "h%02u.%s", k, L);
+      mp_pg_fmt(h, sizeof(h), "h%02u.%s", k, L);
       add_mx(c, k, h);
       if (k <= 3) {
         rr_a(o, h, a[k - 1]);
@@ -183,7 +164,7 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
   case 6: /* the PTR name resolves, but to another address */
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
-    sfmt(g, sizeof(g), "outbound.%s", L);
+    mp_pg_fmt(g, sizeof(g), "outbound.%s", L);
     ptr4(o, a[0], g);
     rr_a(o, g, a[1]);
     break;
@@ -210,7 +191,7 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
 static void own_dmarc(struct mp_pg_case *c, const char *rec)
 {
   assert(c->ndmarc < 2);
-  sfmt(c->dmarc[c->ndmarc++], sizeof(c->dmarc[0]), "%s", rec);
+  mp_pg_fmt(c->dmarc[c->ndmarc++], sizeof(c->dmarc[0]), "%s", rec);
 }
 
 /* A _dmarc record of parent p to zone. */
@@ -218,8 +199,8 @@ static void parent_dmarc(struct out4 *o, const char *p, const char *rec)
 {
   char owner[300];
 
-  sfmt(owner, sizeof(owner), "_dmarc.%s", p);
-  txt_str(o->zone, owner, rec);
+  mp_pg_fmt(owner, sizeof(owner), "_dmarc.%s", p);
+  mp_pg_txt_str(o->zone, owner, rec);
 }
 
 /* The DMARC variants: the listed name, its own records, its parents'. */
@@ -229,13 +210,13 @@ static void case_dmarc(uint64_t index, unsigned dv, struct mp_pg_case *c,
   char p[64], q[300], r[300];
   const char *L = c->name;
 
-  sfmt(p, sizeof(p), "d%07" PRIu64 ".%s", index,
-       dv >= 10 && dv <= 13 ? "psd.test" : "test");
+  mp_pg_fmt(p, sizeof(p), "d%07" PRIu64 ".%s", index,
+            dv >= 10 && dv <= 13 ? "psd.test" : "test");
   c->psd = dv >= 10 && dv <= 13;
-  sfmt(c->name, sizeof(c->name), "shop.%s", p);
+  mp_pg_fmt(c->name, sizeof(c->name), "shop.%s", p);
   switch (dv) {
   case 0:
-    sfmt(r, sizeof(r), "v=DMARC1; p=reject; rua=mailto:dmarc@%s", p);
+    mp_pg_fmt(r, sizeof(r), "v=DMARC1; p=reject; rua=mailto:dmarc@%s", p);
     parent_dmarc(o, p, r);
     break;
   case 1:
@@ -277,27 +258,28 @@ static void case_dmarc(uint64_t index, unsigned dv, struct mp_pg_case *c,
     parent_dmarc(o, p, "v=DMARC1; rua=mailto:rua@reports.example");
     break;
   case 8: /* psd=n one level up; the PSL would take the record above */
-    sfmt(c->name, sizeof(c->name), "a.b.%s", p);
-    sfmt(q, sizeof(q), "b.%s", p);
-    sfmt(r, sizeof(r), "v=DMARC1; p=quarantine; psd=n; rua=mailto:dmarc@%s", q);
+    mp_pg_fmt(c->name, sizeof(c->name), "a.b.%s", p);
+    mp_pg_fmt(q, sizeof(q), "b.%s", p);
+    mp_pg_fmt(r, sizeof(r),
+              "v=DMARC1; p=quarantine; psd=n; rua=mailto:dmarc@%s", q);
     parent_dmarc(o, q, r);
     parent_dmarc(o, p, "v=DMARC1; p=reject; sp=reject");
     break;
   case 9: /* nine labels: the tree walk skips the 8-label name */
-    sfmt(c->name, sizeof(c->name), "x7.x6.x5.x4.x3.x2.x1.%s", p);
-    sfmt(q, sizeof(q), "x6.x5.x4.x3.x2.x1.%s", p);
+    mp_pg_fmt(c->name, sizeof(c->name), "x7.x6.x5.x4.x3.x2.x1.%s", p);
+    mp_pg_fmt(q, sizeof(q), "x6.x5.x4.x3.x2.x1.%s", p);
     parent_dmarc(o, q, "v=DMARC1; p=none; psd=n");
     parent_dmarc(o, p, "v=DMARC1; p=quarantine; sp=reject");
     break;
   case 10:
-    sfmt(c->name, sizeof(c->name), "%s", p);
+    mp_pg_fmt(c->name, sizeof(c->name), "%s", p);
     break;
   case 11:
-    sfmt(c->name, sizeof(c->name), "%s", p);
-    sfmt(r, sizeof(r),
-         "v=DMARC1; p=reject; rua=mailto:dmarc@%s,"
-         "mailto:agg@dmarc.reportco.example",
-         p);
+    mp_pg_fmt(c->name, sizeof(c->name), "%s", p);
+    mp_pg_fmt(r, sizeof(r),
+              "v=DMARC1; p=reject; rua=mailto:dmarc@%s,"
+              "mailto:agg@dmarc.reportco.example",
+              p);
     own_dmarc(c, r);
     break;
   case 12:
@@ -325,7 +307,7 @@ void mp_pg_case(uint64_t index, unsigned dv, unsigned mv, struct mp_pg_case *c,
 
   assert(dv < MP_PG_NDMARC && mv < MP_PG_NMX);
   memset(c, 0, sizeof(*c));
-  sfmt(c->spf, sizeof(c->spf), "v=spf1 ip4:192.0.2.0/24 -all");
+  mp_pg_fmt(c->spf, sizeof(c->spf), "v=spf1 ip4:192.0.2.0/24 -all");
   case_dmarc(index, dv, c, &o);
   case_mx(index, mv, c, &o);
 }

@@ -39,9 +39,7 @@ void mp_pg_txt(struct mp_pg_text *t, const char *owner, const char *p, size_t n)
   mp_pg_printf(t, "\n");
 }
 
-/* snprintf into a buffer sized to fit: truncation is a bug. */
-__attribute__((format(printf, 3, 4))) static void sfmt(char *dst, size_t cap,
-                                                       const char *fmt, ...)
+void mp_pg_fmt(char *dst, size_t cap, const char *fmt, ...)
 {
   va_list ap;
   int n;
@@ -53,7 +51,7 @@ __attribute__((format(printf, 3, 4))) static void sfmt(char *dst, size_t cap,
   (void)n;
 }
 
-static void txt_str(struct mp_pg_text *t, const char *owner, const char *s)
+void mp_pg_txt_str(struct mp_pg_text *t, const char *owner, const char *s)
 {
   mp_pg_txt(t, owner, s, strlen(s));
 }
@@ -148,11 +146,11 @@ static void rsa_at(struct mp_pg_text *t, const char *owner, const char *pre,
   uint8_t mod[512];
   char rec[1100];
 
-  sfmt(rec, sizeof(rec), "%sp=", pre);
+  mp_pg_fmt(rec, sizeof(rec), "%sp=", pre);
   assert(strlen(rec) < sizeof(rec) - 800);
   rng_bytes(r, mod, bits / 8);
   mp_pg_rsa_key(bits, mod, rec + strlen(rec));
-  txt_str(t, owner, rec);
+  mp_pg_txt_str(t, owner, rec);
 }
 
 /* "<sel>._domainkey.<name>" TXT "<pre>p=<an RSA key of bits>" */
@@ -161,7 +159,7 @@ static void rsa_rec(struct mp_pg_text *t, const char *sel, const char *name,
 {
   char owner[300];
 
-  sfmt(owner, sizeof(owner), "%s._domainkey.%s", sel, name);
+  mp_pg_fmt(owner, sizeof(owner), "%s._domainkey.%s", sel, name);
   rsa_at(t, owner, pre, bits, r);
 }
 
@@ -263,9 +261,9 @@ static void dkim_extra(int v, const char *n, struct mp_rng *r,
   case 17: /* v= not the first tag; a tag twice */
     rng_bytes(r, mod, sizeof(mod));
     mp_pg_rsa_key(2048, mod, key);
-    sfmt(rec, sizeof(rec), "p=%s; v=DKIM1", key);
-    sfmt(owner, sizeof(owner), "google._domainkey.%s", n);
-    txt_str(t, owner, rec);
+    mp_pg_fmt(rec, sizeof(rec), "p=%s; v=DKIM1", key);
+    mp_pg_fmt(owner, sizeof(owner), "google._domainkey.%s", n);
+    mp_pg_txt_str(t, owner, rec);
     rsa_rec(t, "mail", n, "v=DKIM1; k=rsa; k=rsa; ", 2048, r);
     rsa_rec(t, "sig1", n, "v=DKIM1; k=rsa; ", 2048, r);
     break;
@@ -301,10 +299,10 @@ static void sts_extra(int v, const char *n, struct mp_rng *r,
 {
   char id[40], o[300];
 
-  sfmt(o, sizeof(o), "_mta-sts.%s", n);
+  mp_pg_fmt(o, sizeof(o), "_mta-sts.%s", n);
   switch (v) {
   case 0:
-    txt_str(t, o, "v=STSv1; id=20240115T093000");
+    mp_pg_txt_str(t, o, "v=STSv1; id=20240115T093000");
     break;
   case 1: /* the longest id, 32 characters */
   case 3: /* one too long */
@@ -312,36 +310,36 @@ static void sts_extra(int v, const char *n, struct mp_rng *r,
     mp_pg_printf(t, "%s. TXT \"v=STSv1; id=%s\"\n", o, id);
     break;
   case 2:
-    txt_str(t, o, "v=STSv1; id=2024-01-15");
+    mp_pg_txt_str(t, o, "v=STSv1; id=2024-01-15");
     break;
   case 4:
-    txt_str(t, o, "v=STSv1;");
+    mp_pg_txt_str(t, o, "v=STSv1;");
     break;
   case 5:
-    txt_str(t, o, "id=abc123; v=STSv1;");
+    mp_pg_txt_str(t, o, "id=abc123; v=STSv1;");
     break;
   case 6:
-    txt_str(t, o, "v=STSv1; id=a1b2");
-    txt_str(t, o, "v=STSv1; id=c3d4");
+    mp_pg_txt_str(t, o, "v=STSv1; id=a1b2");
+    mp_pg_txt_str(t, o, "v=STSv1; id=c3d4");
     break;
   case 7:
-    txt_str(t, o, "v=STSv1; id=7f3a9c");
-    txt_str(t, o, "mta-sts-verification=ok");
+    mp_pg_txt_str(t, o, "v=STSv1; id=7f3a9c");
+    mp_pg_txt_str(t, o, "mta-sts-verification=ok");
     break;
   case 8:
     mp_pg_printf(t, "%s. CNAME _mta-sts.sts.sendco.test.\n", o);
     break;
   case 9:
-    txt_str(t, o, "v=STSv1; id=abc; id=def");
+    mp_pg_txt_str(t, o, "v=STSv1; id=abc; id=def");
     break;
   case 10: /* a version receivers do not know: discarded */
-    txt_str(t, o, "v=STSv2; id=20240115");
+    mp_pg_txt_str(t, o, "v=STSv2; id=20240115");
     break;
   case 11:
-    txt_str(t, o, "v=STSv1; id=a1b2; ext=a=b");
+    mp_pg_txt_str(t, o, "v=STSv1; id=a1b2; ext=a=b");
     break;
   default: /* 12 */
-    txt_str(t, o, "v=STSv1; id=a1b2;; x=1");
+    mp_pg_txt_str(t, o, "v=STSv1; id=a1b2;; x=1");
     break;
   }
 }
@@ -350,13 +348,13 @@ static void tlsrpt_extra(int v, const char *n, struct mp_pg_text *t)
 {
   char o[300];
 
-  sfmt(o, sizeof(o), "_smtp._tls.%s", n);
+  mp_pg_fmt(o, sizeof(o), "_smtp._tls.%s", n);
   switch (v) {
   case 0:
     mp_pg_printf(t, "%s. TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@%s\"\n", o, n);
     break;
   case 1:
-    txt_str(t, o, "v=TLSRPTv1; rua=https://reports.example/tlsrpt");
+    mp_pg_txt_str(t, o, "v=TLSRPTv1; rua=https://reports.example/tlsrpt");
     break;
   case 2:
     mp_pg_printf(t,
@@ -365,10 +363,10 @@ static void tlsrpt_extra(int v, const char *n, struct mp_pg_text *t)
                  o, n);
     break;
   case 3:
-    txt_str(t, o, "v=TLSRPTv1;");
+    mp_pg_txt_str(t, o, "v=TLSRPTv1;");
     break;
   case 4:
-    txt_str(t, o, "v=TLSRPTv1; rua=ftp://reports.example/tlsrpt");
+    mp_pg_txt_str(t, o, "v=TLSRPTv1; rua=ftp://reports.example/tlsrpt");
     break;
   case 5:
     mp_pg_printf(t, "%s. TXT \"rua=mailto:tlsrpt@%s; v=TLSRPTv1\"\n", o, n);
@@ -387,7 +385,7 @@ static void tlsrpt_extra(int v, const char *n, struct mp_pg_text *t)
     mp_pg_printf(t, "%s. TXT \"v=TLSRPTv2; rua=mailto:tls@%s\"\n", o, n);
     break;
   default: /* 10: a field without "=" */
-    txt_str(t, o, "v=TLSRPTv1; rua=https://reports.example/a; note");
+    mp_pg_txt_str(t, o, "v=TLSRPTv1; rua=https://reports.example/a; note");
     break;
   }
 }
@@ -396,7 +394,7 @@ static void bimi_extra(int v, const char *n, struct mp_pg_text *t)
 {
   char o[300];
 
-  sfmt(o, sizeof(o), "default._bimi.%s", n);
+  mp_pg_fmt(o, sizeof(o), "default._bimi.%s", n);
   switch (v) {
   case 0:
     mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/brand/logo.svg\"\n", o, n);
@@ -408,7 +406,7 @@ static void bimi_extra(int v, const char *n, struct mp_pg_text *t)
                  o, n, n);
     break;
   case 2: /* a declination to publish (draft section 4.3.1) */
-    txt_str(t, o, "v=BIMI1; l=; a=;");
+    mp_pg_txt_str(t, o, "v=BIMI1; l=; a=;");
     break;
   case 3:
     mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=http://%s/logo.svg\"\n", o, n);
@@ -506,10 +504,10 @@ void mp_pg_static(uint64_t seed, struct mp_pg_text *test,
   mp_rng_init(&r, seed, 0, 9);
   rsa_at(test, "s1.domainkey.sendco.test", "v=DKIM1; k=rsa; ", 2048, &r);
   rsa_at(test, "s2.domainkey.sendco.test", "v=DKIM1; k=rsa; ", 1024, &r);
-  txt_str(test, "_mta-sts.sts.sendco.test", "v=STSv1; id=sendco2024");
-  txt_str(example, "*._report._dmarc.reports.example", "v=DMARC1;");
+  mp_pg_txt_str(test, "_mta-sts.sts.sendco.test", "v=STSv1; id=sendco2024");
+  mp_pg_txt_str(example, "*._report._dmarc.reports.example", "v=DMARC1;");
   rsa_at(example, "google.dkim.sendco.example", "v=DKIM1; k=rsa; ", 2048, &r);
-  txt_str(psd, "_dmarc.psd.test",
-          "v=DMARC1; p=quarantine; sp=reject; psd=y; "
-          "rua=mailto:psd-agg@reports.example");
+  mp_pg_txt_str(psd, "_dmarc.psd.test",
+                "v=DMARC1; p=quarantine; sp=reject; psd=y; "
+                "rua=mailto:psd-agg@reports.example");
 }

@@ -27,6 +27,13 @@ __attribute__((format(printf, 2, 3))) void mp_pg_printf(struct mp_pg_text *t,
 void mp_pg_txt(struct mp_pg_text *t, const char *owner, const char *p,
                size_t n);
 
+/* mp_pg_txt() of the string s. */
+void mp_pg_txt_str(struct mp_pg_text *t, const char *owner, const char *s);
+
+/* snprintf into a buffer sized to fit: truncation is a bug (asserted). */
+__attribute__((format(printf, 3, 4))) void mp_pg_fmt(char *dst, size_t cap,
+                                                     const char *fmt, ...);
+
 /* Standard base64 (RFC 4648 section 4) of in[0..n) into out, NUL ended.
  * Returns the length; out needs 4 * ((n + 2) / 3) + 1 bytes. */
 size_t mp_pg_base64(const uint8_t *in, size_t n, char *out);

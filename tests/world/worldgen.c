@@ -429,20 +429,6 @@ static void rec_text(struct dom *d, struct rrset *s, const char *text,
   rec_add(d, s, text, strlen(text), how, r);
 }
 
-/* snprintf into a buffer that is sized to fit: truncation is a bug. */
-__attribute__((format(printf, 3, 4))) static void fmt(char *dst, size_t cap,
-                                                      const char *format, ...)
-{
-  va_list ap;
-  int n;
-
-  va_start(ap, format);
-  n = vsnprintf(dst, cap, format, ap);
-  va_end(ap);
-  assert(n >= 0 && (size_t)n < cap);
-  (void)n;
-}
-
 /* A string builder over a fixed buffer; overflow is a bug. */
 struct sb {
   char *p;
@@ -601,7 +587,7 @@ static void mx_normal(struct dom *d, struct mp_rng *r)
       struct host *h = &d->hosts[k];
       unsigned x = mp_rng_below(r, 100);
       d->mx[k].pref = 10 * (unsigned)(k + 1);
-      fmt(d->mx[k].host, NAME_BUF, "mx%zu.%s", k + 1, d->name);
+      mp_pg_fmt(d->mx[k].host, NAME_BUF, "mx%zu.%s", k + 1, d->name);
       host_addr(h, d->index, k);
       h->has_v4 = !mp_rng_pct(r, 2); /* 2%: MX host without address */
       h->has_v6 = h->has_v4 && mp_rng_pct(r, 50);
@@ -613,7 +599,7 @@ static void mx_normal(struct dom *d, struct mp_rng *r)
     d->nmx = shared_mx_n[set];
     for (size_t k = 0; k < d->nmx; k++) {
       d->mx[k].pref = shared_mx[set][k].pref;
-      fmt(d->mx[k].host, NAME_BUF, "%s", shared_mx[set][k].host);
+      mp_pg_fmt(d->mx[k].host, NAME_BUF, "%s", shared_mx[set][k].host);
     }
   }
   d->mx_upper = mp_rng_pct(r, 5);
@@ -659,7 +645,7 @@ static bool add_own_include(struct dom *d, char *own, size_t cap)
   if (!mp_rng_pct(&r, 5)) {
     return false;
   }
-  fmt(own, cap, "_spf.%s", d->name);
+  mp_pg_fmt(own, cap, "_spf.%s", d->name);
   dom_extra(d, "_spf.%.*s TXT \"v=spf1 ip4:172.%u.%u.%u/28 %s\"\n", ol, d->name,
             16 + (unsigned)(d->index >> 12 & 15),
             (unsigned)(d->index >> 4 & 255), (unsigned)(d->index & 15) << 4,
@@ -828,15 +814,15 @@ static void add_spf_hard(struct dom *d, struct mp_rng *r)
 
   assert(sizeof(hard) / sizeof(hard[0]) == kinds[K_SPF_HARD].nsub);
   if (d->sub == 12) { /* three void lookups: NXDOMAIN, NODATA, NXDOMAIN */
-    fmt(buf, sizeof(buf),
-        "v=spf1 a:nx1.%s mx:_dmarc.%s a:nx3.%s "
-        "include:_spf.mailco.example -all",
-        n, n, n);
+    mp_pg_fmt(buf, sizeof(buf),
+              "v=spf1 a:nx1.%s mx:_dmarc.%s a:nx3.%s "
+              "include:_spf.mailco.example -all",
+              n, n, n);
   } else if (d->sub == 13) { /* two: still valid */
-    fmt(buf, sizeof(buf), "v=spf1 a:nx1.%s mx:_dmarc.%s ip4:192.0.2.0/24 -all",
-        n, n);
+    mp_pg_fmt(buf, sizeof(buf),
+              "v=spf1 a:nx1.%s mx:_dmarc.%s ip4:192.0.2.0/24 -all", n, n);
   } else {
-    fmt(buf, sizeof(buf), "%s", hard[d->sub]);
+    mp_pg_fmt(buf, sizeof(buf), "%s", hard[d->sub]);
   }
   rec_text(d, &d->txt, buf, SPLIT_ONE, r);
 }
@@ -969,12 +955,12 @@ static void idn_names(unsigned sub, uint64_t index, char *ulabel, char *alabel)
   struct sb b = {alabel, 0, NAME_BUF};
   size_t n;
 
-  fmt(ulabel, NAME_BUF, "%s-%" PRIu64, idn_prefix[sub], index);
+  mp_pg_fmt(ulabel, NAME_BUF, "%s-%" PRIu64, idn_prefix[sub], index);
   n = utf8_decode(ulabel, cp, 80);
   sb_fmt(&b, "xn--");
   punycode(cp, n, &b);
   sb_fmt(&b, ".test");
-  fmt(ulabel + strlen(ulabel), NAME_BUF - strlen(ulabel), ".test");
+  mp_pg_fmt(ulabel + strlen(ulabel), NAME_BUF - strlen(ulabel), ".test");
 }
 
 static void pad_label(struct sb *b, const char *start, char fill, size_t len)
@@ -995,7 +981,7 @@ static size_t invalid_name(unsigned sub, uint64_t i, char *out)
   struct sb b = {out, 0, NAME_BUF};
   char d[32];
 
-  fmt(d, sizeof(d), "d%07" PRIu64, i);
+  mp_pg_fmt(d, sizeof(d), "d%07" PRIu64, i);
   switch (sub) {
   case 0:
     sb_fmt(&b, "bad..%s.test", d);
@@ -1096,12 +1082,12 @@ static void gen_oddname(struct dom *d, struct mp_rng *r)
       add_verification(d, r, 0);
     }
   } else if (d->sub == 2) { /* a 63-octet label that exists */
-    fmt(label, sizeof(label), "l63-d%07" PRIu64 "-", i);
+    mp_pg_fmt(label, sizeof(label), "l63-d%07" PRIu64 "-", i);
     pad_label(&b, label, 'x', 63);
     sb_fmt(&b, ".test");
     fill_normal(d, r, F_ALL, SPLIT_ONE);
   } else { /* a long (196-octet) valid name that does not exist */
-    fmt(label, sizeof(label), "d%07" PRIu64, i);
+    mp_pg_fmt(label, sizeof(label), "d%07" PRIu64, i);
     pad_label(&b, label, 'a', 63);
     pad_label(&b, ".", 'b', 64);
     pad_label(&b, ".", 'c', 64);
@@ -1129,7 +1115,7 @@ static void add_second_spf(struct dom *d, struct mp_rng *r)
 {
   char buf[NAME_BUF + 32];
 
-  fmt(buf, sizeof(buf), "v=spf1 a:legacy-mail.%s -all", d->name);
+  mp_pg_fmt(buf, sizeof(buf), "v=spf1 a:legacy-mail.%s -all", d->name);
   rec_text(d, &d->txt, buf, SPLIT_ONE, r);
 }
 
@@ -1147,7 +1133,7 @@ static bool fill_case(struct dom *d, uint64_t seed, uint64_t i)
   }
   mp_pg_case(i, dv, mv, &c, &zone, &d->ex, &d->r4, &d->r6);
   d->extra_len = zone.len;
-  fmt(d->name, NAME_BUF, "%s", c.name);
+  mp_pg_fmt(d->name, NAME_BUF, "%s", c.name);
   d->psd = c.psd;
   rec_text(d, &d->txt, c.spf, SPLIT_ONE, NULL);
   for (size_t k = 0; k < c.ndmarc; k++) {
@@ -1158,7 +1144,7 @@ static bool fill_case(struct dom *d, uint64_t seed, uint64_t i)
   d->nmx = c.nmx;
   for (size_t k = 0; k < c.nmx; k++) {
     d->mx[k].pref = c.mx[k].pref;
-    fmt(d->mx[k].host, NAME_BUF, "%s", c.mx[k].host);
+    mp_pg_fmt(d->mx[k].host, NAME_BUF, "%s", c.mx[k].host);
   }
   return true;
 }
@@ -1412,8 +1398,8 @@ static void zone_hosts(const struct dom *d, struct out *z, struct zset *zs)
       const uint8_t *a = h->v4;
       out_fmt(z, "mx%zu.%.*s A %u.%u.%u.%u\n", k + 1, ol, d->name, a[0], a[1],
               a[2], a[3]);
-      fmt(other, sizeof(other), "host-%u-%u-%u-%u.isp.example", a[0], a[1],
-          a[2], a[3]);
+      mp_pg_fmt(other, sizeof(other), "host-%u-%u-%u-%u.isp.example", a[0],
+                a[1], a[2], a[3]);
       if (h->ptr != PTR_NONE) {
         ptr4(&zs->r4, a, h->ptr == PTR_OK ? host : other);
       }
@@ -1422,8 +1408,8 @@ static void zone_hosts(const struct dom *d, struct out *z, struct zset *zs)
       const uint8_t *a = h->v6;
       out_fmt(z, "mx%zu.%.*s AAAA 2001:db8:1:0:0:0:%x:%x\n", k + 1, ol, d->name,
               (unsigned)a[12] << 8 | a[13], (unsigned)a[14] << 8 | a[15]);
-      fmt(other, sizeof(other), "host-v6-%x%02x%02x%02x.isp.example", a[12],
-          a[13], a[14], a[15]);
+      mp_pg_fmt(other, sizeof(other), "host-v6-%x%02x%02x%02x.isp.example",
+                a[12], a[13], a[14], a[15]);
       if (h->ptr != PTR_NONE) {
         ptr6(&zs->r6, a, h->ptr == PTR_OK ? host : other);
       }
@@ -1448,7 +1434,7 @@ static void zone_dom(const struct dom *d, struct zset *zs)
   zone_txt(z, "_dmarc.", d, &d->dmarc);
   for (size_t k = 0; k < d->nmx; k++) {
     char host[NAME_BUF];
-    fmt(host, sizeof(host), "%s", d->mx[k].host);
+    mp_pg_fmt(host, sizeof(host), "%s", d->mx[k].host);
     for (char *p = host; d->mx_upper && *p != '\0'; p++) {
       *p = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
     }
@@ -1503,7 +1489,7 @@ static void truth_mx(struct out *o, const struct dom *d)
     return;
   }
   for (size_t i = 0; i < d->nmx; i++) {
-    fmt(item[i], sizeof(item[i]), "%u:%s", d->mx[i].pref, d->mx[i].host);
+    mp_pg_fmt(item[i], sizeof(item[i]), "%u:%s", d->mx[i].pref, d->mx[i].host);
     for (size_t j = i; j > 0 && strcmp(item[j - 1], item[j]) > 0; j--) {
       memcpy(tmp, item[j], sizeof(tmp));
       memcpy(item[j], item[j - 1], sizeof(tmp));
@@ -1649,7 +1635,7 @@ static void post_count(struct post_stats *s, const char *prefix,
   if (i == s->nkeys) {
     assert(s->nkeys < POST_KEYS && strlen(value) < sizeof(s->key[0].value));
     s->key[i].prefix = prefix;
-    fmt(s->key[i].value, sizeof(s->key[i].value), "%s", value);
+    mp_pg_fmt(s->key[i].value, sizeof(s->key[i].value), "%s", value);
     s->nkeys++;
   }
   s->key[i].n++;
@@ -1669,7 +1655,7 @@ static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
     const char *eq = strchr(p, '='), *end = strchr(p, ',');
     char v[32];
     size_t n = end != NULL ? (size_t)(end - eq - 1) : strlen(eq + 1);
-    fmt(v, sizeof(v), "%.*s", (int)n, eq + 1);
+    mp_pg_fmt(v, sizeof(v), "%.*s", (int)n, eq + 1);
     post_count(s, "dmarc_external", v);
     p = end != NULL ? end + 1 : eq + 1 + n;
   }
@@ -1682,7 +1668,7 @@ static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
   post_count(s, "tls_rpt", r->tlsrpt.status);
   post_count(s, "bimi", r->bimi.status);
   s->ready += r->ready;
-  fmt(failed, sizeof(failed), "%s", r->failed);
+  mp_pg_fmt(failed, sizeof(failed), "%s", r->failed);
   for (char *tok = failed, *next; tok != NULL && *tok != '-'; tok = next) {
     next = strchr(tok, ',');
     if (next != NULL) {
@@ -1891,7 +1877,7 @@ static const struct dom *alias_target(struct world *w, uint64_t i)
     }
   }
   dom_reset(w->t, w->o->seed, i, K_NORMAL, 0);
-  fmt(w->t->name, NAME_BUF, "h%07" PRIu64 ".test", i);
+  mp_pg_fmt(w->t->name, NAME_BUF, "h%07" PRIu64 ".test", i);
   mp_rng_init(&r, w->o->seed, i, 3);
   fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
   zone_dom(w->t, &w->own);
@@ -1928,11 +1914,11 @@ static void do_line(struct world *w, uint64_t i)
   gen_dom(seed, i, k, sub, d);
   if (k == K_ALIAS) {
     t = alias_target(w, i);
-    fmt(d->cname, NAME_BUF, "%s", t->name);
+    mp_pg_fmt(d->cname, NAME_BUF, "%s", t->name);
   } else if (k == K_ODDNAME && sub <= 1) { /* the parent of _under.d<i> */
     struct mp_rng r;
     dom_reset(w->t, seed, i, K_NORMAL, 0);
-    fmt(w->t->name, NAME_BUF, "d%07" PRIu64 ".test", i);
+    mp_pg_fmt(w->t->name, NAME_BUF, "d%07" PRIu64 ".test", i);
     mp_rng_init(&r, seed, i, 3);
     fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
     zone_dom(w->t, &w->own);
