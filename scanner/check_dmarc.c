@@ -231,7 +231,7 @@ static int run(struct mp_task *t)
   struct mp_result_dmarc *o = &job->dms.out;
   const struct mp_answer *own = job->dmarc_txt.ans, *got[8], *org = NULL;
   const struct mp_rr *rr, *org_rr = NULL;
-  const char *psl_policy;
+  const char *psl_policy, *walk_policy;
   struct mp_orgdomain_walk w;
   struct mp_orgdomain_walk_result res = {0};
   char name[MP_QNAME_MAX + 16];
@@ -267,8 +267,13 @@ static int run(struct mp_task *t)
       org_rr = NULL;
     }
   }
-  /* the PSL reading: the domain's own record, else its org's */
+  /* each method's reading: the domain's own record, else the org's
+   * (RFC 7489), else what the walk found (RFC 9989) */
   psl_policy = n == 1 ? job->domain : org_rr ? o->org_psl : NULL;
+  walk_policy = n == 1 ? job->domain
+                : res.source != MP_ORGDOMAIN_SRC_NONE
+                    ? job->domain + w.off[res.policy]
+                    : NULL;
   if (n == 1) {
     o->found_at = "self";
     o->method = "direct";
@@ -286,8 +291,8 @@ static int run(struct mp_task *t)
     rr = org_rr;
   }
   o->methods_disagree =
-      (psl_policy == NULL) != (o->policy_domain == NULL) ||
-      (psl_policy && strcasecmp(psl_policy, o->policy_domain) != 0);
+      (psl_policy == NULL) != (walk_policy == NULL) ||
+      (psl_policy && strcasecmp(psl_policy, walk_policy) != 0);
   if (!o->policy_domain) {
     o->status = "none";
     return 0;
