@@ -4,7 +4,6 @@
 #include "output/writer.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <string.h>
 
 #include "output/csvcell.h"
@@ -212,24 +211,6 @@ static void picked_cells(FILE *f, bool present,
   mp_csv_list(f, capped(p->count, MP_PICK_MAX), picked_item, p);
 }
 
-/* The all qualifier as the result it gives (RFC 7208 section 4.6.2), in
- * words as in ndjson.c: "+" and "-" would begin the cell like a formula. */
-static const char *all_name(char qualifier)
-{
-  switch (qualifier) {
-  case '+':
-    return "pass";
-  case '-':
-    return "fail";
-  case '~':
-    return "softfail";
-  case '?':
-    return "neutral";
-  default:
-    return NULL;
-  }
-}
-
 /* spf_status to spf_uses_macros, each cell after its comma. */
 static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
 {
@@ -250,7 +231,7 @@ static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
   putc_unlocked(',', f);
   uint_cell(f, s->depth);
   putc_unlocked(',', f);
-  cstr_cell(f, all_name(s->all));
+  cstr_cell(f, mp_spf_all_name(s->all));
   putc_unlocked(',', f);
   mp_csv_list(f, capped(s->nincludes, MP_SPF_INCLUDES_MAX), include_item, s);
   putc_unlocked(',', f);
@@ -682,14 +663,9 @@ static int csv_write(struct mp_writer *w, const struct mp_result *r)
   return 0;
 }
 
-static int csv_close(struct mp_writer *w)
-{
-  return fflush(w->out) == 0 ? 0 : errno > 0 ? -errno : -EIO;
-}
-
 const struct mp_writer_ops mp_writer_csv = {
     .name = "csv",
     .open = csv_open,
     .write = csv_write,
-    .close = csv_close,
+    .close = NULL, /* mp_writer_close() flushes */
 };

@@ -3,7 +3,6 @@
 #include "output/writer.h"
 
 #include <assert.h>
-#include <errno.h>
 
 #include "output/json.h"
 
@@ -125,24 +124,6 @@ static void picked_members(FILE *f, const struct mp_result_records *p)
   putc_unlocked(']', f);
 }
 
-/* The all qualifier as the result it gives (RFC 7208 section 4.6.2), in
- * words as in csv.c: "+" and "-" would begin a CSV cell like a formula. */
-static const char *all_name(char qualifier)
-{
-  switch (qualifier) {
-  case '+':
-    return "pass";
-  case '-':
-    return "fail";
-  case '~':
-    return "softfail";
-  case '?':
-    return "neutral";
-  default:
-    return NULL;
-  }
-}
-
 static void spf_includes(FILE *f, const struct mp_result_spf *s)
 {
   size_t n = capped(s->nincludes, MP_SPF_INCLUDES_MAX);
@@ -243,7 +224,7 @@ static void spf(FILE *f, const struct mp_result *r)
   LIT(f, ",\"depth\":");
   mp_json_uint(f, s->depth);
   LIT(f, ",\"all\":");
-  mp_json_cstr(f, all_name(s->all));
+  mp_json_cstr(f, mp_spf_all_name(s->all));
   spf_includes(f, s);
   LIT(f, ",\"redirect\":");
   slice(f, s->redirect);
@@ -651,14 +632,9 @@ static int ndjson_write(struct mp_writer *w, const struct mp_result *r)
   return 0;
 }
 
-static int ndjson_close(struct mp_writer *w)
-{
-  return fflush(w->out) == 0 ? 0 : errno > 0 ? -errno : -EIO;
-}
-
 const struct mp_writer_ops mp_writer_ndjson = {
     .name = "ndjson",
     .open = NULL,
     .write = ndjson_write,
-    .close = ndjson_close,
+    .close = NULL, /* mp_writer_close() flushes */
 };

@@ -62,3 +62,19 @@ const char *mp_type_name(uint16_t type)
     return NULL;
   }
 }
+
+const char *mp_spf_all_name(char qualifier)
+{
+  switch (qualifier) {
+  case '+':
+    return "pass";
+  case '-':
+    return "fail";
+  case '~':
+    return "softfail";
+  case '?':
+    return "neutral";
+  default:
+    return NULL;
+  }
+}

@@ -53,6 +53,11 @@ enum mp_status {
 /* Names as they appear in rows ("ok", "nxdomain", ...). */
 const char *mp_outcome_name(enum mp_outcome o);
 const char *mp_status_name(enum mp_status s);
+
+/* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):
+ * "pass", "fail", "softfail", "neutral"; NULL for 0. Words, not "+" and
+ * "-", which would begin a CSV cell like a formula. */
+const char *mp_spf_all_name(char qualifier);
 /* "TXT", "MX", ... or NULL for a type the scanner does not use. */
 const char *mp_type_name(uint16_t type);
 

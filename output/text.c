@@ -1,7 +1,6 @@
 /* The "text" format: one line per row for people reading a short list on a
  * terminal. Not a stable interface (use NDJSON or CSV for data); strings
  * from DNS are shown JSON-escaped, so no byte can move the cursor. */
-#include <errno.h>
 #include <inttypes.h>
 
 #include "output/json.h"
@@ -132,14 +131,9 @@ static int text_write(struct mp_writer *w, const struct mp_result *r)
   return 0;
 }
 
-static int text_close(struct mp_writer *w)
-{
-  return fflush(w->out) == 0 ? 0 : errno > 0 ? -errno : -EIO;
-}
-
 const struct mp_writer_ops mp_writer_text = {
     .name = "text",
     .open = NULL,
     .write = text_write,
-    .close = text_close,
+    .close = NULL, /* mp_writer_close() flushes */
 };
