@@ -15,9 +15,11 @@ struct mp_cache_entry {
   uint64_t key;
   struct mp_cache_entry *hnext;         /* hash chain */
   struct mp_cache_entry *lprev, *lnext; /* LRU list: unreferenced, answered */
-  unsigned refs; /* callers, plus one while a fetch is under way */
+  unsigned refs;  /* callers, plus one while a fetch is under way */
+  unsigned fails; /* failed fetches in a row (backoff) */
   bool fetching;
   bool listed; /* on the LRU list */
+  bool orphan; /* out of the table: a failure its holders still read */
   uint16_t type;
   struct mp_answer *ans;
   uint64_t expires_ms;
@@ -106,7 +108,8 @@ static void drop_answer(struct mp_cache *c, struct mp_cache_entry *e)
   e->bytes = 0;
 }
 
-static void destroy(struct mp_cache *c, struct mp_cache_entry *e)
+/* Takes e out of the hash table (it stays counted until destroyed). */
+static void unhash(struct mp_cache *c, struct mp_cache_entry *e)
 {
   struct mp_cache_entry **p = &c->table[e->key & (c->tsize - 1)];
 
@@ -114,6 +117,13 @@ static void destroy(struct mp_cache *c, struct mp_cache_entry *e)
     p = &(*p)->hnext;
   }
   *p = e->hnext;
+}
+
+static void destroy(struct mp_cache *c, struct mp_cache_entry *e)
+{
+  if (!e->orphan) {
+    unhash(c, e);
+  }
   lru_unlink(c, e);
   drop_answer(c, e);
   c->st.bytes -= sizeof(*e) + strlen(e->name) + 1 + ALLOC_OVERHEAD;
@@ -158,6 +168,33 @@ static void start_fetch(struct mp_cache *c, struct mp_cache_entry *e)
   c->o.fetch(c->o.fetch_ctx, c, e, e->name, e->type);
 }
 
+static bool failed(const struct mp_answer *a)
+{
+  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
+         a->outcome != MP_OUTCOME_NXDOMAIN;
+}
+
+static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
+                                  size_t len, uint64_t key, uint16_t type)
+{
+  struct mp_cache_entry *e;
+
+  if (c->st.entries >= c->tsize) {
+    grow(c);
+  }
+  e = mp_calloc(1, sizeof(*e) + len + 1);
+  memcpy(e->name, lower, len + 1);
+  e->key = key;
+  e->type = type;
+  e->refs = 1;
+  e->hnext = c->table[key & (c->tsize - 1)];
+  c->table[key & (c->tsize - 1)] = e;
+  c->st.entries++;
+  c->st.bytes += sizeof(*e) + len + 1 + ALLOC_OVERHEAD;
+  start_fetch(c, e);
+  return e;
+}
+
 struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type)
 {
@@ -182,35 +219,36 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
       break;
     }
   }
-  if (e) {
-    /* Refresh an expired answer only when nobody holds it: a holder may
-     * be reading it (or what was built from it) right now. */
-    bool stale = e->ans && e->refs == 0 && now_ms(c) >= e->expires_ms;
-
-    lru_unlink(c, e);
-    e->refs++;
-    if (stale) {
+  if (!e) {
+    return add(c, lower, len, key, type);
+  }
+  if (e->ans && now_ms(c) >= e->expires_ms) {
+    if (e->refs == 0) {
+      /* Refresh an expired answer only when nobody holds it: a holder may
+       * be reading it (or what was built from it) right now. */
+      lru_unlink(c, e);
+      e->refs++;
       c->st.expired++;
       drop_answer(c, e);
       start_fetch(c, e);
-    } else {
-      c->st.hits++;
+      return e;
     }
-    return e;
+    if (failed(e->ans)) {
+      /* A failure is not an answer to keep: its holders still read it,
+       * a new asker gets a new fetch (after the backoff). */
+      struct mp_cache_entry *fresh;
+
+      unhash(c, e);
+      e->orphan = true;
+      c->st.refetched++;
+      fresh = add(c, lower, len, key, type);
+      fresh->fails = e->fails;
+      return fresh;
+    }
   }
-  if (c->st.entries >= c->tsize) {
-    grow(c);
-  }
-  e = mp_calloc(1, sizeof(*e) + len + 1);
-  memcpy(e->name, lower, len + 1);
-  e->key = key;
-  e->type = type;
-  e->refs = 1;
-  e->hnext = c->table[key & (c->tsize - 1)];
-  c->table[key & (c->tsize - 1)] = e;
-  c->st.entries++;
-  c->st.bytes += sizeof(*e) + len + 1 + ALLOC_OVERHEAD;
-  start_fetch(c, e);
+  lru_unlink(c, e);
+  e->refs++;
+  c->st.hits++;
   return e;
 }
 
@@ -221,6 +259,10 @@ void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e)
     return;
   }
   assert(e->ans && !e->fetching);
+  if (e->orphan) {
+    destroy(c, e);
+    return;
+  }
   lru_append(c, e);
   enforce_budget(c);
 }
@@ -254,8 +296,13 @@ void mp_cache_wait(struct mp_cache *c, struct mp_cache_entry *e,
 }
 
 /* How long an answer may be served: its own TTL for records, the
- * configured ones otherwise (no SOA is read for negative caching). */
-static uint32_t ttl_of(const struct mp_cache *c, const struct mp_answer *a)
+ * configured ones otherwise (no SOA is read for negative caching). A
+ * failure (timeout, SERVFAIL, ...) goes to the next asker again at once the
+ * first time, then after 1, 2, 4 ... seconds up to fail_ttl while it keeps
+ * failing: one lost datagram must not fail every domain that shares the
+ * name, and a dead one must not cost each of them a timeout. */
+static uint32_t ttl_of(const struct mp_cache *c, const struct mp_answer *a,
+                       unsigned fails)
 {
   uint32_t ttl;
 
@@ -268,7 +315,8 @@ static uint32_t ttl_of(const struct mp_cache *c, const struct mp_answer *a)
     ttl = c->o.neg_ttl;
     break;
   default:
-    ttl = c->o.fail_ttl;
+    ttl = fails <= 1 ? 0 : fails > 24 ? c->o.fail_ttl : 1u << (fails - 2);
+    ttl = ttl < c->o.fail_ttl ? ttl : c->o.fail_ttl;
     break;
   }
   return ttl < c->o.max_ttl ? ttl : c->o.max_ttl;
@@ -291,7 +339,8 @@ void mp_cache_fill(struct mp_cache *c, struct mp_cache_entry *e,
 
   assert(e->fetching && !e->ans);
   e->ans = mp_answer_ref(ans);
-  e->expires_ms = now_ms(c) + (uint64_t)ttl_of(c, ans) * 1000;
+  e->fails = failed(ans) ? e->fails + 1 : 0;
+  e->expires_ms = now_ms(c) + (uint64_t)ttl_of(c, ans, e->fails) * 1000;
   e->bytes = answer_bytes(ans);
   c->st.bytes += e->bytes;
   e->fetching = false;

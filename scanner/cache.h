@@ -9,7 +9,8 @@
 
 /* The answer cache shared by every domain of a scan: (name, type) to a DNS
  * answer, with single-flight fetches (one fetch per entry however many ask
- * at once; askers wait on the entry), TTLs honoured, and a byte budget with
+ * at once; askers wait on the entry), TTLs honoured, failures fetched again
+ * for the next asker (with backoff), and a byte budget with
  * least-recently-used eviction of entries nobody holds. An entry may carry
  * an attachment built from its answer: the SPF engine keeps its compiled
  * node there, so a provider's record is fetched and parsed once per scan.
@@ -38,7 +39,9 @@ struct mp_cache_opts {
   size_t max_bytes;  /* budget for entries nobody holds; 0 = keep none */
   uint32_t max_ttl;  /* cap on any TTL, seconds */
   uint32_t neg_ttl;  /* nodata/nxdomain answers, seconds */
-  uint32_t fail_ttl; /* servfail, timeout, other failures, seconds */
+  uint32_t fail_ttl; /* servfail, timeout, other failures: the longest
+                        backoff before the next asker fetches again,
+                        seconds (the first failure: none) */
   mp_cache_fetch_fn fetch;
   void *fetch_ctx;
   uint64_t (*now_ms)(void *ctx); /* a monotonic clock in ms; NULL: the
@@ -52,6 +55,7 @@ struct mp_cache_stats {
   uint64_t fetches;   /* fetches started */
   uint64_t evictions; /* entries dropped for the byte budget */
   uint64_t expired;   /* entries refetched because their TTL ran out */
+  uint64_t refetched; /* failures fetched again while still held */
   size_t entries, bytes;
 };
 

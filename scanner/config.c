@@ -31,6 +31,9 @@ enum {
   OPT_PSL_FILE,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
+  OPT_FIXED_WINDOW,
+  OPT_DEAD_AFTER,
+  OPT_QUERY_LOG,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +47,9 @@ static const struct option long_opts[] = {
     {"concurrency", required_argument, NULL, 'c'},
     {"qps", required_argument, NULL, OPT_QPS},
     {"window", required_argument, NULL, OPT_WINDOW},
+    {"fixed-window", no_argument, NULL, OPT_FIXED_WINDOW},
+    {"dead-after", required_argument, NULL, OPT_DEAD_AFTER},
+    {"query-log", required_argument, NULL, OPT_QUERY_LOG},
     {"cache-mb", required_argument, NULL, OPT_CACHE_MB},
     {"spf-ip", required_argument, NULL, OPT_SPF_IP},
     {"spf-include", required_argument, NULL, OPT_SPF_INCLUDE},
@@ -120,8 +126,7 @@ void mp_config_init(struct mp_config *c)
   c->format = "ndjson";
   c->resolv_conf = "/etc/resolv.conf";
   c->list_format = MP_LIST_AUTO;
-  c->concurrency = 200;
-  c->window = 64; /* the knee on loopback; see README "Tuning" */
+  c->dead_after_ms = 10000;
   c->cache_mb = 64;
   c->checks = ~0u;
   c->dkim_selectors = mp_dkim_default_selectors;
@@ -293,6 +298,20 @@ static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
     }
     c->window = (unsigned)v;
     return 0;
+  case OPT_FIXED_WINDOW:
+    c->fixed_window = true;
+    return 0;
+  case OPT_DEAD_AFTER:
+    if (parse_duration_ms(arg, &c->dead_after_ms) < 0) {
+      return fail(err, errlen,
+                  "--dead-after: expected e.g. 10s or 500ms (1ms..600s), "
+                  "got '%s'",
+                  arg);
+    }
+    return 0;
+  case OPT_QUERY_LOG:
+    c->query_log = arg;
+    return 0;
   case OPT_CACHE_MB:
     if (parse_uint(arg, 0, 1 << 20, &v) < 0) {
       return fail(err, errlen, "--cache-mb: expected 0..1048576, got '%s'",
@@ -438,6 +457,15 @@ int mp_config_validate(struct mp_config *c, char *err, size_t errlen)
 {
   int n;
 
+  /* Adaptive (the default): -c and --window are caps, generous ones; the
+   * memory they bound is what is really in flight. Fixed: as given, or the
+   * knee of a loopback server (see README "Tuning"). */
+  if (!c->window) {
+    c->window = c->fixed_window ? 64 : MP_WINDOW_CAP;
+  }
+  if (!c->concurrency) {
+    c->concurrency = c->fixed_window ? 200 : MP_CONCURRENCY_CAP;
+  }
   if (!mp_writer_find(c->format)) {
     return fail(err, errlen, "--format: expected ndjson, csv or text, got '%s'",
                 c->format);
@@ -474,14 +502,27 @@ void mp_config_usage(FILE *f)
       "(default: the\n"
       "                          nameservers of /etc/resolv.conf)\n"
       "      --resolv-conf FILE  read nameservers from FILE instead\n"
-      "  -c, --concurrency N     domains in flight (default 200)\n"
-      "      --window N          DNS queries in flight (default 64; raise "
-      "it for a\n"
-      "                          distant resolver: RTT x rate, e.g. 2000)\n"
+      "  -c, --concurrency N     cap on domains in flight (default 10000)\n"
+      "      --window N          cap on DNS queries in flight (default "
+      "10000)\n"
       "      --qps N             cap on queries per second, all servers "
       "(default: none)\n"
-      "      --timeout T         per attempt, e.g. 2s or 500ms (default 2s)\n"
-      "      --retries N         attempts after a timeout (default 2)\n"
+      "      --fixed-window      no adaptation: exactly --window queries "
+      "(default 64)\n"
+      "                          and -c domains (default 200) in flight, "
+      "--timeout\n"
+      "                          per attempt\n"
+      "      --timeout T         longest wait for one attempt, e.g. 2s or "
+      "500ms\n"
+      "                          (default 2s); a lookup gives up after "
+      "(retries+1) x T\n"
+      "      --retries N         attempts after an unanswered one (default "
+      "2)\n"
+      "      --dead-after T      when no resolver has answered for T, "
+      "lookups fail\n"
+      "                          at once (exit status 3; default 10s)\n"
+      "      --query-log FILE    write each distinct query sent (name TYPE, "
+      "for dnsperf)\n"
       "      --edns-size N       EDNS UDP payload size, 0 = no EDNS "
       "(default 1232)\n"
       "      --cache-mb N        shared answer cache (SPF includes, ...), "
@@ -515,6 +556,8 @@ void mp_config_usage(FILE *f)
       "\n"
       "Exit status: 0 the scan ran to the end, whatever the domains' "
       "posture;\n"
-      "1 an input or output failure; 2 a usage error; 130 interrupted.\n",
+      "1 an input or output failure; 2 a usage error; 3 no resolver "
+      "answered\n"
+      "for --dead-after and lookups failed unsent; 130 interrupted.\n",
       f);
 }

@@ -12,6 +12,8 @@
 #include "scanner/log.h"
 
 #define MP_SERVERS_MAX        16
+#define MP_WINDOW_CAP         10000 /* --window when adaptive */
+#define MP_CONCURRENCY_CAP    10000 /* -c when adaptive */
 #define MP_DKIM_SELECTORS_MAX 64
 
 /* Everything the command line decides. Built once (init, parse, validate)
@@ -26,11 +28,14 @@ struct mp_config {
   struct mp_shard shard;
   struct mp_server servers[MP_SERVERS_MAX];
   size_t nservers;
-  unsigned concurrency;
-  unsigned window;
+  unsigned concurrency; /* domains in flight at most (0 until validated) */
+  unsigned window;      /* queries in flight at most (0 until validated) */
+  bool fixed_window;    /* no adaptation: the window and -c as given */
   double qps;
   unsigned timeout_ms;
   unsigned retries;
+  unsigned dead_after_ms; /* no resolver answering this long: fail fast */
+  const char *query_log;  /* each distinct query sent, for dnsperf */
   uint16_t edns_size;
   size_t cache_mb;                   /* answer cache budget; 0 = no caching */
   unsigned checks;                   /* --checks: bit i for mp_check_names[i] */
@@ -74,7 +79,8 @@ int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
                     size_t errlen);
 
 /* Checks the combination and fills what depends on the system (resolvers
- * from resolv.conf when none were given). 0, or -EINVAL with err set. */
+ * from resolv.conf when none were given) and on other options (the caps
+ * of the window and -c, adaptive or fixed). 0, or -EINVAL with err set. */
 int mp_config_validate(struct mp_config *c, char *err, size_t errlen);
 
 /* Frees what parse allocated (a --dkim-selectors list). */

@@ -1,6 +1,8 @@
 /* mailposture: the command line. The only place where an error becomes a
  * message and an exit status: 0 the scan ran to the end, 1 input/output
- * failure, 2 usage error, 130 interrupted. */
+ * failure, 2 usage error, 3 the resolver failed (lookups failed unsent
+ * after --dead-after, or no resolver answered at the end), 130
+ * interrupted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #define EXIT_IO          1
 #define EXIT_USAGE       2
+#define EXIT_RESOLVER    3
 #define EXIT_INTERRUPTED 130
 #define OUT_BUFFER       (1 << 20)
 
@@ -96,6 +99,12 @@ int main(int argc, char **argv)
   if (rc < 0) {
     mp_log_error("scan stopped: %s", mp_strerror(rc));
     return EXIT_IO;
+  }
+  if (!status && (st.dns.unsent || st.dns.dead)) {
+    mp_log_error("no resolver was answering: %llu lookups failed unsent, "
+                 "others timed out or were refused",
+                 (unsigned long long)st.dns.unsent);
+    return EXIT_RESOLVER;
   }
   return status;
 }

@@ -22,6 +22,13 @@
 /* Lines handled per turn of the loop when they need no DNS (invalid names,
  * other shards), so timers and sockets are served in between. */
 #define PUMP_BUDGET 4096
+#define JOB_SLAB    64 /* jobs are made as the scan needs them */
+
+struct job_slab {
+  struct job_slab *next;
+  unsigned n;
+  struct mp_job jobs[JOB_SLAB];
+};
 
 struct scan {
   const struct mp_config *cfg;
@@ -44,9 +51,10 @@ struct scan {
   } in;
 
   struct mp_writer writer;
-  struct mp_job *jobs;
+  struct job_slab *slabs;
   struct mp_job *free_jobs;
-  unsigned active;
+  unsigned active, njobs;
+  FILE *query_log;
 
   uv_idle_t idle;
   uv_timer_t progress;
@@ -142,6 +150,52 @@ static void copy_input(struct mp_job *job, const struct mp_line *line)
   job->line = line->number;
 }
 
+static void on_job_complete(struct mp_job *job);
+
+/* A free job: one of the pool, or a new one while under -c. NULL when -c
+ * are in flight. */
+static struct mp_job *take_job(struct scan *s)
+{
+  struct mp_job *job;
+
+  if (!s->free_jobs && s->njobs < s->cfg->concurrency) {
+    struct job_slab *sl = mp_calloc(1, sizeof(*sl));
+
+    sl->n = s->cfg->concurrency - s->njobs < JOB_SLAB
+                ? s->cfg->concurrency - s->njobs
+                : JOB_SLAB;
+    sl->next = s->slabs;
+    s->slabs = sl;
+    s->njobs += sl->n;
+    for (unsigned i = sl->n; i-- > 0;) {
+      job = &sl->jobs[i];
+      job->cache = s->cache;
+      job->counts = &s->st->by_check;
+      job->psl = s->psl;
+      job->cfg = s->cfg;
+      mp_job_init_checks(job);
+      job->resolver = s->resolver;
+      job->complete = on_job_complete;
+      job->owner = s;
+      job->next_free = s->free_jobs;
+      s->free_jobs = job;
+    }
+  }
+  job = s->free_jobs;
+  if (job) {
+    s->free_jobs = job->next_free;
+  }
+  return job;
+}
+
+/* Room for one more domain: a job, and (adaptive) nothing waiting to be
+ * sent, so the domains in flight follow what the resolver takes. */
+static bool room(struct scan *s)
+{
+  return (s->free_jobs || s->njobs < s->cfg->concurrency) &&
+         (s->cfg->fixed_window || mp_resolver_backlog(s->resolver) == 0);
+}
+
 static void invalid_row(struct scan *s, const struct mp_line *line,
                         int64_t rank, const char *why)
 {
@@ -190,9 +244,11 @@ static void handle_line(struct scan *s, const struct mp_line *line)
     invalid_row(s, line, e.rank, why);
     return;
   }
-  job = s->free_jobs;
-  s->free_jobs = job->next_free;
+  job = take_job(s);
   s->active++;
+  if (s->active > s->st->domains_peak) {
+    s->st->domains_peak = s->active;
+  }
   copy_input(job, line);
   memcpy(job->domain, name, (size_t)len + 1);
   job->rank = e.rank;
@@ -276,7 +332,7 @@ static void pump(struct scan *s)
   s->pumping = true;
   do {
     s->repump = false;
-    while (!s->stopping && s->free_jobs && budget) {
+    while (!s->stopping && budget && room(s)) {
       if (mp_reader_next(s->reader, &line) == 1) {
         budget--;
         handle_line(s, &line);
@@ -390,6 +446,11 @@ static int open_input(struct scan *s, int fd)
   return rc;
 }
 
+static void on_hungry(void *arg)
+{
+  pump(arg);
+}
+
 static int setup(struct scan *s)
 {
   const struct mp_config *cfg = s->cfg;
@@ -400,10 +461,20 @@ static int setup(struct scan *s)
       .retries = cfg->retries,
       .qps = cfg->qps,
       .window = cfg->window,
+      .fixed = cfg->fixed_window,
       .edns_size = cfg->edns_size,
+      .dead_after_ms = cfg->dead_after_ms,
+      .hungry = cfg->fixed_window ? NULL : on_hungry,
+      .hungry_arg = s,
   };
   int rc;
 
+  if (cfg->query_log && !(s->query_log = fopen(cfg->query_log, "w"))) {
+    rc = -errno;
+    mp_log_error("--query-log %s: %s", cfg->query_log, mp_strerror(rc));
+    return rc;
+  }
+  ro.query_log = s->query_log;
   if ((rc = mp_resolver_new(&s->loop, &ro, &s->resolver)) < 0) {
     return rc;
   }
@@ -419,19 +490,6 @@ static int setup(struct scan *s)
     mp_log_warn("%s: %s: the Organizational Domain by the Public Suffix "
                 "List (RFC 7489) is left out",
                 cfg->psl_file, mp_strerror(rc));
-  }
-  s->jobs = mp_calloc(cfg->concurrency, sizeof(*s->jobs));
-  for (unsigned i = cfg->concurrency; i-- > 0;) {
-    s->jobs[i].cache = s->cache;
-    s->jobs[i].counts = &s->st->by_check;
-    s->jobs[i].psl = s->psl;
-    s->jobs[i].cfg = cfg;
-    mp_job_init_checks(&s->jobs[i]);
-    s->jobs[i].resolver = s->resolver;
-    s->jobs[i].complete = on_job_complete;
-    s->jobs[i].owner = s;
-    s->jobs[i].next_free = s->free_jobs;
-    s->free_jobs = &s->jobs[i];
   }
   uv_idle_init(&s->loop, &s->idle);
   uv_timer_init(&s->loop, &s->progress);
@@ -484,12 +542,20 @@ close_loop:
     mp_log_error("internal: libuv handles left open at exit");
   }
 done:
-  for (unsigned i = 0; s->jobs && i < cfg->concurrency; i++) {
-    mp_job_close_checks(&s->jobs[i]);
+  while (s->slabs) {
+    struct job_slab *sl = s->slabs;
+
+    s->slabs = sl->next;
+    for (unsigned i = 0; i < sl->n; i++) {
+      mp_job_close_checks(&sl->jobs[i]);
+    }
+    mp_free(sl);
+  }
+  if (s->query_log && fclose(s->query_log) != 0 && rc == 0) {
+    rc = -EIO;
   }
   mp_cache_free(s->cache);
   mp_orgdomain_free(s->psl);
-  mp_free(s->jobs);
   mp_reader_free(s->reader);
   mp_free(s);
   return rc;

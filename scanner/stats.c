@@ -176,9 +176,12 @@ void mp_stats_progress(const struct mp_stats *st, FILE *f)
       fprintf(f, " ETA %lu:%02lu:%02lu", eta / 3600, eta / 60 % 60, eta % 60);
     }
   }
-  fprintf(f, "  %.0f domains/s  %.0f queries/s  %llu timeouts\033[K",
+  fprintf(f,
+          "  %.0f domains/s  %.0f queries/s  %llu timeouts  window %llu"
+          "%s\033[K",
           (double)st->rows / t, (double)st->dns.sent / t,
-          (unsigned long long)timeouts);
+          (unsigned long long)timeouts, (unsigned long long)st->dns.window,
+          st->dns.dead ? "  NO RESOLVER ANSWERS" : "");
   fflush(f);
 }
 
@@ -274,6 +277,21 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
   fprintf(f, "\n  queries: sent %llu, retries %llu, shared in flight %llu",
           (unsigned long long)st->dns.sent, (unsigned long long)st->dns.retries,
           (unsigned long long)st->dns.shared);
+  fprintf(f,
+          "\n  resolver: %llu attempts unanswered in time (%llu answered "
+          "late), window %llu at most, %llu domains in flight at most",
+          (unsigned long long)st->dns.overdue, (unsigned long long)st->dns.late,
+          (unsigned long long)st->dns.window_peak,
+          (unsigned long long)st->domains_peak);
+  if (st->dns.rate_cuts) {
+    fprintf(f, ", rate limit learned (%.0f queries/s at the end)",
+            st->dns.rate);
+  }
+  if (st->dns.down || st->dns.unsent) {
+    fprintf(f, "; not answering %llu time(s), %llu lookups failed unsent",
+            (unsigned long long)st->dns.down,
+            (unsigned long long)st->dns.unsent);
+  }
   if (st->cache.lookups) {
     fprintf(f,
             "\n  answer cache: %llu lookups, %.1f%% served from the cache, "
@@ -389,7 +407,18 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
             mp_outcome_name((enum mp_outcome)o),
             (unsigned long long)st->lookups[o]);
   }
-  fputc('}', f);
+  fprintf(f,
+          "},\"resolver\":{\"overdue\":%llu,\"late\":%llu,\"window_peak\":%llu,"
+          "\"window_end\":%llu,\"domains_peak\":%llu,\"rate_cuts\":%llu,"
+          "\"rate_end\":%.1f,\"srtt_ms\":%.3f,\"rto_ms\":%.3f,\"down\":%llu,"
+          "\"unsent\":%llu,\"dead\":%s}",
+          (unsigned long long)st->dns.overdue, (unsigned long long)st->dns.late,
+          (unsigned long long)st->dns.window_peak,
+          (unsigned long long)st->dns.window,
+          (unsigned long long)st->domains_peak,
+          (unsigned long long)st->dns.rate_cuts, st->dns.rate, st->dns.srtt_ms,
+          st->dns.rto_ms, (unsigned long long)st->dns.down,
+          (unsigned long long)st->dns.unsent, st->dns.dead ? "true" : "false");
   adoption_json(&st->adopt, f);
   fputs("}\n", f);
   if (fflush(f) != 0 || ferror(f)) {

@@ -34,6 +34,7 @@ struct mp_stats {
   uint64_t by_status[MP_STATUS_COUNT];
   uint64_t lookups[MP_OUTCOME_COUNT]; /* per row lookup (shared included) */
   uint64_t skipped_shard;             /* lines that belong to other shards */
+  uint64_t domains_peak;              /* domains in flight at most */
   uint64_t input_bytes, input_size;   /* progress by file size, if known */
   struct mp_resolver_stats dns;       /* copied from the resolver */
   struct mp_cache_stats cache;        /* copied from the answer cache */

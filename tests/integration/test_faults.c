@@ -48,8 +48,10 @@ static void write_file(const char *path, const char *text)
   cr_assert_eq(fclose(f), 0);
 }
 
-/* Scans names (one per line) against the responder; returns the rows. */
-static struct mp_json *scan(const char *names, const char *const *extra)
+/* Scans names (one per line) against the responder, expecting exit status
+ * want; returns the rows. */
+static struct mp_json *scan_rc(const char *names, const char *const *extra,
+                               int want)
 {
   char in[4096], out[4096];
   const char *args[32] = {"-r", server, "--timeout", "150ms", "--retries", "1"};
@@ -62,11 +64,39 @@ static struct mp_json *scan(const char *names, const char *const *extra)
   scratch_path(in, sizeof(in), "faults.txt");
   scratch_path(out, sizeof(out), "faults.ndjson");
   write_file(in, names);
-  cr_assert_eq(run_scanner(in, out, args), 0, "the scan must run to the end");
+  cr_assert_eq(run_scanner(in, out, args), want, "exit status");
   struct mp_json *rows = read_rows(out);
   unlink(in);
   unlink(out);
   return rows;
+}
+
+static struct mp_json *scan(const char *names, const char *const *extra)
+{
+  return scan_rc(names, extra, 0);
+}
+
+/* Every lookup of every row failed, and says so. */
+static void expect_failed_rows(const struct mp_json *rows, size_t n)
+{
+  static const char *const keys[] = {"txt", "dmarc_txt", "mx"};
+
+  cr_assert_eq(rows->count, n);
+  for (size_t i = 0; i < rows->count; i++) {
+    const char *st = mp_json_str(mp_json_get(rows->items[i], "status"));
+
+    cr_expect(strcmp(st, "timeout") == 0 || strcmp(st, "error") == 0 ||
+                  strcmp(st, "refused") == 0,
+              "status %s", st);
+    for (size_t k = 0; k < 3; k++) {
+      const char *o = mp_json_str(
+          mp_json_path(mp_json_get(rows->items[i], keys[k]), "outcome"));
+
+      cr_expect(strcmp(o, "timeout") == 0 || strcmp(o, "error") == 0 ||
+                    strcmp(o, "refused") == 0,
+                "%s: %s", keys[k], o);
+    }
+  }
 }
 
 static const struct mp_json *row_for(const struct mp_json *rows,
@@ -87,18 +117,62 @@ Test(faults, silent_server_gives_timeout_rows_after_every_attempt)
 {
   struct mp_json *rows;
 
+  /* one domain: too few lookups to call the server dead before every
+   * attempt went out */
   start_responder("silent", NULL);
-  rows = scan("a.test\nb.test\n", NULL);
-  cr_assert_eq(rows->count, 2);
-  for (size_t i = 0; i < rows->count; i++) {
-    const struct mp_json *r = rows->items[i];
+  rows = scan_rc("a.test\n", NULL, 3);
+  cr_assert_eq(rows->count, 1);
+  const struct mp_json *r = rows->items[0];
 
-    cr_expect(mp_json_str_eq(mp_json_get(r, "status"), "timeout"));
-    cr_expect(mp_json_str_eq(mp_json_path(r, "txt.outcome"), "timeout"));
-    cr_expect(mp_json_str_eq(mp_json_path(r, "mx.outcome"), "timeout"));
-    cr_expect_eq(mp_json_path(r, "txt.attempts")->integer, 2);
-    cr_expect(mp_json_is_null(mp_json_path(r, "txt.rcode")));
-  }
+  cr_expect(mp_json_str_eq(mp_json_get(r, "status"), "timeout"));
+  cr_expect(mp_json_str_eq(mp_json_path(r, "txt.outcome"), "timeout"));
+  cr_expect(mp_json_str_eq(mp_json_path(r, "mx.outcome"), "timeout"));
+  cr_expect_eq(mp_json_path(r, "txt.attempts")->integer, 2);
+  cr_expect(mp_json_is_null(mp_json_path(r, "txt.rcode")));
+  mp_json_free(rows);
+}
+
+/* A resolver that does not answer is found out within seconds: what waits
+ * is not sent, the rows say every lookup failed, and the exit status is
+ * 3. */
+Test(faults, silent_resolver_ends_with_status_3)
+{
+  const char *extra[] = {"--dead-after", "300ms", NULL};
+  struct mp_json *rows;
+
+  start_responder("silent", NULL);
+  rows = scan_rc("a.test\nb.test\nc.test\nd.test\n", extra, 3);
+  expect_failed_rows(rows, 4);
+  mp_json_free(rows);
+}
+
+Test(faults, resolver_refusing_everything_ends_with_status_3)
+{
+  const char *extra[] = {"--dead-after", "300ms", NULL};
+  struct mp_json *rows;
+
+  start_responder("refused", NULL);
+  rows = scan_rc("a.test\nb.test\nc.test\nd.test\n", extra, 3);
+  expect_failed_rows(rows, 4);
+  mp_json_free(rows);
+}
+
+/* Forged replies race the real one: with the wrong ID from the server's
+ * address and port, and with the right ID from another port. Both are
+ * ignored; the lookup ends with the real answer. */
+Test(faults, forged_replies_are_ignored)
+{
+  const char *extra[] = {"--checks", "spf,dmarc,mx", NULL};
+  struct mp_json *rows;
+
+  start_responder("spoof", "30");
+  rows = scan("real.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "txt.records[0]"),
+                           "real.test"));
+  cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "dmarc_txt.records[0]"),
+                           "_dmarc.real.test"));
+  cr_expect_eq(mp_json_path(rows->items[0], "txt.attempts")->integer, 1);
   mp_json_free(rows);
 }
 
@@ -106,6 +180,7 @@ struct rcode_case {
   char mode[16];
   char status[16];
   int rcode;
+  int exit; /* 3: a server that answers every query so is unusable */
 };
 
 static void expect_rcode_rows(const struct rcode_case *c)
@@ -113,7 +188,7 @@ static void expect_rcode_rows(const struct rcode_case *c)
   struct mp_json *rows;
 
   start_responder(c->mode, NULL);
-  rows = scan("x.test\n", NULL);
+  rows = scan_rc("x.test\n", NULL, c->exit);
   cr_assert_eq(rows->count, 1);
   cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), c->status),
             "%s: status %s", c->mode,
@@ -126,25 +201,26 @@ static void expect_rcode_rows(const struct rcode_case *c)
 
 Test(faults, servfail_is_reported_as_servfail)
 {
-  struct rcode_case c = {"servfail", "servfail", 2};
+  /* SERVFAIL speaks of the name, not of the resolver: exit status 0 */
+  struct rcode_case c = {"servfail", "servfail", 2, 0};
   expect_rcode_rows(&c);
 }
 
 Test(faults, refused_is_reported_as_refused)
 {
-  struct rcode_case c = {"refused", "refused", 5};
+  struct rcode_case c = {"refused", "refused", 5, 3};
   expect_rcode_rows(&c);
 }
 
 Test(faults, formerr_is_reported_as_formerr)
 {
-  struct rcode_case c = {"formerr", "formerr", 1};
+  struct rcode_case c = {"formerr", "formerr", 1, 3};
   expect_rcode_rows(&c);
 }
 
 Test(faults, notimp_is_reported_as_error)
 {
-  struct rcode_case c = {"notimp", "error", 4};
+  struct rcode_case c = {"notimp", "error", 4, 3};
   expect_rcode_rows(&c);
 }
 
@@ -165,7 +241,7 @@ Test(faults, replies_with_a_wrong_id_are_ignored)
   struct mp_json *rows;
 
   start_responder("wrongid", NULL);
-  rows = scan("x.test\n", NULL);
+  rows = scan_rc("x.test\n", NULL, 3);
   cr_assert(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "timeout"));
   mp_json_free(rows);
 }
@@ -175,7 +251,7 @@ Test(faults, garbage_replies_do_not_stop_the_scan)
   struct mp_json *rows;
 
   start_responder("garbage", NULL);
-  rows = scan("x.test\ny.test\n", NULL);
+  rows = scan_rc("x.test\ny.test\n", NULL, 3);
   cr_assert_eq(rows->count, 2);
   for (size_t i = 0; i < rows->count; i++) {
     const char *st = mp_json_str(mp_json_get(rows->items[i], "status"));
@@ -204,7 +280,7 @@ Test(faults, refused_port_gives_error_rows)
   snprintf(server, sizeof(server), "127.0.0.1:%u", ntohs(a.sin_port));
   a.sin_port = htons(9);
   cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-  rows = scan("x.test\n", NULL);
+  rows = scan_rc("x.test\n", NULL, 3);
   close(fd);
   cr_assert_eq(rows->count, 1);
   /* The kernel reports the ICMP error to whichever call next touches the

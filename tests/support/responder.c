@@ -59,6 +59,7 @@ enum action {
   A_TC,
   A_BIGTXT,
   A_MIXED,
+  A_SPOOF,
 };
 
 struct mode {
@@ -80,6 +81,7 @@ static const struct mode modes[] = {
     {"truncate", A_TC, 0},
     {"echo-txt", A_ECHO, 0},
     {"mixed", A_MIXED, 0},
+    {"spoof", A_SPOOF, 0},
 };
 
 /* Mixed mode: the prefix of the deciding label picks the behaviour. */
@@ -132,6 +134,7 @@ struct server {
   const struct mode *mode;
   uint64_t delay_ms;
   int udp, listener;
+  int spoof; /* spoof mode: a second UDP socket, another source port */
   struct conn conns[MAX_CONNS];
   uint64_t next_gen;
   struct pending *queue;
@@ -318,6 +321,9 @@ static enum action decide(const struct server *s, const struct query *q,
   }
   if (act == A_TC && tcp) {
     return A_BIGTXT;
+  }
+  if (act == A_SPOOF) {
+    return A_ECHO; /* the forgeries are sent by handle_msg */
   }
   if (act == A_MIXED) {
     for (size_t i = 0; i < sizeof(mixed) / sizeof(mixed[0]); i++) {
@@ -591,6 +597,28 @@ static int queue_timeout(const struct server *s)
   return due - now > INT_MAX ? INT_MAX : (int)(due - now);
 }
 
+/* Spoof mode: before the real reply, two forgeries whose TXT text is the
+ * name with every octet 'X': one from the right address and port with the
+ * wrong ID, one with the right ID from another port. */
+static void send_forgeries(struct server *s, const struct query *q,
+                           const struct origin *to)
+{
+  uint8_t out[REPLY_MAX];
+  struct wbuf w = {out, 0, REPLY_MAX, false};
+  struct query fq = *q;
+
+  memset(fq.name, 'X', fq.name_len);
+  if (to->conn >= 0 || !build_reply(s, &fq, false, &w)) {
+    return;
+  }
+  wr16(out, (uint16_t)(q->id ^ 0x5555));
+  (void)!sendto(s->udp, out, w.len, 0, (const struct sockaddr *)&to->peer,
+                sizeof(to->peer));
+  wr16(out, q->id);
+  (void)!sendto(s->spoof, out, w.len, 0, (const struct sockaddr *)&to->peer,
+                sizeof(to->peer));
+}
+
 /* Handles one DNS message from a client, whatever its content. */
 static void handle_msg(struct server *s, const uint8_t *msg, size_t len,
                        const struct origin *from)
@@ -610,6 +638,8 @@ static void handle_msg(struct server *s, const uint8_t *msg, size_t len,
     build_formerr(&q, &w);
   } else if (!build_reply(s, &q, from->conn >= 0, &w)) {
     return;
+  } else if (s->mode->act == A_SPOOF) {
+    send_forgeries(s, &q, from);
   }
   wr16(out, (uint16_t)w.len);
   deliver(s, from, out, 2 + w.len);
@@ -814,7 +844,7 @@ static void usage(FILE *f)
 {
   fputs("usage: mp_responder --mode MODE [--port P] [--delay-ms D] [--tcp]\n"
         "modes: silent servfail refused formerr notimp nxdomain nodata\n"
-        "       garbage wrongid truncate echo-txt mixed\n",
+        "       garbage wrongid truncate echo-txt mixed spoof\n",
         f);
 }
 
@@ -894,7 +924,8 @@ static int setup_signals(void)
 
 int main(int argc, char **argv)
 {
-  struct server s = {.udp = -1, .listener = -1, .rng = 0x9E3779B97F4A7C15u};
+  struct server s = {
+      .udp = -1, .listener = -1, .spoof = -1, .rng = 0x9E3779B97F4A7C15u};
   uint16_t port = 0;
   bool tcp = false;
   int r;
@@ -907,7 +938,10 @@ int main(int argc, char **argv)
     return 2;
   }
   r = setup_signals();
-  if (r == 0) {
+  if (r == 0 && s.mode->act == A_SPOOF) {
+    r = s.spoof = open_socket(SOCK_DGRAM, 0);
+  }
+  if (r >= 0) {
     r = open_sockets(&s, port, tcp);
   }
   if (r < 0) {
@@ -929,6 +963,9 @@ int main(int argc, char **argv)
   }
   free(s.queue);
   close(s.udp);
+  if (s.spoof >= 0) {
+    close(s.spoof);
+  }
   if (s.listener >= 0) {
     close(s.listener);
   }

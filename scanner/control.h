@@ -1,0 +1,150 @@
+#ifndef MP_SCANNER_CONTROL_H
+#define MP_SCANNER_CONTROL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Adaptive concurrency for one resolver: how many queries may be in flight
+ * (the window), how fast they may be sent (a pacing rate, learned only from
+ * a resolver that drops what exceeds a rate), when an attempt counts as
+ * lost (the retransmission timeout), and whether the resolver answers at
+ * all (health). Pure: the caller passes the time, so the resolver drives it
+ * on the loop and the tests drive it in virtual time.
+ *
+ * The signals, evaluated once per round (about one round trip, at least 32
+ * replies or 1 s):
+ * - growth: while the window was the limit in a round and no signal below
+ *   fired, it doubles (start) or grows 6% a round (steady state);
+ * - queueing: the round's median round trip above 1.5 x its minimum over
+ *   the last 10 s (+1 ms) cuts the window to 85%;
+ * - loss: attempts overdue (no reply within the timeout) in excess of the
+ *   10 s minimum share by 3% and at least 4 cut it to 70%, as do SERVFAIL/
+ *   REFUSED replies in excess by 15%. A steady share of dead names (lame
+ *   delegations) raises the minimum, not the signal, and an overdue attempt
+ *   leaves the window at once, so stuck lookups do not hold it;
+ * - a rate limit: loss without queueing is a resolver dropping queries over
+ *   a rate: the pacing rate becomes 95% of the replies of the last second,
+ *   then probes upward by 3% a second until the next loss.
+ * After a cut, further cuts wait one timeout so the loss of the queries sent
+ * before it is not counted twice. */
+
+#define MP_CONTROL_BUCKETS 400 /* RTT histogram: 16 a doubling from 1 us */
+#define MP_CONTROL_RING    128 /* 100 ms of rounds each: the 10 s minimum */
+#define MP_CONTROL_SLOTS   32  /* 100 ms slots: replies/s, health */
+
+struct mp_control_opts {
+  bool fixed;           /* --fixed-window: window and timeout as given */
+  unsigned window_max;  /* the cap (fixed: the window) */
+  double rate_max;      /* sends per second, 0 = none */
+  uint64_t timeout_ns;  /* cap on one attempt's wait (fixed: the wait) */
+  unsigned window_init; /* 0: 64 or the cap */
+};
+
+enum mp_control_reply {
+  MP_CONTROL_GOOD,     /* an answer: NOERROR, NXDOMAIN */
+  MP_CONTROL_SERVFAIL, /* the name's servers failed: not the resolver's
+                          health, but a burst of them is overload */
+  MP_CONTROL_FAIL,     /* REFUSED, other RCODEs, malformed */
+  MP_CONTROL_DOWN,     /* no reply: connection refused (ICMP), send error */
+};
+
+struct mp_control_round {
+  uint64_t end_ns;
+  uint64_t p50_ns; /* the smallest median round trip of the rounds that
+                      ended in this 100 ms; 0: none */
+};
+
+struct mp_control_slot {
+  uint64_t start_ns;
+  unsigned sent;      /* attempts sent */
+  unsigned replies;   /* replies of any kind */
+  unsigned good, bad; /* answers; failures, overdue attempts */
+};
+
+struct mp_control {
+  struct mp_control_opts o;
+  bool steady;   /* past the start (doubling) */
+  double window; /* queries in flight allowed */
+  unsigned inflight;
+  double rate;      /* pacing, sends per second; 0 = none */
+  double rate_seen; /* replies in the second before the last loss, while
+                       the rate is not far past it; else 0 */
+  double tokens;
+  uint64_t tokens_ns;
+  uint64_t cut_ns;  /* the last cut: what was sent before it is not a
+                       signal any more */
+  uint64_t hold_ns; /* no cut for queueing alone before this */
+  /* round trips: smoothed (RFC 6298) and a decaying histogram */
+  bool have_rtt;
+  double srtt_ns, rttvar_ns;
+  double hist[MP_CONTROL_BUCKETS];
+  double hist_total;
+  uint64_t rto_ns;
+  /* the round under way */
+  uint64_t round_start_ns;
+  unsigned r_replies, r_fail, r_overdue, r_lost;
+  bool r_window_limited, r_rate_limited;
+  uint32_t r_hist[MP_CONTROL_BUCKETS];
+  double avg_overdue, avg_lost, avg_fail; /* the usual shares */
+  struct mp_control_round ring[MP_CONTROL_RING];
+  unsigned ring_next, ring_count;
+  struct mp_control_slot slots[MP_CONTROL_SLOTS];
+  /* counters for the summary */
+  uint64_t rounds, cuts_loss, cuts_delay, rate_limits;
+  double window_peak;
+};
+
+/* Sets c up at time now (ns, any monotonic origin). */
+void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
+                     uint64_t now);
+
+/* True when one more attempt may be sent now. When the pacing rate is the
+ * limit, *wait_ns (may be NULL) says when to ask again; else it is 0. */
+bool mp_control_may_send(struct mp_control *c, uint64_t now, uint64_t *wait_ns);
+
+/* An attempt was sent: it counts in the window until its reply, or until
+ * mp_control_overdue. */
+void mp_control_sent(struct mp_control *c, uint64_t now);
+
+/* A reply to an attempt sent at sent_ns. counted: it was still in the
+ * window (not yet overdue); a late reply still teaches the round trip. */
+void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
+                      bool counted, enum mp_control_reply kind);
+
+/* An attempt sent at sent_ns got no reply within its timeout: it leaves the
+ * window (the caller may send it again). */
+void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns);
+
+/* A lookup got its answer from an attempt sent within its timeout after n
+ * attempts that were overdue, the first sent at sent_ns: those n were lost,
+ * not slow, and not a dead name (whose attempts all go unanswered). */
+void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
+                     unsigned n);
+
+/* An attempt still in the window is no longer waited for (its lookup got
+ * its answer from another attempt): it leaves the window, with no signal. */
+void mp_control_cancel(struct mp_control *c);
+
+/* The wait before attempt number k (0 = the first) counts as overdue:
+ * fixed, the timeout; else the RTO (smoothed RTT + 4 x its deviation, and
+ * 1.25 x the 99th percentile, at least 50 ms, 1 s before any reply)
+ * doubled per attempt, capped at the timeout. */
+uint64_t mp_control_timeout(const struct mp_control *c, unsigned k);
+
+/* True when, over the last 3 s, at least 8 attempts were decided and fewer
+ * than 5% of them got an answer (a resolver that is not there, refuses
+ * everything, or times out on everything). SERVFAIL replies do not count
+ * either way: they speak of the names asked. */
+bool mp_control_failing(const struct mp_control *c, uint64_t now);
+
+/* Forgets the health record (after a server answered again, so it is not
+ * found failing on what came before). */
+void mp_control_health_reset(struct mp_control *c);
+
+/* The current window (queries in flight allowed). */
+unsigned mp_control_window(const struct mp_control *c);
+
+/* Replies in the last second. */
+double mp_control_reply_rate(const struct mp_control *c, uint64_t now);
+
+#endif

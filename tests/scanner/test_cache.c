@@ -1,0 +1,114 @@
+#include <criterion/criterion.h>
+
+#include "scanner/cache.h"
+
+/* A fetcher that answers at once with the outcome set by the test, and a
+ * clock the test moves. */
+struct world {
+  enum mp_outcome next;
+  unsigned fetches;
+  uint64_t now;
+};
+
+static void fetch(void *ctx, struct mp_cache *c, struct mp_cache_entry *e,
+                  const char *name, uint16_t type)
+{
+  struct world *w = ctx;
+  struct mp_answer *a = mp_answer_new(w->next, -1, type);
+
+  (void)name;
+  w->fetches++;
+  mp_cache_fill(c, e, a);
+  mp_answer_unref(a);
+}
+
+static uint64_t clock_ms(void *ctx)
+{
+  return ((struct world *)ctx)->now;
+}
+
+static struct mp_cache *cache_for(struct world *w)
+{
+  return mp_cache_new(&(struct mp_cache_opts){
+      .max_bytes = 1 << 20,
+      .max_ttl = 86400,
+      .neg_ttl = 900,
+      .fail_ttl = 60,
+      .fetch = fetch,
+      .fetch_ctx = w,
+      .now_ms = clock_ms,
+      .now_ctx = w,
+  });
+}
+
+Test(cache, failure_is_fetched_again_for_the_next_asker_while_held)
+{
+  struct world w = {.next = MP_OUTCOME_SERVFAIL, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_cache_entry *held, *next;
+
+  /* one domain holds the failed answer (it is evaluating with it) */
+  held = mp_cache_get(c, "_spf.provider.example", MP_T_TXT);
+  cr_assert_eq(mp_cache_answer(held)->outcome, MP_OUTCOME_SERVFAIL);
+  /* the next domain gets a new fetch, not the failure */
+  w.next = MP_OUTCOME_NODATA;
+  next = mp_cache_get(c, "_spf.provider.example", MP_T_TXT);
+  cr_assert_neq(next, held);
+  cr_expect_eq(w.fetches, 2);
+  cr_expect_eq(mp_cache_answer(next)->outcome, MP_OUTCOME_NODATA);
+  /* the holder still reads what it had */
+  cr_expect_eq(mp_cache_answer(held)->outcome, MP_OUTCOME_SERVFAIL);
+  mp_cache_unref(c, held);
+  mp_cache_unref(c, next);
+  /* and the answer is kept */
+  next = mp_cache_get(c, "_spf.provider.example", MP_T_TXT);
+  cr_expect_eq(w.fetches, 2);
+  mp_cache_unref(c, next);
+  cr_expect_eq(mp_cache_stats(c)->refetched, 1);
+  mp_cache_free(c);
+}
+
+Test(cache, repeated_failures_back_off)
+{
+  struct world w = {.next = MP_OUTCOME_TIMEOUT, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_cache_entry *e;
+
+  /* first failure: no backoff; second: 1 s; third: 2 s */
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  cr_expect_eq(w.fetches, 2);
+  w.now += 500;
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  cr_expect_eq(w.fetches, 2, "within the backoff the failure is served");
+  w.now += 600;
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  cr_expect_eq(w.fetches, 3);
+  w.now += 1500;
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  cr_expect_eq(w.fetches, 3);
+  w.now += 600;
+  e = mp_cache_get(c, "dead.example", MP_T_TXT);
+  mp_cache_unref(c, e);
+  cr_expect_eq(w.fetches, 4);
+  mp_cache_free(c);
+}
+
+Test(cache, negative_answers_are_answers)
+{
+  struct world w = {.next = MP_OUTCOME_NXDOMAIN, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_cache_entry *e;
+
+  for (int i = 0; i < 3; i++) {
+    e = mp_cache_get(c, "gone.example", MP_T_TXT);
+    mp_cache_unref(c, e);
+  }
+  cr_expect_eq(w.fetches, 1);
+  mp_cache_free(c);
+}

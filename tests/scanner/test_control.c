@@ -1,0 +1,593 @@
+/* The concurrency controller against a simulated resolver, in virtual time:
+ * a CPU that serves queries one after another behind a socket buffer of
+ * limited size, a limit on the queries it resolves at once, a round trip
+ * upstream, loss, a per-client rate limit, names that never answer and names
+ * that SERVFAIL. The client sends whenever the controller allows, retries
+ * after the controller's timeout and gives up as the resolver does. Nothing
+ * here depends on the wall clock. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/control.h"
+
+#define MS       1000000ull
+#define SEC      1000000000ull
+#define ATTEMPTS 3
+
+struct sim_cfg {
+  double capacity;       /* queries/s the resolver's CPU serves; 0: no limit */
+  unsigned buffer;       /* queries waiting for the CPU before drops */
+  unsigned outstanding;  /* queries resolving upstream at once; 0: no limit */
+  double lat_lo, lat_hi; /* upstream round trip, s */
+  double loss;           /* per attempt */
+  double police;         /* queries accepted per second (a wall-second
+                            counter, as Unbound's ip-ratelimit); 0: none */
+  double dead;           /* share of names never answered */
+  double dead_hold;      /* s a dead name holds an upstream slot */
+  double servfail;       /* share of names answered SERVFAIL */
+  bool silent;           /* nothing ever answers */
+  double seconds;
+  struct mp_control_opts ctl;
+};
+
+struct sim_out {
+  double goodput; /* lookups answered per second */
+  uint64_t lookups, answered, gave_up, attempts, overdue;
+  unsigned window;
+  double rate;
+  bool failing;
+};
+
+enum ev_kind { EV_SERVED, EV_REPLY, EV_TICK, EV_GIVE_UP, EV_WAKE };
+
+struct ev {
+  uint64_t t;
+  enum ev_kind kind;
+  unsigned lk, k;
+};
+
+struct att {
+  uint64_t sent;
+  bool counted, live, overdue;
+};
+
+struct lookup {
+  bool dead, servfail, done;
+  uint64_t busy_since, busy_until; /* a dead name's upstream slot, which
+                                      duplicates join */
+  bool holds;
+  unsigned n;
+  struct att a[ATTEMPTS];
+};
+
+struct fifo {
+  unsigned *v;
+  size_t head, tail, cap;
+};
+
+static void fifo_push(struct fifo *f, unsigned x)
+{
+  if (f->tail == f->cap) {
+    f->cap = f->cap ? 2 * f->cap : 4096;
+    f->v = realloc(f->v, f->cap * sizeof(*f->v));
+  }
+  f->v[f->tail++] = x;
+}
+
+struct sim {
+  struct sim_cfg cfg;
+  struct mp_control c;
+  struct ev *heap;
+  size_t nheap, capheap;
+  struct lookup *lk;
+  size_t nlk, caplk;
+  struct fifo retx;           /* lookups to send again */
+  struct fifo dead;           /* dead names holding an upstream slot */
+  struct fifo sent[ATTEMPTS]; /* attempt k of these lookups, in send order */
+  uint64_t cpu_free, police_sec, police_count, rng;
+  unsigned upstream;
+  bool wake_pending;
+  struct sim_out out;
+};
+
+static double rnd(struct sim *s)
+{
+  /* splitmix64 */
+  uint64_t z = (s->rng += 0x9E3779B97F4A7C15u);
+
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+static void push(struct sim *s, uint64_t t, enum ev_kind kind, unsigned lk,
+                 unsigned k)
+{
+  size_t i;
+
+  if (s->nheap == s->capheap) {
+    s->capheap = s->capheap ? 2 * s->capheap : 1024;
+    s->heap = realloc(s->heap, s->capheap * sizeof(*s->heap));
+  }
+  i = s->nheap++;
+  while (i && s->heap[(i - 1) / 2].t > t) {
+    s->heap[i] = s->heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  s->heap[i] = (struct ev){t, kind, lk, k};
+}
+
+static struct ev pop(struct sim *s)
+{
+  struct ev top = s->heap[0], last = s->heap[--s->nheap];
+  size_t i = 0;
+
+  for (;;) {
+    size_t c = 2 * i + 1;
+
+    if (c >= s->nheap) {
+      break;
+    }
+    if (c + 1 < s->nheap && s->heap[c + 1].t < s->heap[c].t) {
+      c++;
+    }
+    if (s->heap[c].t >= last.t) {
+      break;
+    }
+    s->heap[i] = s->heap[c];
+    i = c;
+  }
+  if (s->nheap) {
+    s->heap[i] = last;
+  }
+  return top;
+}
+
+static uint64_t secs(double x)
+{
+  return (uint64_t)(x * (double)SEC);
+}
+
+static unsigned new_lookup(struct sim *s)
+{
+  struct lookup *l;
+
+  if (s->nlk == s->caplk) {
+    s->caplk = s->caplk ? 2 * s->caplk : 4096;
+    s->lk = realloc(s->lk, s->caplk * sizeof(*s->lk));
+  }
+  l = &s->lk[s->nlk];
+  memset(l, 0, sizeof(*l));
+  l->dead = rnd(s) < s->cfg.dead;
+  l->servfail = !l->dead && rnd(s) < s->cfg.servfail;
+  s->out.lookups++;
+  return (unsigned)s->nlk++;
+}
+
+/* The query reaches the resolver: the rate limit, the socket buffer, then
+ * the CPU. */
+static void arrive(struct sim *s, uint64_t now, unsigned lk, unsigned k)
+{
+  uint64_t sec = now / SEC, wait;
+
+  if (s->cfg.silent || rnd(s) < s->cfg.loss) {
+    return;
+  }
+  if (s->cfg.police > 0) {
+    if (sec != s->police_sec) {
+      s->police_sec = sec;
+      s->police_count = 0;
+    }
+    if ((double)s->police_count >= s->cfg.police) {
+      return;
+    }
+    s->police_count++;
+  }
+  if (s->cfg.capacity <= 0) {
+    push(s, now, EV_SERVED, lk, k);
+    return;
+  }
+  wait = s->cpu_free > now ? s->cpu_free - now : 0;
+  if ((double)wait * s->cfg.capacity / (double)SEC >= s->cfg.buffer) {
+    return; /* the socket buffer is full */
+  }
+  s->cpu_free = now + wait + secs(1.0 / s->cfg.capacity);
+  push(s, s->cpu_free, EV_SERVED, lk, k);
+}
+
+static void served(struct sim *s, uint64_t now, unsigned lk, unsigned k)
+{
+  struct lookup *l = &s->lk[lk];
+  double lat = s->cfg.lat_lo + (s->cfg.lat_hi - s->cfg.lat_lo) * rnd(s);
+
+  if (l->dead && l->holds) {
+    return; /* joins the resolution under way, which never ends well */
+  }
+  if (s->cfg.outstanding && s->upstream >= s->cfg.outstanding) {
+    /* the request list is full: as Unbound's jostle-timeout, a query
+     * running for over 200 ms gives its place, else the new one is
+     * dropped */
+    while (s->dead.head < s->dead.tail &&
+           !s->lk[s->dead.v[s->dead.head]].holds) {
+      s->dead.head++;
+    }
+    if (s->dead.head == s->dead.tail ||
+        now - s->lk[s->dead.v[s->dead.head]].busy_since < 200 * MS) {
+      return;
+    }
+    s->lk[s->dead.v[s->dead.head++]].holds = false;
+    s->upstream--;
+  }
+  s->upstream++;
+  if (l->dead) {
+    l->holds = true;
+    l->busy_since = now;
+    l->busy_until = now + secs(s->cfg.dead_hold);
+    fifo_push(&s->dead, lk);
+    push(s, l->busy_until, EV_REPLY, lk, ATTEMPTS); /* frees the slot */
+    return;
+  }
+  push(s, now + secs(lat), EV_REPLY, lk, k);
+}
+
+static void send(struct sim *s, uint64_t now, unsigned lk)
+{
+  struct lookup *l = &s->lk[lk];
+  unsigned k = l->n++;
+
+  l->a[k] = (struct att){now, true, true, false};
+  mp_control_sent(&s->c, now);
+  s->out.attempts++;
+  fifo_push(&s->sent[k], lk);
+  if (k == 0) {
+    push(s, now + ATTEMPTS * s->cfg.ctl.timeout_ns, EV_GIVE_UP, lk, 0);
+  }
+  arrive(s, now, lk, k);
+}
+
+static void finish(struct sim *s, struct lookup *l, unsigned except)
+{
+  l->done = true;
+  for (unsigned i = 0; i < l->n; i++) {
+    if (i != except && l->a[i].counted) {
+      l->a[i].counted = false;
+      mp_control_cancel(&s->c);
+    }
+  }
+}
+
+static void reply(struct sim *s, uint64_t now, unsigned lk, unsigned k)
+{
+  struct lookup *l = &s->lk[lk];
+  struct att *a = &l->a[k];
+
+  if (k == ATTEMPTS) {
+    if (l->holds && l->busy_until == now) {
+      l->holds = false;
+      s->upstream--;
+    }
+    return;
+  }
+  s->upstream--;
+  if (!a->live) {
+    return;
+  }
+  a->live = false;
+  mp_control_reply(&s->c, now, a->sent, a->counted,
+                   l->servfail ? MP_CONTROL_SERVFAIL : MP_CONTROL_GOOD);
+  if (!l->done) {
+    unsigned lost = 0;
+
+    for (unsigned i = 0; i < k && a->counted; i++) {
+      lost += l->a[i].overdue;
+    }
+    if (lost) {
+      mp_control_lost(&s->c, now, l->a[0].sent, lost);
+    }
+    s->out.answered++;
+    finish(s, l, k);
+  }
+  a->counted = false;
+}
+
+/* Every attempt k older than the controller's timeout for k is overdue; the
+ * lists are in send order, so only their heads are looked at. */
+static void tick(struct sim *s, uint64_t now)
+{
+  for (unsigned k = 0; k < ATTEMPTS; k++) {
+    struct fifo *f = &s->sent[k];
+    uint64_t wait = mp_control_timeout(&s->c, k);
+
+    while (f->head < f->tail) {
+      struct lookup *l = &s->lk[f->v[f->head]];
+
+      if (l->a[k].counted && now - l->a[k].sent < wait) {
+        break;
+      }
+      f->head++;
+      if (l->a[k].counted) {
+        l->a[k].counted = false;
+        l->a[k].overdue = true;
+        s->out.overdue++;
+        mp_control_overdue(&s->c, now, l->a[k].sent);
+        if (l->n < ATTEMPTS) {
+          fifo_push(&s->retx, (unsigned)(l - s->lk));
+        }
+      }
+    }
+  }
+  push(s, now + 2 * MS, EV_TICK, 0, 0);
+}
+
+/* Sends while the controller allows: retries first, then new lookups (the
+ * client always has more). */
+static void pump(struct sim *s, uint64_t now)
+{
+  uint64_t wait;
+
+  while (mp_control_may_send(&s->c, now, &wait)) {
+    unsigned lk;
+
+    while (s->retx.head < s->retx.tail && s->lk[s->retx.v[s->retx.head]].done) {
+      s->retx.head++;
+    }
+    lk =
+        s->retx.head < s->retx.tail ? s->retx.v[s->retx.head++] : new_lookup(s);
+    send(s, now, lk);
+  }
+  if (wait && !s->wake_pending) {
+    s->wake_pending = true;
+    push(s, now + wait, EV_WAKE, 0, 0);
+  }
+}
+
+static struct sim_out run(const struct sim_cfg *cfg)
+{
+  struct sim s = {.cfg = *cfg, .rng = 42};
+  uint64_t end = secs(cfg->seconds), now = 0, measured_from = end / 4;
+  uint64_t answered_before = 0, trace = 0;
+
+  mp_control_init(&s.c, &cfg->ctl, 0);
+  push(&s, 2 * MS, EV_TICK, 0, 0);
+  pump(&s, 0);
+  while (s.nheap && s.heap[0].t <= end) {
+    struct ev e = pop(&s);
+
+    if (now < measured_from && e.t >= measured_from) {
+      answered_before = s.out.answered;
+    }
+    now = e.t;
+    switch (e.kind) {
+    case EV_SERVED:
+      served(&s, now, e.lk, e.k);
+      break;
+    case EV_REPLY:
+      reply(&s, now, e.lk, e.k);
+      break;
+    case EV_TICK:
+      tick(&s, now);
+      break;
+    case EV_GIVE_UP:
+      if (!s.lk[e.lk].done) {
+        s.out.gave_up++;
+        finish(&s, &s.lk[e.lk], ATTEMPTS);
+      }
+      break;
+    case EV_WAKE:
+      s.wake_pending = false;
+      break;
+    }
+    pump(&s, now);
+    if (getenv("MP_SIM_TRACE") && now / (SEC / 20) != trace) {
+      trace = now / (SEC / 20);
+      fprintf(
+          stderr,
+          "t=%.2f window=%u inflight=%u rate=%.0f replies/s=%.0f "
+          "rto=%.0fms srtt=%.1fms answered=%llu overdue=%llu steady=%d "
+          "cuts=%llu/%llu/%llu\n",
+          (double)now / 1e9, mp_control_window(&s.c), s.c.inflight, s.c.rate,
+          mp_control_reply_rate(&s.c, now), (double)s.c.rto_ns / 1e6,
+          s.c.srtt_ns / 1e6, (unsigned long long)s.out.answered,
+          (unsigned long long)s.out.overdue, s.c.steady,
+          (unsigned long long)s.c.cuts_loss, (unsigned long long)s.c.cuts_delay,
+          (unsigned long long)s.c.rate_limits);
+    }
+    if (now <= secs(3) && (s.heap[0].t > secs(3) || !s.nheap)) {
+      s.out.failing = mp_control_failing(&s.c, secs(3));
+    }
+  }
+  /* the first quarter is the start; the rate is measured after it */
+  s.out.goodput =
+      (double)(s.out.answered - answered_before) / (cfg->seconds * 0.75);
+  s.out.window = mp_control_window(&s.c);
+  s.out.rate = s.c.rate;
+  free(s.heap);
+  free(s.lk);
+  free(s.retx.v);
+  free(s.dead.v);
+  for (unsigned k = 0; k < ATTEMPTS; k++) {
+    free(s.sent[k].v);
+  }
+  return s.out;
+}
+
+static void print(const char *name, const struct sim_out *o, double bound)
+{
+  printf("control %-22s goodput %8.0f/s (%.2f of %.0f) attempts %llu "
+         "overdue %.2f%% gave_up %llu window %u rate %.0f\n",
+         name, o->goodput, o->goodput / bound, bound,
+         (unsigned long long)o->attempts,
+         100.0 * (double)o->overdue / (double)o->attempts,
+         (unsigned long long)o->gave_up, o->window, o->rate);
+}
+
+static struct sim_cfg recursive(double lo, double hi)
+{
+  return (struct sim_cfg){
+      .capacity = 10000,
+      .buffer = 2000,
+      .outstanding = 1024,
+      .lat_lo = lo,
+      .lat_hi = hi,
+      .dead_hold = 3,
+      .seconds = 40,
+      .ctl = {.window_max = 10000, .timeout_ns = 2 * SEC},
+  };
+}
+
+Test(control, loopback_server_reaches_its_capacity_without_loss)
+{
+  struct sim_cfg cfg = {.capacity = 100000,
+                        .buffer = 230,
+                        .lat_lo = 0.00005,
+                        .lat_hi = 0.0001,
+                        .seconds = 10,
+                        .ctl = {.window_max = 10000, .timeout_ns = 2 * SEC}};
+  struct sim_out o = run(&cfg);
+
+  print("loopback", &o, 100000);
+  cr_expect_geq(o.goodput, 0.9 * 100000);
+  cr_expect_lt((double)o.overdue, 0.005 * (double)o.attempts);
+  cr_expect_eq(o.gave_up, 0);
+}
+
+Test(control, recursive_resolver_cpu_bound)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o = run(&cfg);
+
+  print("rec-20-40", &o, 10000);
+  cr_expect_geq(o.goodput, 0.85 * 10000);
+  cr_expect_lt((double)o.overdue, 0.02 * (double)o.attempts);
+}
+
+Test(control, distant_and_lossy_resolver)
+{
+  struct sim_cfg cfg = recursive(0.100, 0.200);
+  struct sim_out o;
+  double bound = 1024 / 0.150 * 0.99; /* the request list, minus the loss */
+
+  cfg.loss = 0.01;
+  cfg.seconds = 60;
+  o = run(&cfg);
+  print("rec-100-200-loss1", &o, bound);
+  cr_expect_geq(o.goodput, 0.8 * bound);
+  cr_expect_lt((double)o.overdue, 0.04 * (double)o.attempts);
+}
+
+Test(control, lame_names_do_not_hold_the_window)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o, clean;
+
+  clean = run(&cfg);
+  cfg.dead = 0.02;
+  o = run(&cfg);
+  print("rec-20-40-lame2", &o, clean.goodput);
+  cr_expect_geq(o.goodput, 0.8 * clean.goodput);
+}
+
+Test(control, rate_limited_resolver_settles_near_the_limit)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.police = 1500;
+  cfg.seconds = 60;
+  o = run(&cfg);
+  print("rec-ratelimit-1500", &o, 1500);
+  cr_expect_geq(o.goodput, 0.85 * 1500);
+  cr_expect_leq(o.goodput, 1500);
+  cr_expect_lt((double)o.overdue, 0.02 * (double)o.attempts);
+  cr_expect_gt(o.rate, 1000);
+  cr_expect_lt(o.rate, 2000);
+}
+
+Test(control, servfail_names_are_not_congestion)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.servfail = 0.10;
+  o = run(&cfg);
+  print("rec-servfail10", &o, 10000);
+  cr_expect_geq(o.goodput, 0.85 * 10000);
+}
+
+Test(control, silent_resolver_is_failing_within_three_seconds)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.silent = true;
+  cfg.seconds = 5;
+  o = run(&cfg);
+  cr_expect(o.failing);
+  cr_expect_eq(o.answered, 0);
+}
+
+Test(control, healthy_resolver_is_not_failing)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.seconds = 5;
+  cfg.dead = 0.3;
+  o = run(&cfg);
+  cr_expect_not(o.failing);
+}
+
+Test(control, fixed_window_stays_put)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.ctl.fixed = true;
+  cfg.ctl.window_max = 64;
+  cfg.seconds = 5;
+  o = run(&cfg);
+  cr_expect_eq(o.window, 64);
+  /* 64 in flight at 30 ms: about 2,100 lookups a second */
+  cr_expect_gt(o.goodput, 1800);
+  cr_expect_lt(o.goodput, 2400);
+}
+
+Test(control, timeout_follows_the_round_trips_and_backs_off)
+{
+  struct mp_control c;
+  struct mp_control_opts o = {.window_max = 100, .timeout_ns = 2 * SEC};
+  uint64_t now = 0;
+
+  mp_control_init(&c, &o, 0);
+  cr_expect_eq(mp_control_timeout(&c, 0), SEC); /* before any reply */
+  for (int i = 0; i < 2000; i++) {
+    mp_control_sent(&c, now);
+    now += MS;
+    mp_control_reply(&c, now + 30 * MS, now, true, MP_CONTROL_GOOD);
+  }
+  cr_expect_geq(mp_control_timeout(&c, 0), 30 * MS);
+  cr_expect_leq(mp_control_timeout(&c, 0), 100 * MS);
+  cr_expect_eq(mp_control_timeout(&c, 1), 2 * mp_control_timeout(&c, 0));
+  cr_expect_eq(mp_control_timeout(&c, 10), 2 * SEC);
+  o.fixed = true;
+  mp_control_init(&c, &o, 0);
+  cr_expect_eq(mp_control_timeout(&c, 0), 2 * SEC);
+  cr_expect_eq(mp_control_window(&c), 100);
+}
+
+Test(control, caps_hold)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_out o;
+
+  cfg.ctl.window_max = 100;
+  cfg.ctl.rate_max = 1000;
+  cfg.seconds = 10;
+  o = run(&cfg);
+  cr_expect_leq(o.window, 100);
+  cr_expect_leq(o.goodput, 1000);
+  cr_expect_geq(o.goodput, 900);
+}
