@@ -1,6 +1,7 @@
 #include "scanner/control.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MS              1000000ull
@@ -13,6 +14,7 @@
 #define ROUND_MAX       S
 #define ROUND_SAMPLES   64
 #define BASE_SPAN       (10 * S) /* the minima are over this */
+#define LEARN           (2 * S)  /* the usual shares before they count */
 #define SLOT            (100 * MS)
 #define HEALTH_SPAN     (3 * S)
 #define HIST_DECAY_AT   2048.0
@@ -134,11 +136,12 @@ static struct mp_control_slot *slot_at(struct mp_control *c, uint64_t now)
   return s;
 }
 
-/* Replies (or sends) in the last second. */
+/* Replies (or sends) per second over the last second, or since the start
+ * when that is shorter. */
 static double slot_rate(const struct mp_control *c, uint64_t now, bool sends)
 {
   uint64_t from = now > S ? now - S : 0;
-  double n = 0;
+  double n = 0, span;
 
   for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
     const struct mp_control_slot *s = &c->slots[i];
@@ -147,7 +150,9 @@ static double slot_rate(const struct mp_control *c, uint64_t now, bool sends)
       n += sends ? s->sent : s->replies;
     }
   }
-  return n;
+  from = from > c->start_ns ? from : c->start_ns;
+  span = (double)(now - from) / (double)S;
+  return n / (span > 0.1 ? span : 0.1);
 }
 
 /* Replies per second in the best 100 ms slot of the last second. */
@@ -197,20 +202,33 @@ static void start_round(struct mp_control *c, uint64_t now)
   memset(c->r_hist, 0, sizeof(c->r_hist));
 }
 
-/* The smallest median round trip of the rounds of the last BASE_SPAN (this
- * one included), or 0. */
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* The base round trip: a low percentile (10th) of the smallest medians of
+ * each 100 ms of the last BASE_SPAN (this round included), or 0. Not their
+ * minimum, which the noise of short rounds would pull down. */
 static uint64_t base_p50(const struct mp_control *c, uint64_t now)
 {
-  uint64_t m = 0;
+  uint64_t v[MP_CONTROL_RING];
+  size_t n = 0;
 
   for (unsigned i = 0; i < c->ring_count; i++) {
     const struct mp_control_round *r = &c->ring[i];
 
-    if (r->end_ns + BASE_SPAN >= now && r->p50_ns && (!m || r->p50_ns < m)) {
-      m = r->p50_ns;
+    if (r->end_ns + BASE_SPAN >= now && r->p50_ns) {
+      v[n++] = r->p50_ns;
     }
   }
-  return m;
+  if (n == 0) {
+    return 0;
+  }
+  qsort(v, n, sizeof(v[0]), cmp_u64);
+  return v[n / 10];
 }
 
 /* True when x events out of n are more than the usual share p would give,
@@ -241,26 +259,58 @@ static void clamp(struct mp_control *c)
   }
 }
 
+/* Takes out of the window the queue it holds: about rate x (p50 - base)
+ * queries (Little), and a little more, so the next rounds see the base
+ * again (a cut that left a standing queue would let the base creep up).
+ * What is in flight besides (lost attempts waiting for their timeout)
+ * stays. Never below half. */
+static void drain(struct mp_control *c, uint64_t now, uint64_t p50,
+                  uint64_t base)
+{
+  double queued = slot_max(c, now) * (double)(p50 - base) / (double)S;
+  double to = c->window - queued / CUT_DELAY;
+
+  c->window = to > c->window / 2 ? to : c->window / 2;
+}
+
 /* Loss, failures or queueing in this round: cut, once per timeout. A loss
  * without queueing is a rate limit: pace just under what got through. */
 static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
 {
   double all = c->r_replies + c->r_overdue;
   uint64_t base = base_p50(c, now);
+  /* the usual share of confirmed losses needs a few seconds to learn: until
+   * then only a burst of overdue attempts is a loss signal */
   bool loss = excess(c->r_overdue, all, c->avg_overdue, FAST_EXCESS) ||
-              excess(c->r_lost, c->r_replies, c->avg_lost, LOSS_EXCESS);
+              (now - c->start_ns >= LEARN &&
+               excess(c->r_lost, c->r_replies, c->avg_lost, LOSS_EXCESS));
   bool fail = excess(c->r_fail, c->r_replies, c->avg_fail, FAIL_EXCESS);
   bool queue = c->r_replies >= 16 && base &&
                (double)p50 > (double)base * QUEUE_FACTOR + (double)QUEUE_SLACK;
+  /* loss while the replies show no queue (or, with too few replies to
+   * tell, the last round that could tell did not): a resolver dropping
+   * what exceeds a rate; it must show in two rounds running (a cluster of
+   * random losses does not) */
+  bool limit = loss && !fail && base && (p50 ? !queue : !c->queued);
 
+  if (p50 && base) {
+    c->queued = queue;
+  }
   if (!loss && !fail && !queue) {
+    c->strikes = 0;
     return false;
   }
+  if (limit && ++c->strikes < 2) {
+    return true;
+  }
+  c->strikes = 0;
   if (!loss && !fail) {
     if (now < c->hold_ns) {
       return true; /* the last drain is not over yet */
     }
     c->hold_ns = now + 2 * (uint64_t)c->srtt_ns;
+  } else {
+    c->loss_cut_ns = now;
   }
   c->cut_ns = now;
   if (!c->steady && base) {
@@ -271,7 +321,7 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
     c->window = bdp > WINDOW_MIN && bdp < c->window ? bdp : c->window;
   }
   c->steady = true;
-  if (loss && !queue && !fail) {
+  if (limit) {
     /* what got through, but never less than half of what was sent: a
      * limit counted per second lets a burst through, then nothing */
     double got = mp_control_reply_rate(c, now);
@@ -287,14 +337,7 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
     c->window *= CUT_LOSS;
     c->cuts_loss++;
   } else {
-    /* drain the queue: what the best 100 ms of the last second delivered
-     * at the base round trip fills the pipe with no queue; a little under
-     * it, so the next rounds see the base again (a cut that left a
-     * standing queue would let the base creep up) */
-    double to = CUT_DELAY * slot_max(c, now) * (double)base / (double)S;
-
-    c->window =
-        to > c->window / 2 ? (to < c->window ? to : c->window) : c->window / 2;
+    drain(c, now, p50, base);
     c->cuts_delay++;
   }
   return true;
@@ -305,12 +348,8 @@ static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t p50,
 {
   if (!c->steady && base &&
       (double)p50 > (double)base * START_EXIT + (double)QUEUE_SLACK) {
-    /* a queue is forming (HyStart): stop growing, and drain what the last
-     * rounds added: 1.2 x what the best 100 ms delivered at the base round
-     * trip, if that is less */
-    double bdp = 1.2 * slot_max(c, now) * (double)base / (double)S;
-
-    c->window = bdp > WINDOW_MIN && bdp < c->window ? bdp : c->window;
+    /* a queue is forming (HyStart): stop growing, drain it */
+    drain(c, now, p50, base);
     c->steady = true;
     return;
   }
@@ -321,7 +360,7 @@ static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t p50,
   if (c->r_rate_limited && c->rate > 0) {
     /* back fast to where the loss was seen, then probe slowly past it;
      * well past it, the limit is gone: fast again */
-    bool near = c->rate > 0.9 * c->rate_seen;
+    bool near = c->rate_seen > 0 && c->rate > 0.9 * c->rate_seen;
 
     c->rate *= near ? 1 + RATE_PROBE * secs : 1 + RATE_REGAIN;
     if (c->rate > 1.2 * c->rate_seen) {
@@ -496,14 +535,14 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns)
     c->inflight--;
   }
   slot_at(c, now)->bad++;
-  c->r_overdue += sent_ns >= c->cut_ns;
+  c->r_overdue += sent_ns >= c->loss_cut_ns;
   maybe_end_round(c, now);
 }
 
 void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
                      unsigned n)
 {
-  c->r_lost += sent_ns >= c->cut_ns ? n : 0;
+  c->r_lost += sent_ns >= c->loss_cut_ns ? n : 0;
   maybe_end_round(c, now);
 }
 

@@ -11,22 +11,20 @@
  * all (health). Pure: the caller passes the time, so the resolver drives it
  * on the loop and the tests drive it in virtual time.
  *
- * The signals, evaluated once per round (about one round trip, at least 32
- * replies or 1 s):
- * - growth: while the window was the limit in a round and no signal below
- *   fired, it doubles (start) or grows 6% a round (steady state);
- * - queueing: the round's median round trip above 1.5 x its minimum over
- *   the last 10 s (+1 ms) cuts the window to 85%;
- * - loss: attempts overdue (no reply within the timeout) in excess of the
- *   10 s minimum share by 3% and at least 4 cut it to 70%, as do SERVFAIL/
- *   REFUSED replies in excess by 15%. A steady share of dead names (lame
- *   delegations) raises the minimum, not the signal, and an overdue attempt
- *   leaves the window at once, so stuck lookups do not hold it;
- * - a rate limit: loss without queueing is a resolver dropping queries over
- *   a rate: the pacing rate becomes 95% of the replies of the last second,
- *   then probes upward by 3% a second until the next loss.
- * After a cut, further cuts wait one timeout so the loss of the queries sent
- * before it is not counted twice. */
+ * The signals, evaluated once per round (about one round trip, at least 64
+ * replies or 1 s), against a base round trip (a low percentile of the
+ * medians of the last 10 s) and the usual shares of losses and failures
+ * (means over 10 s, so a steady share of dead names is not a signal):
+ * - growth: while the window was the limit and nothing below fired, x1.5 a
+ *   round at the start, +6% a round after;
+ * - queueing (the median above 1.5 x base + 1 ms; at the start 1.25 x):
+ *   the queue it holds (replies/s x (median - base)) leaves the window;
+ * - loss (overdue attempts 15% over their usual share, or confirmed losses
+ *   3% over theirs) or failures (SERVFAIL/REFUSED 15% over): the window
+ *   x0.7; loss without a queue in two rounds running is a rate limit: the
+ *   pace becomes 95% of the replies of the last second, then probes up.
+ * An overdue attempt leaves the window at once, so stuck lookups do not
+ * hold it; what was sent before a cut does not count against the next. */
 
 #define MP_CONTROL_BUCKETS 400 /* RTT histogram: 16 a doubling from 1 us */
 #define MP_CONTROL_RING    128 /* 100 ms of rounds each: the 10 s minimum */
@@ -67,13 +65,17 @@ struct mp_control {
   double window; /* queries in flight allowed */
   unsigned inflight;
   double rate;      /* pacing, sends per second; 0 = none */
-  double rate_seen; /* replies in the second before the last loss, while
-                       the rate is not far past it; else 0 */
+  double rate_seen; /* replies a second before the last loss, while the
+                       rate is not far past it; else 0 */
+  uint64_t start_ns;
   double tokens;
   uint64_t tokens_ns;
-  uint64_t cut_ns;  /* the last cut: what was sent before it is not a
-                       signal any more */
-  uint64_t hold_ns; /* no cut for queueing alone before this */
+  uint64_t cut_ns;      /* the last cut: the round trips of what was sent
+                           before it are not a signal any more */
+  uint64_t loss_cut_ns; /* the last cut for loss: nor its losses */
+  uint64_t hold_ns;     /* no cut for queueing alone before this */
+  unsigned strikes;     /* rounds running with a rate-limit signal */
+  bool queued;          /* the last round that could tell showed a queue */
   /* round trips: smoothed (RFC 6298) and a decaying histogram */
   bool have_rtt;
   double srtt_ns, rttvar_ns;
@@ -126,9 +128,9 @@ void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 void mp_control_cancel(struct mp_control *c);
 
 /* The wait before attempt number k (0 = the first) counts as overdue:
- * fixed, the timeout; else the RTO (smoothed RTT + 4 x its deviation, and
- * 1.25 x the 99th percentile, at least 50 ms, 1 s before any reply)
- * doubled per attempt, capped at the timeout. */
+ * fixed, the timeout; else the RTO (smoothed RTT + 4 x its deviation, at
+ * least 2 x the smoothed RTT, 1.5 x the 99th percentile and 100 ms; 1 s
+ * before any reply) doubled per attempt, capped at the timeout. */
 uint64_t mp_control_timeout(const struct mp_control *c, unsigned k);
 
 /* True when, over the last 3 s, at least 8 attempts were decided and fewer
@@ -144,7 +146,7 @@ void mp_control_health_reset(struct mp_control *c);
 /* The current window (queries in flight allowed). */
 unsigned mp_control_window(const struct mp_control *c);
 
-/* Replies in the last second. */
+/* Replies per second over the last second (or since the start). */
 double mp_control_reply_rate(const struct mp_control *c, uint64_t now);
 
 #endif
