@@ -17,6 +17,8 @@ for b in "$build"/bench/bench_*; do
 done
 if $tiny; then
   bench/scan_bench.sh --build "$build" 300 1000
+  bench/recursive_bench.sh --build "$build" --tiny
 else
   bench/scan_bench.sh --build "$build"
+  bench/recursive_bench.sh --build "$build"
 fi

@@ -18,9 +18,11 @@
 #define SLOT            (100 * MS)
 #define HEALTH_SPAN     (3 * S)
 #define HIST_DECAY_AT   2048.0
-#define GROWTH          0.06 /* a round, in steady state */
-#define START_GROWTH    0.5  /* a round, at the start */
-#define START_EXIT      1.25 /* the start ends when the round trip grows */
+#define GROWTH          0.06      /* a round, in steady state */
+#define PING_GAP        (20 * MS) /* between pings, at most */
+#define PING_MIN        (2 * MS)  /* and at least */
+#define START_GROWTH    0.5       /* a round, at the start */
+#define START_EXIT      1.25      /* the start ends when the round trip grows */
 #define CUT_LOSS        0.7
 #define CUT_DELAY       0.95
 #define QUEUE_FACTOR    1.5
@@ -54,19 +56,6 @@ static uint64_t bucket_ns(unsigned i)
   unsigned l = i / 16 + 10;
 
   return ((uint64_t)(32 + 2 * (i % 16) + 1) << (l - 5));
-}
-
-static uint64_t percentile(const uint32_t *h, unsigned n, double p)
-{
-  double want = p * n, seen = 0;
-
-  for (unsigned i = 0; i < MP_CONTROL_BUCKETS; i++) {
-    seen += h[i];
-    if (seen >= want && h[i]) {
-      return bucket_ns(i);
-    }
-  }
-  return bucket_ns(MP_CONTROL_BUCKETS - 1);
 }
 
 /* The 99th percentile of the decaying histogram of every reply. */
@@ -198,8 +187,8 @@ static void start_round(struct mp_control *c, uint64_t now)
 {
   c->round_start_ns = now;
   c->r_replies = c->r_fail = c->r_overdue = c->r_lost = 0;
+  c->r_ping = 0;
   c->r_window_limited = c->r_rate_limited = false;
-  memset(c->r_hist, 0, sizeof(c->r_hist));
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -209,10 +198,9 @@ static int cmp_u64(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* The base round trip: a low percentile (10th) of the smallest medians of
- * each 100 ms of the last BASE_SPAN (this round included), or 0. Not their
- * minimum, which the noise of short rounds would pull down. */
-static uint64_t base_p50(const struct mp_control *c, uint64_t now)
+/* The base round trip of a ping: a low percentile (10th) of the smallest
+ * of each 100 ms of the last BASE_SPAN (this round included), or 0. */
+static uint64_t base_rtt(const struct mp_control *c, uint64_t now)
 {
   uint64_t v[MP_CONTROL_RING];
   size_t n = 0;
@@ -220,8 +208,8 @@ static uint64_t base_p50(const struct mp_control *c, uint64_t now)
   for (unsigned i = 0; i < c->ring_count; i++) {
     const struct mp_control_round *r = &c->ring[i];
 
-    if (r->end_ns + BASE_SPAN >= now && r->p50_ns) {
-      v[n++] = r->p50_ns;
+    if (r->end_ns + BASE_SPAN >= now && r->low_ns) {
+      v[n++] = r->low_ns;
     }
   }
   if (n == 0) {
@@ -229,6 +217,17 @@ static uint64_t base_p50(const struct mp_control *c, uint64_t now)
   }
   qsort(v, n, sizeof(v[0]), cmp_u64);
   return v[n / 10];
+}
+
+/* The queue tolerated beyond the base: 1 ms, or a part of the queries'
+ * own round trip when that is more. A small queue at the resolver costs
+ * nothing but a little latency and keeps it busy; against a resolver
+ * 200 ms from the answers, 1 ms would be a queue of a few queries. */
+static double slack(const struct mp_control *c, double part)
+{
+  double s = c->srtt_ns / part;
+
+  return s > (double)QUEUE_SLACK ? s : (double)QUEUE_SLACK;
 }
 
 /* True when x events out of n are more than the usual share p would give,
@@ -259,15 +258,15 @@ static void clamp(struct mp_control *c)
   }
 }
 
-/* Takes out of the window the queue it holds: about rate x (p50 - base)
- * queries (Little), and a little more, so the next rounds see the base
+/* Takes out of the window the queue it holds: about rate x (ping - base)
+ * queries (Little's law), and a little more, so the next rounds see the base
  * again (a cut that left a standing queue would let the base creep up).
  * What is in flight besides (lost attempts waiting for their timeout)
  * stays. Never below half. */
-static void drain(struct mp_control *c, uint64_t now, uint64_t p50,
+static void drain(struct mp_control *c, uint64_t now, uint64_t low,
                   uint64_t base)
 {
-  double queued = slot_max(c, now) * (double)(p50 - base) / (double)S;
+  double queued = slot_max(c, now) * (double)(low - base) / (double)S;
   double to = c->window - queued / CUT_DELAY;
 
   c->window = to > c->window / 2 ? to : c->window / 2;
@@ -275,10 +274,10 @@ static void drain(struct mp_control *c, uint64_t now, uint64_t p50,
 
 /* Loss, failures or queueing in this round: cut, once per timeout. A loss
  * without queueing is a rate limit: pace just under what got through. */
-static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
+static bool cut(struct mp_control *c, uint64_t now, uint64_t low)
 {
   double all = c->r_replies + c->r_overdue;
-  uint64_t base = base_p50(c, now);
+  uint64_t base = base_rtt(c, now);
   /* the usual share of confirmed losses needs a few seconds to learn: until
    * then only a burst of overdue attempts is a loss signal */
   bool loss = excess(c->r_overdue, all, c->avg_overdue, FAST_EXCESS) ||
@@ -286,14 +285,14 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
                excess(c->r_lost, c->r_replies, c->avg_lost, LOSS_EXCESS));
   bool fail = excess(c->r_fail, c->r_replies, c->avg_fail, FAIL_EXCESS);
   bool queue = c->r_replies >= 16 && base &&
-               (double)p50 > (double)base * QUEUE_FACTOR + (double)QUEUE_SLACK;
+               (double)low > (double)base * QUEUE_FACTOR + slack(c, 8);
   /* loss while the replies show no queue (or, with too few replies to
    * tell, the last round that could tell did not): a resolver dropping
    * what exceeds a rate; it must show in two rounds running (a cluster of
    * random losses does not) */
-  bool limit = loss && !fail && base && (p50 ? !queue : !c->queued);
+  bool limit = loss && !fail && base && (low ? !queue : !c->queued);
 
-  if (p50 && base) {
+  if (low && base) {
     c->queued = queue;
   }
   if (!loss && !fail && !queue) {
@@ -337,23 +336,24 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t p50)
     c->window *= CUT_LOSS;
     c->cuts_loss++;
   } else {
-    drain(c, now, p50, base);
+    drain(c, now, low, base);
     c->cuts_delay++;
   }
   return true;
 }
 
-static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t p50,
+static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t low,
                  uint64_t base)
 {
   if (!c->steady && base &&
-      (double)p50 > (double)base * START_EXIT + (double)QUEUE_SLACK) {
+      (double)low > (double)base * START_EXIT + slack(c, 16)) {
     /* a queue is forming (HyStart): stop growing, drain it */
-    drain(c, now, p50, base);
+    drain(c, now, low, base);
     c->steady = true;
     return;
   }
-  if (c->r_window_limited) {
+  if (c->r_window_limited && c->r_ping) {
+    /* only with a ping in the round: no growth past what can be seen */
     c->window += c->window * (c->steady ? GROWTH : START_GROWTH);
     c->window = c->window < WINDOW_MIN + 1 ? WINDOW_MIN + 1 : c->window;
   }
@@ -390,13 +390,13 @@ static void end_round(struct mp_control *c, uint64_t now)
 {
   double secs = (double)(now - c->round_start_ns) / (double)S;
   struct mp_control_round *r;
-  uint64_t p50;
+  uint64_t low;
 
   if (c->r_replies + c->r_overdue == 0 || c->o.fixed) {
     start_round(c, now);
     return;
   }
-  /* one entry a 100 ms (the smallest median), so the ring spans 12.8 s
+  /* one entry a 100 ms (the smallest), so the ring spans 12.8 s
    * however short the rounds */
   r = c->ring_count
           ? &c->ring[(c->ring_next + MP_CONTROL_RING - 1) % MP_CONTROL_RING]
@@ -405,19 +405,21 @@ static void end_round(struct mp_control *c, uint64_t now)
     r = &c->ring[c->ring_next];
     c->ring_next = (c->ring_next + 1) % MP_CONTROL_RING;
     c->ring_count += c->ring_count < MP_CONTROL_RING;
-    r->p50_ns = 0;
+    r->low_ns = 0;
   }
   r->end_ns = now;
-  /* a median of fewer replies is too noisy for the base (a minimum) */
-  p50 = c->r_replies >= ROUND_SAMPLES / 2
-            ? percentile(c->r_hist, c->r_replies, 0.5)
-            : 0;
-  if (p50 && (!r->p50_ns || p50 < r->p50_ns)) {
-    r->p50_ns = p50;
+  /* The round's queue: the round trip of a ping, a name the resolver
+   * answered a moment ago, so answers from its cache with no work upstream.
+   * Not the replies' round trips: a recursive resolver answers some names
+   * from its cache in 0.1 ms and others after five trips upstream, and that
+   * mix moves, while a queue at the resolver delays the ping as much. */
+  low = c->r_ping;
+  if (low && (!r->low_ns || low < r->low_ns)) {
+    r->low_ns = low;
   }
   c->rounds++;
-  if (!cut(c, now, p50)) {
-    grow(c, now, secs, p50, base_p50(c, now));
+  if (!cut(c, now, low)) {
+    grow(c, now, secs, low, base_rtt(c, now));
   }
   learn(c, secs);
   clamp(c);
@@ -523,8 +525,7 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
   rtt_sample(c, now - sent_ns);
   if (counted && sent_ns >= c->cut_ns) {
     c->r_replies++;
-    c->r_fail += kind == MP_CONTROL_FAIL || kind == MP_CONTROL_SERVFAIL;
-    c->r_hist[bucket_of(now - sent_ns)]++;
+    c->r_fail += kind == MP_CONTROL_FAIL;
   }
   maybe_end_round(c, now);
 }
@@ -544,6 +545,33 @@ void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 {
   c->r_lost += sent_ns >= c->loss_cut_ns ? n : 0;
   maybe_end_round(c, now);
+}
+
+bool mp_control_want_ping(const struct mp_control *c, uint64_t now)
+{
+  /* about two a round trip, between 2 and 20 ms apart */
+  uint64_t gap = (uint64_t)c->srtt_ns / 2;
+
+  gap = gap < PING_MIN ? PING_MIN : gap > PING_GAP ? PING_GAP : gap;
+  return !c->o.fixed && !c->ping_out && now - c->ping_ns >= gap;
+}
+
+void mp_control_ping_sent(struct mp_control *c, uint64_t now)
+{
+  c->ping_out = true;
+  c->ping_ns = now;
+}
+
+void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt)
+{
+  (void)now;
+  c->ping_out = false;
+  c->r_ping = c->r_ping && c->r_ping < rtt ? c->r_ping : rtt;
+}
+
+void mp_control_ping_lost(struct mp_control *c)
+{
+  c->ping_out = false;
 }
 
 void mp_control_cancel(struct mp_control *c)

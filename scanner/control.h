@@ -12,15 +12,19 @@
  * on the loop and the tests drive it in virtual time.
  *
  * The signals, evaluated once per round (about one round trip, at least 64
- * replies or 1 s), against a base round trip (a low percentile of the
- * medians of the last 10 s) and the usual shares of losses and failures
+ * replies or 1 s), against the base round trip of a ping (a name the
+ * resolver answered a moment ago, so from its cache: a low percentile over
+ * the last 10 s; the replies' own round trips move with the mix of names a
+ * recursive resolver answers from its cache or after five trips upstream)
+ * and the usual shares of losses and failures
  * (means over 10 s, so a steady share of dead names is not a signal):
  * - growth: while the window was the limit and nothing below fired, x1.5 a
  *   round at the start, +6% a round after;
- * - queueing (the median above 1.5 x base + 1 ms; at the start 1.25 x):
- *   the queue it holds (replies/s x (median - base)) leaves the window;
+ * - queueing (the ping above 1.5 x base + 1 ms; at the start 1.25 x):
+ *   the queue it holds (replies/s x (ping - base)) leaves the window;
  * - loss (overdue attempts 15% over their usual share, or confirmed losses
- *   3% over theirs) or failures (SERVFAIL/REFUSED 15% over): the window
+ *   3% over theirs) or failures (REFUSED and the like 15% over; SERVFAIL
+ *   speaks of the name asked, not of load): the window
  *   x0.7; loss without a queue in two rounds running is a rate limit: the
  *   pace becomes 95% of the replies of the last second, then probes up.
  * An overdue attempt leaves the window at once, so stuck lookups do not
@@ -48,8 +52,8 @@ enum mp_control_reply {
 
 struct mp_control_round {
   uint64_t end_ns;
-  uint64_t p50_ns; /* the smallest median round trip of the rounds that
-                      ended in this 100 ms; 0: none */
+  uint64_t low_ns; /* the fastest ping of the rounds that ended in this
+                      100 ms; 0: none */
 };
 
 struct mp_control_slot {
@@ -85,8 +89,10 @@ struct mp_control {
   /* the round under way */
   uint64_t round_start_ns;
   unsigned r_replies, r_fail, r_overdue, r_lost;
+  uint64_t r_ping; /* the fastest ping of the round, 0: none */
   bool r_window_limited, r_rate_limited;
-  uint32_t r_hist[MP_CONTROL_BUCKETS];
+  bool ping_out; /* a ping is in flight */
+  uint64_t ping_ns;
   double avg_overdue, avg_lost, avg_fail; /* the usual shares */
   struct mp_control_round ring[MP_CONTROL_RING];
   unsigned ring_next, ring_count;
@@ -116,6 +122,17 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 /* An attempt sent at sent_ns got no reply within its timeout: it leaves the
  * window (the caller may send it again). */
 void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns);
+
+/* Pings: one query at a time, two a round trip (2 to 20 ms apart), outside
+ * the window (the window grows only in rounds with one), of a
+ * name the resolver answered a moment ago (so from its cache): its round
+ * trip is the resolver's queue. want_ping says when to send one (never with
+ * a fixed window); ping reports its round trip, ping_lost that it got no
+ * reply. */
+bool mp_control_want_ping(const struct mp_control *c, uint64_t now);
+void mp_control_ping_sent(struct mp_control *c, uint64_t now);
+void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt);
+void mp_control_ping_lost(struct mp_control *c);
 
 /* A lookup got its answer from an attempt sent within its timeout after n
  * attempts that were overdue, the first sent at sent_ns: those n were lost,

@@ -78,8 +78,10 @@ struct server {
   bool dead; /* down, and nothing known to answer (or its probe failed) */
   uint64_t down_ns, probe_ns;
   unsigned failed[4];          /* since up: overdue, refused, servfail, other */
-  char good[MP_QNAME_MAX + 2]; /* a name that got an answer: the probe */
+  char good[MP_QNAME_MAX + 2]; /* a name that got an answer: the probe,
+                                  and the ping */
   uint16_t good_type;
+  struct attempt *ping; /* the ping in flight, until its reply or rto */
 };
 
 /* One distinct (name, type) in flight, shared by all its waiters. */
@@ -98,6 +100,7 @@ struct query {
   unsigned hop_n;            /* attempts sent for the name asked now */
   unsigned hops;             /* dangling aliases followed (chase()) */
   bool queued, refused, in_table;
+  bool ping; /* a ping of the server (control.h), no waiters */
   uint16_t type;
   char name[MP_QNAME_MAX + 2]; /* the name looked up (the key) */
   char ask[MP_QNAME_MAX + 2];  /* the name asked now: name, or an alias
@@ -646,12 +649,13 @@ static struct chan *pick_chan(struct server *srv, uint64_t now)
   return c;
 }
 
-static void transmit(struct query *q, struct server *srv, uint64_t now)
+/* Sends an attempt of q to srv: in its window, or (a ping) outside it. */
+static struct attempt *transmit(struct query *q, struct server *srv,
+                                uint64_t now)
 {
   struct mp_resolver *r = q->r;
   struct attempt *a = attempt_alloc(r);
   uint8_t buf[MP_QUERY_MAX];
-  unsigned l;
   int len;
 
   a->c = pick_chan(srv, now);
@@ -659,17 +663,24 @@ static void transmit(struct query *q, struct server *srv, uint64_t now)
   a->k = (uint8_t)(q->hop_n < 255 ? q->hop_n : 255);
   a->id = take_id(r, a->c);
   a->sent_ns = now;
-  a->counted = true;
   a->qnext = q->attempts;
   q->attempts = a;
-  l = list_of(a);
-  a->prev = srv->tail[l];
-  *(a->prev ? &a->prev->next : &srv->head[l]) = a;
-  srv->tail[l] = a;
+  if (q->ping) {
+    r->stats.pings++;
+  } else {
+    unsigned l = list_of(a);
+
+    a->counted = true;
+    a->prev = srv->tail[l];
+    *(a->prev ? &a->prev->next : &srv->head[l]) = a;
+    srv->tail[l] = a;
+    mp_control_sent(&srv->ctl, now);
+    r->stats.sent++;
+  }
   if (q->attempts_n++ == 0) {
     q->first_ns = now;
   }
-  r->stats.retries += q->hop_n > 0;
+  r->stats.retries += q->hop_n > 0 && !q->ping && !q->probe;
   if (q->hop_n++ == 0) {
     q->hop_ns = now;
     if (r->opts.query_log && q->waiters) {
@@ -678,13 +689,12 @@ static void transmit(struct query *q, struct server *srv, uint64_t now)
     }
   }
   q->last = srv;
-  mp_control_sent(&srv->ctl, now);
   a->c->outstanding++;
   a->c->sends++;
-  r->stats.sent++;
   len = mp_dnswire_query(buf, q->ask, q->type, a->id, r->opts.edns_size);
   assert(len > 0); /* checked on submit and by chase() */
   ares_send(a->c->ch, buf, len, on_ares, a);
+  return a;
 }
 
 /* The server for q's next attempt: one that is up and whose window and
@@ -869,6 +879,10 @@ static void no_reply(struct attempt *a, int status, uint64_t now)
   if (q->probe) {
     q->probe->dead = true;
   }
+  if (q->ping && a->c->srv->ping == a) {
+    a->c->srv->ping = NULL;
+    mp_control_ping_lost(&a->c->srv->ctl);
+  }
   detach(a);
   if (q->queued || q->heap != SIZE_MAX || r->closing) {
     return; /* already going again, or waiting for its end */
@@ -886,7 +900,7 @@ static void learn_good(struct server *srv, const struct query *q)
 {
   size_t len = strlen(q->ask);
 
-  if (q->probe || len > MP_QNAME_MAX + 1) {
+  if (q->probe || q->ping || len > MP_QNAME_MAX + 1) {
     return;
   }
   memcpy(srv->good, q->ask, len + 1);
@@ -905,6 +919,15 @@ static void replied(struct attempt *a, const uint8_t *abuf, size_t alen,
   enum mp_control_reply kind = MP_CONTROL_FAIL;
   unsigned lost = 0;
 
+  if (q && q->ping) {
+    if (srv->ping == a) {
+      srv->ping = NULL;
+      mp_control_ping(&srv->ctl, now, now - a->sent_ns);
+    }
+    detach(a);
+    fail(q, MP_OUTCOME_OK);
+    return;
+  }
   if (q && mp_dnswire_parse(abuf, alen, q->ask, q->type, &ans) < 0) {
     ans = NULL;
   }
@@ -1019,6 +1042,22 @@ static void probe(struct server *srv, uint64_t now)
   transmit(q, srv, now);
 }
 
+/* Asks srv a name it answered a moment ago (so from its cache): the round
+ * trip is its queue (control.h). */
+static void ping(struct server *srv, uint64_t now)
+{
+  struct query *q = query_alloc(srv->r);
+  size_t len = strlen(srv->good);
+
+  q->type = srv->good_type;
+  q->ping = true;
+  memcpy(q->name, srv->good, len + 1);
+  memcpy(q->ask, srv->good, len + 1);
+  q->hop_n = srv->r->opts.retries + 1; /* never sent again */
+  srv->ping = transmit(q, srv, now);
+  mp_control_ping_sent(&srv->ctl, now);
+}
+
 static void check_server(struct server *srv, uint64_t now)
 {
   struct mp_resolver *r = srv->r;
@@ -1032,6 +1071,14 @@ static void check_server(struct server *srv, uint64_t now)
   }
   if (!srv->up && now >= srv->probe_ns) {
     probe(srv, now);
+  }
+  if (srv->ping &&
+      now - srv->ping->sent_ns >= mp_control_timeout(&srv->ctl, 0)) {
+    srv->ping = NULL; /* lost: a late reply does not count */
+    mp_control_ping_lost(&srv->ctl);
+  }
+  if (srv->up && srv->good[0] && mp_control_want_ping(&srv->ctl, now)) {
+    ping(srv, now);
   }
   /* retired channels go once nothing of theirs is in c-ares */
   for (struct chan **p = &srv->retired; *p;) {

@@ -60,6 +60,8 @@ struct mp_resolver_opts {
 struct mp_resolver_stats {
   uint64_t sent;     /* attempts handed to c-ares, retries included */
   uint64_t retries;  /* of which retries after an overdue attempt */
+  uint64_t pings;    /* queries of a name just answered, for the queue
+                        (control.h); not in sent */
   uint64_t overdue;  /* attempts with no reply within their timeout */
   uint64_t late;     /* replies that came after their attempt was overdue */
   uint64_t shared;   /* lookups that joined a query already in flight */

@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config clang clang-format
   libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
   libpsl-dev publicsuffix libyaml-dev
-  knot knot-dnsutils dnsperf
+  knot knot-dnsutils dnsperf unbound
 )
 
 missing=()
