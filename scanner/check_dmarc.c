@@ -168,6 +168,9 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
   bool complete;
 
   o->record = (struct mp_slice){rr->data, rr->len};
+  /* A record with a tag given twice is invalid as a whole (RFC 6376 3.2,
+   * by RFC 7489 6.3 and RFC 9989 4.7): error "duplicate_tag", no tag of it
+   * is shown or applied, and nothing falls back to another record. */
   if (mp_dmarc_parse(rr->data, rr->len, &rec, &err) < 0) {
     o->status = "invalid";
     o->error = mp_dmarc_error_name(err.code);
@@ -337,6 +340,8 @@ static void findings(struct mp_result *res)
     mp_result_add_finding(res, "DMARC_MULTIPLE_RECORDS");
   } else if (d->error && strcmp(d->error, "no_policy") == 0) {
     mp_result_add_finding(res, "DMARC_NO_POLICY");
+  } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
+    mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
              strcmp(d->status, "temperror") != 0 &&
              res->txt.outcome != MP_OUTCOME_NXDOMAIN) {

@@ -133,6 +133,10 @@ const struct mp_finding mp_findings[] = {
     {"DMARC_METHODS_DISAGREE", MP_SEV_INFO,
      "the Public Suffix List and the DNS Tree Walk find different policies",
      "RFC 7489 3.2; RFC 9989 4.10"},
+    {"DMARC_DUPLICATE_TAG", MP_SEV_ERROR,
+     "a tag given twice in the DMARC record: the record is invalid, no "
+     "DMARC processing",
+     "RFC 6376 3.2; RFC 7489 6.3; RFC 9989 4.7"},
 };
 
 const size_t mp_nfindings = sizeof(mp_findings) / sizeof(mp_findings[0]);

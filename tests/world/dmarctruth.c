@@ -102,6 +102,7 @@ struct pol {
   size_t nunk;
   const char *removed[3]; /* pct rf ri, in record order */
   size_t nremoved;
+  bool repeated; /* a tag name given twice: the record is invalid */
 };
 
 /* RFC 3986 section 3 URI syntax, with commas and "!" encoded as RFC 9989
@@ -270,7 +271,8 @@ static int pct_value(const char *v, size_t n)
 
 /* One tag of a record (RFC 9989 section 4.8): a value outside dmarc-value
  * makes the tag an error, discarded in favour of its default; unknown tags
- * are ignored (and listed). The first of a repeated tag counts. */
+ * are ignored (and listed). A repeated tag is left to parse(), which
+ * voids the whole record. */
 static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
                 size_t v, size_t n, unsigned *seen)
 {
@@ -340,16 +342,40 @@ static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
   case 13:
     pl->t = flag_value(val, n, "yn", 'n');
     break;
-  default: /* v again, rf, ri: nothing to keep */
+  default: /* v again (a repeat, found by parse()), rf, ri */
     break;
   }
 }
 
+/* Whether the name p[s..s+nn) is one of the names[0..count) met before
+ * (any case: tag names are ABNF strings, RFC 5234 section 2.3). */
+static bool met_before(const char *p, size_t s, size_t nn,
+                       const uint16_t (*names)[2], size_t count)
+{
+  for (size_t i = 0; i < count; i++) {
+    size_t k = 0;
+    while (names[i][1] == nn && k < nn &&
+           lower(p[names[i][0] + k]) == lower(p[s + k])) {
+      k++;
+    }
+    if (names[i][1] == nn && k == nn) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Parses record p[0..n), which mp_dmarct_is_record() accepted: split at
  * ';', each part after the version "name *WSP = *WSP value", blanks
- * trimmed; a part that is not that is ignored. */
+ * trimmed; a part that is not that is ignored. A name given twice, the
+ * version's "v" included, makes the record invalid: RFC 9989 section 4.7
+ * (and RFC 7489 section 6.3) take DKIM's tag-value syntax, whose RFC 6376
+ * section 3.2 says "if a tag name does occur more than once, the entire
+ * tag-list is invalid"; its psd then says nothing to the walk either. */
 static void parse(const char *p, size_t n, struct pol *pl)
 {
+  uint16_t names[REC_BYTES / 2][2]; /* offset, length of each tag name */
+  size_t count = 0;
   unsigned seen = 0;
 
   memset(pl, 0, sizeof(*pl));
@@ -371,12 +397,21 @@ static void parse(const char *p, size_t n, struct pol *pl)
     while (k < e && wsp(p[k])) {
       k++;
     }
+    if (nn > 0 && k < e && p[k] == '=') {
+      pl->repeated = pl->repeated || met_before(p, s, nn, names, count);
+      assert(count < REC_BYTES / 2);
+      names[count][0] = (uint16_t)s;
+      names[count++][1] = (uint16_t)nn;
+    }
     if (piece > 0 && nn > 0 && k < e && p[k] == '=') {
       for (k++; k < e && wsp(p[k]); k++) {
       }
       tag(pl, p, s, nn, k, e - k, &seen);
     }
     a = b + 1;
+  }
+  if (pl->repeated) {
+    pl->psd = 0;
   }
 }
 
@@ -598,6 +633,13 @@ static void apply(const struct mp_dv *v, const struct found *f, bool self,
   int eff;
 
   snprintf(row->policy_domain, sizeof(row->policy_domain), "%s", f->name);
+  if (pl->repeated) { /* invalid as a whole: nothing of it is used */
+    row->status = "invalid";
+    row->effective = "missing";
+    row->error = "duplicate_tag";
+    finding(row, "DMARC_DUPLICATE_TAG");
+    return;
+  }
   tags(f, row);
   row->external[0] = '\0';
   unauth = destinations(v, f, 0, row->rua, sizeof(row->rua), row);
