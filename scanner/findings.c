@@ -137,6 +137,38 @@ const struct mp_finding mp_findings[] = {
      "a tag given twice in the DMARC record: the record is invalid, no "
      "DMARC processing",
      "RFC 6376 3.2; RFC 7489 6.3; RFC 9989 4.7"},
+    {"DMARC_SP_INVALID", MP_SEV_ERROR,
+     "sp is not none, quarantine or reject: the record is read as p=none "
+     "(with a valid rua) or not at all",
+     "RFC 9989 4.8, 4.10.1"},
+    {"DMARC_NP_INVALID", MP_SEV_ERROR,
+     "np is not none, quarantine or reject: the record is read as p=none "
+     "(with a valid rua) or not at all",
+     "RFC 9989 4.8, 4.10.1"},
+    {"DMARC_PCT_INVALID", MP_SEV_INFO,
+     "pct is not 0 to 100: ignored, the default 100 applies", "RFC 7489 6.3"},
+    {"DMARC_ADKIM_INVALID", MP_SEV_WARNING,
+     "adkim is not r or s: ignored, relaxed DKIM alignment applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_ASPF_INVALID", MP_SEV_WARNING,
+     "aspf is not r or s: ignored, relaxed SPF alignment applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_FO_INVALID", MP_SEV_INFO,
+     "fo is not a list of 0, 1, d, s: ignored, the default 0 applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_RF_INVALID", MP_SEV_INFO,
+     "rf is not a list of report formats: ignored, afrf applies",
+     "RFC 7489 6.3"},
+    {"DMARC_RI_INVALID", MP_SEV_INFO,
+     "ri is not a 32-bit number of seconds: ignored, 86400 applies",
+     "RFC 7489 6.3"},
+    {"DMARC_PSD_INVALID", MP_SEV_WARNING,
+     "psd is not y, n or u: ignored, u applies (discovery finds the "
+     "organizational domain by the tree walk)",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_T_INVALID", MP_SEV_WARNING,
+     "t is not y or n: ignored, n applies (the policy is applied in full)",
+     "RFC 9989 4.7, 4.8"},
 };
 
 const size_t mp_nfindings = sizeof(mp_findings) / sizeof(mp_findings[0]);

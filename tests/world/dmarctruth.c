@@ -102,6 +102,8 @@ struct pol {
   size_t nunk;
   const char *removed[3]; /* pct rf ri, in record order */
   size_t nremoved;
+  unsigned bad;  /* bit k of known[] in tag(): given, but the value is
+                    outside the tag's grammar (its default stands) */
   bool repeated; /* a tag name given twice: the record is invalid */
 };
 
@@ -251,22 +253,68 @@ static unsigned fo_value(const char *v, size_t n)
   }
 }
 
-/* "pct": 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3); 100, the default,
- * when the value is bad. */
+/* "pct": 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3); -1 when the value is
+ * not that (its default, 100, stands). */
 static int pct_value(const char *v, size_t n)
 {
   int x = 0;
 
   if (n == 0 || n > 3) {
-    return 100;
+    return -1;
   }
   for (size_t i = 0; i < n; i++) {
     if (!digit(v[i])) {
-      return 100;
+      return -1;
     }
     x = x * 10 + (v[i] - '0');
   }
-  return x <= 100 ? x : 100;
+  return x <= 100 ? x : -1;
+}
+
+/* "ri": a 32-bit unsigned integer (RFC 7489 section 6.3): digits only,
+ * at most 4294967295. */
+static bool ri_ok(const char *v, size_t n)
+{
+  unsigned long long x = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if (!digit(v[i])) {
+      return false;
+    }
+    x = x * 10 + (unsigned long long)(v[i] - '0');
+    if (x > 4294967295ULL) {
+      return false;
+    }
+  }
+  return n > 0;
+}
+
+/* "rf": Keyword *(*WSP ":" *WSP Keyword), a Keyword an Ldh-str of RFC 5321
+ * section 4.1.2: letters, digits and "-", not starting or ending with "-"
+ * (RFC 7489 section 6.4). */
+static bool rf_ok(const char *v, size_t n)
+{
+  size_t i = 0;
+
+  for (;;) {
+    size_t k = i;
+    while (k < n && (alpha(v[k]) || digit(v[k]) || v[k] == '-')) {
+      k++;
+    }
+    if (k == i || v[i] == '-' || v[k - 1] == '-') {
+      return false;
+    }
+    for (i = k; i < n && wsp(v[i]); i++) {
+    }
+    if (i == n) {
+      return true;
+    }
+    if (v[i] != ':') {
+      return false;
+    }
+    for (i++; i < n && wsp(v[i]); i++) {
+    }
+  }
 }
 
 /* One tag of a record (RFC 9989 section 4.8): a value outside dmarc-value
@@ -319,9 +367,17 @@ static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
     *(k == 1   ? &pl->p
       : k == 2 ? &pl->sp
                : &pl->np) = ok ? policy_value(val, n) : POL_BAD;
+    ok = ok && policy_value(val, n) != POL_BAD;
     break;
   case 4:
-    pl->pct = pct_value(val, n);
+    pl->pct = pct_value(val, n) >= 0 ? pct_value(val, n) : 100;
+    ok = ok && pct_value(val, n) >= 0;
+    break;
+  case 5:
+    ok = ok && rf_ok(val, n);
+    break;
+  case 6:
+    ok = ok && ri_ok(val, n);
     break;
   case 7:
   case 8:
@@ -330,20 +386,29 @@ static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
     }
     break;
   case 9:
-  case 10:
-    *(k == 9 ? &pl->adkim : &pl->aspf) = flag_value(val, n, "rs", 'r');
+  case 10: {
+    char mode = flag_value(val, n, "rs", 0);
+    ok = ok && mode != 0;
+    *(k == 9 ? &pl->adkim : &pl->aspf) = mode != 0 ? mode : 'r';
     break;
+  }
   case 11:
     pl->fo = fo_value(val, n);
+    ok = ok && pl->fo != 0;
     break;
   case 12:
     pl->psd = flag_value(val, n, "ynu", 'u');
+    ok = ok && flag_value(val, n, "ynu", 0) != 0;
     break;
   case 13:
     pl->t = flag_value(val, n, "yn", 'n');
+    ok = ok && flag_value(val, n, "yn", 0) != 0;
     break;
-  default: /* v again (a repeat, found by parse()), rf, ri */
+  default: /* v again: a repeat, found by parse() */
     break;
+  }
+  if (!ok && k != 7 && k != 8) { /* a bad URI list has its own rule */
+    pl->bad |= 1u << k;
   }
 }
 
@@ -627,6 +692,21 @@ static void tags(const struct found *f, struct mp_dmarct_row *row)
 static void apply(const struct mp_dv *v, const struct found *f, bool self,
                   struct mp_dmarct_row *row)
 {
+  /* a dropped value, by known[] index of tag(): docs/schema.md "Findings" */
+  static const char *const dropped[14] = {NULL,
+                                          NULL,
+                                          "DMARC_SP_INVALID",
+                                          "DMARC_NP_INVALID",
+                                          "DMARC_PCT_INVALID",
+                                          "DMARC_RF_INVALID",
+                                          "DMARC_RI_INVALID",
+                                          NULL,
+                                          NULL,
+                                          "DMARC_ADKIM_INVALID",
+                                          "DMARC_ASPF_INVALID",
+                                          "DMARC_FO_INVALID",
+                                          "DMARC_PSD_INVALID",
+                                          "DMARC_T_INVALID"};
   const struct pol *pl = &f->pol;
   bool usable = pl->p >= 0 && pl->sp != POL_BAD && pl->np != POL_BAD;
   bool unauth;
@@ -639,6 +719,13 @@ static void apply(const struct mp_dv *v, const struct found *f, bool self,
     row->error = "duplicate_tag";
     finding(row, "DMARC_DUPLICATE_TAG");
     return;
+  }
+  /* a value dropped for its default (RFC 9989 section 4.8), also in a
+   * record that gives no DMARC processing: it tells why */
+  for (int k = 0; k < 14; k++) {
+    if ((pl->bad & 1u << k) != 0 && dropped[k] != NULL) {
+      finding(row, dropped[k]);
+    }
   }
   tags(f, row);
   row->external[0] = '\0';
