@@ -86,6 +86,10 @@ const struct mp_finding mp_findings[] = {
      "a BIMI record, but the DMARC policy is not quarantine or reject: no "
      "logo is shown",
      "draft-brand-indicators-for-message-identification 4.1"},
+    {"BIMI_BAD_AVP", MP_SEV_WARNING,
+     "avp is neither brand nor personal: receivers ignore it (brand "
+     "applies), and may treat the record as failing",
+     "draft-brand-indicators-for-message-identification 4.3"},
     {"DKIM_KEY_FORBIDDEN", MP_SEV_ERROR,
      "a DKIM RSA key under 1024 bits: must not be used", "RFC 8301 3.2"},
     {"DKIM_KEY_WEAK", MP_SEV_WARNING, "a DKIM RSA key under 2048 bits",
