@@ -497,11 +497,11 @@ static bool same_name(const char *s, size_t n, const char *t, size_t m)
 }
 
 /* Whether the tag named s[a..n) was given before, and if not, remembers
- * it. RFC 7489 6.3 and RFC 9989 4.7: DMARC records "follow the extensible
- * "tag-value" syntax for DNS-based key records defined in DKIM", and RFC
- * 6376 3.2: "Tags with duplicate names MUST NOT occur within a single
- * tag-list; if a tag name does occur more than once, the entire tag-list
- * is invalid." */
+ * it. RFC 7489 6.3: "DMARC records follow the extensible "tag-value"
+ * syntax for DNS-based key records defined in DKIM" (RFC 9989 4.7 says the
+ * same of "DMARC Policy Records"), and RFC 6376 3.2: "Tags with duplicate
+ * names MUST NOT occur within a single tag-list; if a tag name does occur
+ * more than once, the entire tag-list is invalid." */
 static bool repeated(struct state *st, enum mp_dmarc_tag tag, size_t a,
                      size_t n, size_t b)
 {

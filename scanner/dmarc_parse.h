@@ -17,7 +17,7 @@
  *   ignored"; RFC 7489 6.6.3 step 4). This is exactly mp_dmarc_is_record()
  *   of check_dmarc.c.
  * - A DMARC record that is invalid as a whole: a tag name given twice (in
- *   any case). RFC 7489 6.3 and RFC 9989 4.7: the record follows "the
+ *   any case). RFC 7489 6.3 (and RFC 9989 4.7): records "follow the
  *   extensible "tag-value" syntax for DNS-based key records defined in
  *   DKIM", and RFC 6376 3.2: "if a tag name does occur more than once, the
  *   entire tag-list is invalid". It is still a record (it counts in the
