@@ -58,6 +58,8 @@ static void walk_answer(const struct mp_answer *a,
     out->kind = MP_ORGDOMAIN_ANS_MULTIPLE;
   } else {
     out->kind = MP_ORGDOMAIN_ANS_RECORD;
+    /* a record with a repeated tag is still a record, but none of its
+     * tags counts (RFC 6376 3.2): its psd stays u */
     if (mp_dmarc_parse(rr->data, rr->len, &rec, NULL) == 0) {
       out->psd = rec.psd;
     }
