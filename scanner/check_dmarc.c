@@ -58,6 +58,8 @@ static void walk_answer(const struct mp_answer *a,
     out->kind = MP_ORGDOMAIN_ANS_MULTIPLE;
   } else {
     out->kind = MP_ORGDOMAIN_ANS_RECORD;
+    /* a record with a repeated tag is still a record, but none of its
+     * tags counts (RFC 6376 3.2): its psd stays u */
     if (mp_dmarc_parse(rr->data, rr->len, &rec, NULL) == 0) {
       out->psd = rec.psd;
     }
@@ -168,12 +170,16 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
   bool complete;
 
   o->record = (struct mp_slice){rr->data, rr->len};
+  /* A record with a tag given twice is invalid as a whole (RFC 6376 3.2,
+   * by RFC 7489 6.3 and RFC 9989 4.7): error "duplicate_tag", no tag of it
+   * is shown or applied, and nothing falls back to another record. */
   if (mp_dmarc_parse(rr->data, rr->len, &rec, &err) < 0) {
     o->status = "invalid";
     o->error = mp_dmarc_error_name(err.code);
     o->effective_policy = "missing";
     return true;
   }
+  job->dms.dropped = rec.seen & ~rec.valid;
   o->p = rec.p ? mp_dmarc_policy_name(rec.p) : NULL;
   o->sp = rec.sp ? mp_dmarc_policy_name(rec.sp) : NULL;
   o->np = rec.np ? mp_dmarc_policy_name(rec.np) : NULL;
@@ -238,6 +244,7 @@ static int run(struct mp_task *t)
   size_t n;
 
   memset(o, 0, sizeof(*o));
+  job->dms.dropped = 0;
   o->evaluated = true;
   o->pct = -1;
   o->effective_policy = "missing";
@@ -329,7 +336,28 @@ static bool weaker(const char *a, const char *b)
   return ia >= 0 && ib >= 0 && ia < ib;
 }
 
-static void findings(struct mp_result *res)
+/* A tag given with a value outside its grammar is "discarded in favor of
+ * default values (if any) or ignored outright" (RFC 9989 4.8; RFC 7489 6.3
+ * says SHOULD): the row shows the default, and this finding says why. p
+ * has DMARC_P_MISSING (absent or bad alike); a bad rua or ruf URI is
+ * ignored by itself and listed in the row. */
+static const struct {
+  enum mp_dmarc_tag tag;
+  const char *code;
+} dropped_codes[] = {
+    {MP_DMARC_TAG_SP, "DMARC_SP_INVALID"},
+    {MP_DMARC_TAG_NP, "DMARC_NP_INVALID"},
+    {MP_DMARC_TAG_PCT, "DMARC_PCT_INVALID"},
+    {MP_DMARC_TAG_ADKIM, "DMARC_ADKIM_INVALID"},
+    {MP_DMARC_TAG_ASPF, "DMARC_ASPF_INVALID"},
+    {MP_DMARC_TAG_FO, "DMARC_FO_INVALID"},
+    {MP_DMARC_TAG_RF, "DMARC_RF_INVALID"},
+    {MP_DMARC_TAG_RI, "DMARC_RI_INVALID"},
+    {MP_DMARC_TAG_PSD, "DMARC_PSD_INVALID"},
+    {MP_DMARC_TAG_T, "DMARC_T_INVALID"},
+};
+
+static void findings(const struct mp_job *job, struct mp_result *res)
 {
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
@@ -337,10 +365,23 @@ static void findings(struct mp_result *res)
     mp_result_add_finding(res, "DMARC_MULTIPLE_RECORDS");
   } else if (d->error && strcmp(d->error, "no_policy") == 0) {
     mp_result_add_finding(res, "DMARC_NO_POLICY");
+  } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
+    mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
              strcmp(d->status, "temperror") != 0 &&
              res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
     mp_result_add_finding(res, "DMARC_MISSING");
+  }
+  /* the record that applies was read: valid, or without a usable policy,
+   * where the dropped value may be why */
+  if (strcmp(d->status, "valid") == 0 ||
+      (d->error && strcmp(d->error, "no_policy") == 0)) {
+    for (size_t i = 0; i < sizeof(dropped_codes) / sizeof(dropped_codes[0]);
+         i++) {
+      if (job->dms.dropped & (1u << dropped_codes[i].tag)) {
+        mp_result_add_finding(res, dropped_codes[i].code);
+      }
+    }
   }
   if (strcmp(d->status, "valid") != 0) {
     return;
@@ -385,7 +426,7 @@ static void dmarc_finish(const struct mp_job *job, struct mp_result *res)
   mp_check_pick(&res->dmarc_txt, mp_dmarc_is_record, &res->dmarc);
   res->dmarc_eval = job->dms.out;
   if (res->dmarc_eval.evaluated) {
-    findings(res);
+    findings(job, res);
   }
 }
 

@@ -119,9 +119,14 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
   if (b.pick.status == MP_POLICY_INVALID) {
     mp_result_add_finding(res, "BIMI_INVALID");
   }
+  if (b.pick.status == MP_POLICY_VALID && b.bad_avp) {
+    mp_result_add_finding(res, "BIMI_BAD_AVP");
+  }
   /* BIMI is only honoured under an enforcing DMARC policy (draft 4.1):
-   * the DMARC check has filled its part by now (it runs first) */
-  if (b.pick.status == MP_POLICY_VALID && res->dmarc_eval.evaluated &&
+   * the DMARC check has filled its part by now (it runs first). A
+   * declination (4.3.1) asks for no logo, so it misses nothing. */
+  if (b.pick.status == MP_POLICY_VALID && !b.declined &&
+      res->dmarc_eval.evaluated &&
       (!res->dmarc_eval.effective_policy ||
        (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
         strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {

@@ -12,14 +12,23 @@
 
 #define BIT(tag) (1u << (tag))
 
+/* Unknown tag names remembered for the repeated-tag check (RFC 6376 3.2).
+ * Real records have a handful; a hostile one with thousands is checked
+ * for its first ones only, which keeps the parse linear (as dkim_key.c). */
+#define UNKNOWN_SEEN_MAX 32
+
 /* Parser state that the record does not keep: where each tag was first
  * given, and whether a tag was seen yet. */
 struct state {
   struct mp_dmarc_record *r;
   uint16_t tag_off[MP_DMARC_TAG_UNKNOWN];
   uint16_t tag_len[MP_DMARC_TAG_UNKNOWN];
-  size_t ntags; /* tags (non-empty pieces) after v, so far */
-  bool rua_ok;  /* rua holds at least one valid URI */
+  size_t ntags;      /* tags (non-empty pieces) after v, so far */
+  bool rua_ok;       /* rua holds at least one valid URI */
+  bool repeated;     /* a tag name was given twice */
+  size_t repeat_off; /* where the first repeat is */
+  size_t nunknown;   /* unknown names in unknown_off/len */
+  uint16_t unknown_off[UNKNOWN_SEEN_MAX], unknown_len[UNKNOWN_SEEN_MAX];
 };
 
 static const char *const tag_names[] = {
@@ -472,6 +481,54 @@ static void note_rfc(struct mp_dmarc_record *r, enum mp_dmarc_tag tag,
   }
 }
 
+/* s[0..n) and t[0..m) are the same tag name, ignoring ASCII case (names
+ * are ABNF strings, RFC 5234 2.3). */
+static bool same_name(const char *s, size_t n, const char *t, size_t m)
+{
+  if (n != m) {
+    return false;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (mp_lower(s[i]) != mp_lower(t[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Whether the tag named s[a..n) was given before, and if not, remembers
+ * it. RFC 7489 6.3: "DMARC records follow the extensible "tag-value"
+ * syntax for DNS-based key records defined in DKIM" (RFC 9989 4.7 says the
+ * same of "DMARC Policy Records"), and RFC 6376 3.2: "Tags with duplicate
+ * names MUST NOT occur within a single tag-list; if a tag name does occur
+ * more than once, the entire tag-list is invalid." */
+static bool repeated(struct state *st, enum mp_dmarc_tag tag, size_t a,
+                     size_t n, size_t b)
+{
+  struct mp_dmarc_record *r = st->r;
+  const char *s = r->text;
+
+  if (tag != MP_DMARC_TAG_UNKNOWN) {
+    if (r->seen & BIT(tag)) {
+      return true;
+    }
+    r->seen |= BIT(tag);
+    st->tag_off[tag] = (uint16_t)a;
+    st->tag_len[tag] = (uint16_t)(b - a);
+    return false;
+  }
+  for (size_t i = 0; i < st->nunknown; i++) {
+    if (same_name(s + st->unknown_off[i], st->unknown_len[i], s + a, n - a)) {
+      return true;
+    }
+  }
+  if (st->nunknown < UNKNOWN_SEEN_MAX) {
+    st->unknown_off[st->nunknown] = (uint16_t)a;
+    st->unknown_len[st->nunknown++] = (uint16_t)(n - a);
+  }
+  return false;
+}
+
 /* One piece between separators, s[a..b) trimmed of WSP: 1*ALPHA *WSP "="
  * *WSP 1*dmarc-value. */
 static void parse_tag(struct state *st, size_t a, size_t b)
@@ -492,14 +549,13 @@ static void parse_tag(struct state *st, size_t a, size_t b)
   }
   tag = find_tag(s + a, n - a);
   v = skip_wsp(s, v + 1, b);
-  if (tag != MP_DMARC_TAG_UNKNOWN) {
-    if (r->seen & BIT(tag)) {
-      add_note(r, MP_DMARC_NOTE_DUPLICATE_TAG, tag, a, b - a);
-      return;
+  if (repeated(st, tag, a, n, b)) {
+    add_note(r, MP_DMARC_NOTE_DUPLICATE_TAG, tag, a, b - a);
+    if (!st->repeated) {
+      st->repeated = true;
+      st->repeat_off = a;
     }
-    r->seen |= BIT(tag);
-    st->tag_off[tag] = (uint16_t)a;
-    st->tag_len[tag] = (uint16_t)(b - a);
+    return;
   }
   for (size_t k = v; k < b; k++) {
     if ((unsigned char)s[k] < 0x20 || (unsigned char)s[k] > 0x7E) {
@@ -629,6 +685,11 @@ int mp_dmarc_parse(const char *text, size_t len, struct mp_dmarc_record *out,
     }
     i = end;
   }
+  if (st.repeated) { /* the entire tag-list is invalid (RFC 6376 3.2) */
+    e.code = MP_DMARC_ERR_DUPLICATE_TAG;
+    e.offset = st.repeat_off;
+    goto fail;
+  }
   if ((out->seen & BIT(MP_DMARC_TAG_FO)) &&
       !(out->seen & BIT(MP_DMARC_TAG_RUF))) {
     add_note(out, MP_DMARC_NOTE_FO_WITHOUT_RUF, MP_DMARC_TAG_FO,
@@ -700,6 +761,8 @@ const char *mp_dmarc_error_name(enum mp_dmarc_error_code code)
     return "version";
   case MP_DMARC_ERR_TOO_LONG:
     return "too_long";
+  case MP_DMARC_ERR_DUPLICATE_TAG:
+    return "duplicate_tag";
   }
   return "?";
 }

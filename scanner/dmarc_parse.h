@@ -10,13 +10,20 @@
  * parsed record points back into its text by offset.
  *
  * What is invalid and what is a note:
- * - Invalid (the record is not a DMARC record and MUST be ignored): the
- *   text does not start with "v" *WSP "=" *WSP "DMARC1" followed by *WSP
- *   and ";" or its end (RFC 9989 4.7 "v": "If the tag is not the first in
- *   the list, or the tag is absent, or the value is not "DMARC1", then the
- *   entire record MUST be ignored"; RFC 7489 6.6.3 step 4). This is exactly
- *   mp_dmarc_is_record() of check_dmarc.c.
- * - Everything after the version is never fatal: RFC 9989 4.8 "Unknown
+ * - Not a DMARC record (it MUST be ignored): the text does not start with
+ *   "v" *WSP "=" *WSP "DMARC1" followed by *WSP and ";" or its end (RFC
+ *   9989 4.7 "v": "If the tag is not the first in the list, or the tag is
+ *   absent, or the value is not "DMARC1", then the entire record MUST be
+ *   ignored"; RFC 7489 6.6.3 step 4). This is exactly mp_dmarc_is_record()
+ *   of check_dmarc.c.
+ * - A DMARC record that is invalid as a whole: a tag name given twice (in
+ *   any case). RFC 7489 6.3 (and RFC 9989 4.7): records "follow the
+ *   extensible "tag-value" syntax for DNS-based key records defined in
+ *   DKIM", and RFC 6376 3.2: "if a tag name does occur more than once, the
+ *   entire tag-list is invalid". It is still a record (it counts in the
+ *   tree walk and in the "more than one record" rule), but none of its
+ *   tags may be used, psd included.
+ * - Anything else after the version is never fatal: RFC 9989 4.8 "Unknown
  *   tags MUST be ignored. Syntax errors in the remainder of the record
  *   MUST be discarded in favor of default values (if any) or ignored
  *   outright" (RFC 7489 6.3 says SHOULD). A bad tag becomes a note and
@@ -82,8 +89,8 @@ enum mp_dmarc_effect {
 #define MP_DMARC_FO_S 0x08u
 
 enum mp_dmarc_note_code {
-  MP_DMARC_NOTE_DUPLICATE_TAG,  /* a tag given again: the first one counts
-                                   (RFC 6376 3.2 would void the record) */
+  MP_DMARC_NOTE_DUPLICATE_TAG,  /* a tag given again: the record is
+                                   invalid (RFC 6376 3.2), parse fails */
   MP_DMARC_NOTE_UNKNOWN_TAG,    /* legal, ignored (RFC 9989 4.7) */
   MP_DMARC_NOTE_EMPTY_TAG,      /* ";;" or only WSP between separators */
   MP_DMARC_NOTE_MALFORMED_TAG,  /* no "=", or a name that is not 1*ALPHA */
@@ -143,8 +150,7 @@ struct mp_dmarc_record {
   const char *text;
   size_t len;
   uint32_t seen;           /* bit (1u << enum mp_dmarc_tag): the tag appears */
-  uint32_t valid;          /* bit: the tag appears with a valid value (the first
-                              occurrence; later ones are duplicate_tag notes) */
+  uint32_t valid;          /* bit: the tag appears with a valid value */
   uint8_t p, sp, np;       /* enum mp_dmarc_policy as written (ABSENT if not
                               given or bad) */
   uint8_t eff_p;           /* enum mp_dmarc_policy applied to the domain:
@@ -176,9 +182,11 @@ struct mp_dmarc_record {
 
 enum mp_dmarc_error_code {
   MP_DMARC_ERR_OK,
-  MP_DMARC_ERR_VERSION,  /* not "v=DMARC1" first: not a DMARC record */
-  MP_DMARC_ERR_TOO_LONG, /* over 65535 bytes, which no TXT record holds
-                            (offsets are 16 bits) */
+  MP_DMARC_ERR_VERSION,       /* not "v=DMARC1" first: not a DMARC record */
+  MP_DMARC_ERR_TOO_LONG,      /* over 65535 bytes, which no TXT record holds
+                                 (offsets are 16 bits) */
+  MP_DMARC_ERR_DUPLICATE_TAG, /* a DMARC record, but a tag name is given
+                                 twice: the whole tag-list is invalid */
 };
 
 struct mp_dmarc_error {
@@ -188,8 +196,10 @@ struct mp_dmarc_error {
 
 /* Parses text[0..len) (one TXT record, its strings already joined, RFC
  * 9989 4.5) into *out. Returns 0, or -EINVAL when it is not a DMARC record
- * (err->code VERSION or TOO_LONG); err (may be NULL) says what and where.
- * On success out->notes lists every finding (the first MP_DMARC_NOTE_MAX;
+ * (err->code VERSION or TOO_LONG) or is one that is invalid as a whole
+ * (DUPLICATE_TAG: out->seen and out->valid are then 0, out->notes says
+ * which tag); err (may be NULL) says what and where. On success
+ * out->notes lists every finding (the first MP_DMARC_NOTE_MAX;
  * notes_total counts all) and out->effect says whether a policy applies.
  * Tag names and the values of p sp np adkim aspf fo psd t are
  * case-insensitive; "DMARC1" is not. text may hold any byte. */

@@ -86,6 +86,10 @@ const struct mp_finding mp_findings[] = {
      "a BIMI record, but the DMARC policy is not quarantine or reject: no "
      "logo is shown",
      "draft-brand-indicators-for-message-identification 4.1"},
+    {"BIMI_BAD_AVP", MP_SEV_WARNING,
+     "avp is neither brand nor personal: receivers ignore it (brand "
+     "applies), and may treat the record as failing",
+     "draft-brand-indicators-for-message-identification 4.3"},
     {"DKIM_KEY_FORBIDDEN", MP_SEV_ERROR,
      "a DKIM RSA key under 1024 bits: must not be used", "RFC 8301 3.2"},
     {"DKIM_KEY_WEAK", MP_SEV_WARNING, "a DKIM RSA key under 2048 bits",
@@ -133,6 +137,42 @@ const struct mp_finding mp_findings[] = {
     {"DMARC_METHODS_DISAGREE", MP_SEV_INFO,
      "the Public Suffix List and the DNS Tree Walk find different policies",
      "RFC 7489 3.2; RFC 9989 4.10"},
+    {"DMARC_DUPLICATE_TAG", MP_SEV_ERROR,
+     "a tag given twice in the DMARC record: the record is invalid, no "
+     "DMARC processing",
+     "RFC 6376 3.2; RFC 7489 6.3; RFC 9989 4.7"},
+    {"DMARC_SP_INVALID", MP_SEV_ERROR,
+     "sp is not none, quarantine or reject: the record is read as p=none "
+     "(with a valid rua) or not at all",
+     "RFC 9989 4.8, 4.10.1"},
+    {"DMARC_NP_INVALID", MP_SEV_ERROR,
+     "np is not none, quarantine or reject: the record is read as p=none "
+     "(with a valid rua) or not at all",
+     "RFC 9989 4.8, 4.10.1"},
+    {"DMARC_PCT_INVALID", MP_SEV_INFO,
+     "pct is not 0 to 100: ignored, the default 100 applies", "RFC 7489 6.3"},
+    {"DMARC_ADKIM_INVALID", MP_SEV_WARNING,
+     "adkim is not r or s: ignored, relaxed DKIM alignment applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_ASPF_INVALID", MP_SEV_WARNING,
+     "aspf is not r or s: ignored, relaxed SPF alignment applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_FO_INVALID", MP_SEV_INFO,
+     "fo is not a list of 0, 1, d, s: ignored, the default 0 applies",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_RF_INVALID", MP_SEV_INFO,
+     "rf is not a list of report formats: ignored, afrf applies",
+     "RFC 7489 6.3"},
+    {"DMARC_RI_INVALID", MP_SEV_INFO,
+     "ri is not a 32-bit number of seconds: ignored, 86400 applies",
+     "RFC 7489 6.3"},
+    {"DMARC_PSD_INVALID", MP_SEV_WARNING,
+     "psd is not y, n or u: ignored, u applies (discovery finds the "
+     "organizational domain by the tree walk)",
+     "RFC 9989 4.7, 4.8"},
+    {"DMARC_T_INVALID", MP_SEV_WARNING,
+     "t is not y or n: ignored, n applies (the policy is applied in full)",
+     "RFC 9989 4.7, 4.8"},
 };
 
 const size_t mp_nfindings = sizeof(mp_findings) / sizeof(mp_findings[0]);

@@ -93,6 +93,9 @@ struct mp_dmarc_state {
   struct mp_result_dmarc out; /* points into the job and rp's answers */
   char dest[2 * MP_DMARC_URIS_MAX][MP_NAME_MAX + 1]; /* rua, ruf domains */
   char fo[8];                                        /* "0:1:d:s" */
+  uint32_t dropped; /* bit (1u << enum mp_dmarc_tag): a tag of the record
+                       that applies whose value was dropped for its default
+                       (its finding code is in check_dmarc.c) */
 };
 
 /* Cache fetches by check, for the summary (the scan's, shared by jobs). */

@@ -584,6 +584,44 @@ struct bimi_seen {
   bool v, l, a, lps, avp;
 };
 
+/* lps= in draft-14 section 4.3 (the local-part selectors of 4.5): "The
+ * value of this tag is zero, one or more local-part string prefixes",
+ *   local-part-prefix-list = local-part-prefix
+ *                            *[ *WSP "," *WSP local-part-prefix ]
+ *   local-part-prefix      = 1*63local-part-text
+ *   local-part-text        = ALPHA / DIGIT / "-"
+ * An empty value is the empty list. draft-10's "true" / "false" are
+ * prefixes too, so records written for it still parse. */
+static bool lps_ok(const struct mp_slice *v)
+{
+  size_t i = 0;
+
+  if (v->len == 0) {
+    return true;
+  }
+  for (;;) {
+    size_t b = i;
+
+    while (i < v->len && (mp_is_alnum(v->p[i]) || v->p[i] == '-')) {
+      i++;
+    }
+    if (i == b || i - b > 63) {
+      return false;
+    }
+    while (i < v->len && is_wsp(v->p[i])) {
+      i++;
+    }
+    if (i == v->len) {
+      return true;
+    }
+    if (v->p[i] != ',') {
+      return false;
+    }
+    for (i++; i < v->len && is_wsp(v->p[i]); i++) {
+    }
+  }
+}
+
 /* One tag of the assertion record. Returns NULL or an error code. */
 static const char *bimi_tag(const char *name, size_t nl,
                             const struct mp_slice *v, struct bimi_seen *seen,
@@ -617,9 +655,13 @@ static const char *bimi_tag(const char *name, size_t nl,
   if (dup == &seen->l || dup == &seen->a) {
     return bimi_uri(v, dup == &seen->l);
   }
-  if (dup == &seen->lps && !eq(v->p, v->len, "true") &&
-      !eq(v->p, v->len, "false")) {
-    return "bad_lps"; /* %s"true" / "false" */
+  if (dup == &seen->lps && !lps_ok(v)) {
+    return "bad_lps";
+  }
+  if (dup == &seen->avp) {
+    /* 4.3: %s"personal" / "brand"; "Any other values MUST be ignored",
+     * so the record stands (brand applies), flagged */
+    out->bad_avp = !eq(v->p, v->len, "brand") && !eq(v->p, v->len, "personal");
   }
   return NULL;
 }
@@ -679,6 +721,11 @@ static void bimi_tags(const char *s, size_t n, struct mp_bimi *out)
   }
   if (!seen.l) {
     fail(&out->pick, "missing_l", -1); /* 4.3: l= is REQUIRED */
+  } else if (out->l.len == 0 && out->a.len != 0) {
+    /* An empty l= declines only with an empty a= (4.3.1, 7.5); without a
+     * location "Indicator Discovery has failed, and the Indicator MUST NOT
+     * be displayed" (7.3 step 1). */
+    fail(&out->pick, "empty_l", -1);
   }
 }
 
@@ -695,6 +742,7 @@ enum mp_policy_status mp_policy_txt_parse_bimi(const struct mp_rr *rr, size_t n,
   bimi_tags(pk->record.p, pk->record.len, out);
   if (pk->error) {
     out->l = out->a = out->lps = out->avp = slice(NULL, 0);
+    out->bad_avp = false;
     return pk->status;
   }
   /* 4.3.1: both empty is a declination to publish. */

@@ -10,7 +10,8 @@
 /* The DNS TXT records of MTA-STS (RFC 8461 section 3.1, at
  * _mta-sts.<domain>), TLS-RPT (RFC 8460 section 3, at _smtp._tls.<domain>)
  * and BIMI (draft-brand-indicators-for-message-identification-10 sections
- * 4.3 and 7.2, at default._bimi.<domain>). Pure: no I/O, no allocation.
+ * 4.3, 7.2 and 7.3, and lps= as draft-14 section 4.3 has it, at
+ * default._bimi.<domain>). Pure: no I/O, no allocation.
  *
  * Each parser takes ONE answer (all records of the name), applies the
  * record selection rule of its specification, then the grammar. Every
@@ -38,8 +39,8 @@ struct mp_policy_pick {
    *   bad_extension     an unknown field with a malformed name or value
    *   MTA-STS: missing_id bad_id duplicate_id
    *   TLS-RPT: missing_rua bad_rua bad_rua_scheme
-   *   BIMI:    missing_l bad_l_uri l_not_https l_not_svg bad_a_uri
-   *            a_not_https bad_lps duplicate_tag */
+   *   BIMI:    missing_l empty_l bad_l_uri l_not_https l_not_svg
+   *            bad_a_uri a_not_https bad_lps duplicate_tag */
   const char *error;
   int64_t error_offset;   /* byte in record where it was found, or -1 */
   size_t candidates;      /* records that pass the selection rule */
@@ -74,11 +75,13 @@ struct mp_bimi {
   struct mp_policy_pick pick;
   struct mp_slice l;   /* indicator location; len 0 when empty */
   struct mp_slice a;   /* authority evidence; len 0 when empty/absent */
-  struct mp_slice lps; /* "true" / "false", p NULL when absent */
+  struct mp_slice lps; /* the local-part prefixes as written (draft-14
+                          4.3), p NULL when absent, len 0 when empty */
   struct mp_slice avp; /* as written, p NULL when absent; a value other
                           than "brand" / "personal" is ignored (4.3) */
-  bool declined;       /* l= and a= both empty: an explicit refusal
-                          (4.3.1), still a valid record */
+  bool bad_avp;        /* avp= holds such a value */
+  bool declined;       /* l= empty and a= empty or absent: an explicit
+                          refusal (4.3.1, 7.5), still a valid record */
   size_t nunknown;     /* unknown tags (legal, ignored) */
 };
 
@@ -99,9 +102,10 @@ enum mp_policy_status mp_policy_txt_parse_tls_rpt(const struct mp_rr *rr,
                                                   size_t n,
                                                   struct mp_tls_rpt *out);
 
-/* BIMI draft-10 sections 4.3 and 7.2 over the records of a
- * <selector>._bimi TXT answer (the caller does the organizational-domain
- * fallback). Fills *out and returns out->pick.status; slices borrow rr. */
+/* BIMI draft-10 sections 4.3, 7.2 and 7.3 (lps= of draft-14 4.3) over the
+ * records of a <selector>._bimi TXT answer (the caller does the
+ * organizational-domain fallback). Fills *out and returns
+ * out->pick.status; slices borrow rr. */
 enum mp_policy_status mp_policy_txt_parse_bimi(const struct mp_rr *rr, size_t n,
                                                struct mp_bimi *out);
 

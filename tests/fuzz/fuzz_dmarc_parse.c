@@ -1,5 +1,6 @@
 /* Any bytes -> mp_dmarc_parse() must not crash or read past its input. It
- * accepts exactly what mp_dmarc_is_record() accepts; on success every
+ * accepts what mp_dmarc_is_record() accepts, less the records with a
+ * repeated tag (RFC 6376 3.2), which it rejects; on success every
  * offset (notes, URIs, their domains, unknown tags, rf) lies inside the
  * text, the counters and enums are in range, and the effect agrees with
  * the effective policies. Parsing twice gives the same bytes. */
@@ -124,6 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (e.offset > size ||
         (e.code == MP_DMARC_ERR_VERSION && mp_dmarc_is_record(in, size)) ||
         (e.code == MP_DMARC_ERR_TOO_LONG && size <= UINT16_MAX) ||
+        (e.code == MP_DMARC_ERR_DUPLICATE_TAG &&
+         !mp_dmarc_is_record(in, size)) ||
         e.code == MP_DMARC_ERR_OK) {
       abort();
     }

@@ -142,8 +142,21 @@ static void run_bimi(const struct mp_rr *rr, size_t n)
   check(b.l.len == 0 || ieq_prefix(b.l, "https://"));
   check(b.a.len == 0 || ieq_prefix(b.a, "https://"));
   check(b.declined == (b.l.len == 0 && b.a.len == 0));
-  check(!b.lps.p || (b.lps.len == 4 && memcmp(b.lps.p, "true", 4) == 0) ||
-        (b.lps.len == 5 && memcmp(b.lps.p, "false", 5) == 0));
+  check(b.l.len > 0 || b.a.len == 0); /* else empty_l */
+  /* lps: local-part prefixes (ALPHA / DIGIT / "-") and *WSP "," *WSP */
+  for (size_t i = 0; b.lps.p && i < b.lps.len; i++) {
+    char c = b.lps.p[i];
+
+    check((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '-' || c == ',' || c == ' ' ||
+          c == '\t');
+  }
+  check(!b.lps.p || b.lps.len == 0 ||
+        (b.lps.p[0] != ',' && b.lps.p[b.lps.len - 1] != ','));
+  check(b.bad_avp ==
+        (b.avp.p != NULL &&
+         !(b.avp.len == 5 && memcmp(b.avp.p, "brand", 5) == 0) &&
+         !(b.avp.len == 8 && memcmp(b.avp.p, "personal", 8) == 0)));
 }
 
 static void run_all(const struct mp_rr *rr, size_t n)

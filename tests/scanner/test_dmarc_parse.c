@@ -290,8 +290,10 @@ ParameterizedTest(struct bad_case *c, dmarc_parse, bad_value_keeps_the_default)
   char text[96];
   struct mp_dmarc_record r, d;
 
-  /* p comes last, so that the bad tag is the second one. */
-  snprintf(text, sizeof(text), "v=DMARC1; %s;p=quarantine", c->text);
+  /* p comes last, so that the bad tag is the second one; a bad p has
+   * none after it, which would repeat the tag. */
+  snprintf(text, sizeof(text), "v=DMARC1; %s%s", c->text,
+           c->tag == MP_DMARC_TAG_P ? "" : ";p=quarantine");
   must_parse(text, &r);
   must_parse("v=DMARC1; p=quarantine", &d);
   cr_expect_eq(count_notes(&r, c->note, (int)c->tag), 1, "%s", text);
@@ -308,7 +310,6 @@ ParameterizedTest(struct bad_case *c, dmarc_parse, bad_value_keeps_the_default)
   cr_expect_eq(r.np, d.np);
   cr_expect_eq(r.sp, d.sp);
   if (c->tag == MP_DMARC_TAG_P) {
-    /* A later "p=" is a duplicate: the first, bad one counts. */
     cr_expect_eq(r.p, MP_DMARC_POLICY_ABSENT);
     cr_expect_eq(r.effect, MP_DMARC_EFFECT_NO_PROCESSING);
   } else if (c->tag == MP_DMARC_TAG_SP || c->tag == MP_DMARC_TAG_NP) {
@@ -401,31 +402,74 @@ Test(dmarc_parse, malformed_tags_are_noted_and_ignored)
                    "fo:1");
 }
 
-Test(dmarc_parse, first_of_duplicate_tags_counts)
-{
-  struct mp_dmarc_record r;
+/* ---- Repeated tags: the whole record is invalid ---------------------- */
 
-  must_parse("v=DMARC1; p=none; p=reject; v=DMARC1; rua=mailto:a@x.example; "
-             "rua=mailto:b@x.example",
-             &r);
-  cr_expect_eq(r.p, MP_DMARC_POLICY_NONE);
-  cr_expect_eq(r.nrua, 1);
-  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, MP_DMARC_TAG_P), 1);
-  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, MP_DMARC_TAG_V), 1);
-  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, MP_DMARC_TAG_RUA),
-               1);
-  cr_expect_eq(r.nnotes, 3);
+/* RFC 7489 6.3 and RFC 9989 4.7: DMARC records use the DKIM tag-list
+ * syntax, and RFC 6376 3.2: "if a tag name does occur more than once, the
+ * entire tag-list is invalid". Tag names compare in any case. */
+struct repeat_case {
+  char text[96];
+  char second[24]; /* where the repeated tag is given again */
+  enum mp_dmarc_tag tag;
+};
+
+ParameterizedTestParameters(dmarc_parse, repeated_tag_invalidates_the_record)
+{
+  static struct repeat_case cases[] = {
+      {"v=DMARC1; p=reject; p=none", "p=none", MP_DMARC_TAG_P},
+      {"v=DMARC1; p=none; P=reject", "P=reject", MP_DMARC_TAG_P},
+      {"v=DMARC1; p=bogus; p=reject", "p=reject", MP_DMARC_TAG_P},
+      {"v=DMARC1; p=reject; v=DMARC1", "v=DMARC1", MP_DMARC_TAG_V},
+      {"v=DMARC1; p=reject; rua=mailto:a@x.example; rua=mailto:b@x.example",
+       "rua=mailto:b", MP_DMARC_TAG_RUA},
+      {"v=DMARC1; p=reject; psd=n; sp=none; psd=y", "psd=y", MP_DMARC_TAG_PSD},
+      {"v=DMARC1; p=reject; t=; t=y", "t=y", MP_DMARC_TAG_T},
+      {"v=DMARC1; p=reject; foo=1; Foo=2", "Foo=2", MP_DMARC_TAG_UNKNOWN},
+  };
+
+  return cr_make_param_array(struct repeat_case, cases,
+                             sizeof(cases) / sizeof(cases[0]));
 }
 
-Test(dmarc_parse, duplicate_of_a_bad_tag_does_not_replace_it)
+ParameterizedTest(struct repeat_case *c, dmarc_parse,
+                  repeated_tag_invalidates_the_record)
+{
+  struct mp_dmarc_record r;
+  struct mp_dmarc_error e;
+
+  cr_assert(mp_dmarc_is_record(c->text, strlen(c->text)), "%s", c->text);
+  cr_expect_eq(parse(c->text, &r, &e), -EINVAL, "%s", c->text);
+  cr_expect_eq(e.code, MP_DMARC_ERR_DUPLICATE_TAG, "%s", c->text);
+  cr_expect_eq(e.offset, (size_t)(strstr(c->text + 1, c->second) - c->text),
+               "%s", c->text);
+  cr_expect_str_eq(mp_dmarc_error_name(e.code), "duplicate_tag");
+  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, (int)c->tag), 1,
+               "%s", c->text);
+  cr_expect_eq(r.seen, 0); /* nothing of it may be used */
+  cr_expect_eq(r.valid, 0);
+}
+
+Test(dmarc_parse, same_value_under_two_tags_is_no_repeat)
 {
   struct mp_dmarc_record r;
 
-  must_parse("v=DMARC1; p=bogus; p=reject", &r);
-  cr_expect_eq(r.p, MP_DMARC_POLICY_ABSENT);
-  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_BAD_VALUE, MP_DMARC_TAG_P), 1);
-  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, MP_DMARC_TAG_P), 1);
-  cr_expect_eq(r.effect, MP_DMARC_EFFECT_NO_PROCESSING);
+  must_parse("v=DMARC1; p=reject; sp=reject; np=reject; x=1; xy=1", &r);
+  cr_expect_eq(count_notes(&r, MP_DMARC_NOTE_DUPLICATE_TAG, -1), 0);
+}
+
+Test(dmarc_parse, repeated_unknown_tag_far_down_the_list_is_caught)
+{
+  char text[512];
+  size_t n = (size_t)snprintf(text, sizeof(text), "v=DMARC1; p=none");
+  struct mp_dmarc_record r;
+  struct mp_dmarc_error e;
+
+  for (char c = 'a'; c <= 'z'; c++) {
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "; x%c=1", c);
+  }
+  snprintf(text + n, sizeof(text) - n, "; xa=2");
+  cr_expect_eq(parse(text, &r, &e), -EINVAL);
+  cr_expect_eq(e.code, MP_DMARC_ERR_DUPLICATE_TAG);
 }
 
 Test(dmarc_parse, lists_unknown_tags)
@@ -470,8 +514,8 @@ Test(dmarc_parse, counts_notes_past_the_array)
   size_t n = (size_t)snprintf(text, sizeof(text), "v=DMARC1; p=none");
   struct mp_dmarc_record r;
 
-  for (int i = 0; i < 30; i++) {
-    n += (size_t)snprintf(text + n, sizeof(text) - n, "; p=none");
+  for (int i = 0; i < 30; i++) { /* malformed: no "=", so not a tag */
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "; p none");
   }
   must_parse(text, &r);
   cr_expect_eq(r.nnotes, MP_DMARC_NOTE_MAX);
@@ -825,6 +869,8 @@ Test(dmarc_parse, names_are_stable_snake_case)
   }
   cr_expect_str_eq(mp_dmarc_note_name(MP_DMARC_NOTE_NO_POLICY + 1), "?");
   cr_expect_str_eq(mp_dmarc_error_name(MP_DMARC_ERR_VERSION), "version");
+  cr_expect_str_eq(mp_dmarc_error_name(MP_DMARC_ERR_DUPLICATE_TAG),
+                   "duplicate_tag");
   cr_expect_str_eq(mp_dmarc_tag_name(MP_DMARC_TAG_ADKIM), "adkim");
   cr_expect_str_eq(mp_dmarc_tag_name(MP_DMARC_TAG_T), "t");
   cr_expect_str_eq(mp_dmarc_policy_name(MP_DMARC_POLICY_QUARANTINE),

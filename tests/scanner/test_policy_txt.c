@@ -375,6 +375,17 @@ ParameterizedTestParameters(policy_txt, bimi_records)
        ""},
       {{"v=BIMI1; l=; avp=personal"}, 1, V, "", "", ""},
       {{"v=BIMI1; l=; avp=other"}, 1, V, "", "", ""},
+      /* lps= (draft-14 4.3): zero or more local-part prefixes, 1 to 63
+       * letters, digits and "-", joined by *WSP "," *WSP. */
+      {{"v=BIMI1; l=; lps=sales,marketing"}, 1, V, "", "", ""},
+      {{"v=BIMI1; l=; lps = brand-one , brand-two ;"}, 1, V, "", "", ""},
+      {{"v=BIMI1; l=; lps="}, 1, V, "", "", ""},
+      {{"v=BIMI1; l=; lps=TRUE"}, 1, V, "", "", ""},
+      {{"v=BIMI1; l=; lps=yes"}, 1, V, "", "", ""},
+      /* An empty l= is a declination only with an empty a= (4.3.1, 7.5);
+       * with evidence and no location, Indicator Discovery fails (7.3). */
+      {{"v=BIMI1; l=; a=https://example.com/v.pem"}, 1, IV, "empty_l", "", ""},
+      {{"v=BIMI1; a=https://example.com/v.pem; l= "}, 1, IV, "empty_l", "", ""},
       {{"v=BIMI1; l=; x=anything goes"}, 1, V, "", "", ""},
       /* l= and a= values. */
       {{"v=BIMI1; l=http://example.com/l.svg"}, 1, IV, "l_not_https", "", ""},
@@ -423,8 +434,19 @@ ParameterizedTestParameters(policy_txt, bimi_records)
        "",
        ""},
       {{"v=BIMI1; l=; v=BIMI1"}, 1, IV, "duplicate_tag", "", ""},
-      {{"v=BIMI1; l=; lps=yes"}, 1, IV, "bad_lps", "", ""},
-      {{"v=BIMI1; l=; lps=TRUE"}, 1, IV, "bad_lps", "", ""},
+      {{"v=BIMI1; avp=brand"}, 1, IV, "missing_l", "", ""},
+      {{"v=BIMI1; lps=sales; avp=personal"}, 1, IV, "missing_l", "", ""},
+      {{"v=BIMI1; l=; lps=news_letter"}, 1, IV, "bad_lps", "", ""},
+      {{"v=BIMI1; l=; lps=sales,,news"}, 1, IV, "bad_lps", "", ""},
+      {{"v=BIMI1; l=; lps=sales,"}, 1, IV, "bad_lps", "", ""},
+      {{"v=BIMI1; l=; lps=sales news"}, 1, IV, "bad_lps", "", ""},
+      {{"v=BIMI1; l=; lps=0123456789012345678901234567890123456789012345678901"
+        "234567890123"},
+       1,
+       IV,
+       "bad_lps",
+       "",
+       ""},
       {{"v=BIMI1; l=;; a="}, 1, IV, "syntax", "", ""},
       {{"v=BIMI1; =x; l="}, 1, IV, "syntax", "", ""},
       {{"v=BIMI1; 1x=2; l="}, 1, IV, "syntax", "", ""},
@@ -534,7 +556,7 @@ Test(policy_txt, error_offsets_point_at_the_fault)
   struct mp_rr a = txt("v=STSv1; id=abc; ext=a=b");
   struct mp_rr b = txt("v=STSv1; id=ab-c");
   struct mp_rr c = txt("v=TLSRPTv1; rua=mailto:a@x.example,http://x.example/");
-  struct mp_rr d = txt("v=BIMI1; l=https://example.com/l.svg; lps=1");
+  struct mp_rr d = txt("v=BIMI1; l=https://example.com/l.svg; lps=a.b");
   struct mp_rr e = txt("V=STSv1; id=abc");
   struct mp_rr f = txt("v=STSv1; id=abc ");
   struct mp_mta_sts m;
@@ -583,6 +605,56 @@ Test(policy_txt, bimi_optional_tags)
   cr_assert_eq(b.nunknown, 2);
   cr_assert_not(b.declined);
   cr_assert_null(b.a.p);
+}
+
+/* avp= (draft 4.3): "brand" or "personal", exactly; "Any other values
+ * MUST be ignored" (the record stays usable, brand applies), but "A mailbox
+ * provider MAY choose to treat an invalid preference value as a failing
+ * record", so the value is flagged. */
+struct avp_case {
+  char rec[64];
+  bool bad;
+};
+
+ParameterizedTestParameters(policy_txt, bimi_avp_values)
+{
+  static struct avp_case cases[] = {
+      {"v=BIMI1; l=; avp=brand", false},
+      {"v=BIMI1; l=; avp=personal", false},
+      {"v=BIMI1; l=", false},
+      {"v=BIMI1; l=; avp=Brand", true},
+      {"v=BIMI1; l=; avp=logo", true},
+      {"v=BIMI1; l=; avp=", true},
+      {"v=BIMI1; l=; avp=brand personal", true},
+  };
+
+  return cr_make_param_array(struct avp_case, cases,
+                             sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct avp_case *c, policy_txt, bimi_avp_values)
+{
+  struct mp_rr r = txt(c->rec);
+  struct mp_bimi b;
+
+  cr_assert_eq(mp_policy_txt_parse_bimi(&r, 1, &b), MP_POLICY_VALID, "%s",
+               c->rec);
+  cr_expect_eq(b.bad_avp, c->bad, "%s", c->rec);
+}
+
+Test(policy_txt, bimi_declination_needs_both_empty)
+{
+  struct mp_rr a = txt("v=BIMI1; l=;");
+  struct mp_rr b = txt("v=BIMI1; l=; a=; lps=sales");
+  struct mp_rr c = txt("v=BIMI1; l=https://example.com/l.svg; a=");
+  struct mp_bimi bi;
+
+  cr_assert_eq(mp_policy_txt_parse_bimi(&a, 1, &bi), MP_POLICY_VALID);
+  cr_expect(bi.declined); /* no a= is an empty a= (4.3) */
+  cr_assert_eq(mp_policy_txt_parse_bimi(&b, 1, &bi), MP_POLICY_VALID);
+  cr_expect(bi.declined);
+  cr_assert_eq(mp_policy_txt_parse_bimi(&c, 1, &bi), MP_POLICY_VALID);
+  cr_expect_not(bi.declined);
 }
 
 Test(policy_txt, counts_extensions)

@@ -102,6 +102,9 @@ struct pol {
   size_t nunk;
   const char *removed[3]; /* pct rf ri, in record order */
   size_t nremoved;
+  unsigned bad;  /* bit k of known[] in tag(): given, but the value is
+                    outside the tag's grammar (its default stands) */
+  bool repeated; /* a tag name given twice: the record is invalid */
 };
 
 /* RFC 3986 section 3 URI syntax, with commas and "!" encoded as RFC 9989
@@ -250,27 +253,74 @@ static unsigned fo_value(const char *v, size_t n)
   }
 }
 
-/* "pct": 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3); 100, the default,
- * when the value is bad. */
+/* "pct": 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3); -1 when the value is
+ * not that (its default, 100, stands). */
 static int pct_value(const char *v, size_t n)
 {
   int x = 0;
 
   if (n == 0 || n > 3) {
-    return 100;
+    return -1;
   }
   for (size_t i = 0; i < n; i++) {
     if (!digit(v[i])) {
-      return 100;
+      return -1;
     }
     x = x * 10 + (v[i] - '0');
   }
-  return x <= 100 ? x : 100;
+  return x <= 100 ? x : -1;
+}
+
+/* "ri": a 32-bit unsigned integer (RFC 7489 section 6.3): digits only,
+ * at most 4294967295. */
+static bool ri_ok(const char *v, size_t n)
+{
+  unsigned long long x = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if (!digit(v[i])) {
+      return false;
+    }
+    x = x * 10 + (unsigned long long)(v[i] - '0');
+    if (x > 4294967295ULL) {
+      return false;
+    }
+  }
+  return n > 0;
+}
+
+/* "rf": Keyword *(*WSP ":" *WSP Keyword), a Keyword an Ldh-str of RFC 5321
+ * section 4.1.2: letters, digits and "-", not starting or ending with "-"
+ * (RFC 7489 section 6.4). */
+static bool rf_ok(const char *v, size_t n)
+{
+  size_t i = 0;
+
+  for (;;) {
+    size_t k = i;
+    while (k < n && (alpha(v[k]) || digit(v[k]) || v[k] == '-')) {
+      k++;
+    }
+    if (k == i || v[i] == '-' || v[k - 1] == '-') {
+      return false;
+    }
+    for (i = k; i < n && wsp(v[i]); i++) {
+    }
+    if (i == n) {
+      return true;
+    }
+    if (v[i] != ':') {
+      return false;
+    }
+    for (i++; i < n && wsp(v[i]); i++) {
+    }
+  }
 }
 
 /* One tag of a record (RFC 9989 section 4.8): a value outside dmarc-value
  * makes the tag an error, discarded in favour of its default; unknown tags
- * are ignored (and listed). The first of a repeated tag counts. */
+ * are ignored (and listed). A repeated tag is left to parse(), which
+ * voids the whole record. */
 static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
                 size_t v, size_t n, unsigned *seen)
 {
@@ -317,9 +367,17 @@ static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
     *(k == 1   ? &pl->p
       : k == 2 ? &pl->sp
                : &pl->np) = ok ? policy_value(val, n) : POL_BAD;
+    ok = ok && policy_value(val, n) != POL_BAD;
     break;
   case 4:
-    pl->pct = pct_value(val, n);
+    pl->pct = pct_value(val, n) >= 0 ? pct_value(val, n) : 100;
+    ok = ok && pct_value(val, n) >= 0;
+    break;
+  case 5:
+    ok = ok && rf_ok(val, n);
+    break;
+  case 6:
+    ok = ok && ri_ok(val, n);
     break;
   case 7:
   case 8:
@@ -328,28 +386,61 @@ static void tag(struct pol *pl, const char *rec, size_t name, size_t nn,
     }
     break;
   case 9:
-  case 10:
-    *(k == 9 ? &pl->adkim : &pl->aspf) = flag_value(val, n, "rs", 'r');
+  case 10: {
+    char mode = flag_value(val, n, "rs", 0);
+    ok = ok && mode != 0;
+    *(k == 9 ? &pl->adkim : &pl->aspf) = mode != 0 ? mode : 'r';
     break;
+  }
   case 11:
     pl->fo = fo_value(val, n);
+    ok = ok && pl->fo != 0;
     break;
   case 12:
     pl->psd = flag_value(val, n, "ynu", 'u');
+    ok = ok && flag_value(val, n, "ynu", 0) != 0;
     break;
   case 13:
     pl->t = flag_value(val, n, "yn", 'n');
+    ok = ok && flag_value(val, n, "yn", 0) != 0;
     break;
-  default: /* v again, rf, ri: nothing to keep */
+  default: /* v again: a repeat, found by parse() */
     break;
   }
+  if (!ok && k != 7 && k != 8) { /* a bad URI list has its own rule */
+    pl->bad |= 1u << k;
+  }
+}
+
+/* Whether the name p[s..s+nn) is one of the names[0..count) met before
+ * (any case: tag names are ABNF strings, RFC 5234 section 2.3). */
+static bool met_before(const char *p, size_t s, size_t nn,
+                       const uint16_t (*names)[2], size_t count)
+{
+  for (size_t i = 0; i < count; i++) {
+    size_t k = 0;
+    while (names[i][1] == nn && k < nn &&
+           lower(p[names[i][0] + k]) == lower(p[s + k])) {
+      k++;
+    }
+    if (names[i][1] == nn && k == nn) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /* Parses record p[0..n), which mp_dmarct_is_record() accepted: split at
  * ';', each part after the version "name *WSP = *WSP value", blanks
- * trimmed; a part that is not that is ignored. */
+ * trimmed; a part that is not that is ignored. A name given twice, the
+ * version's "v" included, makes the record invalid: RFC 9989 section 4.7
+ * (and RFC 7489 section 6.3) take DKIM's tag-value syntax, whose RFC 6376
+ * section 3.2 says "if a tag name does occur more than once, the entire
+ * tag-list is invalid"; its psd then says nothing to the walk either. */
 static void parse(const char *p, size_t n, struct pol *pl)
 {
+  uint16_t names[REC_BYTES / 2][2]; /* offset, length of each tag name */
+  size_t count = 0;
   unsigned seen = 0;
 
   memset(pl, 0, sizeof(*pl));
@@ -371,12 +462,21 @@ static void parse(const char *p, size_t n, struct pol *pl)
     while (k < e && wsp(p[k])) {
       k++;
     }
+    if (nn > 0 && k < e && p[k] == '=') {
+      pl->repeated = pl->repeated || met_before(p, s, nn, names, count);
+      assert(count < REC_BYTES / 2);
+      names[count][0] = (uint16_t)s;
+      names[count++][1] = (uint16_t)nn;
+    }
     if (piece > 0 && nn > 0 && k < e && p[k] == '=') {
       for (k++; k < e && wsp(p[k]); k++) {
       }
       tag(pl, p, s, nn, k, e - k, &seen);
     }
     a = b + 1;
+  }
+  if (pl->repeated) {
+    pl->psd = 0;
   }
 }
 
@@ -592,12 +692,41 @@ static void tags(const struct found *f, struct mp_dmarct_row *row)
 static void apply(const struct mp_dv *v, const struct found *f, bool self,
                   struct mp_dmarct_row *row)
 {
+  /* a dropped value, by known[] index of tag(): docs/schema.md "Findings" */
+  static const char *const dropped[14] = {NULL,
+                                          NULL,
+                                          "DMARC_SP_INVALID",
+                                          "DMARC_NP_INVALID",
+                                          "DMARC_PCT_INVALID",
+                                          "DMARC_RF_INVALID",
+                                          "DMARC_RI_INVALID",
+                                          NULL,
+                                          NULL,
+                                          "DMARC_ADKIM_INVALID",
+                                          "DMARC_ASPF_INVALID",
+                                          "DMARC_FO_INVALID",
+                                          "DMARC_PSD_INVALID",
+                                          "DMARC_T_INVALID"};
   const struct pol *pl = &f->pol;
   bool usable = pl->p >= 0 && pl->sp != POL_BAD && pl->np != POL_BAD;
   bool unauth;
   int eff;
 
   snprintf(row->policy_domain, sizeof(row->policy_domain), "%s", f->name);
+  if (pl->repeated) { /* invalid as a whole: nothing of it is used */
+    row->status = "invalid";
+    row->effective = "missing";
+    row->error = "duplicate_tag";
+    finding(row, "DMARC_DUPLICATE_TAG");
+    return;
+  }
+  /* a value dropped for its default (RFC 9989 section 4.8), also in a
+   * record that gives no DMARC processing: it tells why */
+  for (int k = 0; k < 14; k++) {
+    if ((pl->bad & 1u << k) != 0 && dropped[k] != NULL) {
+      finding(row, dropped[k]);
+    }
+  }
   tags(f, row);
   row->external[0] = '\0';
   unauth = destinations(v, f, 0, row->rua, sizeof(row->rua), row);

@@ -11,7 +11,7 @@
  * authorization of its report destinations, and the DMARC_* finding codes.
  * How each rule was read is in tests/world/README.md. */
 
-#define MP_DMARCT_FINDINGS 12
+#define MP_DMARCT_FINDINGS 24
 
 struct mp_dmarct_row {
   const char *status;      /* "none", "valid", "invalid", "temperror" */
@@ -30,7 +30,7 @@ struct mp_dmarct_row {
   char rua[1024], ruf[1024]; /* "uri[>domain=internal|authorization]" */
   char unknown[256];         /* unknown tag names, "-" when none */
   char removed[32];          /* pct rf ri as given, "-" when none */
-  const char *error;         /* "multiple_records", "no_policy" or "-" */
+  const char *error; /* "multiple_records", "no_policy", "duplicate_tag", "-" */
   const char *findings[MP_DMARCT_FINDINGS]; /* DMARC_* codes */
   size_t nfindings;
 };

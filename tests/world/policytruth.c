@@ -233,9 +233,42 @@ static const char *bimi_uri(const char *v, size_t n, bool is_l)
   return NULL;
 }
 
+/* BIMI lps= (draft-14 section 4.3): "zero, one or more local-part string
+ * prefixes", each 1 to 63 of ALPHA / DIGIT / "-", separated by *WSP ","
+ * *WSP; so an empty value is an empty list. */
+static bool lps_list(const char *v, size_t n)
+{
+  size_t a = 0;
+
+  while (n > 0 && a <= n) {
+    size_t b = a, s, e;
+    while (b < n && v[b] != ',') {
+      b++;
+    }
+    for (s = a; s < b && wsp(v[s]); s++) {
+    }
+    for (e = b; e > s && wsp(v[e - 1]); e--) {
+    }
+    if (e == s || e - s > 63) {
+      return false;
+    }
+    for (size_t i = s; i < e; i++) {
+      if (!alnum(v[i]) && v[i] != '-') {
+        return false;
+      }
+    }
+    a = b + 1;
+  }
+  return true;
+}
+
 /* The tags of a BIMI assertion record after its version at p[at]: a DKIM
  * tag-list (name [WSP] "=" [WSP] value), l= required, v l a lps avp at
- * most once, unknown tags ignored. The error code, or NULL. */
+ * most once, unknown tags ignored. An empty l= beside a non-empty a= is
+ * `empty_l`: only both empty decline (section 4.3.1), and without an l=
+ * "Indicator Discovery has failed" (section 7.3 step 1). avp= other than
+ * "brand" or "personal" (exactly) is ignored, the record stands (section
+ * 4.3). The error code, or NULL. */
 static const char *bimi_tags(const char *p, size_t n, size_t at,
                              struct mp_polt_row *out)
 {
@@ -287,13 +320,23 @@ static const char *bimi_tags(const char *p, size_t n, size_t at,
       }
       value(k == 1 ? out->field1 : out->field2, sizeof(out->field1), p + vs,
             e - vs);
-    } else if (k == 3 && !(e - vs == 4 && memcmp(p + vs, "true", 4) == 0) &&
-               !(e - vs == 5 && memcmp(p + vs, "false", 5) == 0)) {
+    } else if (k == 3 && !lps_list(p + vs, e - vs)) {
       return "bad_lps";
+    } else if (k == 4) {
+      out->bad_avp = !(e - vs == 5 && memcmp(p + vs, "brand", 5) == 0) &&
+                     !(e - vs == 8 && memcmp(p + vs, "personal", 8) == 0);
     }
     a = b + 1;
   }
-  return (seen & 2u) != 0 ? NULL : "missing_l";
+  if ((seen & 2u) == 0) {
+    return "missing_l";
+  }
+  if (strcmp(out->field1, "\"\"") == 0 && strcmp(out->field2, "-") != 0 &&
+      strcmp(out->field2, "\"\"") != 0) {
+    return "empty_l";
+  }
+  out->declined = strcmp(out->field1, "\"\"") == 0;
+  return NULL;
 }
 
 /* A near miss of the version tag: after blanks, "v" *WSP "=" *WSP and the
@@ -333,6 +376,7 @@ void mp_polt_eval(const struct mp_dv *v, const char *domain,
 
   out->status = "none";
   out->error = "-";
+  out->declined = out->bad_avp = false;
   snprintf(out->field1, sizeof(out->field1), "-");
   snprintf(out->field2, sizeof(out->field2), "-");
   snprintf(q, sizeof(q), "%s.%s", owner[k], domain);
@@ -364,6 +408,7 @@ void mp_polt_eval(const struct mp_dv *v, const char *domain,
   if (out->error != NULL) {
     snprintf(out->field1, sizeof(out->field1), "-");
     snprintf(out->field2, sizeof(out->field2), "-");
+    out->declined = out->bad_avp = false;
   } else {
     out->error = "-";
   }

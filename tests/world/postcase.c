@@ -293,8 +293,15 @@ static void case_dmarc(uint64_t index, unsigned dv, struct mp_pg_case *c,
     parent_dmarc(o, p, "v=DMARC1; p=reject");
     parent_dmarc(o, p, "v=DMARC1; p=none");
     break;
-  default: /* 17: no p, but an sp for the subdomains (RFC 9989 4.7) */
+  case 17: /* no p, but an sp for the subdomains (RFC 9989 4.7) */
     parent_dmarc(o, p, "v=DMARC1; sp=reject; rua=mailto:rua@reports.example");
+    break;
+  default: /* 18: a psd=n given twice is no psd=n: the record above it is
+              the Organizational Domain's (RFC 6376 3.2, RFC 9989 4.10.2) */
+    mp_pg_fmt(c->name, sizeof(c->name), "a.b.%s", p);
+    mp_pg_fmt(q, sizeof(q), "b.%s", p);
+    parent_dmarc(o, q, "v=DMARC1; p=quarantine; psd=n; psd=n");
+    parent_dmarc(o, p, "v=DMARC1; p=reject; sp=reject");
     break;
   }
 }

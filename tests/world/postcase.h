@@ -11,7 +11,7 @@
  * for the reverse-DNS checks, that some nxdomain lines list instead. Their
  * records and truth are listed in tests/world/README.md. */
 
-#define MP_PG_NDMARC 18 /* DMARC discovery variants */
+#define MP_PG_NDMARC 19 /* DMARC discovery variants */
 #define MP_PG_NMX    10 /* MX variants */
 #define MP_PG_MAXMX  12
 

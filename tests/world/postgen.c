@@ -437,8 +437,10 @@ static void bimi_extra(int v, const char *n, struct mp_pg_text *t)
                  "l=https://%s/b.svg\"\n",
                  o, n, n);
     break;
-  case 10:
-    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; lps=maybe\"\n",
+  case 10: /* "_" is not local-part-text (draft-14 section 4.3) */
+    mp_pg_printf(t,
+                 "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; "
+                 "lps=news_letter\"\n",
                  o, n);
     break;
   case 11: /* the version is case-sensitive (draft section 4.3) */
@@ -450,8 +452,32 @@ static void bimi_extra(int v, const char *n, struct mp_pg_text *t)
                  "a=https:vmc.example/%s.pem\"\n",
                  o, n, n);
     break;
-  default: /* 13: a tag name must start with a letter */
+  case 13: /* a tag name must start with a letter */
     mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; 9x=1\"\n", o, n);
+    break;
+  case 14: /* local-part prefixes (draft-14 section 4.3) */
+    mp_pg_printf(t,
+                 "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; "
+                 "lps=sales , news-2024\"\n",
+                 o, n);
+    break;
+  case 15:
+    mp_pg_printf(
+        t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; avp=personal\"\n", o, n);
+    break;
+  case 16: /* any other avp= value is ignored (section 4.3) */
+    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=https://%s/logo.svg; avp=logo\"\n", o,
+                 n);
+    break;
+  case 17: /* evidence without a location is no declination (4.3.1) */
+    mp_pg_printf(t, "%s. TXT \"v=BIMI1; l=; a=https://vmc.example/%s.pem\"\n",
+                 o, n);
+    break;
+  case 18: /* l= is REQUIRED (section 4.3), whatever else is there */
+    mp_pg_txt_str(t, o, "v=BIMI1; avp=brand; lps=");
+    break;
+  default: /* 19: a declination for the default selector (4.3.1) */
+    mp_pg_txt_str(t, o, "v=BIMI1; l=; lps=sales");
     break;
   }
 }

@@ -52,7 +52,7 @@ struct mp_pg_pick {
 #define MP_PG_NDKIM   18
 #define MP_PG_NSTS    13
 #define MP_PG_NTLSRPT 11
-#define MP_PG_NBIMI   14
+#define MP_PG_NBIMI   20
 
 /* The variants line `index` adds; round >= 0 for the warm-up lines
  * (round r of 20 gets variant r of each family that has one). */

@@ -301,18 +301,20 @@ void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
   mp_polt_eval(v, domain, MP_POLT_TLSRPT, &row->tlsrpt);
   mp_polt_eval(v, domain, MP_POLT_BIMI, &row->bimi);
   eff = row->dmarc.effective;
-  const bool want[5] = {strcmp(row->sts.status, "invalid") == 0,
-                        strcmp(row->tlsrpt.status, "invalid") == 0,
-                        strcmp(row->sts.status, "valid") == 0 &&
-                            strcmp(row->tlsrpt.status, "none") == 0,
-                        strcmp(row->bimi.status, "invalid") == 0,
-                        strcmp(row->bimi.status, "valid") == 0 &&
-                            strcmp(eff, "quarantine") != 0 &&
-                            strcmp(eff, "reject") != 0};
-  static const char *const pcodes[5] = {
-      "MTA_STS_INVALID", "TLS_RPT_INVALID", "MTA_STS_WITHOUT_TLS_RPT",
-      "BIMI_INVALID", "BIMI_WITHOUT_ENFORCEMENT"};
-  for (int i = 0; i < 5; i++) {
+  /* a declination asks for no logo: no enforcement is missing for it */
+  const bool want[6] = {
+      strcmp(row->sts.status, "invalid") == 0,
+      strcmp(row->tlsrpt.status, "invalid") == 0,
+      strcmp(row->sts.status, "valid") == 0 &&
+          strcmp(row->tlsrpt.status, "none") == 0,
+      strcmp(row->bimi.status, "invalid") == 0,
+      strcmp(row->bimi.status, "valid") == 0 && !row->bimi.declined &&
+          strcmp(eff, "quarantine") != 0 && strcmp(eff, "reject") != 0,
+      row->bimi.bad_avp};
+  static const char *const pcodes[6] = {
+      "MTA_STS_INVALID", "TLS_RPT_INVALID",          "MTA_STS_WITHOUT_TLS_RPT",
+      "BIMI_INVALID",    "BIMI_WITHOUT_ENFORCEMENT", "BIMI_BAD_AVP"};
+  for (int i = 0; i < 6; i++) {
     if (want[i]) {
       code(&fc, pcodes[i]);
     }

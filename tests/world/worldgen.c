@@ -271,7 +271,7 @@ static const struct {
     [K_NXDOMAIN] = {400, 1},  [K_EMPTY] = {200, 2},
     [K_SPF_SPLIT] = {300, 3}, [K_OVERSIZED] = {50, 2},
     [K_MANYTXT] = {50, 1},    [K_TWOSPF] = {50, 1},
-    [K_LOOKALIKE] = {60, 7},  [K_DMARC_ODD] = {150, 18},
+    [K_LOOKALIKE] = {60, 7},  [K_DMARC_ODD] = {150, 20},
     [K_HOSTILE] = {50, 2},    [K_ALIAS] = {100, 2},
     [K_BROKEN] = {30, 1},     [K_NULLMX] = {50, 1},
     [K_SPF_HARD] = {100, 20}, [K_INVALID] = {120, 15},
@@ -764,6 +764,11 @@ static void add_dmarc_odd(struct dom *d, struct mp_rng *r)
       "ruf=mailto:f@reports.broken.test",
       /* tag names and values in any case (RFC 5234 section 2.3) */
       "v=DMARC1; P=Reject; SP=none; Pct=50; RUA=MAILTO:Agg@Reports.Example",
+      /* a tag given twice: the whole record is invalid (RFC 6376 3.2) */
+      "v=DMARC1; p=reject; p=none; rua=mailto:agg@reports.example",
+      /* every tag a default replaces, with a value outside its grammar */
+      "v=DMARC1; p=reject; sp=rejected; np=; pct=x; aspf=strict; fo=2; "
+      "rf=a_b; ri=1h; psd=maybe; t=yes; rua=mailto:agg@reports.example",
   };
   enum split how = d->sub == 10 ? SPLIT_RANDOM : SPLIT_ONE;
 
