@@ -11,6 +11,7 @@
 
 #define NAME_TEXT_MAX 1100 /* 255 wire octets, each at worst "\DDD" */
 #define CNAME_MAX     16   /* aliases followed per reply */
+#define T_OPT         41   /* the EDNS pseudo-RR (RFC 6891) */
 
 /* Appends one label's bytes in presentation form: letters lowercased,
  * letters, digits and "-_*\/" as they are, every other byte as \DDD
@@ -220,6 +221,60 @@ void mp_dnswire_reverse(int family, const uint8_t *addr, char *out)
     out[o++] = '.';
   }
   memcpy(out + o, "ip6.arpa", sizeof("ip6.arpa"));
+}
+
+/* Walks the whole message as its header counts say (RFC 1035 section
+ * 4.1): every name and record header must fit, and the last record must
+ * end where the message does (bytes after it are not part of any record:
+ * the message is malformed, not data). The EDNS OPT record (RFC 6891
+ * section 6.1.1) may only appear once, in the additional section, owned
+ * by the root; it holds the upper 8 bits of the RCODE (section 6.1.3).
+ * *rcode gets the full RCODE. */
+static int validate(const uint8_t *msg, size_t len, int *rcode)
+{
+  char name[NAME_TEXT_MAX];
+  size_t off = 12, nlen;
+  bool opt = false;
+
+  if (len < 12 || !(msg[2] & 0x80)) {
+    return -EBADMSG; /* short, or a query rather than a reply */
+  }
+  *rcode = msg[3] & 0x0F;
+  for (unsigned i = 0; i < get16(msg + 4); i++) {
+    if (read_name(msg, len, &off, name, NULL) < 0 || off + 4 > len) {
+      return -EBADMSG;
+    }
+    off += 4;
+  }
+  for (unsigned s = 1; s < 4; s++) {
+    for (unsigned i = 0; i < get16(msg + 4 + 2 * s); i++) {
+      uint16_t type;
+
+      if (read_name(msg, len, &off, name, &nlen) < 0 || off + 10 > len) {
+        return -EBADMSG;
+      }
+      type = get16(msg + off);
+      if (type == T_OPT) {
+        if (s != 3 || opt || nlen != 0) {
+          return -EBADMSG;
+        }
+        opt = true;
+        *rcode |= msg[off + 4] << 4;
+      }
+      off += 10 + (size_t)get16(msg + off + 8);
+      if (off > len) {
+        return -EBADMSG;
+      }
+    }
+  }
+  return off == len ? 0 : -EBADMSG;
+}
+
+int mp_dnswire_check(const uint8_t *msg, size_t len)
+{
+  int rcode;
+
+  return validate(msg, len, &rcode);
 }
 
 /* One answer-section RR, located but not yet decoded. */
@@ -477,10 +532,10 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
 {
   struct parse ctx, *p = &ctx; /* on the stack: no allocation to parse */
   size_t cname_len = 0;
-  int rc;
+  int rc, rcode;
 
   *out = NULL;
-  if (len < 12 || !(msg[2] & 0x80) || strlen(qname) >= NAME_TEXT_MAX) {
+  if (strlen(qname) >= NAME_TEXT_MAX || validate(msg, len, &rcode) < 0) {
     return -EBADMSG;
   }
   p->msg = msg;
@@ -508,7 +563,7 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   p->ans = answer_alloc(p->count, p->bytes + cname_len);
   p->heap = (char *)(p->ans->rr + p->count);
   walk_answers(msg, len, visit_fill, p);
-  p->ans->rcode = msg[3] & 0x0F;
+  p->ans->rcode = rcode;
   p->ans->type = qtype;
   p->ans->outcome = rcode_outcome(p->ans->rcode, p->ans->count);
   if (p->links) {

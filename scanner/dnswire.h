@@ -59,6 +59,13 @@ void mp_dnswire_reverse(int family, const uint8_t *addr, char *out);
 int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
                      uint16_t qtype, struct mp_answer **out);
 
+/* Checks that msg[0..len) is a well-formed reply: a header, then exactly
+ * the records its four counts say (RFC 1035 section 4.1), at most one EDNS
+ * OPT record, owned by the root (RFC 6891 section 6.1.1), and nothing
+ * after the last record. Returns 0 or -EBADMSG. mp_dnswire_parse makes
+ * the same check first. */
+int mp_dnswire_check(const uint8_t *msg, size_t len);
+
 /* A new answer with no records and the given outcome (timeouts, errors). */
 struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
                                 uint16_t type);

@@ -904,19 +904,27 @@ static void replied(struct attempt *a, const uint8_t *abuf, size_t alen,
   int rcode = alen >= 4 ? abuf[3] & 0x0F : -1;
   enum mp_control_reply kind = MP_CONTROL_FAIL;
   unsigned lost = 0;
+  bool malformed;
 
-  if (q && mp_dnswire_parse(abuf, alen, q->ask, q->type, &ans) < 0) {
-    ans = NULL;
+  /* A malformed reply is a failure of the server, never data: also when
+   * the lookup is already over and only the controller learns from it. */
+  if (q) {
+    malformed = mp_dnswire_parse(abuf, alen, q->ask, q->type, &ans) < 0;
+  } else {
+    malformed = mp_dnswire_check(abuf, alen) < 0;
   }
-  if (q && !ans) {
-    kind = MP_CONTROL_FAIL; /* malformed */
+  if (ans) {
+    rcode = ans->rcode; /* with the extended bits of EDNS */
+  }
+  if (malformed) {
+    kind = MP_CONTROL_FAIL;
   } else if (rcode == 0 || rcode == 3) {
     kind = MP_CONTROL_GOOD;
   } else if (rcode == 2) {
     kind = MP_CONTROL_SERVFAIL;
   }
   if (kind != MP_CONTROL_GOOD) {
-    srv->failed[rcode == 5 ? 1 : rcode == 2 ? 2 : 3]++;
+    srv->failed[malformed ? 3 : rcode == 5 ? 1 : rcode == 2 ? 2 : 3]++;
   }
   srv->r->stats.late += a->overdue;
   mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, kind);
