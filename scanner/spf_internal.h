@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/dnsname.h"
 #include "scanner/spf_eval.h"
 #include "scanner/spf_macro.h"
 
@@ -133,9 +134,17 @@ static inline bool spf_void(const struct mp_answer *a)
 /* spf_node.c */
 void node_from_answer(struct node *n, const struct mp_answer *a,
                       struct mp_spf_term *terms, size_t cap);
+/* Names in SPF are raw octets (RFC 7208: a domain-spec has no escapes),
+ * those in answers (MX hosts, PTR names) name text (dnsname.h):
+ * node_get and answer_get take the first, answer_get_text the second. */
 struct node *node_get(struct run *r, const char *name);
 const struct mp_answer *answer_get(struct run *r, const char *name,
                                    uint16_t type);
+const struct mp_answer *answer_get_text(struct run *r, const char *text,
+                                        uint16_t type);
+/* The name text of a raw name into buf (MP_NAME_TEXT_MAX + 1 bytes); ""
+ * when it is not a name. Returns buf. */
+const char *spf_name_text(const char *name, char *buf);
 void memo_init(struct memo *m);
 void memo_close(struct memo *m);
 struct mp_ipset *scratch_sets(size_t level);

@@ -113,8 +113,8 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
   }
   for (size_t i = 0; i < mx->count; i++) {
     if (mx->rr[i].data[0]) {
-      add_addresses(s4, s6, answer_get(r, mx->rr[i].data, MP_T_A), t);
-      add_addresses(s4, s6, answer_get(r, mx->rr[i].data, MP_T_AAAA), t);
+      add_addresses(s4, s6, answer_get_text(r, mx->rr[i].data, MP_T_A), t);
+      add_addresses(s4, s6, answer_get_text(r, mx->rr[i].data, MP_T_AAAA), t);
     }
   }
   return true;

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
       }
     }
-    if (a->cname && strlen(a->cname) > 1100) {
+    if (a->cname && strlen(a->cname) > MP_NAME_TEXT_MAX) {
       abort();
     }
     mp_answer_unref(a);

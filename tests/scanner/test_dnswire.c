@@ -360,6 +360,96 @@ Test(dnswire, escapes_odd_bytes_in_names)
   mp_answer_unref(a);
 }
 
+/* An owner name with octets that need escaping (RFC 1035 section 5.1):
+ * found whether the question is asked raw, escaped, or in another case. */
+Test(dnswire, matches_owner_names_that_need_escaping)
+{
+  static const uint8_t v4[] = {192, 0, 2, 1};
+  static const char *const asked[] = {
+      "foo:bar/baz.example.com", "foo\\058bar/baz.example.com",
+      "FOO\\:Bar\\/baz.EXAMPLE.com.", "foo\\058bar\\047baz.example.com"};
+  struct msg m;
+
+  for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+    struct mp_answer *a;
+
+    header(&m, 0, 1, "foo:bar/baz.example.com", MP_T_A);
+    rr(&m, "foo:bar/baz.example.com", MP_T_A, 60, v4, sizeof(v4));
+    a = parse(&m, asked[i], MP_T_A);
+    cr_expect_eq(a->count, 1, "asked as %s", asked[i]);
+    cr_expect_eq(a->outcome, MP_OUTCOME_OK, "asked as %s", asked[i]);
+    mp_answer_unref(a);
+  }
+}
+
+/* A dot, a NUL, a space, a backslash and 0xff inside labels: the CNAME
+ * chain is followed on the wire, and the names come out escaped. */
+Test(dnswire, follows_aliases_through_names_with_any_octet)
+{
+  static const uint8_t alias[] = {5, 'a', '.', 'b', 0,   'c',
+                                  4, 't', 'e', 's', 't', 0};
+  static const uint8_t target[] = {4,   0xff, ' ', '\\', 'X', 4,
+                                   't', 'e',  's', 't',  0};
+  static const uint8_t mx[] = {0, 10, 3, 'm', 0, 'x', 4, 't', 'e', 's', 't', 0};
+  struct msg m;
+  struct mp_answer *a;
+
+  m.n = 0;
+  put16(&m, 0x1234);
+  put16(&m, 0x8180);
+  put16(&m, 1);
+  put16(&m, 2);
+  put16(&m, 0);
+  put16(&m, 0);
+  memcpy(m.b + m.n, alias, sizeof(alias));
+  m.n += sizeof(alias);
+  put16(&m, MP_T_MX);
+  put16(&m, 1);
+  memcpy(m.b + m.n, alias, sizeof(alias)); /* alias CNAME target */
+  m.n += sizeof(alias);
+  put16(&m, MP_T_CNAME);
+  put16(&m, 1);
+  put32(&m, 60);
+  put16(&m, sizeof(target));
+  memcpy(m.b + m.n, target, sizeof(target));
+  m.n += sizeof(target);
+  memcpy(m.b + m.n, target, sizeof(target)); /* target MX 10 m\000x.test */
+  m.n += sizeof(target);
+  put16(&m, MP_T_MX);
+  put16(&m, 1);
+  put32(&m, 60);
+  put16(&m, sizeof(mx));
+  memcpy(m.b + m.n, mx, sizeof(mx));
+  m.n += sizeof(mx);
+  a = parse(&m, "a\\.b\\000c.test", MP_T_MX);
+  cr_assert_eq(a->outcome, MP_OUTCOME_OK);
+  cr_assert_eq(a->count, 1);
+  cr_assert_str_eq(a->rr[0].data, "m\\000x.test");
+  cr_assert_str_eq(a->cname, "\\255\\032\\092x.test");
+  mp_answer_unref(a);
+}
+
+Test(dnswire, encodes_escaped_names_as_their_octets)
+{
+  uint8_t buf[MP_QUERY_MAX];
+  static const uint8_t want[] = {7,    'f', 'o', 'o', ':', 'b', 'a',
+                                 'r',  3,   'a', '.', 'b', 2,   '\\',
+                                 0xff, 4,   't', 'e', 's', 't', 0};
+  static const char *const spellings[] = {"foo\\058bar.a\\.b.\\092\\255.test",
+                                          "FOO:bar.A\\046B.\\\\\\255.Test."};
+
+  for (size_t i = 0; i < 2; i++) {
+    cr_assert_eq(mp_dnswire_query(buf, spellings[i], MP_T_A, 1, 0),
+                 (int)(12 + sizeof(want) + 4), "%s", spellings[i]);
+    cr_assert_arr_eq(buf + 12, want, sizeof(want), "%s", spellings[i]);
+  }
+  cr_expect_eq(mp_dnswire_query(buf, "a\\256.test", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_query(buf, "a\\05.test", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_query(buf, "test\\", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_labels("a\\.b.test"), 2);
+  cr_expect_eq(mp_dnswire_labels("a.b.test"), 3);
+}
+
 Test(dnswire, ttl_with_high_bit_reads_as_zero)
 {
   struct msg m;
