@@ -118,6 +118,13 @@ static void on_txt(struct mp_job *job, struct mp_lookup *lk)
 
 static void spf_start(struct mp_job *job)
 {
+  if (!mp_spf_domain_ok(job->domain)) {
+    /* RFC 7208 section 4.3: none, with no query (a single label such as
+     * "a2345678" passes the input's rules) */
+    job->spf.phase = 0;
+    mp_task_start(&job->spf.task);
+    return;
+  }
   job->spf.phase = SIZE_MAX; /* not evaluated until the TXT answer */
   mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
 }

@@ -32,6 +32,11 @@ static const char *const reason_names[] = {
     "redirect_none", "mx_limit",     "dns",        "macro",
 };
 
+bool mp_spf_domain_ok(const char *domain)
+{
+  return valid_domain(domain);
+}
+
 const char *mp_spf_result_name(enum mp_spf_result r)
 {
   return result_names[r];

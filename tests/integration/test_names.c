@@ -2,7 +2,8 @@
  * authoritative server (names-world/, its own Knot): every check finds
  * them through the query encoder, c-ares' question check, the answer
  * parser, the answer cache and the single-flight index, and the row and
- * the query log print them escaped. */
+ * the query log print them escaped. Also names check_host() cannot use
+ * (RFC 7208 section 4.3), which SPF must not query at all. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -180,4 +181,34 @@ Test(names, mx_hosts_that_need_escaping_are_resolved_and_printed_escaped)
   cr_expect(
       mp_json_str_eq(mp_json_path(h, "addresses[0].address"), "192.0.2.7"));
   mp_json_free(rows);
+}
+
+/* RFC 7208 section 4.3: a <domain> that is not a multi-label FQDN gives
+ * none at once; nothing is queried for it. */
+Test(names, spf_does_not_query_a_single_label_name)
+{
+  char qlog[4096], *log;
+  const char *extra[] = {"--checks", "spf",       "--query-log", qlog,
+                         "--spf-ip", "192.0.2.1", NULL};
+  struct mp_json *rows;
+  const struct mp_json *spf;
+  size_t n = 0;
+
+  serve_on(5);
+  scratch_path(qlog, sizeof(qlog), "single-queries.txt");
+  rows = scan("a2345678\n", extra);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "domain"), "a2345678"));
+  spf = mp_json_get(rows->items[0], "spf");
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "status"), "none"));
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "reason"), "bad_domain"));
+  cr_expect(mp_json_str_eq(mp_json_path(spf, "checks[0].result"), "none"));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(spf, "checks[0].reason"), "bad_domain"));
+  cr_expect(mp_json_is_null(mp_json_get(rows->items[0], "txt")));
+  log = mp_proc_slurp(qlog, &n);
+  cr_expect(log == NULL || n == 0, "queries sent: %s", log ? log : "");
+  mp_free(log);
+  mp_json_free(rows);
+  unlink(qlog);
 }
