@@ -144,9 +144,13 @@ static int eval_addresses(struct run *r, const struct mp_spf_term *t,
   return any_address(r, a, t) ? MATCH : NOMATCH;
 }
 
-/* Section 5.4: the hosts of at most 10 MX records; an empty answer for a
- * host's address is not counted as a void lookup (RFC 7208 counts the
- * terms' own queries; mature implementations differ here). */
+/* Section 5.4: the hosts of at most 10 MX records, in the order of the
+ * answer; an empty answer for a host's address is not counted as a void
+ * lookup (RFC 7208 counts the terms' own queries; mature implementations
+ * differ here), but a failed one ends the evaluation with temperror
+ * (section 5: the lookup "returns a server failure ... or times out"),
+ * unless an earlier host matched. Every host is asked at once; the answers
+ * are read in order. */
 static int eval_mx(struct run *r, const struct mp_spf_term *t,
                    const char *target, int *err)
 {
@@ -169,7 +173,11 @@ static int eval_mx(struct run *r, const struct mp_spf_term *t,
     h = answer_get_text(r, mx->rr[i].data,
                         r->family == AF_INET ? MP_T_A : MP_T_AAAA);
     if (!h) {
-      pending = true;
+      pending = true; /* the hosts after it are asked, not yet decided */
+    } else if (pending) {
+      continue;
+    } else if (spf_failed(h)) {
+      return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
     } else if (any_address(r, h, t)) {
       return MATCH;
     }

@@ -70,10 +70,24 @@ static void add_addresses(struct mp_ipset *s4, struct mp_ipset *s6,
   }
 }
 
-/* a and mx. A DNS failure of the A query is a temperror (what an IPv4
- * client would meet); an a term is void when its name has neither A nor
- * AAAA records, an mx term when it has no MX. Both families are
- * flattened. */
+/* The A and AAAA answers of a name (a4, a6: NULL while fetched). Both
+ * families are flattened, so a DNS failure of either is a temperror
+ * (RFC 7208 section 5: the lookup "returns a server failure ... or times
+ * out"): the addresses the policy passes are then unknown, never fewer.
+ * Returns false when it ends the walk. */
+static bool both_families(struct memo *m, const struct mp_answer *a4,
+                          const struct mp_answer *a6)
+{
+  if ((a4 && spf_failed(a4)) || (a6 && spf_failed(a6))) {
+    return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
+  }
+  return true;
+}
+
+/* a and mx (sections 5.3, 5.4). A DNS failure of an address lookup, of the
+ * name or of an MX host, is a temperror; an a term is void when its name
+ * has neither A nor AAAA records, an mx term when it has no MX (an MX host
+ * without addresses is not a void lookup). */
 static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
                            const char *target, struct memo *m,
                            struct mp_ipset *s4, struct mp_ipset *s6)
@@ -83,16 +97,13 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
   if (t->mech == MP_SPF_A) {
     a4 = answer_get(r, target, MP_T_A);
     a6 = answer_get(r, target, MP_T_AAAA);
-    if (!a4) {
+    if (!both_families(m, a4, a6)) {
+      return false;
+    }
+    if (!a4 || !a6) {
       return true;
     }
-    if (spf_failed(a4)) {
-      return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
-    }
-    if (!a6) {
-      return true;
-    }
-    if (spf_void(a4) && (spf_void(a6) || spf_failed(a6))) {
+    if (spf_void(a4) && spf_void(a6)) {
       add_void(m);
     }
     add_addresses(s4, s6, a4, t);
@@ -112,10 +123,16 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
     return stop(m, MP_SPF_PERMERROR, MP_SPF_REASON_MX_LIMIT);
   }
   for (size_t i = 0; i < mx->count; i++) {
-    if (mx->rr[i].data[0]) {
-      add_addresses(s4, s6, answer_get_text(r, mx->rr[i].data, MP_T_A), t);
-      add_addresses(s4, s6, answer_get_text(r, mx->rr[i].data, MP_T_AAAA), t);
+    if (!mx->rr[i].data[0]) {
+      continue; /* a null MX names no host */
     }
+    a4 = answer_get_text(r, mx->rr[i].data, MP_T_A);
+    a6 = answer_get_text(r, mx->rr[i].data, MP_T_AAAA);
+    if (!both_families(m, a4, a6)) {
+      return false;
+    }
+    add_addresses(s4, s6, a4, t);
+    add_addresses(s4, s6, a6, t);
   }
   return true;
 }

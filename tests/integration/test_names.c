@@ -212,3 +212,24 @@ Test(names, spf_does_not_query_a_single_label_name)
   mp_json_free(rows);
   unlink(qlog);
 }
+
+/* RFC 7208 sections 5 and 5.4: an MX host whose address lookup fails
+ * (REFUSED here) makes mx a temperror, in the posture and for check_host,
+ * never a host without addresses. */
+Test(names, spf_mx_host_lookup_failure_is_a_temperror)
+{
+  const char *extra[] = {"--checks", "spf", "--spf-ip", "192.0.2.1", NULL};
+  struct mp_json *rows;
+  const struct mp_json *spf;
+
+  serve_on(6);
+  rows = scan("mxfail.esc.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  spf = mp_json_get(rows->items[0], "spf");
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "status"), "temperror"));
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "reason"), "dns"));
+  cr_expect(mp_json_is_null(mp_json_get(spf, "ip4_addresses")));
+  cr_expect(mp_json_str_eq(mp_json_path(spf, "checks[0].result"), "temperror"));
+  cr_expect(mp_json_str_eq(mp_json_path(spf, "checks[0].reason"), "dns"));
+  mp_json_free(rows);
+}

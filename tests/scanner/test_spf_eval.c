@@ -374,3 +374,76 @@ Test(spf_eval, an_include_bomb_is_walked_no_further_than_the_budget)
   cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
   cr_expect_leq(mp_memzone_queries(zone) - before, MP_SPF_WALK_MAX + 1);
 }
+
+/* check_host() for an IPv4 client at ip (a fresh evaluation). */
+static struct mp_spf_outcome check(const char *domain, const char *ip)
+{
+  struct mp_spf_outcome out;
+  struct mp_spf_request req = {
+      .family = AF_INET, .domain = domain, .helo = domain};
+
+  cr_assert_eq(inet_pton(AF_INET, ip, req.ip), 1);
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &out), 0);
+  mp_spf_eval_reset(&ev);
+  return out;
+}
+
+/* RFC 7208 section 5 (and 5.4): a failed address lookup of an MX host is
+ * a temperror, as the same failure through a: is, never "no address". */
+static void mx_hosts_that_fail(void)
+{
+  /* mx.slow.test times out; mx.loop.test is SERVFAIL (a CNAME loop) */
+  rec("slow.test", MP_T_MX, "mx.slow.test");
+  mp_memzone_add_timeout(zone, "mx.slow.test");
+  rec("loop.test", MP_T_MX, "mx.loop.test");
+  rec("mx.loop.test", MP_T_CNAME, "mx.loop.test");
+  /* v6only.test's host has an A record; its AAAA lookup times out */
+  rec("v6only.test", MP_T_MX, "mx.v6only.test");
+  rec("mx.v6only.test", MP_T_A, "10.0.7.1");
+  mp_memzone_add_timeout(zone, "mx.v6only.test");
+}
+
+Test(spf_eval, a_failed_mx_host_lookup_is_a_temperror_in_the_posture)
+{
+  static const char *const domains[] = {"slow.test", "loop.test",
+                                        "v6only.test"};
+
+  mx_hosts_that_fail();
+  for (size_t i = 0; i < 3; i++) {
+    struct mp_spf_outcome o = posture(domains[i], "v=spf1 mx -all");
+
+    cr_expect_eq(o.result, MP_SPF_TEMPERROR, "%s: %s", domains[i],
+                 mp_spf_result_name(o.result));
+    cr_expect_eq(o.reason, MP_SPF_REASON_DNS, "%s", domains[i]);
+  }
+  /* the same through a: (the AAAA lookup alone failing too) */
+  struct mp_spf_outcome a = posture("d.test", "v=spf1 a:mx.v6only.test -all");
+
+  cr_expect_eq(a.result, MP_SPF_TEMPERROR, "%s", mp_spf_result_name(a.result));
+}
+
+Test(spf_eval, a_failed_mx_host_lookup_is_a_temperror_for_check_host)
+{
+  mx_hosts_that_fail();
+  txt("slow.test", "v=spf1 mx -all");
+  txt("loop.test", "v=spf1 mx -all");
+  cr_expect_eq(check("slow.test", "10.0.7.1").result, MP_SPF_TEMPERROR);
+  cr_expect_eq(check("loop.test", "10.0.7.1").result, MP_SPF_TEMPERROR);
+  cr_expect_eq(check("slow.test", "10.0.7.1").reason, MP_SPF_REASON_DNS);
+}
+
+/* The hosts are tried in the order of the answer (section 5.4): a match
+ * before the failed host passes; a failure before the matching host is a
+ * temperror. */
+Test(spf_eval, mx_hosts_are_tried_in_order)
+{
+  mx_hosts_that_fail();
+  rec("first.test", MP_T_MX, "mx1.d.test");
+  rec("first.test", MP_T_MX, "mx.slow.test");
+  txt("first.test", "v=spf1 mx -all");
+  rec("second.test", MP_T_MX, "mx.slow.test");
+  rec("second.test", MP_T_MX, "mx1.d.test");
+  txt("second.test", "v=spf1 mx -all");
+  cr_expect_eq(check("first.test", "10.0.3.1").result, MP_SPF_PASS);
+  cr_expect_eq(check("second.test", "10.0.3.1").result, MP_SPF_TEMPERROR);
+}
