@@ -150,7 +150,7 @@ static const char *status_of(enum mp_spf_result result)
 static void describe_record(const struct mp_result *res,
                             struct mp_result_spf *spf)
 {
-  static struct mp_spf_term terms[1024];
+  static struct mp_spf_term terms[MP_SPF_TERMS_MAX]; /* any record */
   struct mp_spf_record rec;
   struct mp_spf_syntax_error err;
   const struct mp_rr *rr;
@@ -161,7 +161,8 @@ static void describe_record(const struct mp_result *res,
   rr = res->spf.rr[0];
   spf->record = (struct mp_slice){rr->data, rr->len};
   spf->length = rr->len;
-  if (mp_spf_parse(rr->data, rr->len, terms, 1024, &rec, &err) < 0) {
+  if (mp_spf_parse(rr->data, rr->len, terms, MP_SPF_TERMS_MAX, &rec, &err) <
+      0) {
     return;
   }
   for (size_t i = 0; i < rec.nterms; i++) {

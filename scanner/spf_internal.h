@@ -12,7 +12,7 @@
 #include "scanner/spf_eval.h"
 #include "scanner/spf_macro.h"
 
-#define SPF_TERMS_MAX   1024
+#define SPF_TERMS_MAX   MP_SPF_TERMS_MAX /* any record: no limit of ours */
 #define SPF_TARGETS_MAX 8
 #define SPF_NAME_MAX    256  /* an expanded domain-spec, truncated to 253 */
 #define R_PENDING       (-1) /* an answer is missing: run again later */

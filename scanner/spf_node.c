@@ -2,6 +2,7 @@
  * TXT entry), the evaluation's references into the cache, and expansion
  * of domain-specs. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,7 @@ void node_from_answer(struct node *n, const struct mp_answer *a,
 {
   const struct mp_rr *rec = NULL;
   size_t count = 0;
+  int rc;
 
   memset(n, 0, sizeof(*n));
   memo_init(&n->memo);
@@ -88,7 +90,11 @@ void node_from_answer(struct node *n, const struct mp_answer *a,
   }
   n->text = rec->data;
   n->terms = terms;
-  if (mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err) < 0) {
+  /* RFC 7208 sets no limit on the terms of a record, and cap holds any
+   * record a DNS answer can (MP_SPF_TERMS_MAX): every term is evaluated */
+  rc = mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err);
+  assert(rc != -E2BIG || cap < MP_SPF_TERMS_MAX);
+  if (rc < 0) {
     n->kind = NODE_SYNTAX;
     return;
   }

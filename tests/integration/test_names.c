@@ -233,3 +233,27 @@ Test(names, spf_mx_host_lookup_failure_is_a_temperror)
   cr_expect(mp_json_str_eq(mp_json_path(spf, "checks[0].reason"), "dns"));
   mp_json_free(rows);
 }
+
+/* RFC 7208 sets no limit on the terms of a record: one of 1,101 terms is
+ * evaluated and described (not a syntax error at term 1,025). */
+Test(names, spf_evaluates_a_record_of_any_number_of_terms)
+{
+  const char *extra[] = {"--checks", "spf", "--spf-ip", "192.0.2.5", NULL};
+  struct mp_json *rows;
+  const struct mp_json *spf;
+
+  serve_on(7);
+  rows = scan("manyterms.esc.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  spf = mp_json_get(rows->items[0], "spf");
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "status"), "valid"), "%s %s",
+            mp_json_str(mp_json_get(spf, "status")),
+            mp_json_str(mp_json_get(spf, "reason")));
+  cr_expect(mp_json_str_eq(mp_json_get(spf, "all"), "neutral"));
+  cr_expect_eq(mp_json_get(spf, "ip4_addresses")->integer, 1);
+  cr_expect(
+      mp_json_str_eq(mp_json_path(spf, "includes[0]"), "in%_cl.esc.test"));
+  cr_expect_eq(mp_json_get(spf, "includes_total")->integer, 1);
+  cr_expect(mp_json_str_eq(mp_json_path(spf, "checks[0].result"), "pass"));
+  mp_json_free(rows);
+}

@@ -447,3 +447,30 @@ Test(spf_eval, mx_hosts_are_tried_in_order)
   cr_expect_eq(check("first.test", "10.0.3.1").result, MP_SPF_PASS);
   cr_expect_eq(check("second.test", "10.0.3.1").result, MP_SPF_TEMPERROR);
 }
+
+/* RFC 7208 sets no limit on the terms of a record: one of 2,000 terms
+ * (past the 1,024 the evaluator once held) is evaluated, as it is in the
+ * domain's own TXT answer and as a provider's record reached by include. */
+Test(spf_eval, a_record_of_any_number_of_terms_is_evaluated)
+{
+  static char text[40000];
+  size_t o = (size_t)snprintf(text, sizeof(text), "v=spf1");
+  struct mp_spf_outcome own, inc;
+
+  for (int i = 0; i < 2000; i++) {
+    o += (size_t)snprintf(text + o, sizeof(text) - o, " ip4:10.%d.%d.1",
+                          i / 250, i % 250);
+  }
+  snprintf(text + o, sizeof(text) - o, " -all");
+  txt("big.example", text);
+  own = posture("d.test", text);
+  cr_expect_eq(own.result, MP_SPF_FAIL, "%s %s", mp_spf_result_name(own.result),
+               mp_spf_reason_name(own.reason));
+  cr_expect_eq(own.posture.ip4_addresses, 2000);
+  inc = posture("d.test", "v=spf1 include:big.example -all");
+  cr_expect_eq(inc.result, MP_SPF_FAIL, "%s %s", mp_spf_result_name(inc.result),
+               mp_spf_reason_name(inc.reason));
+  cr_expect_eq(inc.posture.ip4_addresses, 2000);
+  cr_expect_eq(check("big.example", "10.7.249.1").result, MP_SPF_PASS);
+  cr_expect_eq(check("big.example", "10.8.0.1").result, MP_SPF_FAIL);
+}
