@@ -5,10 +5,21 @@
  * (flattened, first match wins) and where given include targets sit.
  * Each cached node keeps its result (a memo) until the cache changes, so
  * a provider's tree is walked once per scan, not once per domain. */
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
 #include "scanner/spf_internal.h"
+
+/* Counts add up over every path of the tree, and a tree whose shared
+ * subtrees are walked once (memos) can have more paths than a counter
+ * holds: they saturate at UINT_MAX (docs/schema.md, lookups_static)
+ * instead of wrapping, which could also bring lookups or voids back under
+ * their limits. */
+static unsigned sat_add(unsigned a, unsigned b)
+{
+  return a > UINT_MAX - b ? UINT_MAX : a + b;
+}
 
 static void memo_reset(struct memo *m)
 {
@@ -45,7 +56,7 @@ static void add_void(struct memo *m)
   if (m->voids < 3) {
     m->void_at[m->voids] = m->lookups;
   }
-  m->voids++;
+  m->voids = sat_add(m->voids, 1);
 }
 
 static bool same_name(const char *a, const char *b)
@@ -147,13 +158,13 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   m->exact &= cm->exact;
   m->cyclic |= cm->cyclic;
   m->truncated |= cm->truncated;
-  m->lookups_static += cm->lookups_static;
+  m->lookups_static = sat_add(m->lookups_static, cm->lookups_static);
   if (!cm->backedge && cm->depth + 1 > m->depth) {
     m->depth = cm->depth + 1;
   }
   /* the child's voids continue the parent's count */
-  for (unsigned j = 0; j < cm->voids && j < 3 && m->voids + j < 3; j++) {
-    m->void_at[m->voids + j] = m->lookups + cm->void_at[j];
+  for (unsigned j = 0; j < cm->voids && m->voids < 3 && j < 3 - m->voids; j++) {
+    m->void_at[m->voids + j] = sat_add(m->lookups, cm->void_at[j]);
   }
   if (cm->result == MP_SPF_NONE) { /* sections 5.2 and 6.1 */
     return stop(m, MP_SPF_PERMERROR,
@@ -163,14 +174,14 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   if (cm->result == MP_SPF_PERMERROR || cm->result == MP_SPF_TEMPERROR) {
     m->result = cm->result;
     m->reason = cm->reason;
-    m->err_lookups = m->lookups + cm->err_lookups;
-    m->err_voids = m->voids + cm->err_voids;
+    m->err_lookups = sat_add(m->lookups, cm->err_lookups);
+    m->err_voids = sat_add(m->voids, cm->err_voids);
     m->error_offset = cm->error_offset;
     m->error_record = cm->error_record;
     return false;
   }
-  m->lookups += cm->lookups;
-  m->voids += cm->voids;
+  m->lookups = sat_add(m->lookups, cm->lookups);
+  m->voids = sat_add(m->voids, cm->voids);
   return true;
 }
 
@@ -318,8 +329,8 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     if (!spend(r, m)) {
       return false;
     }
-    m->lookups++;
-    m->lookups_static++;
+    m->lookups = sat_add(m->lookups, 1);
+    m->lookups_static = sat_add(m->lookups_static, 1);
     cm = walk_child(r, n, t->dom_off, t->dom_len, t->macro, domain, m, level,
                     target);
     if (!cm) {
@@ -336,8 +347,8 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     if (!spend(r, m)) {
       return false;
     }
-    m->lookups++;
-    m->lookups_static++;
+    m->lookups = sat_add(m->lookups, 1);
+    m->lookups_static = sat_add(m->lookups_static, 1);
     m->uses_ptr |= t->mech == MP_SPF_PTR;
     m->uses_exists |= t->mech == MP_SPF_EXISTS;
     if (t->has_domain) {
@@ -395,8 +406,8 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
   if (!spend(r, m)) {
     return;
   }
-  m->lookups++;
-  m->lookups_static++;
+  m->lookups = sat_add(m->lookups, 1);
+  m->lookups_static = sat_add(m->lookups_static, 1);
   cm = walk_child(r, n, n->rec.redirect_off, n->rec.redirect_len,
                   n->rec.redirect_macro, domain, m, level, target);
   if (!cm || !take_child(m, cm, true)) {

@@ -2,6 +2,7 @@
  * conformance suite covers check_host() with a client address). */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -473,4 +474,32 @@ Test(spf_eval, a_record_of_any_number_of_terms_is_evaluated)
   cr_expect_eq(inc.posture.ip4_addresses, 2000);
   cr_expect_eq(check("big.example", "10.7.249.1").result, MP_SPF_PASS);
   cr_expect_eq(check("big.example", "10.8.0.1").result, MP_SPF_FAIL);
+}
+
+/* lookups_static counts every path of the tree, so an include bomb of
+ * shared subtrees (each walked once, then remembered) exceeds any counter:
+ * it stops at UINT_MAX (4294967295, documented) instead of wrapping. 21
+ * levels of 3 includes of the next name: (3^22 - 3) / 2 + 1 paths. */
+Test(spf_eval, lookups_static_saturates_instead_of_wrapping)
+{
+  char name[32], next[32], text[160];
+  struct mp_spf_outcome o;
+
+  for (int i = 0; i <= 21; i++) {
+    snprintf(name, sizeof(name), "n%d.bomb.example", i);
+    snprintf(next, sizeof(next), "n%d.bomb.example", i + 1);
+    if (i == 21) {
+      txt(name, "v=spf1 -all");
+      continue;
+    }
+    snprintf(text, sizeof(text), "v=spf1 include:%s include:%s include:%s -all",
+             next, next, next);
+    txt(name, text);
+  }
+  o = posture("d.test", "v=spf1 include:n0.bomb.example -all");
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
+  cr_expect_eq(o.lookups, MP_SPF_LOOKUP_LIMIT + 1);
+  cr_expect_eq(o.posture.lookups_static, UINT_MAX);
+  cr_expect_eq(o.posture.depth, 22);
 }
