@@ -519,7 +519,7 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
   add(t, " ", 1);
   add(t, a->addr, 64);
   add(t, ">", 1);
-  add(t, a->ptr, MP_NAME_MAX);
+  add(t, a->ptr, MP_NAME_TEXT_MAX);
   add(t, "[", 1);
   add(t, state, 16);
   if (a->generic) {
@@ -543,7 +543,7 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
   mp_json_format_uint(num, h->preference);
   add(&t, num, 5);
   add(&t, " ", 1);
-  add(&t, h->host, MP_NAME_MAX);
+  add(&t, h->host, MP_NAME_TEXT_MAX);
   if (h->host && !h->host[0]) { /* "0 ." among others: not examined */
     it->data = t.buf;
     it->len = t.len;
@@ -551,7 +551,7 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
   }
   if (h->cname) {
     add(&t, " cname=", 7);
-    add(&t, h->cname, MP_NAME_MAX);
+    add(&t, h->cname, MP_NAME_TEXT_MAX);
   }
   if (h->ip_literal) {
     add(&t, " literal", 8);
@@ -567,8 +567,9 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
 
 static void mx_cells(FILE *f, const struct mp_result_mx_check *m)
 {
-  /* 2 names, 4 addresses with a PTR name each, and the small pieces */
-  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_MAX + 96)];
+  /* 2 names, 4 addresses with a PTR name each, and the small pieces;
+   * names from DNS are name text, where an octet may take 4 characters */
+  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_TEXT_MAX + 96)];
   struct built l = {.src = m, .buf = buf, .size = sizeof(buf)};
 
   if (!m->evaluated) {

@@ -8,7 +8,10 @@
 /* What the scanner hands to a writer: one row per input line. Everything
  * here is borrowed from the scanner for the duration of one write call. */
 
-#define MP_NAME_MAX  253 /* presentation form, no trailing dot (RFC 1035) */
+#define MP_NAME_MAX 253 /* presentation form, no trailing dot (RFC 1035) */
+#define MP_NAME_TEXT_MAX                                                       \
+  1012 /* a name from DNS as text: every octet written \DDD at worst           \
+          (scanner/dnsname.h) */
 #define MP_INPUT_MAX 512 /* bytes of the original line kept for the row */
 #define MP_PICK_MAX  16  /* SPF/DMARC records listed per row */
 

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "scanner/alloc.h"
+#include "scanner/dnsname.h"
 #include "scanner/hash.h"
 
 /* What malloc keeps around each block (glibc: a header, rounding): counted
@@ -198,20 +199,23 @@ static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
 struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type)
 {
-  char lower[MP_QNAME_MAX + 2];
-  size_t len = 0;
+  char lower[MP_NAME_TEXT_MAX + 1];
+  int n = mp_dnsname_canon(name, lower);
+  size_t len;
   uint64_t key;
   struct mp_cache_entry *e;
 
-  for (; name[len] && len < sizeof(lower) - 1; len++) {
-    char ch = name[len];
+  if (n < 0) {
+    /* not a name: kept lowercase as given (cut to fit), and the fetcher
+     * answers it as a name that cannot be asked */
+    for (n = 0; name[n] && (size_t)n < sizeof(lower) - 1; n++) {
+      char ch = name[n];
 
-    lower[len] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+      lower[n] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+    }
+    lower[n] = '\0';
   }
-  if (len && lower[len - 1] == '.') {
-    len--;
-  }
-  lower[len] = '\0';
+  len = (size_t)n;
   key = entry_key(lower, len, type);
   c->st.lookups++;
   for (e = c->table[key & (c->tsize - 1)]; e; e = e->hnext) {

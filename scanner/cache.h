@@ -14,8 +14,8 @@
  * least-recently-used eviction of entries nobody holds. An entry may carry
  * an attachment built from its answer: the SPF engine keeps its compiled
  * node there, so a provider's record is fetched and parsed once per scan.
- * Keys are XXH3-64 of the lowercase name mixed with the type. Runs on one
- * thread; no locks. */
+ * Keys are XXH3-64 of the name text (scanner/dnsname.h: one text per
+ * name) mixed with the type. Runs on one thread; no locks. */
 
 struct mp_cache;
 struct mp_cache_entry;
@@ -68,8 +68,9 @@ void mp_cache_free(struct mp_cache *c);
 
 /* The entry for (name, type), with a reference the caller drops with
  * mp_cache_unref. When its answer is missing or expired a fetch starts
- * (or the caller joins the one under way). name is any case, with or
- * without the trailing dot. */
+ * (or the caller joins the one under way). name is presentation form (any
+ * case, escaped or not, with or without the trailing dot): every spelling
+ * of a name is one entry, and the fetcher gets its name text. */
 struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type);
 
@@ -79,7 +80,7 @@ void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e);
  * the entry is referenced. */
 const struct mp_answer *mp_cache_answer(const struct mp_cache_entry *e);
 
-/* The entry's lowercase name and its type. */
+/* The entry's name text and its type. */
 const char *mp_cache_name(const struct mp_cache_entry *e);
 uint16_t mp_cache_type(const struct mp_cache_entry *e);
 

@@ -118,6 +118,13 @@ static void on_txt(struct mp_job *job, struct mp_lookup *lk)
 
 static void spf_start(struct mp_job *job)
 {
+  if (!mp_spf_domain_ok(job->domain)) {
+    /* RFC 7208 section 4.3: none, with no query (a single label such as
+     * "a2345678" passes the input's rules) */
+    job->spf.phase = 0;
+    mp_task_start(&job->spf.task);
+    return;
+  }
   job->spf.phase = SIZE_MAX; /* not evaluated until the TXT answer */
   mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
 }
@@ -143,7 +150,7 @@ static const char *status_of(enum mp_spf_result result)
 static void describe_record(const struct mp_result *res,
                             struct mp_result_spf *spf)
 {
-  static struct mp_spf_term terms[1024];
+  static struct mp_spf_term terms[MP_SPF_TERMS_MAX]; /* any record */
   struct mp_spf_record rec;
   struct mp_spf_syntax_error err;
   const struct mp_rr *rr;
@@ -154,7 +161,8 @@ static void describe_record(const struct mp_result *res,
   rr = res->spf.rr[0];
   spf->record = (struct mp_slice){rr->data, rr->len};
   spf->length = rr->len;
-  if (mp_spf_parse(rr->data, rr->len, terms, 1024, &rec, &err) < 0) {
+  if (mp_spf_parse(rr->data, rr->len, terms, MP_SPF_TERMS_MAX, &rec, &err) <
+      0) {
     return;
   }
   for (size_t i = 0; i < rec.nterms; i++) {

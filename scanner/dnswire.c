@@ -8,43 +8,19 @@
 #include <sys/socket.h>
 
 #include "scanner/alloc.h"
+#include "scanner/dnsname.h"
 
-#define NAME_TEXT_MAX 1100 /* 255 wire octets, each at worst "\DDD" */
-#define CNAME_MAX     16   /* aliases followed per reply */
+#define CNAME_MAX 16 /* aliases followed per reply */
+#define T_OPT     41 /* the EDNS pseudo-RR (RFC 6891) */
 
-/* Appends one label's bytes in presentation form: letters lowercased,
- * letters, digits and "-_*\/" as they are, every other byte as \DDD
- * (RFC 1035 section 5.1), so a name never holds a separator of ours. */
-static size_t put_label(char *out, size_t o, const uint8_t *p, size_t n)
+/* Reads the possibly compressed name at *off into wire (uncompressed,
+ * ASCII letters lowercased: the form names are compared in, see
+ * dnsname.h) and moves *off past it; *wlen gets its length, 1 for the
+ * root. Pointers must point strictly backwards, so loops cannot occur. */
+static int read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t *wire,
+                     size_t *wlen)
 {
-  static const char digits[] = "0123456789";
-
-  for (size_t i = 0; i < n; i++) {
-    uint8_t c = p[i];
-
-    if (c >= 'A' && c <= 'Z') {
-      c = (uint8_t)(c + ('a' - 'A'));
-    }
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '*' || c == '/') {
-      out[o++] = (char)c;
-    } else {
-      out[o++] = '\\';
-      out[o++] = digits[c / 100];
-      out[o++] = digits[(c / 10) % 10];
-      out[o++] = digits[c % 10];
-    }
-  }
-  return o;
-}
-
-/* Reads the possibly compressed name at *off into out (lowercase
- * presentation form, no trailing dot, "" for the root) and moves *off past
- * it. Pointers must point strictly backwards, so loops cannot occur. */
-static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out,
-                     size_t *outlen)
-{
-  size_t pos = *off, end = 0, wire = 0, o = 0;
+  size_t pos = *off, end = 0, o = 0;
   bool jumped = false;
 
   for (;;) {
@@ -70,56 +46,34 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out,
     if (c & 0xC0) {
       return -EBADMSG; /* the 0x40 and 0x80 label types are obsolete */
     }
-    wire += (size_t)c + 1;
-    if (wire > 255 || pos + 1 + c > len) {
+    if (o + (size_t)c + 1 > MP_DNSNAME_WIRE_MAX || pos + 1 + c > len) {
       return -EBADMSG;
     }
+    wire[o++] = c;
+    for (size_t i = 1; i <= c; i++) {
+      uint8_t b = msg[pos + i];
+
+      wire[o++] = b >= 'A' && b <= 'Z' ? (uint8_t)(b + ('a' - 'A')) : b;
+    }
+    pos += (size_t)c + 1;
     if (c == 0) {
-      pos++;
       break;
     }
-    if (o) {
-      out[o++] = '.';
-    }
-    o = put_label(out, o, msg + pos + 1, c);
-    pos += (size_t)c + 1;
   }
-  out[o] = '\0';
   *off = jumped ? end : pos;
-  if (outlen) {
-    *outlen = o;
+  if (wlen) {
+    *wlen = o;
   }
   return 0;
 }
 
-/* Names compare case-insensitively (RFC 4343); a trailing dot is ignored. */
-static bool name_eq(const char *a, const char *b)
+/* Wire names as read_name returns them (lowercase): equal octets, equal
+ * names (RFC 4343). */
+static bool name_eq(const uint8_t *a, const uint8_t *b)
 {
-  size_t la = strlen(a), lb = strlen(b);
+  size_t la = mp_dnsname_wire_len(a);
 
-  if (la && a[la - 1] == '.') {
-    la--;
-  }
-  if (lb && b[lb - 1] == '.') {
-    lb--;
-  }
-  if (la != lb) {
-    return false;
-  }
-  for (size_t i = 0; i < la; i++) {
-    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-
-    if (x >= 'A' && x <= 'Z') {
-      x = (unsigned char)(x + 32);
-    }
-    if (y >= 'A' && y <= 'Z') {
-      y = (unsigned char)(y + 32);
-    }
-    if (x != y) {
-      return false;
-    }
-  }
-  return true;
+  return la == mp_dnsname_wire_len(b) && memcmp(a, b, la) == 0;
 }
 
 static uint16_t get16(const uint8_t *p)
@@ -135,64 +89,32 @@ static uint32_t get32(const uint8_t *p)
 
 unsigned mp_dnswire_labels(const char *name)
 {
-  size_t len = strlen(name), label = 0;
-  unsigned labels = 0;
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
 
-  len -= len && name[len - 1] == '.';
-  if (len == 0 || len > MP_QNAME_MAX) {
+  if (mp_dnsname_from_text(name, wire) < 0) {
     return 0;
   }
-  for (size_t i = 0; i <= len; i++) {
-    if (i == len || name[i] == '.') {
-      if (label == 0 || label > 63) {
-        return 0;
-      }
-      labels++;
-      label = 0;
-    } else {
-      label++;
-    }
-  }
-  return labels;
+  return mp_dnsname_wire_labels(wire);
 }
 
-int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
-                     uint16_t edns_size)
+int mp_dnswire_query_wire(uint8_t *buf, const uint8_t *qname, uint16_t type,
+                          uint16_t id, uint16_t edns_size)
 {
-  size_t n = strlen(name), o = 12;
+  size_t o = 12, n = mp_dnsname_wire_len(qname);
 
-  if (n && name[n - 1] == '.') {
-    n--;
-  }
   memset(buf, 0, 12);
   buf[0] = (uint8_t)(id >> 8);
   buf[1] = (uint8_t)id;
   buf[2] = 0x01; /* RD */
   buf[5] = 1;    /* QDCOUNT */
-  for (size_t i = 0; i < n;) {
-    size_t j = i;
-
-    while (j < n && name[j] != '.') {
-      j++;
-    }
-    if (j == i || j - i > 63 || o + 1 + (j - i) + 1 > 12 + 255) {
-      return -EINVAL;
-    }
-    buf[o++] = (uint8_t)(j - i);
-    memcpy(buf + o, name + i, j - i);
-    o += j - i;
-    i = j + 1;
-    if (j + 1 == n) {
-      return -EINVAL; /* "a..": an empty last label */
-    }
-  }
-  buf[o++] = 0;
+  memcpy(buf + o, qname, n);
+  o += n;
   buf[o++] = (uint8_t)(type >> 8);
   buf[o++] = (uint8_t)type;
   buf[o++] = 0;
   buf[o++] = 1; /* class IN */
   if (edns_size) {
-    static const uint8_t opt[11] = {0, 0, 41}; /* root, type OPT */
+    static const uint8_t opt[11] = {0, 0, T_OPT}; /* root, type OPT */
 
     buf[11] = 1; /* ARCOUNT */
     memcpy(buf + o, opt, sizeof(opt));
@@ -201,6 +123,17 @@ int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
     o += sizeof(opt);
   }
   return (int)o;
+}
+
+int mp_dnswire_query(uint8_t *buf, const char *name, uint16_t type, uint16_t id,
+                     uint16_t edns_size)
+{
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+
+  if (mp_dnsname_from_text(name, wire) < 0) {
+    return -EINVAL;
+  }
+  return mp_dnswire_query_wire(buf, wire, type, id, edns_size);
 }
 
 void mp_dnswire_reverse(int family, const uint8_t *addr, char *out)
@@ -222,6 +155,60 @@ void mp_dnswire_reverse(int family, const uint8_t *addr, char *out)
   memcpy(out + o, "ip6.arpa", sizeof("ip6.arpa"));
 }
 
+/* Walks the whole message as its header counts say (RFC 1035 section
+ * 4.1): every name and record header must fit, and the last record must
+ * end where the message does (bytes after it are not part of any record:
+ * the message is malformed, not data). The EDNS OPT record (RFC 6891
+ * section 6.1.1) may only appear once, in the additional section, owned
+ * by the root; it holds the upper 8 bits of the RCODE (section 6.1.3).
+ * *rcode gets the full RCODE. */
+static int validate(const uint8_t *msg, size_t len, int *rcode)
+{
+  uint8_t name[MP_DNSNAME_WIRE_MAX];
+  size_t off = 12, nlen;
+  bool opt = false;
+
+  if (len < 12 || !(msg[2] & 0x80)) {
+    return -EBADMSG; /* short, or a query rather than a reply */
+  }
+  *rcode = msg[3] & 0x0F;
+  for (unsigned i = 0; i < get16(msg + 4); i++) {
+    if (read_name(msg, len, &off, name, NULL) < 0 || off + 4 > len) {
+      return -EBADMSG;
+    }
+    off += 4;
+  }
+  for (unsigned s = 1; s < 4; s++) {
+    for (unsigned i = 0; i < get16(msg + 4 + 2 * s); i++) {
+      uint16_t type;
+
+      if (read_name(msg, len, &off, name, &nlen) < 0 || off + 10 > len) {
+        return -EBADMSG;
+      }
+      type = get16(msg + off);
+      if (type == T_OPT) {
+        if (s != 3 || opt || nlen != 1) {
+          return -EBADMSG;
+        }
+        opt = true;
+        *rcode |= msg[off + 4] << 4;
+      }
+      off += 10 + (size_t)get16(msg + off + 8);
+      if (off > len) {
+        return -EBADMSG;
+      }
+    }
+  }
+  return off == len ? 0 : -EBADMSG;
+}
+
+int mp_dnswire_check(const uint8_t *msg, size_t len)
+{
+  int rcode;
+
+  return validate(msg, len, &rcode);
+}
+
 /* One answer-section RR, located but not yet decoded. */
 struct rr_ref {
   size_t rdata;
@@ -231,7 +218,8 @@ struct rr_ref {
 
 /* Walks the answer section, calling visit for each class-IN RR with its
  * decoded owner name. Stops early when visit returns nonzero. */
-typedef int (*visit_fn)(void *ctx, const char *owner, const struct rr_ref *rr);
+typedef int (*visit_fn)(void *ctx, const uint8_t *owner,
+                        const struct rr_ref *rr);
 
 /* Visits the records of the answer section or, with authority, those of
  * the authority section (RFC 1035 section 4.1). */
@@ -240,7 +228,7 @@ static int walk_records(const uint8_t *msg, size_t len, bool authority,
 {
   size_t off = 12;
   uint16_t qd = get16(msg + 4), an = get16(msg + 6), ns = get16(msg + 8);
-  char owner[NAME_TEXT_MAX];
+  uint8_t owner[MP_DNSNAME_WIRE_MAX];
 
   for (unsigned i = 0; i < qd; i++) {
     if (read_name(msg, len, &off, owner, NULL) < 0 || off + 4 > len) {
@@ -280,7 +268,7 @@ static int walk_answers(const uint8_t *msg, size_t len, visit_fn visit,
   return walk_records(msg, len, false, visit, ctx);
 }
 
-static int visit_soa(void *ctx, const char *owner, const struct rr_ref *rr)
+static int visit_soa(void *ctx, const uint8_t *owner, const struct rr_ref *rr)
 {
   (void)owner;
   *(bool *)ctx = rr->type == MP_T_SOA;
@@ -291,7 +279,8 @@ struct parse {
   const uint8_t *msg;
   size_t len;
   uint16_t qtype;
-  char chain[CNAME_MAX + 1][NAME_TEXT_MAX]; /* qname, then alias targets */
+  uint8_t chain[CNAME_MAX + 1][MP_DNSNAME_WIRE_MAX]; /* qname, then alias
+                                                       targets (wire) */
   unsigned links;
   bool grew;
   bool end_alias; /* the chain's end has a CNAME too */
@@ -304,7 +293,7 @@ struct parse {
 };
 
 /* Follows the CNAME chain one link at a time: RFC 1034 section 3.6.2. */
-static int visit_cname(void *ctx, const char *owner, const struct rr_ref *rr)
+static int visit_cname(void *ctx, const uint8_t *owner, const struct rr_ref *rr)
 {
   struct parse *p = ctx;
   size_t off = rr->rdata;
@@ -329,12 +318,14 @@ static int visit_cname(void *ctx, const char *owner, const struct rr_ref *rr)
 }
 
 /* Decodes one RR's data into dst (or only measures it when dst is NULL);
- * returns the text length, or -EBADMSG. */
+ * returns the text length, or -EBADMSG. Names (MX, CNAME, PTR) become name
+ * text (dnsname.h). */
 static int decode_rdata(struct parse *p, const struct rr_ref *rr, char *dst,
                         struct mp_rr *out)
 {
   const uint8_t *d = p->msg + rr->rdata;
-  char name[NAME_TEXT_MAX];
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+  char name[MP_NAME_TEXT_MAX + 1];
   size_t off = rr->rdata, n = 0;
 
   switch (rr->type) {
@@ -361,10 +352,11 @@ static int decode_rdata(struct parse *p, const struct rr_ref *rr, char *dst,
     /* fall through */
   case MP_T_CNAME:
   case MP_T_PTR:
-    if (read_name(p->msg, p->len, &off, name, &n) < 0 ||
+    if (read_name(p->msg, p->len, &off, wire, NULL) < 0 ||
         off != rr->rdata + rr->rdlen) {
       return -EBADMSG;
     }
+    n = mp_dnsname_to_text(wire, name);
     if (dst) {
       memcpy(dst, name, n);
     }
@@ -394,7 +386,7 @@ static int decode_rdata(struct parse *p, const struct rr_ref *rr, char *dst,
   return (int)n;
 }
 
-static int visit_count(void *ctx, const char *owner, const struct rr_ref *rr)
+static int visit_count(void *ctx, const uint8_t *owner, const struct rr_ref *rr)
 {
   struct parse *p = ctx;
   int n;
@@ -411,7 +403,7 @@ static int visit_count(void *ctx, const char *owner, const struct rr_ref *rr)
   return 0;
 }
 
-static int visit_fill(void *ctx, const char *owner, const struct rr_ref *rr)
+static int visit_fill(void *ctx, const uint8_t *owner, const struct rr_ref *rr)
 {
   struct parse *p = ctx;
   struct mp_rr *out;
@@ -433,7 +425,7 @@ static int visit_fill(void *ctx, const char *owner, const struct rr_ref *rr)
 
 /* Does the end of the chain have a CNAME of its own (a loop, or a chain
  * longer than CNAME_MAX)? Then there is no target left to ask. */
-static int visit_end_alias(void *ctx, const char *owner,
+static int visit_end_alias(void *ctx, const uint8_t *owner,
                            const struct rr_ref *rr)
 {
   struct parse *p = ctx;
@@ -472,15 +464,16 @@ static struct mp_answer *answer_alloc(size_t count, size_t bytes)
   return a;
 }
 
-int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
-                     uint16_t qtype, struct mp_answer **out)
+int mp_dnswire_parse_wire(const uint8_t *msg, size_t len, const uint8_t *qname,
+                          uint16_t qtype, struct mp_answer **out)
 {
   struct parse ctx, *p = &ctx; /* on the stack: no allocation to parse */
+  char cname[MP_NAME_TEXT_MAX + 1];
   size_t cname_len = 0;
-  int rc;
+  int rc, rcode;
 
   *out = NULL;
-  if (len < 12 || !(msg[2] & 0x80) || strlen(qname) >= NAME_TEXT_MAX) {
+  if (validate(msg, len, &rcode) < 0) {
     return -EBADMSG;
   }
   p->msg = msg;
@@ -489,7 +482,11 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   p->links = 0;
   p->count = p->bytes = 0;
   p->err = 0;
-  memcpy(p->chain[0], qname, strlen(qname) + 1);
+  for (size_t i = 0, n = mp_dnsname_wire_len(qname); i < n; i++) {
+    uint8_t c = qname[i]; /* lowercase, as read_name gives the owners */
+
+    p->chain[0][i] = c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
+  }
   /* Answers usually list the chain in order, but RFC 1034 does not promise
    * it: walk until no new link is found. A CNAME query stops at the name. */
   do {
@@ -503,18 +500,18 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
     goto fail;
   }
   if (p->links) {
-    cname_len = strlen(p->chain[p->links]) + 1;
+    cname_len = mp_dnsname_to_text(p->chain[p->links], cname) + 1;
   }
   p->ans = answer_alloc(p->count, p->bytes + cname_len);
   p->heap = (char *)(p->ans->rr + p->count);
   walk_answers(msg, len, visit_fill, p);
-  p->ans->rcode = msg[3] & 0x0F;
+  p->ans->rcode = rcode;
   p->ans->type = qtype;
   p->ans->outcome = rcode_outcome(p->ans->rcode, p->ans->count);
   if (p->links) {
     bool soa = false;
 
-    memcpy(p->heap, p->chain[p->links], cname_len);
+    memcpy(p->heap, cname, cname_len);
     p->ans->cname = p->heap;
     /* An alias and nothing about its target, not even the SOA of a
      * negative answer: the server does not hold the target's zone. */
@@ -528,6 +525,18 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   return 0;
 fail:
   return -EBADMSG;
+}
+
+int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
+                     uint16_t qtype, struct mp_answer **out)
+{
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+
+  *out = NULL;
+  if (mp_dnsname_from_text(qname, wire) < 0) {
+    return -EINVAL;
+  }
+  return mp_dnswire_parse_wire(msg, len, wire, qtype, out);
 }
 
 struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,

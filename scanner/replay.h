@@ -42,9 +42,10 @@ void mp_replay_begin(struct mp_replay *rp);
 void mp_replay_reset(struct mp_replay *rp);
 
 /* The answer for (name, type), or NULL when it is being fetched (noted in
- * pending). A name that cannot be asked (an empty label, a label over 63
- * octets, over 253 in all) gets a shared NXDOMAIN answer: as if it did not
- * exist. *entry (if not NULL) gets the cache entry, NULL for such names. */
+ * pending). name is presentation form (scanner/dnsname.h); one that cannot
+ * be asked (the root, an empty label, a label over 63 octets, over 255 on
+ * the wire) gets a shared NXDOMAIN answer: as if it did not exist. *entry
+ * (if not NULL) gets the cache entry, NULL for such names. */
 const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
                                       uint16_t type,
                                       struct mp_cache_entry **entry);

@@ -13,6 +13,7 @@
 
 #include "scanner/alloc.h"
 #include "scanner/control.h"
+#include "scanner/dnsname.h"
 #include "scanner/hash.h"
 #include "scanner/log.h"
 
@@ -77,9 +78,10 @@ struct server {
   bool up;
   bool dead; /* down, and nothing known to answer (or its probe failed) */
   uint64_t down_ns, probe_ns;
-  unsigned failed[4];          /* since up: overdue, refused, servfail, other */
-  char good[MP_QNAME_MAX + 2]; /* a name that got an answer: the probe,
-                                  and the ping */
+  unsigned failed[4]; /* since up: overdue, refused, servfail, other */
+  uint8_t good[MP_DNSNAME_WIRE_MAX]; /* a name that got an answer: the
+                                        probe and the ping (wire form) */
+  size_t good_len;                   /* 0: none yet */
   uint16_t good_type;
   struct attempt *ping; /* the ping in flight, until its reply or rto */
 };
@@ -102,9 +104,10 @@ struct query {
   bool queued, refused, in_table;
   bool ping; /* a ping of the server (control.h), no waiters */
   uint16_t type;
-  char name[MP_QNAME_MAX + 2]; /* the name looked up (the key) */
-  char ask[MP_QNAME_MAX + 2];  /* the name asked now: name, or an alias
-                                  target being followed */
+  /* Names on the wire, lowercase (dnsname.h): one form, one key. */
+  uint8_t name[MP_DNSNAME_WIRE_MAX]; /* the name looked up (the key) */
+  uint8_t ask[MP_DNSNAME_WIRE_MAX];  /* the name asked now: name, or an
+                                        alias target being followed */
 };
 
 struct qslab {
@@ -141,8 +144,10 @@ struct mp_resolver {
   uint64_t refill_ns;
   uint8_t rnd[RANDOM_BYTES];
   size_t rnd_pos;
-  char last[MP_QNAME_MAX + 2]; /* the last name submitted: a probe when
-                                  nothing else is known to answer */
+  uint8_t last[MP_DNSNAME_WIRE_MAX]; /* the last name submitted (wire): a
+                                        probe when nothing else is known to
+                                        answer */
+  size_t last_len;                   /* 0: none */
   uint16_t last_type;
   struct mp_resolver_stats stats;
   bool closing, flushing, dead;
@@ -202,9 +207,18 @@ static void drop_id(struct chan *c, uint16_t id)
 
 /* --- the single-flight index ------------------------------------------ */
 
-static uint64_t query_key(const char *name, size_t len, uint16_t type)
+/* The single-flight key: the wire name, lowercase, so every spelling of
+ * a name (escaped or not, any case) is one query. */
+static uint64_t query_key(const uint8_t *name, size_t len, uint16_t type)
 {
   return mp_hash(name, len) ^ ((uint64_t)type * 0x9E3779B97F4A7C15u);
+}
+
+/* A wire name as name text, for logs (buf: MP_NAME_TEXT_MAX + 1 bytes). */
+static const char *text_of(const uint8_t *wire, char *buf)
+{
+  mp_dnsname_to_text(wire, buf);
+  return buf;
 }
 
 static struct query **bucket(struct mp_resolver *r, uint64_t key)
@@ -230,10 +244,10 @@ static void table_grow(struct mp_resolver *r)
 }
 
 static struct query *table_find(struct mp_resolver *r, uint64_t key,
-                                const char *name, uint16_t type)
+                                const uint8_t *name, size_t len, uint16_t type)
 {
   for (struct query *q = *bucket(r, key); q; q = q->hnext) {
-    if (q->key == key && q->type == type && strcmp(q->name, name) == 0) {
+    if (q->key == key && q->type == type && memcmp(q->name, name, len) == 0) {
       return q;
     }
   }
@@ -403,6 +417,7 @@ static void complete(struct query *q, struct mp_answer *ans)
 {
   struct mp_resolver *r = q->r;
   struct mp_waiter *w = q->waiters;
+  char text[MP_NAME_TEXT_MAX + 1];
 
   while (q->attempts) {
     struct attempt *a = q->attempts;
@@ -422,7 +437,7 @@ static void complete(struct query *q, struct mp_answer *ans)
   r->stats.outcomes[ans->outcome] += q->waiters != NULL;
   ans->attempts = q->attempts_n;
   ans->rtt_ms = q->attempts_n ? (double)(uv_hrtime() - q->first_ns) / 1e6 : 0.0;
-  mp_log_debug("%s %s: %s after %u attempt(s)", q->name,
+  mp_log_debug("%s %s: %s after %u attempt(s)", text_of(q->name, text),
                mp_type_name(q->type) ? mp_type_name(q->type) : "?",
                mp_outcome_name(ans->outcome), q->attempts_n);
   q->hnext = r->free_q;
@@ -448,15 +463,14 @@ static void fail(struct query *q, enum mp_outcome outcome)
  * MP_CHASE_MAX times. Returns false when ans is the answer to keep. */
 static bool chase(struct query *q, const struct mp_answer *ans)
 {
-  uint8_t probe[MP_QUERY_MAX];
-  size_t len;
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+  int len;
 
   if (!ans->dangling || q->hops >= MP_CHASE_MAX || q->r->closing ||
-      (len = strlen(ans->cname)) > MP_QNAME_MAX + 1 ||
-      mp_dnswire_query(probe, ans->cname, q->type, 0, 0) < 0) {
+      (len = mp_dnsname_from_text(ans->cname, wire)) < 0) {
     return false;
   }
-  memcpy(q->ask, ans->cname, len + 1);
+  memcpy(q->ask, wire, (size_t)len);
   q->hops++;
   q->hop_n = 0;
   while (q->attempts) {
@@ -477,13 +491,14 @@ static bool chase(struct query *q, const struct mp_answer *ans)
  * chain: cname is where it ends. */
 static struct mp_answer *chased(struct query *q, struct mp_answer *ans)
 {
+  char cname[MP_NAME_TEXT_MAX + 1];
   struct mp_answer *a;
 
   if (q->hops == 0 || ans->cname) {
     return ans;
   }
   a = mp_answer_build(ans->outcome, ans->rcode, q->type, ans->rr, ans->count,
-                      q->ask);
+                      text_of(q->ask, cname));
   mp_answer_unref(ans);
   return a;
 }
@@ -523,7 +538,7 @@ static void server_down(struct server *srv, uint64_t now)
   const unsigned *f = srv->failed;
 
   srv->up = false;
-  srv->dead = !srv->good[0];
+  srv->dead = srv->good_len == 0;
   srv->down_ns = srv->probe_ns = now;
   srv->r->stats.down++;
   mp_log_warn("resolver %s is not answering (since it last did: %u "
@@ -684,15 +699,16 @@ static struct attempt *transmit(struct query *q, struct server *srv,
   if (q->hop_n++ == 0) {
     q->hop_ns = now;
     if (r->opts.query_log && q->waiters) {
-      fprintf(r->opts.query_log, "%s %s\n", q->ask,
+      char text[MP_NAME_TEXT_MAX + 1];
+
+      fprintf(r->opts.query_log, "%s %s\n", text_of(q->ask, text),
               mp_type_name(q->type) ? mp_type_name(q->type) : "TYPE0");
     }
   }
   q->last = srv;
   a->c->outstanding++;
   a->c->sends++;
-  len = mp_dnswire_query(buf, q->ask, q->type, a->id, r->opts.edns_size);
-  assert(len > 0); /* checked on submit and by chase() */
+  len = mp_dnswire_query_wire(buf, q->ask, q->type, a->id, r->opts.edns_size);
   ares_send(a->c->ch, buf, len, on_ares, a);
   return a;
 }
@@ -794,27 +810,28 @@ static void on_flush_out(uv_check_t *h)
 void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
                         struct mp_waiter *w)
 {
-  size_t len = strlen(name);
-  uint8_t probe[MP_QUERY_MAX];
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+  int n = mp_dnsname_from_text(name, wire);
+  size_t len = n > 0 ? (size_t)n : 0;
   uint64_t key;
   struct query *q;
 
   assert(w->cb && !r->closing);
-  if (len > MP_QNAME_MAX + 1 || mp_dnswire_query(probe, name, type, 0, 0) < 0 ||
-      r->dead) {
+  if (n < 0 || r->dead) {
     struct mp_answer *ans = mp_answer_new(MP_OUTCOME_ERROR, -1, type);
 
     r->stats.unsent += r->dead;
-    if (r->dead) {
-      memcpy(r->last, name, len + 1);
+    if (r->dead && n > 0) {
+      memcpy(r->last, wire, len);
+      r->last_len = len;
       r->last_type = type;
     }
     w->cb(w, ans);
     mp_answer_unref(ans);
     return;
   }
-  key = query_key(name, len, type);
-  if ((q = table_find(r, key, name, type))) {
+  key = query_key(wire, len, type);
+  if ((q = table_find(r, key, wire, len, type))) {
     w->next = q->waiters;
     q->waiters = w;
     r->stats.shared++;
@@ -827,8 +844,8 @@ void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
   q->key = key;
   q->type = type;
   q->in_table = true;
-  memcpy(q->name, name, len + 1);
-  memcpy(q->ask, name, len + 1);
+  memcpy(q->name, wire, len);
+  memcpy(q->ask, wire, len);
   w->next = NULL;
   q->waiters = w;
   q->hnext = *bucket(r, key);
@@ -898,12 +915,11 @@ static void no_reply(struct attempt *a, int status, uint64_t now)
 
 static void learn_good(struct server *srv, const struct query *q)
 {
-  size_t len = strlen(q->ask);
-
-  if (q->probe || q->ping || len > MP_QNAME_MAX + 1) {
+  if (q->probe || q->ping) {
     return;
   }
-  memcpy(srv->good, q->ask, len + 1);
+  srv->good_len = mp_dnsname_wire_len(q->ask);
+  memcpy(srv->good, q->ask, srv->good_len);
   srv->good_type = q->type;
 }
 
@@ -918,6 +934,7 @@ static void replied(struct attempt *a, const uint8_t *abuf, size_t alen,
   int rcode = alen >= 4 ? abuf[3] & 0x0F : -1;
   enum mp_control_reply kind = MP_CONTROL_FAIL;
   unsigned lost = 0;
+  bool malformed;
 
   if (q && q->ping) {
     if (srv->ping == a) {
@@ -928,18 +945,25 @@ static void replied(struct attempt *a, const uint8_t *abuf, size_t alen,
     fail(q, MP_OUTCOME_OK);
     return;
   }
-  if (q && mp_dnswire_parse(abuf, alen, q->ask, q->type, &ans) < 0) {
-    ans = NULL;
+  /* A malformed reply is a failure of the server, never data: also when
+   * the lookup is already over and only the controller learns from it. */
+  if (q) {
+    malformed = mp_dnswire_parse_wire(abuf, alen, q->ask, q->type, &ans) < 0;
+  } else {
+    malformed = mp_dnswire_check(abuf, alen) < 0;
   }
-  if (q && !ans) {
-    kind = MP_CONTROL_FAIL; /* malformed */
+  if (ans) {
+    rcode = ans->rcode; /* with the extended bits of EDNS */
+  }
+  if (malformed) {
+    kind = MP_CONTROL_FAIL;
   } else if (rcode == 0 || rcode == 3) {
     kind = MP_CONTROL_GOOD;
   } else if (rcode == 2) {
     kind = MP_CONTROL_SERVFAIL;
   }
   if (kind != MP_CONTROL_GOOD) {
-    srv->failed[rcode == 5 ? 1 : rcode == 2 ? 2 : 3]++;
+    srv->failed[malformed ? 3 : rcode == 5 ? 1 : rcode == 2 ? 2 : 3]++;
   }
   srv->r->stats.late += a->overdue;
   mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, kind);
@@ -1020,24 +1044,25 @@ static void probe(struct server *srv, uint64_t now)
 {
   struct mp_resolver *r = srv->r;
   struct query *q = r->out_head;
-  const char *name = srv->good[0] ? srv->good : r->last;
-  uint16_t type = srv->good[0] ? srv->good_type : r->last_type;
+  const uint8_t *name = srv->good_len ? srv->good : r->last;
+  size_t len = srv->good_len ? srv->good_len : r->last_len;
+  uint16_t type = srv->good_len ? srv->good_type : r->last_type;
 
   srv->probe_ns = now + PROBE_EVERY;
-  if (!srv->good[0] && q) {
+  if (!srv->good_len && q) {
     /* nothing known to answer: the first queued lookup goes as the probe */
     unqueue(q);
     transmit(q, srv, now);
     return;
   }
-  if (!name[0]) {
+  if (!len) {
     return;
   }
   q = query_alloc(r);
   q->type = type;
   q->probe = srv;
-  memcpy(q->name, name, strlen(name) + 1);
-  memcpy(q->ask, name, strlen(name) + 1);
+  memcpy(q->name, name, len);
+  memcpy(q->ask, name, len);
   q->hop_n = r->opts.retries + 1; /* one attempt: no retries */
   transmit(q, srv, now);
 }
@@ -1047,12 +1072,11 @@ static void probe(struct server *srv, uint64_t now)
 static void ping(struct server *srv, uint64_t now)
 {
   struct query *q = query_alloc(srv->r);
-  size_t len = strlen(srv->good);
 
   q->type = srv->good_type;
   q->ping = true;
-  memcpy(q->name, srv->good, len + 1);
-  memcpy(q->ask, srv->good, len + 1);
+  memcpy(q->name, srv->good, srv->good_len);
+  memcpy(q->ask, srv->good, srv->good_len);
   q->hop_n = srv->r->opts.retries + 1; /* never sent again */
   srv->ping = transmit(q, srv, now);
   mp_control_ping_sent(&srv->ctl, now);
@@ -1077,7 +1101,7 @@ static void check_server(struct server *srv, uint64_t now)
     srv->ping = NULL; /* lost: a late reply does not count */
     mp_control_ping_lost(&srv->ctl);
   }
-  if (srv->up && srv->good[0] && mp_control_want_ping(&srv->ctl, now)) {
+  if (srv->up && srv->good_len && mp_control_want_ping(&srv->ctl, now)) {
     ping(srv, now);
   }
   /* retired channels go once nothing of theirs is in c-ares */

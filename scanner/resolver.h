@@ -88,8 +88,11 @@ struct mp_resolver_stats {
 int mp_resolver_new(uv_loop_t *loop, const struct mp_resolver_opts *opts,
                     struct mp_resolver **out);
 
-/* Asks for (name, type); w->cb must be set. When the same pair is already in
- * flight, w joins that query (single-flight). A name that cannot be encoded
+/* Asks for (name, type); w->cb must be set. name is presentation form
+ * (scanner/dnsname.h: \DDD escapes), and names that are the same on the
+ * wire (any case, escaped or not) are the same name: when the pair is
+ * already in flight, w joins that query (single-flight). A name that cannot
+ * be encoded
  * is answered at once with outcome error, and so is every lookup while no
  * server answers (after dead_after_ms): outcome error, attempts 0. */
 void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,

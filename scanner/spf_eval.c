@@ -32,6 +32,11 @@ static const char *const reason_names[] = {
     "redirect_none", "mx_limit",     "dns",        "macro",
 };
 
+bool mp_spf_domain_ok(const char *domain)
+{
+  return valid_domain(domain);
+}
+
 const char *mp_spf_result_name(enum mp_spf_result r)
 {
   return result_names[r];
@@ -139,9 +144,13 @@ static int eval_addresses(struct run *r, const struct mp_spf_term *t,
   return any_address(r, a, t) ? MATCH : NOMATCH;
 }
 
-/* Section 5.4: the hosts of at most 10 MX records; an empty answer for a
- * host's address is not counted as a void lookup (RFC 7208 counts the
- * terms' own queries; mature implementations differ here). */
+/* Section 5.4: the hosts of at most 10 MX records, in the order of the
+ * answer; an empty answer for a host's address is not counted as a void
+ * lookup (RFC 7208 counts the terms' own queries; mature implementations
+ * differ here), but a failed one ends the evaluation with temperror
+ * (section 5: the lookup "returns a server failure ... or times out"),
+ * unless an earlier host matched. Every host is asked at once; the answers
+ * are read in order. */
 static int eval_mx(struct run *r, const struct mp_spf_term *t,
                    const char *target, int *err)
 {
@@ -161,10 +170,14 @@ static int eval_mx(struct run *r, const struct mp_spf_term *t,
     if (!mx->rr[i].data[0]) {
       continue; /* a null MX names no host */
     }
-    h = answer_get(r, mx->rr[i].data,
-                   r->family == AF_INET ? MP_T_A : MP_T_AAAA);
+    h = answer_get_text(r, mx->rr[i].data,
+                        r->family == AF_INET ? MP_T_A : MP_T_AAAA);
     if (!h) {
-      pending = true;
+      pending = true; /* the hosts after it are asked, not yet decided */
+    } else if (pending) {
+      continue;
+    } else if (spf_failed(h)) {
+      return fail_with(r, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS, err);
     } else if (any_address(r, h, t)) {
       return MATCH;
     }
@@ -175,29 +188,31 @@ static int eval_mx(struct run *r, const struct mp_spf_term *t,
 /* Section 5.5: validated PTR names of the client under the target. */
 static int eval_ptr(struct run *r, const char *target)
 {
-  char rev[MP_REVERSE_MAX];
+  char rev[MP_REVERSE_MAX], ttext[MP_NAME_TEXT_MAX + 1];
   const struct mp_answer *ptr, *h;
-  size_t tl = strlen(target);
+  size_t tl;
   bool pending = false;
 
   mp_dnswire_reverse(r->family, r->ip, rev);
-  if (!(ptr = answer_get(r, rev, MP_T_PTR))) {
+  if (!(ptr = answer_get_text(r, rev, MP_T_PTR))) {
     return R_PENDING;
   }
   r->voids += spf_void(ptr); /* an error is a non-match (section 5.5) */
+  tl = strlen(spf_name_text(target, ttext));
   for (size_t i = 0; i < ptr->count && i < MP_SPF_MX_LIMIT; i++) {
-    const char *name = ptr->rr[i].data;
+    const char *name = ptr->rr[i].data; /* name text, as ttext */
     size_t nl = strlen(name);
 
-    if (!(h = answer_get(r, name, r->family == AF_INET ? MP_T_A : MP_T_AAAA))) {
+    if (!(h = answer_get_text(r, name,
+                              r->family == AF_INET ? MP_T_A : MP_T_AAAA))) {
       pending = true;
       continue;
     }
     for (size_t k = 0; k < h->count; k++) {
       if (memcmp(h->rr[k].addr, r->ip, r->family == AF_INET ? 4 : 16) == 0 &&
-          (strcasecmp(name, target) == 0 ||
-           (nl > tl && name[nl - tl - 1] == '.' &&
-            strcasecmp(name + nl - tl, target) == 0))) {
+          tl > 0 &&
+          (strcmp(name, ttext) == 0 || (nl > tl && name[nl - tl - 1] == '.' &&
+                                        strcmp(name + nl - tl, ttext) == 0))) {
         return MATCH;
       }
     }

@@ -138,6 +138,12 @@ void mp_spf_eval_targets(struct mp_spf_eval *ev, const char *const *names,
 int mp_spf_check_host(struct mp_spf_eval *ev, const struct mp_spf_request *req,
                       struct mp_spf_outcome *out);
 
+/* Section 4.3: whether domain (SPF's raw octets) is a name check_host()
+ * can use, a multi-label FQDN of labels of 1 to 63 octets. When it is not,
+ * mp_spf_check_host gives none (MP_SPF_REASON_BAD_DOMAIN) and queries
+ * nothing, so a caller need not look up its TXT record either. */
+bool mp_spf_domain_ok(const char *domain);
+
 const char *mp_spf_result_name(enum mp_spf_result r);
 const char *mp_spf_reason_name(enum mp_spf_reason r);
 

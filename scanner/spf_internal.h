@@ -8,10 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/dnsname.h"
 #include "scanner/spf_eval.h"
 #include "scanner/spf_macro.h"
 
-#define SPF_TERMS_MAX   1024
+#define SPF_TERMS_MAX   MP_SPF_TERMS_MAX /* any record: no limit of ours */
 #define SPF_TARGETS_MAX 8
 #define SPF_NAME_MAX    256  /* an expanded domain-spec, truncated to 253 */
 #define R_PENDING       (-1) /* an answer is missing: run again later */
@@ -133,9 +134,17 @@ static inline bool spf_void(const struct mp_answer *a)
 /* spf_node.c */
 void node_from_answer(struct node *n, const struct mp_answer *a,
                       struct mp_spf_term *terms, size_t cap);
+/* Names in SPF are raw octets (RFC 7208: a domain-spec has no escapes),
+ * those in answers (MX hosts, PTR names) name text (dnsname.h):
+ * node_get and answer_get take the first, answer_get_text the second. */
 struct node *node_get(struct run *r, const char *name);
 const struct mp_answer *answer_get(struct run *r, const char *name,
                                    uint16_t type);
+const struct mp_answer *answer_get_text(struct run *r, const char *text,
+                                        uint16_t type);
+/* The name text of a raw name into buf (MP_NAME_TEXT_MAX + 1 bytes); ""
+ * when it is not a name. Returns buf. */
+const char *spf_name_text(const char *name, char *buf);
 void memo_init(struct memo *m);
 void memo_close(struct memo *m);
 struct mp_ipset *scratch_sets(size_t level);

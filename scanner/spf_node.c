@@ -2,6 +2,7 @@
  * TXT entry), the evaluation's references into the cache, and expansion
  * of domain-specs. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,7 @@ void node_from_answer(struct node *n, const struct mp_answer *a,
 {
   const struct mp_rr *rec = NULL;
   size_t count = 0;
+  int rc;
 
   memset(n, 0, sizeof(*n));
   memo_init(&n->memo);
@@ -88,7 +90,11 @@ void node_from_answer(struct node *n, const struct mp_answer *a,
   }
   n->text = rec->data;
   n->terms = terms;
-  if (mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err) < 0) {
+  /* RFC 7208 sets no limit on the terms of a record, and cap holds any
+   * record a DNS answer can (MP_SPF_TERMS_MAX): every term is evaluated */
+  rc = mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err);
+  assert(rc != -E2BIG || cap < MP_SPF_TERMS_MAX);
+  if (rc < 0) {
     n->kind = NODE_SYNTAX;
     return;
   }
@@ -122,19 +128,37 @@ static struct node *node_new(const struct mp_answer *a, size_t *bytes)
   return n;
 }
 
-const struct mp_answer *answer_get(struct run *r, const char *name,
-                                   uint16_t type)
+const char *spf_name_text(const char *name, char *buf)
 {
-  const struct mp_answer *a = mp_replay_get(&r->ev->rp, name, type, NULL);
+  if (mp_dnsname_escape(name, strlen(name), buf) < 0) {
+    buf[0] = '\0'; /* the root: the replay answers it as nonexistent */
+  }
+  return buf;
+}
+
+const struct mp_answer *answer_get_text(struct run *r, const char *text,
+                                        uint16_t type)
+{
+  const struct mp_answer *a = mp_replay_get(&r->ev->rp, text, type, NULL);
 
   r->pending |= !a;
   return a;
 }
 
+const struct mp_answer *answer_get(struct run *r, const char *name,
+                                   uint16_t type)
+{
+  char text[MP_NAME_TEXT_MAX + 1];
+
+  return answer_get_text(r, spf_name_text(name, text), type);
+}
+
 struct node *node_get(struct run *r, const char *name)
 {
+  char text[MP_NAME_TEXT_MAX + 1];
   struct mp_cache_entry *e;
-  const struct mp_answer *a = mp_replay_get(&r->ev->rp, name, MP_T_TXT, &e);
+  const struct mp_answer *a =
+      mp_replay_get(&r->ev->rp, spf_name_text(name, text), MP_T_TXT, &e);
   struct node *n;
   size_t bytes;
 
@@ -152,11 +176,28 @@ struct node *node_get(struct run *r, const char *name)
   return n;
 }
 
-/* Section 4.3: a name check_host() can work with: labels of 1 to 63
- * octets, 253 in all, at least two labels (one trailing dot allowed). */
+/* Section 4.3: a name check_host() can work with, a multi-label FQDN:
+ * labels of 1 to 63 octets, 253 in all, at least two labels (one trailing
+ * dot allowed). */
 bool valid_domain(const char *name)
 {
-  return mp_dnswire_labels(name) >= 2;
+  uint8_t wire[MP_DNSNAME_WIRE_MAX];
+
+  return mp_dnsname_from_raw(name, strlen(name), wire) > 0 &&
+         mp_dnsname_wire_labels(wire) >= 2;
+}
+
+/* Whether the name text (from an answer) is dtext or a name below it. */
+static bool at_or_under(const char *text, const char *dtext)
+{
+  size_t nl = strlen(text), dl = strlen(dtext);
+
+  if (dl == 0) {
+    return false;
+  }
+  return nl == dl ? strcmp(text, dtext) == 0
+                  : nl > dl && text[nl - dl - 1] == '.' &&
+                        strcmp(text + nl - dl, dtext) == 0;
 }
 
 /* %{p}: a validated name of the client address (section 5.5 steps, 7.3):
@@ -165,30 +206,28 @@ bool valid_domain(const char *name)
  * missing. */
 int spf_ptr_name(struct run *r, const char *domain)
 {
-  char rev[MP_REVERSE_MAX];
+  char rev[MP_REVERSE_MAX], dtext[MP_NAME_TEXT_MAX + 1];
   const struct mp_answer *ptr, *addrs;
-  size_t best = SIZE_MAX, dl = strlen(domain);
+  size_t best = SIZE_MAX;
   uint16_t type = r->family == AF_INET ? MP_T_A : MP_T_AAAA;
 
   mp_dnswire_reverse(r->family, r->ip, rev);
-  if (!(ptr = answer_get(r, rev, MP_T_PTR))) {
+  if (!(ptr = answer_get_text(r, rev, MP_T_PTR))) {
     return R_PENDING;
   }
+  spf_name_text(domain, dtext);
   for (size_t i = 0; i < ptr->count && i < MP_SPF_MX_LIMIT; i++) {
-    const char *name = ptr->rr[i].data;
-    size_t nl = strlen(name);
+    const char *name = ptr->rr[i].data; /* name text */
     bool under;
 
-    if (!(addrs = answer_get(r, name, type))) {
+    if (!(addrs = answer_get_text(r, name, type))) {
       continue;
     }
     for (size_t k = 0; k < addrs->count; k++) {
       if (memcmp(addrs->rr[k].addr, r->ip, type == MP_T_A ? 4 : 16) != 0) {
         continue;
       }
-      under = nl == dl ? strcasecmp(name, domain) == 0
-                       : nl > dl && name[nl - dl - 1] == '.' &&
-                             strcasecmp(name + nl - dl, domain) == 0;
+      under = at_or_under(name, dtext);
       if (best == SIZE_MAX || under) {
         best = i;
       }
@@ -202,8 +241,12 @@ found:
   if (r->pending) {
     return R_PENDING;
   }
-  snprintf(r->ptr_name, sizeof(r->ptr_name), "%s",
-           best == SIZE_MAX ? "unknown" : ptr->rr[best].data);
+  /* macros see raw octets; a name with a "." or a NUL inside a label has
+   * no such text (RFC 7208 section 7.3) */
+  if (best == SIZE_MAX || mp_dnsname_to_raw(ptr->rr[best].data, r->ptr_name,
+                                            sizeof(r->ptr_name)) < 0) {
+    snprintf(r->ptr_name, sizeof(r->ptr_name), "unknown");
+  }
   r->ptr_known = true;
   return 0;
 }

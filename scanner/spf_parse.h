@@ -27,6 +27,12 @@ enum mp_spf_qual {
   MP_SPF_Q_NEUTRAL,  /* "?" */
 };
 
+/* The most directives a record can hold: its text is at most 65535 bytes
+ * (one RDATA; the parser takes longer text as TOO_LONG), "v=spf1" and then
+ * at least two bytes per directive (" a"), so 32764. An array of this many
+ * terms never makes mp_spf_parse return -E2BIG for a record from DNS. */
+#define MP_SPF_TERMS_MAX 32768
+
 /* One directive (mechanism with its qualifier). */
 struct mp_spf_term {
   uint8_t mech;     /* enum mp_spf_mech */

@@ -5,10 +5,21 @@
  * (flattened, first match wins) and where given include targets sit.
  * Each cached node keeps its result (a memo) until the cache changes, so
  * a provider's tree is walked once per scan, not once per domain. */
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
 #include "scanner/spf_internal.h"
+
+/* Counts add up over every path of the tree, and a tree whose shared
+ * subtrees are walked once (memos) can have more paths than a counter
+ * holds: they saturate at UINT_MAX (docs/schema.md, lookups_static)
+ * instead of wrapping, which could also bring lookups or voids back under
+ * their limits. */
+static unsigned sat_add(unsigned a, unsigned b)
+{
+  return a > UINT_MAX - b ? UINT_MAX : a + b;
+}
 
 static void memo_reset(struct memo *m)
 {
@@ -45,7 +56,7 @@ static void add_void(struct memo *m)
   if (m->voids < 3) {
     m->void_at[m->voids] = m->lookups;
   }
-  m->voids++;
+  m->voids = sat_add(m->voids, 1);
 }
 
 static bool same_name(const char *a, const char *b)
@@ -70,10 +81,24 @@ static void add_addresses(struct mp_ipset *s4, struct mp_ipset *s6,
   }
 }
 
-/* a and mx. A DNS failure of the A query is a temperror (what an IPv4
- * client would meet); an a term is void when its name has neither A nor
- * AAAA records, an mx term when it has no MX. Both families are
- * flattened. */
+/* The A and AAAA answers of a name (a4, a6: NULL while fetched). Both
+ * families are flattened, so a DNS failure of either is a temperror
+ * (RFC 7208 section 5: the lookup "returns a server failure ... or times
+ * out"): the addresses the policy passes are then unknown, never fewer.
+ * Returns false when it ends the walk. */
+static bool both_families(struct memo *m, const struct mp_answer *a4,
+                          const struct mp_answer *a6)
+{
+  if ((a4 && spf_failed(a4)) || (a6 && spf_failed(a6))) {
+    return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
+  }
+  return true;
+}
+
+/* a and mx (sections 5.3, 5.4). A DNS failure of an address lookup, of the
+ * name or of an MX host, is a temperror; an a term is void when its name
+ * has neither A nor AAAA records, an mx term when it has no MX (an MX host
+ * without addresses is not a void lookup). */
 static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
                            const char *target, struct memo *m,
                            struct mp_ipset *s4, struct mp_ipset *s6)
@@ -83,16 +108,13 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
   if (t->mech == MP_SPF_A) {
     a4 = answer_get(r, target, MP_T_A);
     a6 = answer_get(r, target, MP_T_AAAA);
-    if (!a4) {
+    if (!both_families(m, a4, a6)) {
+      return false;
+    }
+    if (!a4 || !a6) {
       return true;
     }
-    if (spf_failed(a4)) {
-      return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
-    }
-    if (!a6) {
-      return true;
-    }
-    if (spf_void(a4) && (spf_void(a6) || spf_failed(a6))) {
+    if (spf_void(a4) && spf_void(a6)) {
       add_void(m);
     }
     add_addresses(s4, s6, a4, t);
@@ -112,10 +134,16 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
     return stop(m, MP_SPF_PERMERROR, MP_SPF_REASON_MX_LIMIT);
   }
   for (size_t i = 0; i < mx->count; i++) {
-    if (mx->rr[i].data[0]) {
-      add_addresses(s4, s6, answer_get(r, mx->rr[i].data, MP_T_A), t);
-      add_addresses(s4, s6, answer_get(r, mx->rr[i].data, MP_T_AAAA), t);
+    if (!mx->rr[i].data[0]) {
+      continue; /* a null MX names no host */
     }
+    a4 = answer_get_text(r, mx->rr[i].data, MP_T_A);
+    a6 = answer_get_text(r, mx->rr[i].data, MP_T_AAAA);
+    if (!both_families(m, a4, a6)) {
+      return false;
+    }
+    add_addresses(s4, s6, a4, t);
+    add_addresses(s4, s6, a6, t);
   }
   return true;
 }
@@ -130,13 +158,13 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   m->exact &= cm->exact;
   m->cyclic |= cm->cyclic;
   m->truncated |= cm->truncated;
-  m->lookups_static += cm->lookups_static;
+  m->lookups_static = sat_add(m->lookups_static, cm->lookups_static);
   if (!cm->backedge && cm->depth + 1 > m->depth) {
     m->depth = cm->depth + 1;
   }
   /* the child's voids continue the parent's count */
-  for (unsigned j = 0; j < cm->voids && j < 3 && m->voids + j < 3; j++) {
-    m->void_at[m->voids + j] = m->lookups + cm->void_at[j];
+  for (unsigned j = 0; j < cm->voids && m->voids < 3 && j < 3 - m->voids; j++) {
+    m->void_at[m->voids + j] = sat_add(m->lookups, cm->void_at[j]);
   }
   if (cm->result == MP_SPF_NONE) { /* sections 5.2 and 6.1 */
     return stop(m, MP_SPF_PERMERROR,
@@ -146,14 +174,14 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   if (cm->result == MP_SPF_PERMERROR || cm->result == MP_SPF_TEMPERROR) {
     m->result = cm->result;
     m->reason = cm->reason;
-    m->err_lookups = m->lookups + cm->err_lookups;
-    m->err_voids = m->voids + cm->err_voids;
+    m->err_lookups = sat_add(m->lookups, cm->err_lookups);
+    m->err_voids = sat_add(m->voids, cm->err_voids);
     m->error_offset = cm->error_offset;
     m->error_record = cm->error_record;
     return false;
   }
-  m->lookups += cm->lookups;
-  m->voids += cm->voids;
+  m->lookups = sat_add(m->lookups, cm->lookups);
+  m->voids = sat_add(m->voids, cm->voids);
   return true;
 }
 
@@ -301,8 +329,8 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     if (!spend(r, m)) {
       return false;
     }
-    m->lookups++;
-    m->lookups_static++;
+    m->lookups = sat_add(m->lookups, 1);
+    m->lookups_static = sat_add(m->lookups_static, 1);
     cm = walk_child(r, n, t->dom_off, t->dom_len, t->macro, domain, m, level,
                     target);
     if (!cm) {
@@ -319,8 +347,8 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     if (!spend(r, m)) {
       return false;
     }
-    m->lookups++;
-    m->lookups_static++;
+    m->lookups = sat_add(m->lookups, 1);
+    m->lookups_static = sat_add(m->lookups_static, 1);
     m->uses_ptr |= t->mech == MP_SPF_PTR;
     m->uses_exists |= t->mech == MP_SPF_EXISTS;
     if (t->has_domain) {
@@ -378,8 +406,8 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
   if (!spend(r, m)) {
     return;
   }
-  m->lookups++;
-  m->lookups_static++;
+  m->lookups = sat_add(m->lookups, 1);
+  m->lookups_static = sat_add(m->lookups_static, 1);
   cm = walk_child(r, n, n->rec.redirect_off, n->rec.redirect_len,
                   n->rec.redirect_macro, domain, m, level, target);
   if (!cm || !take_child(m, cm, true)) {

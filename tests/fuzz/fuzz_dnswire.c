@@ -1,5 +1,9 @@
 /* Any bytes as a DNS reply: the parser must return an answer or -EBADMSG,
- * and every record it returns must be within its own allocation. */
+ * and every record it returns must be within its own allocation. A message
+ * it accepts is whole: mp_dnswire_check agrees, and one more byte after it
+ * makes it malformed. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +11,21 @@
 #include "scanner/dnswire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool trailing_rejected(const uint8_t *msg, size_t len)
+{
+  uint8_t *more = malloc(len + 1);
+  int rc;
+
+  if (!more) {
+    abort();
+  }
+  memcpy(more, msg, len);
+  more[len] = 0;
+  rc = mp_dnswire_check(more, len + 1);
+  free(more);
+  return rc == -EBADMSG;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,10 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
       }
     }
-    if (a->cname && strlen(a->cname) > 1100) {
+    if (a->cname && strlen(a->cname) > MP_NAME_TEXT_MAX) {
       abort();
     }
     mp_answer_unref(a);
+    if (mp_dnswire_check(data + 1, size - 1) != 0 ||
+        !trailing_rejected(data + 1, size - 1)) {
+      abort();
+    }
   }
   return 0;
 }

@@ -408,3 +408,74 @@ Test(faults, qps_cap_spaces_the_queries)
   mp_json_free(rows);
   unlink(summary);
 }
+
+/* A reply whose records overrun its counts, or that has bytes after the
+ * last record, is malformed: the lookup fails (outcome error), and nothing
+ * that depends on it reads it as data (no nxdomain, no nodata, no record).
+ * mp_proxy breaks every reply of the world's Knot server. */
+Test(faults, malformed_replies_are_errors_not_data)
+{
+  static const char *const keys[] = {"txt", "dmarc_txt", "mx"};
+  char upstream[64], proxy[64], in[4096], out[4096];
+  const char *pargv[] = {MP_PROXY,
+                         "--listen",
+                         "127.0.0.1:0",
+                         "--upstream",
+                         upstream,
+                         "--garbage",
+                         "1",
+                         "--garbage-kinds",
+                         "overrun,counts,trailing",
+                         "--no-tcp", /* garbage is for UDP only */
+                         "--seed",
+                         "3",
+                         NULL};
+  const char *args[] = {"-r",           proxy,       "--checks",
+                        "spf,dmarc,mx", "--timeout", "300ms",
+                        "--retries",    "0",         NULL};
+  struct mp_json *rows;
+  FILE *f;
+  pid_t pid;
+  int rc;
+
+  snprintf(upstream, sizeof(upstream), "127.0.0.1:%d", MP_TEST_DNS_PORT);
+  pid = mp_proc_start_line(pargv, proxy, sizeof(proxy), 5000);
+  cr_assert_gt(pid, 0, "mp_proxy did not start");
+  proxy[strcspn(proxy, "\n")] = '\0';
+  scratch_path(in, sizeof(in), "malformed.txt");
+  scratch_path(out, sizeof(out), "malformed.ndjson");
+  f = fopen(in, "w");
+  cr_assert_not_null(f);
+  /* names that exist, and names that do not (NXDOMAIN with an SOA) */
+  for (int i = 1; i <= 20; i++) {
+    fprintf(f, "d%07d.test\nnothere-%d.test\n", i, i);
+  }
+  cr_assert_eq(fclose(f), 0);
+  rc = run_scanner(in, out, args);
+  mp_proc_stop(pid, 5000);
+  cr_expect(rc == 0 || rc == 3, "exit status %d", rc);
+  rows = read_rows(out);
+  cr_assert_eq(rows->count, 40);
+  for (size_t i = 0; i < rows->count; i++) {
+    const struct mp_json *row = rows->items[i];
+    const char *st = mp_json_str(mp_json_get(row, "status"));
+
+    cr_expect(strcmp(st, "error") == 0 || strcmp(st, "timeout") == 0,
+              "%s: status %s", mp_json_str(mp_json_get(row, "domain")), st);
+    for (size_t k = 0; k < 3; k++) {
+      const struct mp_json *lk = mp_json_get(row, keys[k]);
+      const char *o = mp_json_str(mp_json_get(lk, "outcome"));
+
+      cr_expect(strcmp(o, "error") == 0 || strcmp(o, "timeout") == 0,
+                "%s %s: %s", mp_json_str(mp_json_get(row, "domain")), keys[k],
+                o);
+      cr_expect_eq(mp_json_get(lk, "records")->count, 0);
+    }
+    cr_expect(mp_json_str_eq(mp_json_path(row, "spf.status"), "temperror"));
+    cr_expect(mp_json_str_eq(mp_json_path(row, "dmarc.status"), "temperror"));
+    cr_expect(mp_json_is_null(mp_json_get(row, "mx_hosts")));
+  }
+  mp_json_free(rows);
+  unlink(in);
+  unlink(out);
+}

@@ -403,6 +403,67 @@ Test(csv, writes_each_mx_host_state)
   free(text);
 }
 
+/* The longest name text (scanner/dnsname.h): 255 octets on the wire, each
+ * written \DDD, 1003 characters. */
+static void longest_name(char *out, char label)
+{
+  size_t o = 0;
+
+  for (int l = 0; l < 4; l++) {
+    for (int i = 0; i < (l == 3 ? 61 : 63); i++) {
+      out[o++] = '\\';
+      out[o++] = '2';
+      out[o++] = '5';
+      out[o++] = label;
+    }
+    out[o++] = '.';
+  }
+  out[o - 1] = '\0';
+}
+
+static void double_backslashes(char *s)
+{
+  size_t n = strlen(s), extra = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    extra += s[i] == '\\';
+  }
+  s[n + extra] = '\0';
+  for (size_t i = n; i-- > 0;) {
+    s[i + extra] = s[i];
+    if (s[i] == '\\') {
+      s[i + --extra] = '\\';
+    }
+  }
+}
+
+/* Names from DNS are whole in mx_hosts_detail, however many octets need
+ * escaping. */
+Test(csv, writes_the_longest_escaped_names_whole)
+{
+  static char host[MP_NAME_TEXT_MAX + 1], cname[MP_NAME_TEXT_MAX + 1],
+      ptr[MP_NAME_TEXT_MAX + 1], want[8 * MP_NAME_TEXT_MAX];
+  struct mp_result r;
+  char *text;
+
+  longest_name(host, '0');
+  longest_name(cname, '1');
+  longest_name(ptr, '2');
+  cr_assert_eq(strlen(host), 1003);
+  rows_full(&r);
+  r.mx_check.nhosts = 1;
+  r.mx_check.hosts[0].host = host;
+  r.mx_check.hosts[0].cname = cname;
+  r.mx_check.hosts[0].naddrs = 1;
+  r.mx_check.hosts[0].addrs[0].ptr = ptr;
+  snprintf(want, sizeof(want), ",10 %s cname=%s 192.0.2.10>%s[fcrdns],", host,
+           cname, ptr);
+  double_backslashes(want); /* a list item writes \ as \\ */
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text, want), "%s", text);
+  free(text);
+}
+
 Test(csv, lists_each_external_report_domain_once)
 {
   struct mp_result r;

@@ -112,3 +112,26 @@ Test(cache, negative_answers_are_answers)
   cr_expect_eq(w.fetches, 1);
   mp_cache_free(c);
 }
+
+/* Every spelling of a name is one entry, keyed and fetched as its name
+ * text (scanner/dnsname.h). */
+Test(cache, every_spelling_of_a_name_is_one_entry)
+{
+  static const char *const spellings[] = {
+      "foo\\058bar/baz.example.com", "FOO:Bar/baz.Example.com.",
+      "foo\\:bar\\/baz.example.com", "foo\\058bar\\047baz.example.com"};
+  struct world w = {.next = MP_OUTCOME_NODATA, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_cache_entry *e[4];
+
+  for (size_t i = 0; i < 4; i++) {
+    e[i] = mp_cache_get(c, spellings[i], MP_T_A);
+    cr_expect_eq(e[i], e[0], "%s", spellings[i]);
+  }
+  cr_expect_eq(w.fetches, 1);
+  cr_expect_str_eq(mp_cache_name(e[0]), "foo\\058bar/baz.example.com");
+  for (size_t i = 0; i < 4; i++) {
+    mp_cache_unref(c, e[i]);
+  }
+  mp_cache_free(c);
+}

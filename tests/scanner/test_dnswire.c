@@ -360,6 +360,96 @@ Test(dnswire, escapes_odd_bytes_in_names)
   mp_answer_unref(a);
 }
 
+/* An owner name with octets that need escaping (RFC 1035 section 5.1):
+ * found whether the question is asked raw, escaped, or in another case. */
+Test(dnswire, matches_owner_names_that_need_escaping)
+{
+  static const uint8_t v4[] = {192, 0, 2, 1};
+  static const char *const asked[] = {
+      "foo:bar/baz.example.com", "foo\\058bar/baz.example.com",
+      "FOO\\:Bar\\/baz.EXAMPLE.com.", "foo\\058bar\\047baz.example.com"};
+  struct msg m;
+
+  for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+    struct mp_answer *a;
+
+    header(&m, 0, 1, "foo:bar/baz.example.com", MP_T_A);
+    rr(&m, "foo:bar/baz.example.com", MP_T_A, 60, v4, sizeof(v4));
+    a = parse(&m, asked[i], MP_T_A);
+    cr_expect_eq(a->count, 1, "asked as %s", asked[i]);
+    cr_expect_eq(a->outcome, MP_OUTCOME_OK, "asked as %s", asked[i]);
+    mp_answer_unref(a);
+  }
+}
+
+/* A dot, a NUL, a space, a backslash and 0xff inside labels: the CNAME
+ * chain is followed on the wire, and the names come out escaped. */
+Test(dnswire, follows_aliases_through_names_with_any_octet)
+{
+  static const uint8_t alias[] = {5, 'a', '.', 'b', 0,   'c',
+                                  4, 't', 'e', 's', 't', 0};
+  static const uint8_t target[] = {4,   0xff, ' ', '\\', 'X', 4,
+                                   't', 'e',  's', 't',  0};
+  static const uint8_t mx[] = {0, 10, 3, 'm', 0, 'x', 4, 't', 'e', 's', 't', 0};
+  struct msg m;
+  struct mp_answer *a;
+
+  m.n = 0;
+  put16(&m, 0x1234);
+  put16(&m, 0x8180);
+  put16(&m, 1);
+  put16(&m, 2);
+  put16(&m, 0);
+  put16(&m, 0);
+  memcpy(m.b + m.n, alias, sizeof(alias));
+  m.n += sizeof(alias);
+  put16(&m, MP_T_MX);
+  put16(&m, 1);
+  memcpy(m.b + m.n, alias, sizeof(alias)); /* alias CNAME target */
+  m.n += sizeof(alias);
+  put16(&m, MP_T_CNAME);
+  put16(&m, 1);
+  put32(&m, 60);
+  put16(&m, sizeof(target));
+  memcpy(m.b + m.n, target, sizeof(target));
+  m.n += sizeof(target);
+  memcpy(m.b + m.n, target, sizeof(target)); /* target MX 10 m\000x.test */
+  m.n += sizeof(target);
+  put16(&m, MP_T_MX);
+  put16(&m, 1);
+  put32(&m, 60);
+  put16(&m, sizeof(mx));
+  memcpy(m.b + m.n, mx, sizeof(mx));
+  m.n += sizeof(mx);
+  a = parse(&m, "a\\.b\\000c.test", MP_T_MX);
+  cr_assert_eq(a->outcome, MP_OUTCOME_OK);
+  cr_assert_eq(a->count, 1);
+  cr_assert_str_eq(a->rr[0].data, "m\\000x.test");
+  cr_assert_str_eq(a->cname, "\\255\\032\\092x.test");
+  mp_answer_unref(a);
+}
+
+Test(dnswire, encodes_escaped_names_as_their_octets)
+{
+  uint8_t buf[MP_QUERY_MAX];
+  static const uint8_t want[] = {7,    'f', 'o', 'o', ':', 'b', 'a',
+                                 'r',  3,   'a', '.', 'b', 2,   '\\',
+                                 0xff, 4,   't', 'e', 's', 't', 0};
+  static const char *const spellings[] = {"foo\\058bar.a\\.b.\\092\\255.test",
+                                          "FOO:bar.A\\046B.\\\\\\255.Test."};
+
+  for (size_t i = 0; i < 2; i++) {
+    cr_assert_eq(mp_dnswire_query(buf, spellings[i], MP_T_A, 1, 0),
+                 (int)(12 + sizeof(want) + 4), "%s", spellings[i]);
+    cr_assert_arr_eq(buf + 12, want, sizeof(want), "%s", spellings[i]);
+  }
+  cr_expect_eq(mp_dnswire_query(buf, "a\\256.test", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_query(buf, "a\\05.test", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_query(buf, "test\\", MP_T_A, 1, 0), -EINVAL);
+  cr_expect_eq(mp_dnswire_labels("a\\.b.test"), 2);
+  cr_expect_eq(mp_dnswire_labels("a.b.test"), 3);
+}
+
 Test(dnswire, ttl_with_high_bit_reads_as_zero)
 {
   struct msg m;
@@ -403,6 +493,161 @@ Test(dnswire, rejects_malformed_messages)
   m.n += 10;
   cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
   cr_expect_null(a);
+}
+
+/* An EDNS OPT RR (RFC 6891 section 6.1.2): the root as owner, the UDP
+ * payload size as class, the extended RCODE in the top byte of the TTL. */
+static void opt(struct msg *m, uint8_t ext_rcode)
+{
+  m->b[m->n++] = 0; /* the root */
+  put16(m, 41);
+  put16(m, 1232);
+  put32(m, (uint32_t)ext_rcode << 24);
+  put16(m, 0);
+}
+
+static void soa(struct msg *m, const char *owner)
+{
+  uint8_t rd[128];
+  size_t n = name_wire(rd, "ns.test");
+
+  n += name_wire(rd + n, "admin.test");
+  memset(rd + n, 0, 20);
+  rr(m, owner, MP_T_SOA, 60, rd, n + 20);
+}
+
+/* RFC 1035 section 4.1: the four sections hold exactly as many records as
+ * the header counts, and nothing follows the last one. */
+Test(dnswire, rejects_counts_that_overrun_the_message)
+{
+  struct msg m;
+  struct mp_answer *a = NULL;
+  size_t full;
+
+  /* an NXDOMAIN whose SOA is cut short (kdig: "malformed reply") */
+  header(&m, 3, 0, "gone.test", MP_T_TXT);
+  m.b[9] = 1; /* NSCOUNT */
+  soa(&m, "test");
+  full = m.n;
+  cr_assert_eq(mp_dnswire_parse(m.b, full, "gone.test", MP_T_TXT, &a), 0);
+  mp_answer_unref(a);
+  a = NULL;
+  cr_expect_eq(mp_dnswire_parse(m.b, full - 5, "gone.test", MP_T_TXT, &a),
+               -EBADMSG);
+  cr_expect_null(a);
+
+  /* an authority or additional record counted but missing */
+  header(&m, 3, 0, "gone.test", MP_T_TXT);
+  m.b[9] = 2;
+  soa(&m, "test");
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "gone.test", MP_T_TXT, &a), -EBADMSG);
+  header(&m, 0, 0, "d.test", MP_T_TXT);
+  m.b[11] = 1; /* ARCOUNT */
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+
+  /* an additional record whose data runs past the end */
+  header(&m, 0, 0, "d.test", MP_T_TXT);
+  m.b[11] = 1;
+  opt(&m, 0);
+  m.b[m.n - 1] = 4; /* RDLENGTH 4, no data */
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+  cr_expect_null(a);
+}
+
+/* Bytes after the last record are not part of any message: a reply that
+ * has them is malformed (docs/schema.md, Outcomes), not data. */
+Test(dnswire, rejects_bytes_after_the_last_record)
+{
+  static const uint8_t txt[] = {2, 'h', 'i'};
+  struct msg m;
+  struct mp_answer *a = NULL;
+
+  header(&m, 3, 0, "gone.test", MP_T_TXT);
+  m.b[m.n++] = 0;
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "gone.test", MP_T_TXT, &a), -EBADMSG);
+
+  header(&m, 0, 0, "d.test", MP_T_TXT); /* garbage where no record is */
+  memcpy(m.b + m.n, "\x07garbage", 8);
+  m.n += 8;
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+
+  header(&m, 0, 1, "d.test", MP_T_TXT);
+  rr(&m, "d.test", MP_T_TXT, 60, txt, sizeof(txt));
+  m.b[11] = 1;
+  opt(&m, 0);
+  m.b[m.n++] = 0xC0;
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+  cr_expect_null(a);
+}
+
+Test(dnswire, walks_the_additional_section_and_its_opt_record)
+{
+  static const uint8_t txt[] = {2, 'h', 'i'};
+  static const uint8_t v4[] = {192, 0, 2, 1};
+  struct msg m;
+  struct mp_answer *a = NULL;
+
+  header(&m, 0, 1, "d.test", MP_T_TXT);
+  rr(&m, "d.test", MP_T_TXT, 60, txt, sizeof(txt));
+  m.b[9] = 1;
+  soa(&m, "test");
+  m.b[11] = 2;
+  rr(&m, "ns.test", MP_T_A, 60, v4, sizeof(v4));
+  opt(&m, 0);
+  a = parse(&m, "d.test", MP_T_TXT);
+  cr_assert_eq(a->outcome, MP_OUTCOME_OK);
+  cr_assert_eq(a->count, 1);
+  cr_assert_str_eq(a->rr[0].data, "hi");
+  mp_answer_unref(a);
+  a = NULL;
+
+  /* RFC 6891 section 6.1.1: one OPT at most, owned by the root */
+  header(&m, 0, 0, "d.test", MP_T_TXT);
+  m.b[11] = 2;
+  opt(&m, 0);
+  opt(&m, 0);
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+  header(&m, 0, 0, "d.test", MP_T_TXT);
+  m.b[11] = 1;
+  put_name(&m, "d.test");
+  put16(&m, 41);
+  put16(&m, 1232);
+  put32(&m, 0);
+  put16(&m, 0);
+  cr_expect_eq(mp_dnswire_parse(m.b, m.n, "d.test", MP_T_TXT, &a), -EBADMSG);
+  cr_expect_null(a);
+}
+
+/* RFC 6891 section 6.1.3: the OPT record holds the upper 8 bits of a
+ * 12-bit RCODE; BADVERS (16) with an empty answer is not NODATA. */
+Test(dnswire, extended_rcode_comes_from_the_opt_record)
+{
+  struct msg m;
+  struct mp_answer *a;
+
+  header(&m, 0, 0, "d.test", MP_T_TXT);
+  m.b[11] = 1;
+  opt(&m, 1);
+  a = parse(&m, "d.test", MP_T_TXT);
+  cr_assert_eq(a->rcode, 16);
+  cr_assert_eq(a->outcome, MP_OUTCOME_ERROR);
+  mp_answer_unref(a);
+}
+
+/* The structure alone, for a reply whose lookup is already over: the
+ * resolver still counts a malformed one as a failure of the server. */
+Test(dnswire, checks_the_structure_without_a_question)
+{
+  struct msg m;
+
+  header(&m, 3, 0, "gone.test", MP_T_TXT);
+  m.b[9] = 1;
+  soa(&m, "test");
+  cr_assert_eq(mp_dnswire_check(m.b, m.n), 0);
+  cr_assert_eq(mp_dnswire_check(m.b, m.n - 1), -EBADMSG);
+  m.b[m.n++] = 0;
+  cr_assert_eq(mp_dnswire_check(m.b, m.n), -EBADMSG);
+  cr_assert_eq(mp_dnswire_check(m.b, 11), -EBADMSG);
 }
 
 Test(dnswire, answers_are_reference_counted)

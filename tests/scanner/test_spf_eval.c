@@ -2,6 +2,7 @@
  * conformance suite covers check_host() with a client address). */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -373,4 +374,132 @@ Test(spf_eval, an_include_bomb_is_walked_no_further_than_the_budget)
   cr_expect_eq(o.result, MP_SPF_PERMERROR);
   cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
   cr_expect_leq(mp_memzone_queries(zone) - before, MP_SPF_WALK_MAX + 1);
+}
+
+/* check_host() for an IPv4 client at ip (a fresh evaluation). */
+static struct mp_spf_outcome check(const char *domain, const char *ip)
+{
+  struct mp_spf_outcome out;
+  struct mp_spf_request req = {
+      .family = AF_INET, .domain = domain, .helo = domain};
+
+  cr_assert_eq(inet_pton(AF_INET, ip, req.ip), 1);
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &out), 0);
+  mp_spf_eval_reset(&ev);
+  return out;
+}
+
+/* RFC 7208 section 5 (and 5.4): a failed address lookup of an MX host is
+ * a temperror, as the same failure through a: is, never "no address". */
+static void mx_hosts_that_fail(void)
+{
+  /* mx.slow.test times out; mx.loop.test is SERVFAIL (a CNAME loop) */
+  rec("slow.test", MP_T_MX, "mx.slow.test");
+  mp_memzone_add_timeout(zone, "mx.slow.test");
+  rec("loop.test", MP_T_MX, "mx.loop.test");
+  rec("mx.loop.test", MP_T_CNAME, "mx.loop.test");
+  /* v6only.test's host has an A record; its AAAA lookup times out */
+  rec("v6only.test", MP_T_MX, "mx.v6only.test");
+  rec("mx.v6only.test", MP_T_A, "10.0.7.1");
+  mp_memzone_add_timeout(zone, "mx.v6only.test");
+}
+
+Test(spf_eval, a_failed_mx_host_lookup_is_a_temperror_in_the_posture)
+{
+  static const char *const domains[] = {"slow.test", "loop.test",
+                                        "v6only.test"};
+
+  mx_hosts_that_fail();
+  for (size_t i = 0; i < 3; i++) {
+    struct mp_spf_outcome o = posture(domains[i], "v=spf1 mx -all");
+
+    cr_expect_eq(o.result, MP_SPF_TEMPERROR, "%s: %s", domains[i],
+                 mp_spf_result_name(o.result));
+    cr_expect_eq(o.reason, MP_SPF_REASON_DNS, "%s", domains[i]);
+  }
+  /* the same through a: (the AAAA lookup alone failing too) */
+  struct mp_spf_outcome a = posture("d.test", "v=spf1 a:mx.v6only.test -all");
+
+  cr_expect_eq(a.result, MP_SPF_TEMPERROR, "%s", mp_spf_result_name(a.result));
+}
+
+Test(spf_eval, a_failed_mx_host_lookup_is_a_temperror_for_check_host)
+{
+  mx_hosts_that_fail();
+  txt("slow.test", "v=spf1 mx -all");
+  txt("loop.test", "v=spf1 mx -all");
+  cr_expect_eq(check("slow.test", "10.0.7.1").result, MP_SPF_TEMPERROR);
+  cr_expect_eq(check("loop.test", "10.0.7.1").result, MP_SPF_TEMPERROR);
+  cr_expect_eq(check("slow.test", "10.0.7.1").reason, MP_SPF_REASON_DNS);
+}
+
+/* The hosts are tried in the order of the answer (section 5.4): a match
+ * before the failed host passes; a failure before the matching host is a
+ * temperror. */
+Test(spf_eval, mx_hosts_are_tried_in_order)
+{
+  mx_hosts_that_fail();
+  rec("first.test", MP_T_MX, "mx1.d.test");
+  rec("first.test", MP_T_MX, "mx.slow.test");
+  txt("first.test", "v=spf1 mx -all");
+  rec("second.test", MP_T_MX, "mx.slow.test");
+  rec("second.test", MP_T_MX, "mx1.d.test");
+  txt("second.test", "v=spf1 mx -all");
+  cr_expect_eq(check("first.test", "10.0.3.1").result, MP_SPF_PASS);
+  cr_expect_eq(check("second.test", "10.0.3.1").result, MP_SPF_TEMPERROR);
+}
+
+/* RFC 7208 sets no limit on the terms of a record: one of 2,000 terms
+ * (past the 1,024 the evaluator once held) is evaluated, as it is in the
+ * domain's own TXT answer and as a provider's record reached by include. */
+Test(spf_eval, a_record_of_any_number_of_terms_is_evaluated)
+{
+  static char text[40000];
+  size_t o = (size_t)snprintf(text, sizeof(text), "v=spf1");
+  struct mp_spf_outcome own, inc;
+
+  for (int i = 0; i < 2000; i++) {
+    o += (size_t)snprintf(text + o, sizeof(text) - o, " ip4:10.%d.%d.1",
+                          i / 250, i % 250);
+  }
+  snprintf(text + o, sizeof(text) - o, " -all");
+  txt("big.example", text);
+  own = posture("d.test", text);
+  cr_expect_eq(own.result, MP_SPF_FAIL, "%s %s", mp_spf_result_name(own.result),
+               mp_spf_reason_name(own.reason));
+  cr_expect_eq(own.posture.ip4_addresses, 2000);
+  inc = posture("d.test", "v=spf1 include:big.example -all");
+  cr_expect_eq(inc.result, MP_SPF_FAIL, "%s %s", mp_spf_result_name(inc.result),
+               mp_spf_reason_name(inc.reason));
+  cr_expect_eq(inc.posture.ip4_addresses, 2000);
+  cr_expect_eq(check("big.example", "10.7.249.1").result, MP_SPF_PASS);
+  cr_expect_eq(check("big.example", "10.8.0.1").result, MP_SPF_FAIL);
+}
+
+/* lookups_static counts every path of the tree, so an include bomb of
+ * shared subtrees (each walked once, then remembered) exceeds any counter:
+ * it stops at UINT_MAX (4294967295, documented) instead of wrapping. 21
+ * levels of 3 includes of the next name: (3^22 - 3) / 2 + 1 paths. */
+Test(spf_eval, lookups_static_saturates_instead_of_wrapping)
+{
+  char name[32], next[32], text[160];
+  struct mp_spf_outcome o;
+
+  for (int i = 0; i <= 21; i++) {
+    snprintf(name, sizeof(name), "n%d.bomb.example", i);
+    snprintf(next, sizeof(next), "n%d.bomb.example", i + 1);
+    if (i == 21) {
+      txt(name, "v=spf1 -all");
+      continue;
+    }
+    snprintf(text, sizeof(text), "v=spf1 include:%s include:%s include:%s -all",
+             next, next, next);
+    txt(name, text);
+  }
+  o = posture("d.test", "v=spf1 include:n0.bomb.example -all");
+  cr_expect_eq(o.result, MP_SPF_PERMERROR);
+  cr_expect_eq(o.reason, MP_SPF_REASON_LOOKUP_LIMIT);
+  cr_expect_eq(o.lookups, MP_SPF_LOOKUP_LIMIT + 1);
+  cr_expect_eq(o.posture.lookups_static, UINT_MAX);
+  cr_expect_eq(o.posture.depth, 22);
 }

@@ -15,7 +15,7 @@ struct zrec {
 };
 
 struct owner {
-  char name[MP_QNAME_MAX + 2];
+  char name[MP_NAME_TEXT_MAX + 1]; /* name text (scanner/dnsname.h) */
   bool timeout;
   struct zrec *rec;
   size_t nrec, cap;
@@ -28,24 +28,12 @@ struct mp_memzone {
   uint64_t by_type[256];
 };
 
-/* Lowercase, without one trailing dot; false when it does not fit. */
-static bool norm(const char *in, char out[MP_QNAME_MAX + 2])
+/* The name text of a name written as the SPF test suite writes them:
+ * raw octets, "." between labels, no escapes ("foo:bar/baz.example.com");
+ * false when it is not a name. */
+static bool norm(const char *in, char out[MP_NAME_TEXT_MAX + 1])
 {
-  size_t n = strlen(in);
-
-  if (n && in[n - 1] == '.') {
-    n--;
-  }
-  if (n > MP_QNAME_MAX + 1) {
-    return false;
-  }
-  for (size_t i = 0; i < n; i++) {
-    char c = in[i];
-
-    out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-  }
-  out[n] = '\0';
-  return true;
+  return mp_dnsname_escape(in, strlen(in), out) >= 0;
 }
 
 static struct owner *find(struct mp_memzone *z, const char *name)
@@ -60,7 +48,7 @@ static struct owner *find(struct mp_memzone *z, const char *name)
 
 static struct owner *get_owner(struct mp_memzone *z, const char *owner)
 {
-  char name[MP_QNAME_MAX + 2];
+  char name[MP_NAME_TEXT_MAX + 1];
   struct owner *o;
 
   if (!norm(owner, name) || !name[0]) {
@@ -119,7 +107,7 @@ int mp_memzone_add_timeout(struct mp_memzone *z, const char *owner)
  * string (NULL when the text is not usable); sets rr->len and rr->addr. */
 static char *make_data(struct mp_rr *rr, const char *data, size_t len)
 {
-  char text[INET6_ADDRSTRLEN], name[MP_QNAME_MAX + 2];
+  char text[INET6_ADDRSTRLEN], name[MP_NAME_TEXT_MAX + 1];
   int af = rr->type == MP_T_A ? AF_INET : AF_INET6;
   char *buf;
 
@@ -243,8 +231,7 @@ static struct mp_answer *answer_at(const struct owner *o, uint16_t type,
 struct mp_answer *mp_memzone_query(struct mp_memzone *z, const char *name,
                                    uint16_t type)
 {
-  char chain[MP_MEMZONE_CNAME_MAX + 1][MP_QNAME_MAX + 2];
-  uint8_t probe[MP_QUERY_MAX];
+  char chain[MP_MEMZONE_CNAME_MAX + 1][MP_NAME_TEXT_MAX + 1];
   const struct owner *o;
   const struct mp_rr *target;
   size_t hops = 0;
@@ -253,8 +240,9 @@ struct mp_answer *mp_memzone_query(struct mp_memzone *z, const char *name,
   if (type < 256) {
     z->by_type[type]++;
   }
-  /* the same check as the resolver's before it sends anything */
-  if (!norm(name, chain[0]) || mp_dnswire_query(probe, name, type, 0, 0) < 0) {
+  /* the same check as the resolver's before it sends anything: name is
+   * presentation form, as the cache passes it */
+  if (mp_dnsname_canon(name, chain[0]) < 0) {
     return mp_answer_new(MP_OUTCOME_ERROR, -1, type);
   }
   /* RFC 1034 section 3.6.2: a resolver follows the chain and answers with

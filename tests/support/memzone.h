@@ -10,8 +10,13 @@
 /* An in-memory DNS zone that answers (name, type) as a recursive resolver
  * would: CNAME chains followed, NXDOMAIN for a missing owner, NODATA for
  * an owner with no records of the type, and timeouts on request. Owner
- * names are case-insensitive and a trailing dot is ignored. For unit tests
- * and the SPF conformance suite; single-threaded, no I/O. */
+ * names and the names in MX, PTR and CNAME data are written as the SPF
+ * test suite writes them, raw octets with "." between labels and no
+ * escapes ("foo:bar/baz.example.com"); they are case-insensitive and a
+ * trailing dot is ignored. Queries name them in presentation form, as the
+ * answer cache does ("foo\058bar/baz.example.com"), and answers hold name
+ * text (scanner/dnsname.h). For unit tests and the SPF conformance suite;
+ * single-threaded, no I/O. */
 
 #define MP_MEMZONE_TTL       3600 /* every record's TTL */
 #define MP_MEMZONE_T_SPF     99   /* the SPF RR type of RFC 4408 */

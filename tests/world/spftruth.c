@@ -548,6 +548,13 @@ struct tree {
   unsigned lookups, depth;
 };
 
+/* docs/schema.md: lookups_static stops at 4294967295 rather than wrap (no
+ * tree of this world comes near; an include bomb would). */
+static unsigned add_capped(unsigned a, unsigned b)
+{
+  return b > 4294967295u - a ? 4294967295u : a + b;
+}
+
 static void static_rec(struct mp_spft *t, const struct mp_spfrec *r,
                        const char **path, size_t np, struct tree *out);
 
@@ -573,7 +580,7 @@ static void edge(struct mp_spft *t, const char *target, const char **path,
     static_rec(t, r, path, np + 1, &sub);
   }
   mp_spfrec_free(&scratch);
-  out->lookups += sub.lookups;
+  out->lookups = add_capped(out->lookups, sub.lookups);
   out->depth = 1 + sub.depth > out->depth ? 1 + sub.depth : out->depth;
 }
 
@@ -585,13 +592,14 @@ static void static_rec(struct mp_spft *t, const struct mp_spfrec *r,
   *out = (struct tree){0, 0};
   for (i = 0; i < r->n && r->t[i].m != MP_SPFM_ALL; i++) {
     enum mp_spfrec_mech m = r->t[i].m;
-    out->lookups += m != MP_SPFM_IP4 && m != MP_SPFM_IP6;
+    out->lookups =
+        add_capped(out->lookups, m != MP_SPFM_IP4 && m != MP_SPFM_IP6);
     if (m == MP_SPFM_INCLUDE) {
       edge(t, r->t[i].dom, path, np, out);
     }
   }
   if (i == r->n && r->redirect != NULL) {
-    out->lookups++;
+    out->lookups = add_capped(out->lookups, 1);
     edge(t, r->redirect, path, np, out);
   }
 }
