@@ -34,7 +34,7 @@
   "dkim_status,dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,"          \
   "mx_all_fcrdns,mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,"     \
   "tls_rpt_status,tls_rpt_rua,bimi_status,bimi_location,verdict_ready,"        \
-  "verdict_failed"
+  "verdict_failed,verdict_unknown"
 
 static const char header[] =
     "line,input,input_truncated,rank,domain,status,error,started,elapsed_"
@@ -59,6 +59,14 @@ static void bool_cell(FILE *f, bool b)
     LIT(f, "true");
   } else {
     LIT(f, "false");
+  }
+}
+
+/* true, false, or empty when unknown. */
+static void tri_cell(FILE *f, enum mp_tri t)
+{
+  if (t != MP_TRI_UNKNOWN) {
+    bool_cell(f, t == MP_TRI_TRUE);
   }
 }
 
@@ -598,26 +606,29 @@ static void policy_cells(FILE *f, const struct mp_result_policy *p)
   slice_cell(f, p->field1);
 }
 
-static void verdict_item(const void *ctx, size_t i, struct mp_csv_item *it)
+static void code_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
-  const struct mp_result_verdict *v = ctx;
+  const char *const *list = ctx;
 
-  it->data = v->failed[i] ? v->failed[i] : "";
+  it->data = list[i] ? list[i] : "";
   it->len = strlen(it->data);
 }
 
+/* verdict_ready (empty when unknown), verdict_failed, verdict_unknown. */
 static void verdict_cells(FILE *f, const struct mp_result_verdict *v)
 {
   size_t max = sizeof(v->failed) / sizeof(v->failed[0]);
 
   if (!v->evaluated) {
-    empty_cells(f, 2);
+    empty_cells(f, 3);
     return;
   }
   putc_unlocked(',', f);
-  bool_cell(f, v->ready);
+  tri_cell(f, v->ready);
   putc_unlocked(',', f);
-  mp_csv_list(f, capped(v->nfailed, max), verdict_item, v);
+  mp_csv_list(f, capped(v->nfailed, max), code_item, v->failed);
+  putc_unlocked(',', f);
+  mp_csv_list(f, capped(v->nunknown, max), code_item, v->unknown);
 }
 
 static int csv_write(struct mp_writer *w, const struct mp_result *r)

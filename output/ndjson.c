@@ -97,6 +97,16 @@ static void boolean(FILE *f, bool b)
   }
 }
 
+/* true, false, or null when unknown. */
+static void tri(FILE *f, enum mp_tri t)
+{
+  if (t == MP_TRI_UNKNOWN) {
+    LIT(f, "null");
+  } else {
+    boolean(f, t == MP_TRI_TRUE);
+  }
+}
+
 /* A piece of a record, or null when there is none (p NULL). */
 static void slice(FILE *f, struct mp_slice s)
 {
@@ -542,25 +552,33 @@ static void policy(FILE *f, const struct mp_result_policy *p, const char *key1,
   putc_unlocked('}', f);
 }
 
+/* An array of requirement codes, at most 8. */
+static void codes(FILE *f, const char *const *list, size_t n)
+{
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < capped(n, 8); i++) {
+    assert(list[i]);
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    mp_json_cstr(f, list[i] ? list[i] : "");
+  }
+  putc_unlocked(']', f);
+}
+
 static void verdict(FILE *f, const struct mp_result_verdict *v)
 {
-  size_t n = capped(v->nfailed, sizeof(v->failed) / sizeof(v->failed[0]));
-
   if (!v->evaluated) {
     LIT(f, "null");
     return;
   }
   LIT(f, "{\"ready\":");
-  boolean(f, v->ready);
-  LIT(f, ",\"failed\":[");
-  for (size_t i = 0; i < n; i++) {
-    assert(v->failed[i]);
-    if (i > 0) {
-      putc_unlocked(',', f);
-    }
-    mp_json_cstr(f, v->failed[i] ? v->failed[i] : "");
-  }
-  LIT(f, "]}");
+  tri(f, v->ready);
+  LIT(f, ",\"failed\":");
+  codes(f, v->failed, v->nfailed);
+  LIT(f, ",\"unknown\":");
+  codes(f, v->unknown, v->nunknown);
+  putc_unlocked('}', f);
 }
 
 /* Finding codes: an array in every row, empty for an invalid name. */

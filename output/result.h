@@ -50,6 +50,14 @@ enum mp_status {
   MP_STATUS_COUNT
 };
 
+/* A truth value that a failed lookup can leave unknown (written true,
+ * false, or null). A lookup that failed is never read as an answer. */
+enum mp_tri {
+  MP_TRI_FALSE,
+  MP_TRI_TRUE,
+  MP_TRI_UNKNOWN,
+};
+
 /* Names as they appear in rows ("ok", "nxdomain", ...). */
 const char *mp_outcome_name(enum mp_outcome o);
 const char *mp_status_name(enum mp_status s);
@@ -263,9 +271,12 @@ struct mp_result_policy {
  * Microsoft from 2025). */
 struct mp_result_verdict {
   bool evaluated;
-  bool ready;
-  size_t nfailed; /* requirement codes not met */
+  enum mp_tri ready; /* unknown: none failed, but one is unknown */
+  size_t nfailed;    /* requirement codes not met */
   const char *failed[8];
+  size_t nunknown; /* requirement codes not known to be met or not: a
+                      lookup they need failed, or nothing shows them */
+  const char *unknown[8];
 };
 
 struct mp_result {

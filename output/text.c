@@ -53,7 +53,7 @@ static void spf(FILE *f, const struct mp_result *r)
 
 /* "dmarc=quarantine@organizational dkim=found(1024) fcrdns=no
  * verdict=not_ready(spf_or_dkim,mx_fcrdns)": each part only when its check
- * ran. */
+ * ran; an unknown requirement is marked "?" ("verdict=unknown(mx_fcrdns?)"). */
 static void checks(FILE *f, const struct mp_result *r)
 {
   const char *sep = "  ";
@@ -80,11 +80,17 @@ static void checks(FILE *f, const struct mp_result *r)
     const struct mp_result_verdict *v = &r->verdict;
     size_t max = sizeof(v->failed) / sizeof(v->failed[0]);
 
-    fprintf(f, "%sverdict=%s", sep, v->ready ? "ready" : "not_ready");
+    fprintf(f, "%sverdict=%s", sep,
+            v->ready == MP_TRI_TRUE    ? "ready"
+            : v->ready == MP_TRI_FALSE ? "not_ready"
+                                       : "unknown");
     for (size_t i = 0; i < v->nfailed && i < max; i++) {
       fprintf(f, "%s%s", i ? "," : "(", word(v->failed[i]));
     }
-    if (v->nfailed > 0) {
+    for (size_t i = 0; i < v->nunknown && i < max; i++) {
+      fprintf(f, "%s%s?", i || v->nfailed ? "," : "(", word(v->unknown[i]));
+    }
+    if (v->nfailed + v->nunknown > 0) {
       fputc(')', f);
     }
   }

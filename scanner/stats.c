@@ -108,7 +108,7 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
   a->bimi_rows += res->bimi.evaluated;
   a->bimi += is(res->bimi.status, "valid");
   a->verdict_rows += res->verdict.evaluated;
-  a->ready += res->verdict.ready;
+  a->ready += res->verdict.ready == MP_TRI_TRUE;
 }
 
 void mp_stats_row(struct mp_stats *st, const struct mp_result *res)

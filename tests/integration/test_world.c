@@ -386,7 +386,7 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
 
 /* --- DMARC, DKIM, MX, policy records, verdict: posture_truth.tsv -------- */
 
-#define POSTURE_COLUMNS 48 /* line, domain and tests/world/posture.h's 46 */
+#define POSTURE_COLUMNS 49 /* line, domain and tests/world/posture.h's 47 */
 
 /* A value as the truth writes it: "-" for null, 1/0 for booleans. */
 static void text_of(const struct mp_json *v, char *buf, size_t len)
@@ -716,6 +716,12 @@ static void check_posture(char **f, const struct mp_json *row)
     append(buf, sizeof(buf), mp_json_get(v, "failed")->items[i]->str);
   }
   expect(line, "verdict.failed", f[20], buf);
+  snprintf(buf, sizeof(buf), "-");
+  for (size_t i = 0;
+       mp_json_get(v, "unknown") && i < mp_json_get(v, "unknown")->count; i++) {
+    append(buf, sizeof(buf), mp_json_get(v, "unknown")->items[i]->str);
+  }
+  expect(line, "verdict.unknown", f[48], buf);
   check_posture_detail(f, row);
 }
 

@@ -27,11 +27,12 @@
   "dmarc_unknown_tags,dmarc_removed_tags,dmarc_error,dkim_status,"             \
   "dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,mx_all_fcrdns,"        \
   "mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,tls_rpt_status,"    \
-  "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed\r\n"
-/* The 39 cells of the DMARC to verdict columns when no check ran. */
+  "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed,"        \
+  "verdict_unknown\r\n"
+/* The 40 cells of the DMARC to verdict columns when no check ran. */
 #define NO_CHECKS                                                              \
   ",,,,,,,,,,,,,,,,,,,,,,," /* dmarc_status .. dmarc_error */                  \
-  ",,,,,,,,,,,,,,,,"        /* dkim_status .. verdict_failed */
+  ",,,,,,,,,,,,,,,,,"       /* dkim_status .. verdict_unknown */
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -297,7 +298,7 @@ Test(csv, writes_every_check_of_a_full_row_exactly)
       "198.51.100.8>[noptr]\","
       /* mta_sts_, tls_rpt_, bimi_, verdict_ */
       "valid,20260101T000000,invalid,https//bad.example,none,,"
-      "false,spf_or_dkim|mx_fcrdns\r\n");
+      "false,spf_or_dkim|mx_fcrdns,\r\n");
 }
 
 Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
@@ -313,7 +314,25 @@ Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
                          "no_domainkey,0,,,"
                          "true,false,0,,"
                          "none,,none,,none,,"
-                         "true,\r\n");
+                         "true,,\r\n");
+}
+
+/* An unknown verdict leaves verdict_ready empty; verdict_unknown says
+ * which requirements are not known. */
+Test(csv, writes_an_unknown_verdict)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_parked(&r);
+  r.verdict.ready = MP_TRI_UNKNOWN;
+  r.verdict.nunknown = 2;
+  r.verdict.unknown[0] = "spf_or_dkim";
+  r.verdict.unknown[1] = "mx_fcrdns";
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns\r\n"),
+            "%s", text);
+  free(text);
 }
 
 Test(csv, leaves_the_cells_of_checks_that_did_not_run_empty)

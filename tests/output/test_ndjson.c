@@ -485,7 +485,7 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
       "\"authority\":null,\"error\":null},"
       "\"verdict\":{\"ready\":false,"
-      "\"failed\":[\"spf_or_dkim\",\"mx_fcrdns\"]},"
+      "\"failed\":[\"spf_or_dkim\",\"mx_fcrdns\"],\"unknown\":[]},"
       "\"findings\":[\"SPF_MISSING\"]}\n");
   free(text);
 }
@@ -520,7 +520,8 @@ Test(ndjson, writes_a_parked_domain_with_a_null_mx_exactly)
       "\"error\":null},"
       "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
       "\"authority\":null,\"error\":null},"
-      "\"verdict\":{\"ready\":true,\"failed\":[]},\"findings\":[]}\n");
+      "\"verdict\":{\"ready\":true,\"failed\":[],\"unknown\":[]},"
+      "\"findings\":[]}\n");
   free(text);
 }
 
@@ -612,7 +613,7 @@ Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
   static const char *const rpt[] = {"status", "record", "rua", "error"};
   static const char *const bimi[] = {"status", "record", "location",
                                      "authority", "error"};
-  static const char *const verdict[] = {"ready", "failed"};
+  static const char *const verdict[] = {"ready", "failed", "unknown"};
   struct mp_result rows[2];
   char err[128] = "";
   size_t len;
@@ -671,6 +672,26 @@ Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
   mp_json_free(all);
 }
 
+/* An unknown verdict: ready null, the requirements not known listed. */
+Test(ndjson, writes_an_unknown_verdict_as_null)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_parked(&r);
+  r.verdict.ready = MP_TRI_UNKNOWN;
+  r.verdict.nunknown = 1;
+  r.verdict.unknown[0] = "mx_fcrdns";
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_is_null(mp_json_path(row, "verdict.ready")));
+  cr_expect_eq(mp_json_path(row, "verdict.failed")->count, 0);
+  cr_expect(
+      mp_json_str_eq(mp_json_path(row, "verdict.unknown[0]"), "mx_fcrdns"));
+  mp_json_free(all);
+}
+
 /* Counts over the caps list the first items only; nothing is read past
  * the arrays (the sanitizer build checks that). */
 Test(ndjson, lists_of_the_checks_stop_at_their_caps)
@@ -704,9 +725,10 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
       r.mx_check.hosts[i].addrs[k] = r.mx_check.hosts[0].addrs[k % 2];
     }
   }
-  r.verdict.nfailed = 100;
+  r.verdict.nfailed = r.verdict.nunknown = 100;
   for (size_t i = 0; i < 8; i++) {
     r.verdict.failed[i] = "dmarc";
+    r.verdict.unknown[i] = "mx_fcrdns";
   }
   all = parse_one(&r);
   row = mp_json_at(all, 0);
@@ -721,6 +743,7 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
   cr_expect_eq(mp_json_path(row, "mx_hosts.hosts[9].addresses")->count,
                MP_MX_ADDRS_MAX);
   cr_expect_eq(mp_json_path(row, "verdict.failed")->count, 8);
+  cr_expect_eq(mp_json_path(row, "verdict.unknown")->count, 8);
   mp_json_free(all);
 }
 

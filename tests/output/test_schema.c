@@ -124,9 +124,13 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->mx_check.hosts[1].ip_literal = i == 1;
     r->mx_check.hosts[1].resolves = i != 2;
     r->mx_check.all_fcrdns = i == 3;
-    r->verdict.ready = i == 3;
-    r->verdict.nfailed = i < 3 ? 1 : 0;
+    r->verdict.ready = i == 3   ? MP_TRI_TRUE
+                       : i == 2 ? MP_TRI_UNKNOWN
+                                : MP_TRI_FALSE;
+    r->verdict.nfailed = i < 2 ? 1 : 0;
     r->verdict.failed[0] = failed[i % 3];
+    r->verdict.nunknown = i == 1 || i == 2 ? 1 : 0;
+    r->verdict.unknown[0] = failed[(i + 1) % 3];
     n++;
   }
   for (int o = 0; o < MP_OUTCOME_COUNT; o++) { /* every PTR outcome */
@@ -161,9 +165,10 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
       rows[n].mx_check.hosts[i].addrs[k] = rows[n].mx_check.hosts[1].addrs[0];
     }
   }
-  rows[n].verdict.nfailed = 1000;
+  rows[n].verdict.nfailed = rows[n].verdict.nunknown = 1000;
   for (size_t i = 0; i < 8; i++) {
     rows[n].verdict.failed[i] = failed[i % 3];
+    rows[n].verdict.unknown[i] = failed[(i + 1) % 3];
   }
   n++;
   cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);

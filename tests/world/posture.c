@@ -218,6 +218,7 @@ static void mx_check(const struct mp_dv *v, const char *domain,
   }
   snprintf(row->mx_detail, sizeof(row->mx_detail), "-");
   if (n == 0) {
+    row->mx_none = true;
     code(fc, "MX_NONE"); /* RFC 5321 5.1: the implicit MX */
     return;
   }
@@ -237,7 +238,8 @@ static void mx_check(const struct mp_dv *v, const char *domain,
   for (size_t i = 0; i < n && i < MX_HOSTS; i++) {
     host(v, &h[i], row, &len, &fl, &examined, &confirmed);
   }
-  row->mx_all_fcrdns = examined > 0 && confirmed == examined;
+  row->mx_all_fcrdns =
+      examined > 0 && confirmed == examined ? MP_POST_YES : MP_POST_NO;
   const bool want[7] = {fl.mixed,
                         fl.literal,
                         fl.alias,
@@ -283,15 +285,54 @@ static void findings(struct mp_post_row *row, struct codes *fc)
   }
 }
 
-void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
-                  struct mp_post_row *row)
+/* The verdict (README "Verdict"): each requirement met, failed, or unknown
+ * when a lookup it depends on failed or nothing shows it; listed in the
+ * order spf_or_dkim, dmarc, mx_fcrdns. */
+static void verdict(enum mp_spft_status spf, struct mp_post_row *row)
+{
+  static const char *const name[3] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  enum mp_post_tri met[3];
+  size_t flen = 0, ulen = 0;
+
+  met[0] =
+      spf == MP_SPFT_VALID || row->dkim.usable ? MP_POST_YES
+      : spf == MP_SPFT_TEMPERROR || strcmp(row->dkim.status, "temperror") == 0
+          ? MP_POST_UNKNOWN
+          : MP_POST_NO;
+  met[1] = strcmp(row->dmarc.effective, "missing") != 0  ? MP_POST_YES
+           : strcmp(row->dmarc.status, "temperror") == 0 ? MP_POST_UNKNOWN
+                                                         : MP_POST_NO;
+  met[2] = row->mx_null   ? MP_POST_YES
+           : row->mx_none ? MP_POST_UNKNOWN /* nothing stands in */
+                          : row->mx_all_fcrdns;
+  row->failed[0] = row->unknown[0] = '\0';
+  for (int i = 0; i < 3; i++) {
+    if (met[i] == MP_POST_NO) {
+      cat(row->failed, sizeof(row->failed), &flen, flen > 0 ? "," : "", name[i],
+          NULL);
+    } else if (met[i] == MP_POST_UNKNOWN) {
+      cat(row->unknown, sizeof(row->unknown), &ulen, ulen > 0 ? "," : "",
+          name[i], NULL);
+    }
+  }
+  row->ready = flen > 0 ? MP_POST_NO : ulen > 0 ? MP_POST_UNKNOWN : MP_POST_YES;
+  if (flen == 0) {
+    snprintf(row->failed, sizeof(row->failed), "-");
+  }
+  if (ulen == 0) {
+    snprintf(row->unknown, sizeof(row->unknown), "-");
+  }
+}
+
+void mp_post_eval(const struct mp_dv *v, const char *domain,
+                  enum mp_spft_status spf, struct mp_post_row *row)
 {
   struct codes fc = {.n = 0};
   const char *eff;
-  size_t len = 0;
 
   /* no memset: the row holds 15 KB of text buffers, each set below */
-  row->mx_null = row->mx_all_fcrdns = false;
+  row->mx_null = row->mx_none = false;
+  row->mx_all_fcrdns = MP_POST_NO;
   row->mx_unresolved = row->mx_generic = 0;
   row->findings[0] = '\0';
   mp_dmarct_eval(v, domain, &row->dmarc);
@@ -318,20 +359,12 @@ void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
     }
   }
   findings(row, &fc);
-  const char *codes[3] = {spf_valid || row->dkim.usable ? NULL : "spf_or_dkim",
-                          strcmp(eff, "missing") != 0 ? NULL : "dmarc",
-                          row->mx_null || row->mx_all_fcrdns ? NULL
-                                                             : "mx_fcrdns"};
-  for (int i = 0; i < 3; i++) {
-    if (codes[i] != NULL) {
-      put(row->failed, sizeof(row->failed), &len, "%s%s", len > 0 ? "," : "",
-          codes[i]);
-    }
-  }
-  row->ready = len == 0;
-  if (len == 0) {
-    snprintf(row->failed, sizeof(row->failed), "-");
-  }
+  verdict(spf, row);
+}
+
+static const char *tri_text(enum mp_post_tri t)
+{
+  return t == MP_POST_YES ? "1" : t == MP_POST_NO ? "0" : "-";
 }
 
 void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
@@ -344,12 +377,13 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
     snprintf(weak, sizeof(weak), "%u", r->dkim.weakest);
   }
   put(buf, cap, &len,
-      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%u\t%u\t%s\t%s"
-      "\t%s\t%d\t%s",
+      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%u\t%u\t%s\t%s"
+      "\t%s\t%s\t%s",
       d->status, d->found_at, d->policy_domain, d->effective, d->org_psl,
       d->org_tree_walk, d->external, r->dkim.status, r->dkim.keys, weak,
-      r->mx_null, r->mx_all_fcrdns, r->mx_unresolved, r->mx_generic,
-      r->sts.status, r->tlsrpt.status, r->bimi.status, r->ready, r->failed);
+      r->mx_null, tri_text(r->mx_all_fcrdns), r->mx_unresolved, r->mx_generic,
+      r->sts.status, r->tlsrpt.status, r->bimi.status, tri_text(r->ready),
+      r->failed);
   cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
   for (int i = 0; i < 9; i++) {
     cat(buf, cap, &len, "\t", d->tag[i], NULL);
@@ -359,5 +393,6 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
       d->removed, "\t", d->error, "\t", probed, "\t", r->dkim.errors, "\t",
       r->mx_detail, "\t", r->sts.field1, "\t", r->sts.error, "\t",
       r->tlsrpt.field1, "\t", r->tlsrpt.error, "\t", r->bimi.field1, "\t",
-      r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, NULL);
+      r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, "\t", r->unknown,
+      NULL);
 }
