@@ -510,25 +510,28 @@ static void add(struct line *t, const char *s, size_t max)
 }
 
 /* " address>ptr[state]": state is fcrdns, nofcrdns (a PTR name that does
- * not resolve back to the address), noptr (none: NXDOMAIN or no data), or
- * the outcome of a PTR lookup that failed (timeout, servfail, ...);
- * ",generic" follows for a generic-looking PTR name. */
+ * not resolve back to the address), noptr (none: NXDOMAIN or no data), the
+ * outcome of a PTR lookup that failed (timeout, servfail, ...), or
+ * forward=<outcome> when a forward lookup of the PTR name failed and the
+ * confirmation is unknown; ",generic" follows for a generic-looking PTR
+ * name. */
 static void add_address(struct line *t, const struct mp_result_mx_addr *a)
 {
-  const char *state = a->fcrdns ? "fcrdns" : "nofcrdns";
+  const char *state = a->fcrdns == MP_TRI_TRUE ? "fcrdns" : "nofcrdns";
 
   if (!a->ptr) {
-    state = a->ptr_outcome ? a->ptr_outcome : "noptr";
-    if (!strcmp(state, "ok") || !strcmp(state, "nodata") ||
-        !strcmp(state, "nxdomain")) {
-      state = "noptr";
-    }
+    state = a->fcrdns == MP_TRI_UNKNOWN && a->ptr_outcome ? a->ptr_outcome
+                                                          : "noptr";
   }
   add(t, " ", 1);
   add(t, a->addr, 64);
   add(t, ">", 1);
   add(t, a->ptr, MP_NAME_MAX);
   add(t, "[", 1);
+  if (a->ptr && a->fcrdns == MP_TRI_UNKNOWN) {
+    add(t, "forward=", 8);
+    state = a->forward_outcome;
+  }
   add(t, state, 16);
   if (a->generic) {
     add(t, ",generic", 8);
@@ -536,8 +539,18 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
   add(t, "]", 1);
 }
 
+/* " a=<outcome>" for an address lookup of a host that failed. */
+static void add_failed(struct line *t, const char *what, enum mp_outcome o)
+{
+  if (mp_outcome_failed(o)) {
+    add(t, what, 6);
+    add(t, mp_outcome_name(o), 16);
+  }
+}
+
 /* mx_hosts_detail: "preference host" then " cname=target", " literal",
- * " unresolved" when they apply, then each address examined
+ * " unresolved", " a=<outcome>", " aaaa=<outcome>" when they apply, then
+ * each address examined
  * ("10 mx1.example.com 192.0.2.10>mx1.example.com[fcrdns]"). */
 static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
@@ -563,9 +576,11 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
   }
   if (h->ip_literal) {
     add(&t, " literal", 8);
-  } else if (!h->resolves) {
+  } else if (h->resolves == MP_TRI_FALSE) {
     add(&t, " unresolved", 11);
   }
+  add_failed(&t, " a=", h->a_outcome);
+  add_failed(&t, " aaaa=", h->aaaa_outcome);
   for (size_t k = 0; k < capped(h->naddrs, MP_MX_ADDRS_MAX); k++) {
     add_address(&t, &h->addrs[k]);
   }
@@ -576,7 +591,7 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
 static void mx_cells(FILE *f, const struct mp_result_mx_check *m)
 {
   /* 2 names, 4 addresses with a PTR name each, and the small pieces */
-  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_MAX + 96)];
+  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_MAX + 128)];
   struct built l = {.src = m, .buf = buf, .size = sizeof(buf)};
 
   if (!m->evaluated) {
@@ -586,7 +601,7 @@ static void mx_cells(FILE *f, const struct mp_result_mx_check *m)
   putc_unlocked(',', f);
   bool_cell(f, m->null_mx);
   putc_unlocked(',', f);
-  bool_cell(f, m->all_fcrdns);
+  tri_cell(f, m->all_fcrdns);
   putc_unlocked(',', f);
   uint_cell(f, m->unresolved);
   putc_unlocked(',', f);

@@ -484,7 +484,9 @@ static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)
     LIT(f, ",\"ptr_outcome\":");
     mp_json_cstr(f, a->ptr_outcome);
     LIT(f, ",\"fcrdns\":");
-    boolean(f, a->fcrdns);
+    tri(f, a->fcrdns);
+    LIT(f, ",\"forward_outcome\":");
+    mp_json_cstr(f, a->forward_outcome);
     LIT(f, ",\"generic\":");
     boolean(f, a->generic);
     putc_unlocked('}', f);
@@ -502,12 +504,15 @@ static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
   LIT(f, "{\"null_mx\":");
   boolean(f, m->null_mx);
   LIT(f, ",\"all_fcrdns\":");
-  boolean(f, m->all_fcrdns);
+  tri(f, m->all_fcrdns);
   LIT(f, ",\"unresolved\":");
   mp_json_uint(f, m->unresolved);
   LIT(f, ",\"hosts\":[");
   for (size_t i = 0; i < capped(m->nhosts, MP_MX_HOSTS_MAX); i++) {
     const struct mp_result_mx_host *h = &m->hosts[i];
+    /* no A/AAAA lookup for an address literal, nor for a null MX record
+     * among others */
+    bool looked_up = !h->ip_literal && h->host && h->host[0];
 
     if (i > 0) {
       putc_unlocked(',', f);
@@ -521,7 +526,11 @@ static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
     LIT(f, ",\"cname\":");
     mp_json_cstr(f, h->cname);
     LIT(f, ",\"resolves\":");
-    boolean(f, h->resolves);
+    tri(f, h->resolves);
+    LIT(f, ",\"a_outcome\":");
+    mp_json_cstr(f, looked_up ? mp_outcome_name(h->a_outcome) : NULL);
+    LIT(f, ",\"aaaa_outcome\":");
+    mp_json_cstr(f, looked_up ? mp_outcome_name(h->aaaa_outcome) : NULL);
     mx_addresses(f, h);
     putc_unlocked('}', f);
   }

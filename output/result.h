@@ -60,6 +60,11 @@ enum mp_tri {
 
 /* Names as they appear in rows ("ok", "nxdomain", ...). */
 const char *mp_outcome_name(enum mp_outcome o);
+
+/* True for an outcome that says nothing about the name (SERVFAIL, timeout,
+ * ...): neither records, nor NODATA, nor NXDOMAIN. A lookup that failed is
+ * never read as an answer. */
+bool mp_outcome_failed(enum mp_outcome o);
 const char *mp_status_name(enum mp_status s);
 
 /* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):
@@ -228,20 +233,27 @@ struct mp_result_dkim {
 
 /* One address of an MX host and its reverse DNS. */
 struct mp_result_mx_addr {
-  const char *addr;        /* text */
-  const char *ptr;         /* first PTR name, or NULL */
-  const char *ptr_outcome; /* outcome of the PTR lookup */
-  bool fcrdns;             /* a PTR name resolves back to the address */
-  bool generic;            /* the PTR name looks generic or residential */
+  const char *addr;            /* text */
+  const char *ptr;             /* first PTR name, or NULL */
+  const char *ptr_outcome;     /* outcome of the PTR lookup */
+  enum mp_tri fcrdns;          /* a PTR name resolves back to the address;
+                                  unknown when a lookup that could tell failed */
+  const char *forward_outcome; /* outcome of the forward lookup that decided
+                                  fcrdns; NULL without a PTR name */
+  bool generic;                /* the PTR name looks generic or residential */
 };
 
 /* One MX host (RFC 5321 5.1, RFC 7505). */
 struct mp_result_mx_host {
   uint16_t preference;
   const char *host;
-  bool ip_literal;   /* the exchange is an address, not a name */
-  const char *cname; /* the exchange is an alias (RFC 2181 10.3) */
-  bool resolves;     /* has A or AAAA */
+  bool ip_literal;      /* the exchange is an address, not a name */
+  const char *cname;    /* the exchange is an alias (RFC 2181 10.3) */
+  enum mp_tri resolves; /* has A or AAAA; unknown when a lookup failed
+                           and the other found none */
+  enum mp_outcome a_outcome, aaaa_outcome; /* of the A and AAAA lookups,
+                            which are not made for an address literal or
+                            a null MX record among others */
   size_t naddrs;
   struct mp_result_mx_addr addrs[MP_MX_ADDRS_MAX];
 };
@@ -252,8 +264,13 @@ struct mp_result_mx_check {
   bool null_mx;  /* "0 ." alone: accepts no mail (RFC 7505) */
   size_t nhosts; /* hosts examined (preference order) */
   struct mp_result_mx_host hosts[MP_MX_HOSTS_MAX];
-  bool all_fcrdns;     /* every address examined is forward-confirmed */
-  unsigned unresolved; /* hosts with neither A nor AAAA */
+  enum mp_tri all_fcrdns; /* every address examined is forward-confirmed;
+                             unknown when none is not and a lookup that
+                             could tell failed */
+  unsigned unresolved;    /* hosts with neither A nor AAAA */
+  bool lookup_failed;     /* a failed lookup left a host's addresses or an
+                             address's confirmation unknown (not written:
+                             the hosts show it; MX_TEMPERROR) */
 };
 
 /* MTA-STS (RFC 8461 3.1), TLS-RPT (RFC 8460 3), BIMI (draft): the TXT

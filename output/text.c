@@ -73,7 +73,10 @@ static void checks(FILE *f, const struct mp_result *r)
     sep = " ";
   }
   if (r->mx_check.evaluated) {
-    fprintf(f, "%sfcrdns=%s", sep, r->mx_check.all_fcrdns ? "yes" : "no");
+    fprintf(f, "%sfcrdns=%s", sep,
+            r->mx_check.all_fcrdns == MP_TRI_TRUE    ? "yes"
+            : r->mx_check.all_fcrdns == MP_TRI_FALSE ? "no"
+                                                     : "unknown");
     sep = " ";
   }
   if (r->verdict.evaluated) {

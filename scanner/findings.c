@@ -71,6 +71,10 @@ const struct mp_finding mp_findings[] = {
     {"MX_PTR_GENERIC", MP_SEV_WARNING,
      "an MX host's PTR name looks generic or dynamically assigned",
      "receiver policies on residential/dynamic hosts"},
+    {"MX_TEMPERROR", MP_SEV_WARNING,
+     "an MX host's A/AAAA, PTR or forward-confirmation lookup failed: its "
+     "addresses or reverse DNS are unknown",
+     "RFC 2308 7 (a failure is not a negative answer)"},
     {"MTA_STS_INVALID", MP_SEV_WARNING,
      "the MTA-STS TXT record is malformed or not alone: senders ignore it",
      "RFC 8461 3.1"},

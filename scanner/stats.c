@@ -99,7 +99,7 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
   if (res->mx_check.evaluated) {
     a->mx_rows++;
     a->mx_null += res->mx_check.null_mx;
-    a->mx_fcrdns += res->mx_check.all_fcrdns;
+    a->mx_fcrdns += res->mx_check.all_fcrdns == MP_TRI_TRUE;
   }
   a->mta_sts_rows += res->mta_sts.evaluated;
   a->mta_sts += is(res->mta_sts.status, "valid");

@@ -59,7 +59,7 @@ static enum mp_tri mx_fcrdns(const struct mp_result *res)
   if (res->mx.outcome == MP_OUTCOME_NODATA) {
     return MP_TRI_UNKNOWN;
   }
-  return m->all_fcrdns ? MP_TRI_TRUE : MP_TRI_FALSE;
+  return m->all_fcrdns;
 }
 
 void mp_verdict(struct mp_result *res)

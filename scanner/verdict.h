@@ -17,7 +17,8 @@
  *   mx_fcrdns    every MX host address examined has forward-confirmed
  *                reverse DNS (or the domain has a null MX): receivers
  *                check the sending hosts, which the MX hosts stand for;
- *                unknown without MX.
+ *                unknown without MX, or when a failed lookup left
+ *                all_fcrdns unknown.
  * ready is true when all are met, false when one failed, else unknown.
  * Left unevaluated when the domain does not resolve or a check it needs
  * (spf, dmarc, mx) is off. */

@@ -394,7 +394,7 @@ Test(csv, writes_each_mx_host_state)
   h[0].naddrs = 1;
   h[0].addrs[0].ptr = NULL; /* the PTR lookup failed */
   h[0].addrs[0].ptr_outcome = "timeout";
-  h[0].addrs[0].fcrdns = false;
+  h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
   h[1].naddrs = 1;
   h[1].cname = NULL;
   h[1].addrs[1].ptr_outcome = NULL;
@@ -419,6 +419,38 @@ Test(csv, writes_each_mx_host_state)
                    "40 192.0.2.99 literal 192.0.2.99>mx.brand.example[fcrdns]|"
                    "0 \",valid,"),
       "%s", text);
+  free(text);
+}
+
+/* A failed lookup is shown as its outcome: the host's A/AAAA lookups
+ * (" a=", " aaaa="), a forward lookup of a PTR name ("forward="); the
+ * domain's all_fcrdns is then unknown (an empty cell). */
+Test(csv, writes_failed_lookups_of_mx_hosts)
+{
+  struct mp_result r;
+  struct mp_result_mx_host *h;
+  char *text;
+
+  rows_full(&r);
+  h = r.mx_check.hosts;
+  h[0].naddrs = 1;
+  h[0].a_outcome = MP_OUTCOME_OK;
+  h[0].aaaa_outcome = MP_OUTCOME_TIMEOUT;
+  h[0].addrs[0].ptr = "out.broken.example";
+  h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
+  h[0].addrs[0].forward_outcome = "servfail";
+  h[1].cname = NULL;
+  h[1].resolves = MP_TRI_UNKNOWN;
+  h[1].a_outcome = h[1].aaaa_outcome = MP_OUTCOME_SERVFAIL;
+  h[1].naddrs = 0;
+  r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text,
+                            ",false,,0,"
+                            "10 mx1.brand.example aaaa=timeout "
+                            "192.0.2.10>out.broken.example[forward=servfail]|"
+                            "20 mx2.brand.example a=servfail aaaa=servfail,"),
+                     "%s", text);
   free(text);
 }
 

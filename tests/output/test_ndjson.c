@@ -463,19 +463,22 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"unresolved\":0,"
       "\"hosts\":[{\"preference\":10,\"host\":\"mx1.brand.example\","
       "\"ip_literal\":false,\"cname\":null,\"resolves\":true,"
+      "\"a_outcome\":\"ok\",\"aaaa_outcome\":\"ok\","
       "\"addresses\":[{\"address\":\"192.0.2.10\","
       "\"ptr\":\"mx1.brand.example\",\"ptr_outcome\":\"ok\",\"fcrdns\":true,"
-      "\"generic\":false},"
+      "\"forward_outcome\":\"ok\",\"generic\":false},"
       "{\"address\":\"2001:db8::10\",\"ptr\":\"mail.other.example\","
-      "\"ptr_outcome\":\"ok\",\"fcrdns\":false,\"generic\":false}]},"
+      "\"ptr_outcome\":\"ok\",\"fcrdns\":false,\"forward_outcome\":\"ok\","
+      "\"generic\":false}]},"
       "{\"preference\":20,\"host\":\"mx2.brand.example\","
       "\"ip_literal\":false,\"cname\":\"mx.provider.example\","
-      "\"resolves\":true,"
+      "\"resolves\":true,\"a_outcome\":\"ok\",\"aaaa_outcome\":\"nodata\","
       "\"addresses\":[{\"address\":\"198.51.100.7\","
       "\"ptr\":\"198-51-100-7.dsl.isp.example\",\"ptr_outcome\":\"ok\","
-      "\"fcrdns\":true,\"generic\":true},"
+      "\"fcrdns\":true,\"forward_outcome\":\"ok\",\"generic\":true},"
       "{\"address\":\"198.51.100.8\",\"ptr\":null,"
-      "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,\"generic\":false}]}]},"
+      "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,"
+      "\"forward_outcome\":null,\"generic\":false}]}]},"
       "\"mta_sts\":{\"status\":\"valid\","
       "\"record\":\"v=STSv1; id=20260101T000000;\","
       "\"id\":\"20260101T000000\",\"error\":null},"
@@ -605,10 +608,11 @@ Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
                                     "error",    "record"};
   static const char *const mx[] = {"null_mx", "all_fcrdns", "unresolved",
                                    "hosts"};
-  static const char *const host[] = {"preference", "host",     "ip_literal",
-                                     "cname",      "resolves", "addresses"};
-  static const char *const addr[] = {"address", "ptr", "ptr_outcome", "fcrdns",
-                                     "generic"};
+  static const char *const host[] = {"preference",   "host",     "ip_literal",
+                                     "cname",        "resolves", "a_outcome",
+                                     "aaaa_outcome", "addresses"};
+  static const char *const addr[] = {
+      "address", "ptr", "ptr_outcome", "fcrdns", "forward_outcome", "generic"};
   static const char *const sts[] = {"status", "record", "id", "error"};
   static const char *const rpt[] = {"status", "record", "rua", "error"};
   static const char *const bimi[] = {"status", "record", "location",
@@ -669,6 +673,36 @@ Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.found[1].bits")));
   cr_expect_eq(mp_json_path(row, "dkim.found[1].revoked")->boolean, true);
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.weakest_bits")));
+  mp_json_free(all);
+}
+
+/* Unknown reverse DNS: fcrdns and all_fcrdns null, the outcomes of the
+ * failed lookups given. */
+Test(ndjson, writes_unknown_reverse_dns_as_null)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[0].addrs[0].forward_outcome = "timeout";
+  r.mx_check.hosts[1].resolves = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[1].a_outcome = MP_OUTCOME_SERVFAIL;
+  r.mx_check.hosts[1].naddrs = 0;
+  r.mx_check.hosts[1].ip_literal = false;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.all_fcrdns")));
+  cr_expect(mp_json_is_null(
+      mp_json_path(row, "mx_hosts.hosts[0].addresses[0].fcrdns")));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(row, "mx_hosts.hosts[0].addresses[0].forward_outcome"),
+      "timeout"));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.hosts[1].resolves")));
+  cr_expect(mp_json_str_eq(mp_json_path(row, "mx_hosts.hosts[1].a_outcome"),
+                           "servfail"));
   mp_json_free(all);
 }
 

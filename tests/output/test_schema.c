@@ -122,8 +122,14 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
     r->mta_sts.status = r->tls_rpt.status = r->bimi.status = dmarc_status[i];
     r->mx_check.hosts[1].ip_literal = i == 1;
-    r->mx_check.hosts[1].resolves = i != 2;
-    r->mx_check.all_fcrdns = i == 3;
+    r->mx_check.hosts[1].resolves = i == 2 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
+    r->mx_check.hosts[1].a_outcome = (enum mp_outcome)(i + 2);
+    r->mx_check.hosts[0].addrs[0].fcrdns =
+        i == 1 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
+    r->mx_check.hosts[0].addrs[0].forward_outcome = i == 1 ? "timeout" : "ok";
+    r->mx_check.all_fcrdns = i == 3   ? MP_TRI_TRUE
+                             : i == 2 ? MP_TRI_UNKNOWN
+                                      : MP_TRI_FALSE;
     r->verdict.ready = i == 3   ? MP_TRI_TRUE
                        : i == 2 ? MP_TRI_UNKNOWN
                                 : MP_TRI_FALSE;

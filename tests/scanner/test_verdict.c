@@ -25,7 +25,7 @@ static void setup(void)
   res.mx_check.evaluated = true;
   res.mx_check.nhosts = 1;
   res.mx_check.hosts[0].host = "mx1.example.test";
-  res.mx_check.all_fcrdns = true;
+  res.mx_check.all_fcrdns = MP_TRI_TRUE;
 }
 
 TestSuite(verdict, .init = setup);
@@ -65,7 +65,7 @@ Test(verdict, a_domain_without_mx_has_mx_fcrdns_unknown)
   res.mx.outcome = MP_OUTCOME_NODATA;
   res.mx.count = 0;
   res.mx_check.nhosts = 0;
-  res.mx_check.all_fcrdns = false;
+  res.mx_check.all_fcrdns = MP_TRI_FALSE;
   expect(MP_TRI_UNKNOWN, "-", "mx_fcrdns");
 }
 
@@ -73,14 +73,20 @@ Test(verdict, a_null_mx_meets_mx_fcrdns)
 {
   res.mx_check.nhosts = 0;
   res.mx_check.null_mx = true;
-  res.mx_check.all_fcrdns = false;
+  res.mx_check.all_fcrdns = MP_TRI_FALSE;
   expect(MP_TRI_TRUE, "-", "-");
 }
 
 Test(verdict, mx_hosts_without_fcrdns_fail)
 {
-  res.mx_check.all_fcrdns = false;
+  res.mx_check.all_fcrdns = MP_TRI_FALSE;
   expect(MP_TRI_FALSE, "mx_fcrdns", "-");
+}
+
+Test(verdict, unknown_reverse_dns_of_the_mx_hosts_is_unknown)
+{
+  res.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  expect(MP_TRI_UNKNOWN, "-", "mx_fcrdns");
 }
 
 /* A failed requirement decides, whatever is unknown. */
@@ -88,7 +94,7 @@ Test(verdict, a_failure_is_not_ready_beside_an_unknown)
 {
   res.mx.outcome = MP_OUTCOME_NODATA;
   res.mx_check.nhosts = 0;
-  res.mx_check.all_fcrdns = false;
+  res.mx_check.all_fcrdns = MP_TRI_FALSE;
   res.dmarc_eval.status = "none";
   res.dmarc_eval.effective_policy = "missing";
   expect(MP_TRI_FALSE, "dmarc", "mx_fcrdns");
