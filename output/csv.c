@@ -34,7 +34,7 @@
   "dkim_status,dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,"          \
   "mx_all_fcrdns,mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,"     \
   "tls_rpt_status,tls_rpt_rua,bimi_status,bimi_location,verdict_ready,"        \
-  "verdict_failed,verdict_unknown"
+  "verdict_failed,verdict_unknown,dkim_failed"
 
 static const char header[] =
     "line,input,input_truncated,rank,domain,status,error,started,elapsed_"
@@ -646,6 +646,33 @@ static void verdict_cells(FILE *f, const struct mp_result_verdict *v)
   mp_csv_list(f, capped(v->nunknown, max), code_item, v->unknown);
 }
 
+/* dkim_failed: "selector=outcome" per probe that failed ("s1=timeout"). */
+static void dkim_failed_item(const void *ctx, size_t i, struct mp_csv_item *it)
+{
+  const struct built *l = ctx;
+  const struct mp_result_dkim *d = l->src;
+  int n = snprintf(l->buf, l->size, "%.253s=%s",
+                   d->failed[i].selector ? d->failed[i].selector : "",
+                   mp_outcome_name(d->failed[i].outcome));
+
+  assert(n >= 0 && (size_t)n < l->size);
+  it->data = l->buf;
+  it->len = n > 0 ? strnlen(l->buf, l->size) : 0;
+}
+
+/* Appended after the verdict: columns are only ever added at the end. */
+static void dkim_failed_cell(FILE *f, const struct mp_result_dkim *d)
+{
+  char buf[MP_NAME_MAX + 32];
+  struct built l = {.src = d, .buf = buf, .size = sizeof(buf)};
+
+  putc_unlocked(',', f);
+  if (d->evaluated) {
+    mp_csv_list(f, capped(d->nfailed, MP_DKIM_FAILED_MAX), dkim_failed_item,
+                &l);
+  }
+}
+
 static int csv_write(struct mp_writer *w, const struct mp_result *r)
 {
   FILE *f = w->out;
@@ -685,6 +712,7 @@ static int csv_write(struct mp_writer *w, const struct mp_result *r)
   policy_cells(f, &r->tls_rpt);
   policy_cells(f, &r->bimi);
   verdict_cells(f, &r->verdict);
+  dkim_failed_cell(f, &r->dkim);
   LIT(f, "\r\n");
   return 0;
 }

@@ -465,7 +465,18 @@ static void dkim(FILE *f, const struct mp_result_dkim *d)
   }
   LIT(f, "],\"weakest_bits\":");
   uint_or_null(f, d->weakest_bits);
-  putc_unlocked('}', f);
+  LIT(f, ",\"failed\":[");
+  for (size_t i = 0; i < capped(d->nfailed, MP_DKIM_FAILED_MAX); i++) {
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"selector\":");
+    mp_json_cstr(f, d->failed[i].selector ? d->failed[i].selector : "");
+    LIT(f, ",\"outcome\":");
+    mp_json_cstr(f, mp_outcome_name(d->failed[i].outcome));
+    putc_unlocked('}', f);
+  }
+  LIT(f, "]}");
 }
 
 static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)

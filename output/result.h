@@ -158,11 +158,12 @@ struct mp_result_spf {
   } targets[MP_SPF_TARGETS_MAX];
 };
 
-#define MP_DMARC_URIS_MAX 8  /* rua/ruf addresses listed */
-#define MP_DMARC_TAGS_MAX 8  /* unknown / removed tags listed */
-#define MP_DKIM_FOUND_MAX 8  /* selectors with a key, listed */
-#define MP_MX_HOSTS_MAX   10 /* MX hosts examined (RFC 7208's limit too) */
-#define MP_MX_ADDRS_MAX   4  /* addresses per host examined */
+#define MP_DMARC_URIS_MAX  8  /* rua/ruf addresses listed */
+#define MP_DMARC_TAGS_MAX  8  /* unknown / removed tags listed */
+#define MP_DKIM_FOUND_MAX  8  /* selectors with a key, listed */
+#define MP_DKIM_FAILED_MAX 8  /* selectors whose probe failed, listed */
+#define MP_MX_HOSTS_MAX    10 /* MX hosts examined (RFC 7208's limit too) */
+#define MP_MX_ADDRS_MAX    4  /* addresses per host examined */
 
 /* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
 struct mp_result_report_dest {
@@ -229,6 +230,13 @@ struct mp_result_dkim {
                          MP_DKIM_FOUND_MAX are listed */
   struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
   unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
+  size_t nfailed;        /* probes that failed (timeout, SERVFAIL, ...): the
+                            keys found may be incomplete; the first
+                            MP_DKIM_FAILED_MAX are listed */
+  struct {
+    const char *selector;
+    enum mp_outcome outcome;
+  } failed[MP_DKIM_FAILED_MAX];
 };
 
 /* One address of an MX host and its reverse DNS. */

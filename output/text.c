@@ -70,6 +70,9 @@ static void checks(FILE *f, const struct mp_result *r)
     if (r->dkim.weakest_bits > 0) {
       fprintf(f, "(%u)", r->dkim.weakest_bits);
     }
+    if (r->dkim.nfailed > 0) {
+      fprintf(f, "+%zu_failed", r->dkim.nfailed);
+    }
     sep = " ";
   }
   if (r->mx_check.evaluated) {

@@ -31,7 +31,7 @@ static enum mp_tri spf_or_dkim(const struct mp_result *res)
     return MP_TRI_TRUE;
   }
   if (is(res->spf_eval.status, "temperror") ||
-      (d->evaluated && is(d->status, "temperror"))) {
+      (d->evaluated && (is(d->status, "temperror") || d->nfailed > 0))) {
     return MP_TRI_UNKNOWN;
   }
   return MP_TRI_FALSE;

@@ -386,7 +386,7 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
 
 /* --- DMARC, DKIM, MX, policy records, verdict: posture_truth.tsv -------- */
 
-#define POSTURE_COLUMNS 49 /* line, domain and tests/world/posture.h's 47 */
+#define POSTURE_COLUMNS 50 /* line, domain and tests/world/posture.h's 48 */
 
 /* A value as the truth writes it: "-" for null, 1/0 for booleans. */
 static void text_of(const struct mp_json *v, char *buf, size_t len)
@@ -683,6 +683,18 @@ static void check_posture_detail(char **f, const struct mp_json *row)
   expect_value(line, "bimi.error", f[46], mp_json_path(row, "bimi.error"));
   findings_of(mp_json_get(row, "findings"), buf, sizeof(buf));
   expect(line, "findings", f[47], buf);
+  snprintf(buf, sizeof(buf), "-");
+  for (size_t i = 0;
+       mp_json_get(k, "failed") && i < mp_json_get(k, "failed")->count; i++) {
+    const struct mp_json *x = mp_json_get(k, "failed")->items[i];
+    char item[320];
+
+    snprintf(item, sizeof(item), "%s=%s",
+             mp_json_str(mp_json_get(x, "selector")),
+             mp_json_str(mp_json_get(x, "outcome")));
+    append(buf, sizeof(buf), item);
+  }
+  expect(line, "dkim.failed", f[49], buf);
 }
 
 static void check_posture(char **f, const struct mp_json *row)

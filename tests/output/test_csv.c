@@ -28,11 +28,11 @@
   "dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,mx_all_fcrdns,"        \
   "mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,tls_rpt_status,"    \
   "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed,"        \
-  "verdict_unknown\r\n"
-/* The 40 cells of the DMARC to verdict columns when no check ran. */
+  "verdict_unknown,dkim_failed\r\n"
+/* The 41 cells of the DMARC to dkim_failed columns when no check ran. */
 #define NO_CHECKS                                                              \
   ",,,,,,,,,,,,,,,,,,,,,,," /* dmarc_status .. dmarc_error */                  \
-  ",,,,,,,,,,,,,,,,,"       /* dkim_status .. verdict_unknown */
+  ",,,,,,,,,,,,,,,,,,"      /* dkim_status .. dkim_failed */
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -298,7 +298,7 @@ Test(csv, writes_every_check_of_a_full_row_exactly)
       "198.51.100.8>[noptr]\","
       /* mta_sts_, tls_rpt_, bimi_, verdict_ */
       "valid,20260101T000000,invalid,https//bad.example,none,,"
-      "false,spf_or_dkim|mx_fcrdns,\r\n");
+      "false,spf_or_dkim|mx_fcrdns,,\r\n");
 }
 
 Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
@@ -314,7 +314,7 @@ Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
                          "no_domainkey,0,,,"
                          "true,false,0,,"
                          "none,,none,,none,,"
-                         "true,,\r\n");
+                         "true,,,\r\n");
 }
 
 /* An unknown verdict leaves verdict_ready empty; verdict_unknown says
@@ -330,7 +330,7 @@ Test(csv, writes_an_unknown_verdict)
   r.verdict.unknown[0] = "spf_or_dkim";
   r.verdict.unknown[1] = "mx_fcrdns";
   text = write_rows(&r, 1);
-  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns\r\n"),
+  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns,\r\n"),
             "%s", text);
   free(text);
 }
@@ -378,6 +378,25 @@ Test(csv, writes_dkim_keys_with_their_flags)
                                   "ed:ed25519:0|bad::0:testing:error=bad_der,"
                                   "1024,"),
                      "%s", text);
+  free(text);
+}
+
+/* dkim_failed: the probes that failed, as selector=outcome. */
+Test(csv, writes_the_failed_dkim_probes)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.dkim.nfailed = 2;
+  r.dkim.failed[0].selector = "selector1";
+  r.dkim.failed[0].outcome = MP_OUTCOME_TIMEOUT;
+  r.dkim.failed[1].selector = "k1";
+  r.dkim.failed[1].outcome = MP_OUTCOME_SERVFAIL;
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",spf_or_dkim|mx_fcrdns,,selector1=timeout|"
+                         "k1=servfail\r\n"),
+            "%s", text);
   free(text);
 }
 

@@ -458,7 +458,7 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"key_type\":\"rsa\",\"bits\":1024,\"revoked\":false,"
       "\"testing\":true,\"error\":null,"
       "\"record\":\"v=DKIM1; k=rsa; t=y; p=MIGfMA0GCSqG\"}],"
-      "\"weakest_bits\":1024},"
+      "\"weakest_bits\":1024,\"failed\":[]},"
       "\"mx_hosts\":{\"null_mx\":false,\"all_fcrdns\":false,"
       "\"unresolved\":0,"
       "\"hosts\":[{\"preference\":10,\"host\":\"mx1.brand.example\","
@@ -514,7 +514,7 @@ Test(ndjson, writes_a_parked_domain_with_a_null_mx_exactly)
       "\"effective_policy\":\"reject\",\"rua\":[],\"ruf\":[],"
       "\"unknown_tags\":[],\"removed_tags\":[],\"error\":null},"
       "\"dkim\":{\"status\":\"no_domainkey\",\"probed\":0,\"found\":[],"
-      "\"weakest_bits\":null},"
+      "\"weakest_bits\":null,\"failed\":[]},"
       "\"mx_hosts\":{\"null_mx\":true,\"all_fcrdns\":false,\"unresolved\":0,"
       "\"hosts\":[]},"
       "\"mta_sts\":{\"status\":\"none\",\"record\":null,\"id\":null,"
@@ -602,7 +602,7 @@ Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
   static const char *const dest[] = {"uri", "domain", "external",
                                      "authorization"};
   static const char *const dkim[] = {"status", "probed", "found",
-                                     "weakest_bits"};
+                                     "weakest_bits", "failed"};
   static const char *const key[] = {"selector", "cname",   "key_type",
                                     "bits",     "revoked", "testing",
                                     "error",    "record"};
@@ -673,6 +673,26 @@ Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.found[1].bits")));
   cr_expect_eq(mp_json_path(row, "dkim.found[1].revoked")->boolean, true);
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.weakest_bits")));
+  mp_json_free(all);
+}
+
+/* The probes that failed, each with its outcome. */
+Test(ndjson, writes_the_failed_dkim_probes)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.dkim.nfailed = 1;
+  r.dkim.failed[0].selector = "selector1";
+  r.dkim.failed[0].outcome = MP_OUTCOME_SERVFAIL;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_str_eq(mp_json_path(row, "dkim.failed[0].selector"),
+                           "selector1"));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(row, "dkim.failed[0].outcome"), "servfail"));
   mp_json_free(all);
 }
 
@@ -759,6 +779,10 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
       r.mx_check.hosts[i].addrs[k] = r.mx_check.hosts[0].addrs[k % 2];
     }
   }
+  r.dkim.nfailed = 100;
+  for (size_t i = 0; i < MP_DKIM_FAILED_MAX; i++) {
+    r.dkim.failed[i].selector = "k1";
+  }
   r.verdict.nfailed = r.verdict.nunknown = 100;
   for (size_t i = 0; i < 8; i++) {
     r.verdict.failed[i] = "dmarc";
@@ -773,6 +797,7 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
   cr_expect_eq(mp_json_path(row, "dmarc.removed_tags")->count,
                MP_DMARC_TAGS_MAX);
   cr_expect_eq(mp_json_path(row, "dkim.found")->count, MP_DKIM_FOUND_MAX);
+  cr_expect_eq(mp_json_path(row, "dkim.failed")->count, MP_DKIM_FAILED_MAX);
   cr_expect_eq(mp_json_path(row, "mx_hosts.hosts")->count, MP_MX_HOSTS_MAX);
   cr_expect_eq(mp_json_path(row, "mx_hosts.hosts[9].addresses")->count,
                MP_MX_ADDRS_MAX);

@@ -158,9 +158,13 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     rows[n].dmarc_eval.unknown[i] = rows[n].dmarc_eval.unknown[0];
     rows[n].dmarc_eval.removed[i] = rows[n].dmarc_eval.removed[i % 2];
   }
-  rows[n].dkim.nfound = 1000;
+  rows[n].dkim.nfound = rows[n].dkim.nfailed = 1000;
   for (size_t i = 0; i < MP_DKIM_FOUND_MAX; i++) {
     rows[n].dkim.found[i] = rows[n].dkim.found[i % 2];
+  }
+  for (size_t i = 0; i < MP_DKIM_FAILED_MAX; i++) {
+    rows[n].dkim.failed[i].selector = "s1";
+    rows[n].dkim.failed[i].outcome = (enum mp_outcome)(3 + i % 5);
   }
   rows[n].mx_check.nhosts = 1000;
   rows[n].mx_check.unresolved = UINT32_MAX;

@@ -125,6 +125,22 @@ Test(verdict, a_dkim_temperror_leaves_spf_or_dkim_unknown)
   expect(MP_TRI_UNKNOWN, "-", "spf_or_dkim");
 }
 
+/* A failed probe may have hidden a usable key: with only a revoked key
+ * found and no SPF, spf_or_dkim is not known to fail. */
+Test(verdict, a_failed_dkim_probe_beside_an_unusable_key_is_unknown)
+{
+  res.spf_eval.status = "none";
+  res.dkim.evaluated = true;
+  res.dkim.status = "found";
+  res.dkim.nfound = 1;
+  res.dkim.found[0].key_type = "rsa";
+  res.dkim.found[0].revoked = true;
+  res.dkim.nfailed = 1;
+  res.dkim.failed[0].selector = "s1";
+  res.dkim.failed[0].outcome = MP_OUTCOME_SERVFAIL;
+  expect(MP_TRI_UNKNOWN, "-", "spf_or_dkim");
+}
+
 Test(verdict, an_spf_permerror_without_dkim_fails)
 {
   res.spf_eval.status = "permerror";

@@ -334,11 +334,11 @@ static void verdict(enum mp_spft_status spf, struct mp_post_row *row)
   enum mp_post_tri met[3];
   size_t flen = 0, ulen = 0;
 
-  met[0] =
-      spf == MP_SPFT_VALID || row->dkim.usable ? MP_POST_YES
-      : spf == MP_SPFT_TEMPERROR || strcmp(row->dkim.status, "temperror") == 0
-          ? MP_POST_UNKNOWN
-          : MP_POST_NO;
+  /* a DKIM probe that failed may have hidden a usable key */
+  met[0] = spf == MP_SPFT_VALID || row->dkim.usable ? MP_POST_YES
+           : spf == MP_SPFT_TEMPERROR || strcmp(row->dkim.failed, "-") != 0
+               ? MP_POST_UNKNOWN
+               : MP_POST_NO;
   met[1] = strcmp(row->dmarc.effective, "missing") != 0  ? MP_POST_YES
            : strcmp(row->dmarc.status, "temperror") == 0 ? MP_POST_UNKNOWN
                                                          : MP_POST_NO;
@@ -434,5 +434,5 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
       r->mx_detail, "\t", r->sts.field1, "\t", r->sts.error, "\t",
       r->tlsrpt.field1, "\t", r->tlsrpt.error, "\t", r->bimi.field1, "\t",
       r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, "\t", r->unknown,
-      NULL);
+      "\t", r->dkim.failed, NULL);
 }

@@ -43,6 +43,6 @@ void mp_post_eval(const struct mp_dv *v, const char *domain,
 void mp_post_format(const struct mp_post_row *row, char *buf, size_t cap);
 
 /* The number of those columns. */
-#define MP_POST_COLUMNS 47
+#define MP_POST_COLUMNS 48
 
 #endif

@@ -2153,7 +2153,8 @@ static void world_headers(struct world *w)
           "dmarc_unknown_tags\tdmarc_removed_tags\tdmarc_error\t"
           "dkim_probed\tdkim_key_errors\tmx_hosts_detail\tmta_sts_id\t"
           "mta_sts_error\ttls_rpt_rua\ttls_rpt_error\tbimi_location\t"
-          "bimi_authority\tbimi_error\tfindings\tverdict_unknown\n");
+          "bimi_authority\tbimi_error\tfindings\tverdict_unknown\t"
+          "dkim_failed\n");
   write_example(w);
 }
 
