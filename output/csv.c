@@ -34,7 +34,8 @@
   "dkim_status,dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,"          \
   "mx_all_fcrdns,mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,"     \
   "tls_rpt_status,tls_rpt_rua,bimi_status,bimi_location,verdict_ready,"        \
-  "verdict_failed,verdict_unknown,dkim_failed"
+  "verdict_failed,verdict_unknown,dkim_failed,mx_senders_fcrdns,"              \
+  "mx_senders_detail"
 
 static const char header[] =
     "line,input,input_truncated,rank,domain,status,error,started,elapsed_"
@@ -673,6 +674,36 @@ static void dkim_failed_cell(FILE *f, const struct mp_result_dkim *d)
   }
 }
 
+/* mx_senders_detail: "address>ptr[state]" per --spf-ip address, as the
+ * addresses of mx_hosts_detail. */
+static void sender_item(const void *ctx, size_t i, struct mp_csv_item *it)
+{
+  const struct built *l = ctx;
+  const struct mp_result_mx_check *m = l->src;
+  struct line t = {.buf = l->buf, .size = l->size, .len = 0};
+
+  l->buf[0] = '\0';
+  add_address(&t, &m->senders[i]);
+  it->data = t.buf + 1; /* without the space that separates it in a host */
+  it->len = t.len - 1;
+}
+
+/* mx_senders_fcrdns and mx_senders_detail, empty without --spf-ip. */
+static void senders_cells(FILE *f, const struct mp_result_mx_check *m)
+{
+  char buf[MP_NAME_MAX + 128];
+  struct built l = {.src = m, .buf = buf, .size = sizeof(buf)};
+
+  if (!m->evaluated || m->nsenders == 0) {
+    empty_cells(f, 2);
+    return;
+  }
+  putc_unlocked(',', f);
+  tri_cell(f, m->senders_fcrdns);
+  putc_unlocked(',', f);
+  mp_csv_list(f, capped(m->nsenders, MP_SPF_CHECKS_MAX), sender_item, &l);
+}
+
 static int csv_write(struct mp_writer *w, const struct mp_result *r)
 {
   FILE *f = w->out;
@@ -713,6 +744,7 @@ static int csv_write(struct mp_writer *w, const struct mp_result *r)
   policy_cells(f, &r->bimi);
   verdict_cells(f, &r->verdict);
   dkim_failed_cell(f, &r->dkim);
+  senders_cells(f, &r->mx_check);
   LIT(f, "\r\n");
   return 0;
 }

@@ -479,11 +479,13 @@ static void dkim(FILE *f, const struct mp_result_dkim *d)
   LIT(f, "]}");
 }
 
-static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)
+/* An array of addresses and their reverse DNS. */
+static void mx_addresses(FILE *f, const struct mp_result_mx_addr *list,
+                         size_t n)
 {
-  LIT(f, ",\"addresses\":[");
-  for (size_t i = 0; i < capped(h->naddrs, MP_MX_ADDRS_MAX); i++) {
-    const struct mp_result_mx_addr *a = &h->addrs[i];
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < n; i++) {
+    const struct mp_result_mx_addr *a = &list[i];
 
     if (i > 0) {
       putc_unlocked(',', f);
@@ -542,10 +544,19 @@ static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
     mp_json_cstr(f, looked_up ? mp_outcome_name(h->a_outcome) : NULL);
     LIT(f, ",\"aaaa_outcome\":");
     mp_json_cstr(f, looked_up ? mp_outcome_name(h->aaaa_outcome) : NULL);
-    mx_addresses(f, h);
+    LIT(f, ",\"addresses\":");
+    mx_addresses(f, h->addrs, capped(h->naddrs, MP_MX_ADDRS_MAX));
     putc_unlocked('}', f);
   }
-  LIT(f, "]}");
+  LIT(f, "],\"senders\":");
+  mx_addresses(f, m->senders, capped(m->nsenders, MP_SPF_CHECKS_MAX));
+  LIT(f, ",\"senders_fcrdns\":");
+  if (m->nsenders == 0) {
+    LIT(f, "null");
+  } else {
+    tri(f, m->senders_fcrdns);
+  }
+  putc_unlocked('}', f);
 }
 
 /* MTA-STS, TLS-RPT or BIMI: status, record, the record's one or two

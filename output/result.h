@@ -279,6 +279,10 @@ struct mp_result_mx_check {
   bool lookup_failed;     /* a failed lookup left a host's addresses or an
                              address's confirmation unknown (not written:
                              the hosts show it; MX_TEMPERROR) */
+  size_t nsenders;        /* --spf-ip addresses, the real sending hosts */
+  struct mp_result_mx_addr senders[MP_SPF_CHECKS_MAX]; /* their reverse DNS */
+  enum mp_tri senders_fcrdns; /* every one is forward-confirmed (three
+                                 values as all_fcrdns); false without any */
 };
 
 /* MTA-STS (RFC 8461 3.1), TLS-RPT (RFC 8460 3), BIMI (draft): the TXT

@@ -51,6 +51,11 @@ static void spf(FILE *f, const struct mp_result *r)
   }
 }
 
+static const char *yes_no(enum mp_tri t)
+{
+  return t == MP_TRI_TRUE ? "yes" : t == MP_TRI_FALSE ? "no" : "unknown";
+}
+
 /* "dmarc=quarantine@organizational dkim=found(1024) fcrdns=no
  * verdict=not_ready(spf_or_dkim,mx_fcrdns)": each part only when its check
  * ran; an unknown requirement is marked "?" ("verdict=unknown(mx_fcrdns?)"). */
@@ -76,10 +81,10 @@ static void checks(FILE *f, const struct mp_result *r)
     sep = " ";
   }
   if (r->mx_check.evaluated) {
-    fprintf(f, "%sfcrdns=%s", sep,
-            r->mx_check.all_fcrdns == MP_TRI_TRUE    ? "yes"
-            : r->mx_check.all_fcrdns == MP_TRI_FALSE ? "no"
-                                                     : "unknown");
+    fprintf(f, "%sfcrdns=%s", sep, yes_no(r->mx_check.all_fcrdns));
+    if (r->mx_check.nsenders > 0) {
+      fprintf(f, " sender_fcrdns=%s", yes_no(r->mx_check.senders_fcrdns));
+    }
     sep = " ";
   }
   if (r->verdict.evaluated) {

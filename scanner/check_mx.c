@@ -1,7 +1,8 @@
 /* The MX check: the MX records (RFC 5321 5.1, RFC 7505 null MX), then for
  * up to 10 hosts in preference order their addresses, and for each address
  * its PTR names and whether one resolves back to it (forward-confirmed
- * reverse DNS), the trust check receivers apply to sending hosts. Hosts,
+ * reverse DNS), the trust check receivers apply to sending hosts; and the
+ * same for the --spf-ip addresses, the real sending hosts. Hosts,
  * addresses and PTRs shared by many domains come from the answer cache. */
 #include "scanner/check.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "scanner/config.h"
 #include "scanner/findings.h"
 #include "scanner/ptrname.h"
 
@@ -140,19 +142,43 @@ static enum mp_tri all_fcrdns(const struct mp_result_mx_check *o)
                           : MP_TRI_FALSE;
 }
 
+/* --spf-ip: the real sending addresses, whose reverse DNS receivers check
+ * (in place of the MX hosts, which only stand in for them). Their PTRs
+ * and forward lookups are shared by every domain through the cache. */
+static bool examine_senders(struct mp_job *job, struct mp_result_mx_check *o)
+{
+  const struct mp_config *cfg = job->cfg;
+  bool complete = true, unknown = false, no = false;
+
+  for (size_t i = 0; i < cfg->nspf_ips && i < MP_SPF_CHECKS_MAX; i++) {
+    struct mp_result_mx_addr *ad = &o->senders[o->nsenders++];
+
+    ad->addr = cfg->spf_ips[i].text;
+    complete &= examine_address(&job->mxs.rp, ad, cfg->spf_ips[i].family,
+                                cfg->spf_ips[i].addr);
+    unknown |= ad->fcrdns == MP_TRI_UNKNOWN;
+    no |= ad->fcrdns == MP_TRI_FALSE;
+  }
+  o->senders_fcrdns = no || o->nsenders == 0 ? MP_TRI_FALSE
+                      : unknown              ? MP_TRI_UNKNOWN
+                                             : MP_TRI_TRUE;
+  return complete;
+}
+
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
   struct mp_result_mx_check *o = &job->mxs.out;
   const struct mp_answer *mx = job->mx.ans;
   size_t order[MP_MX_HOSTS_MAX], n = 0;
-  bool complete = true;
+  bool complete;
 
   memset(o, 0, sizeof(*o));
   o->evaluated = true;
+  complete = examine_senders(job, o);
   if (mx->count == 1 && !mx->rr[0].data[0]) {
     o->null_mx = true; /* RFC 7505: accepts no mail */
-    return 0;
+    return complete ? 0 : 1;
   }
   /* the MP_MX_HOSTS_MAX lowest preferences, in order, stable for ties */
   for (size_t i = 0; i < mx->count; i++) {
@@ -191,7 +217,10 @@ static int run(struct mp_task *t)
 
 static void on_mx(struct mp_job *job, struct mp_lookup *lk)
 {
-  if (lk->ans->outcome == MP_OUTCOME_OK) {
+  /* the hosts when there are some; the --spf-ip addresses also when there
+   * are none */
+  if (lk->ans->outcome == MP_OUTCOME_OK ||
+      (lk->ans->outcome == MP_OUTCOME_NODATA && job->cfg->nspf_ips > 0)) {
     mp_task_start(&job->mxs.task);
   }
 }

@@ -65,7 +65,11 @@ static enum mp_tri mx_fcrdns(const struct mp_result *res)
 void mp_verdict(struct mp_result *res)
 {
   struct mp_result_verdict *v = &res->verdict;
-  static const char *const codes[3] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  /* with --spf-ip the real sending addresses are checked, not the MX
+   * hosts that stand in for them */
+  bool senders = res->mx_check.nsenders > 0;
+  const char *const codes[3] = {"spf_or_dkim", "dmarc",
+                                senders ? "sender_fcrdns" : "mx_fcrdns"};
   enum mp_tri met[3];
 
   memset(v, 0, sizeof(*v));
@@ -76,7 +80,7 @@ void mp_verdict(struct mp_result *res)
   v->evaluated = true;
   met[0] = spf_or_dkim(res);
   met[1] = dmarc(res);
-  met[2] = mx_fcrdns(res);
+  met[2] = senders ? res->mx_check.senders_fcrdns : mx_fcrdns(res);
   for (size_t i = 0; i < 3; i++) {
     if (met[i] == MP_TRI_FALSE) {
       v->failed[v->nfailed++] = codes[i];

@@ -18,7 +18,10 @@
  *                reverse DNS (or the domain has a null MX): receivers
  *                check the sending hosts, which the MX hosts stand for;
  *                unknown without MX, or when a failed lookup left
- *                all_fcrdns unknown.
+ *                all_fcrdns unknown;
+ *   sender_fcrdns  in place of mx_fcrdns with --spf-ip: every such
+ *                address has forward-confirmed reverse DNS (unknown when
+ *                a failed lookup left one unknown and none failed).
  * ready is true when all are met, false when one failed, else unknown.
  * Left unevaluated when the domain does not resolve or a check it needs
  * (spf, dmarc, mx) is off. */

@@ -28,11 +28,12 @@
   "dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,mx_all_fcrdns,"        \
   "mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,tls_rpt_status,"    \
   "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed,"        \
-  "verdict_unknown,dkim_failed\r\n"
-/* The 41 cells of the DMARC to dkim_failed columns when no check ran. */
+  "verdict_unknown,dkim_failed,mx_senders_fcrdns,mx_senders_detail\r\n"
+/* The 43 cells of the DMARC to mx_senders_detail columns when no check
+ * ran. */
 #define NO_CHECKS                                                              \
   ",,,,,,,,,,,,,,,,,,,,,,," /* dmarc_status .. dmarc_error */                  \
-  ",,,,,,,,,,,,,,,,,,"      /* dkim_status .. dkim_failed */
+  ",,,,,,,,,,,,,,,,,,,,"    /* dkim_status .. mx_senders_detail */
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -298,7 +299,7 @@ Test(csv, writes_every_check_of_a_full_row_exactly)
       "198.51.100.8>[noptr]\","
       /* mta_sts_, tls_rpt_, bimi_, verdict_ */
       "valid,20260101T000000,invalid,https//bad.example,none,,"
-      "false,spf_or_dkim|mx_fcrdns,,\r\n");
+      "false,spf_or_dkim|mx_fcrdns,,,,\r\n");
 }
 
 Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
@@ -314,7 +315,7 @@ Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
                          "no_domainkey,0,,,"
                          "true,false,0,,"
                          "none,,none,,none,,"
-                         "true,,,\r\n");
+                         "true,,,,,\r\n");
 }
 
 /* An unknown verdict leaves verdict_ready empty; verdict_unknown says
@@ -330,7 +331,7 @@ Test(csv, writes_an_unknown_verdict)
   r.verdict.unknown[0] = "spf_or_dkim";
   r.verdict.unknown[1] = "mx_fcrdns";
   text = write_rows(&r, 1);
-  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns,\r\n"),
+  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns,,,\r\n"),
             "%s", text);
   free(text);
 }
@@ -395,7 +396,29 @@ Test(csv, writes_the_failed_dkim_probes)
   r.dkim.failed[1].outcome = MP_OUTCOME_SERVFAIL;
   text = write_rows(&r, 1);
   cr_expect(strstr(text, ",spf_or_dkim|mx_fcrdns,,selector1=timeout|"
-                         "k1=servfail\r\n"),
+                         "k1=servfail,,\r\n"),
+            "%s", text);
+  free(text);
+}
+
+/* --spf-ip: the sending addresses' reverse DNS, after dkim_failed. */
+Test(csv, writes_the_reverse_dns_of_spf_ip_addresses)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.mx_check.nsenders = 2;
+  r.mx_check.senders[0] =
+      rows_addr("192.0.2.7", "out.brand.example", "ok", true, false);
+  r.mx_check.senders[1] =
+      rows_addr("192.0.2.8", NULL, "nxdomain", false, false);
+  r.mx_check.senders_fcrdns = MP_TRI_FALSE;
+  r.verdict.failed[1] = "sender_fcrdns";
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",spf_or_dkim|sender_fcrdns,,,false,"
+                         "192.0.2.7>out.brand.example[fcrdns]|"
+                         "192.0.2.8>[noptr]\r\n"),
             "%s", text);
   free(text);
 }

@@ -478,7 +478,8 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"fcrdns\":true,\"forward_outcome\":\"ok\",\"generic\":true},"
       "{\"address\":\"198.51.100.8\",\"ptr\":null,"
       "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,"
-      "\"forward_outcome\":null,\"generic\":false}]}]},"
+      "\"forward_outcome\":null,\"generic\":false}]}],"
+      "\"senders\":[],\"senders_fcrdns\":null},"
       "\"mta_sts\":{\"status\":\"valid\","
       "\"record\":\"v=STSv1; id=20260101T000000;\","
       "\"id\":\"20260101T000000\",\"error\":null},"
@@ -516,7 +517,7 @@ Test(ndjson, writes_a_parked_domain_with_a_null_mx_exactly)
       "\"dkim\":{\"status\":\"no_domainkey\",\"probed\":0,\"found\":[],"
       "\"weakest_bits\":null,\"failed\":[]},"
       "\"mx_hosts\":{\"null_mx\":true,\"all_fcrdns\":false,\"unresolved\":0,"
-      "\"hosts\":[]},"
+      "\"hosts\":[],\"senders\":[],\"senders_fcrdns\":null},"
       "\"mta_sts\":{\"status\":\"none\",\"record\":null,\"id\":null,"
       "\"error\":null},"
       "\"tls_rpt\":{\"status\":\"none\",\"record\":null,\"rua\":null,"
@@ -607,7 +608,7 @@ Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
                                     "bits",     "revoked", "testing",
                                     "error",    "record"};
   static const char *const mx[] = {"null_mx", "all_fcrdns", "unresolved",
-                                   "hosts"};
+                                   "hosts",   "senders",    "senders_fcrdns"};
   static const char *const host[] = {"preference",   "host",     "ip_literal",
                                      "cname",        "resolves", "a_outcome",
                                      "aaaa_outcome", "addresses"};
@@ -673,6 +674,36 @@ Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.found[1].bits")));
   cr_expect_eq(mp_json_path(row, "dkim.found[1].revoked")->boolean, true);
   cr_expect(mp_json_is_null(mp_json_path(row, "dkim.weakest_bits")));
+  mp_json_free(all);
+}
+
+/* --spf-ip: the sending addresses' reverse DNS, as the hosts' addresses. */
+Test(ndjson, writes_the_reverse_dns_of_spf_ip_addresses)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.mx_check.nsenders = 1;
+  r.mx_check.senders[0] =
+      rows_addr("192.0.2.7", "out.brand.example", "ok", false, false);
+  r.mx_check.senders[0].fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.senders[0].forward_outcome = "servfail";
+  r.mx_check.senders_fcrdns = MP_TRI_UNKNOWN;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_str_eq(mp_json_path(row, "mx_hosts.senders[0].address"),
+                           "192.0.2.7"));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(row, "mx_hosts.senders[0].forward_outcome"), "servfail"));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.senders[0].fcrdns")));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.senders_fcrdns")));
+  r.mx_check.senders_fcrdns = MP_TRI_TRUE;
+  mp_json_free(all);
+  all = parse_one(&r);
+  cr_expect(
+      mp_json_path(mp_json_at(all, 0), "mx_hosts.senders_fcrdns")->boolean);
   mp_json_free(all);
 }
 

@@ -88,7 +88,8 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
                                           "missing"};
   static const char *const dkim_status[] = {"found", "none", "no_domainkey",
                                             "temperror"};
-  static const char *const failed[] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  static const char *const failed[] = {"spf_or_dkim", "dmarc", "mx_fcrdns",
+                                       "sender_fcrdns"};
   static const char psd[] = {'y', 'n', 'u', 0};
   static const char testing[] = {'y', 'n', 0, 0};
   size_t first = n;
@@ -127,6 +128,11 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->mx_check.hosts[0].addrs[0].fcrdns =
         i == 1 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
     r->mx_check.hosts[0].addrs[0].forward_outcome = i == 1 ? "timeout" : "ok";
+    r->mx_check.nsenders = i;
+    for (size_t k = 0; k < i; k++) {
+      r->mx_check.senders[k] = r->mx_check.hosts[0].addrs[k % 2];
+    }
+    r->mx_check.senders_fcrdns = (enum mp_tri)(i % 3);
     r->mx_check.all_fcrdns = i == 3   ? MP_TRI_TRUE
                              : i == 2 ? MP_TRI_UNKNOWN
                                       : MP_TRI_FALSE;
@@ -177,8 +183,8 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
   }
   rows[n].verdict.nfailed = rows[n].verdict.nunknown = 1000;
   for (size_t i = 0; i < 8; i++) {
-    rows[n].verdict.failed[i] = failed[i % 3];
-    rows[n].verdict.unknown[i] = failed[(i + 1) % 3];
+    rows[n].verdict.failed[i] = failed[i % 4];
+    rows[n].verdict.unknown[i] = failed[(i + 1) % 4];
   }
   n++;
   cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);

@@ -3,6 +3,7 @@
  * is put in place by hand, as the resolver's callback would. A lookup that
  * failed (here: timed out, or SERVFAIL from a CNAME loop) is never read as
  * an answer. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,10 @@ static void run(const char *domain)
   job->mx.ans = mp_memzone_query(zone, domain, MP_T_MX);
   memset(&job->mxs.out, 0, sizeof(job->mxs.out));
   mp_job_hold(job);
-  if (job->mx.ans->outcome == MP_OUTCOME_OK) {
+  /* as the check's MX callback does: the hosts are examined when there
+   * are some, the --spf-ip addresses also when there are none */
+  if (job->mx.ans->outcome == MP_OUTCOME_OK ||
+      (job->mx.ans->outcome == MP_OUTCOME_NODATA && cfg.nspf_ips > 0)) {
     mp_task_start(&job->mxs.task);
   }
   cr_assert_eq(job->pending, 1, "the check did not finish");
@@ -273,4 +277,85 @@ Test(check_mx, an_address_literal_is_not_looked_up)
   run("example.test");
   cr_expect(mx->hosts[0].ip_literal);
   cr_expect_eq(mx->unresolved, 1);
+}
+
+/* --spf-ip: the sending addresses' own reverse DNS, examined as the MX
+ * hosts' are, through the same answer cache. */
+static void spf_ip(const char *text)
+{
+  size_t i = cfg.nspf_ips++;
+
+  cfg.spf_ips[i].text = text;
+  if (inet_pton(AF_INET, text, cfg.spf_ips[i].addr) == 1) {
+    cfg.spf_ips[i].family = AF_INET;
+  } else {
+    cr_assert_eq(inet_pton(AF_INET6, text, cfg.spf_ips[i].addr), 1);
+    cfg.spf_ips[i].family = AF_INET6;
+  }
+}
+
+static void expect_sender_fcrdns(enum mp_tri ready, const char *failed,
+                                 const char *unknown)
+{
+  cr_expect_eq(res.verdict.ready, ready);
+  cr_expect_eq(res.verdict.nfailed, failed != NULL);
+  cr_expect_eq(res.verdict.nunknown, unknown != NULL);
+  if (failed) {
+    cr_expect_str_eq(res.verdict.failed[0], failed);
+  }
+  if (unknown) {
+    cr_expect_str_eq(res.verdict.unknown[0], unknown);
+  }
+}
+
+/* Item 9: without MX, the --spf-ip addresses give the requirement. */
+Test(check_mx, spf_ip_addresses_stand_for_the_senders_without_mx)
+{
+  spf_ip("192.0.2.7");
+  spf_ip("2001:db8::7");
+  cr_assert_eq(mp_memzone_add_owner(zone, "example.test"), 0);
+  rr("7.2.0.192.in-addr.arpa", MP_T_PTR, "out.sender.test");
+  rr("7.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+     MP_T_PTR, "out.sender.test");
+  rr("out.sender.test", MP_T_A, "192.0.2.7");
+  rr("out.sender.test", MP_T_AAAA, "2001:db8::7");
+  run("example.test");
+  cr_expect_eq(job->mx.ans->outcome, MP_OUTCOME_NODATA);
+  cr_assert_eq(mx->nsenders, 2);
+  cr_expect_str_eq(mx->senders[0].addr, "192.0.2.7");
+  cr_expect_str_eq(mx->senders[0].ptr, "out.sender.test");
+  cr_expect_eq(mx->senders[0].fcrdns, MP_TRI_TRUE);
+  cr_expect_eq(mx->senders[1].fcrdns, MP_TRI_TRUE);
+  cr_expect_eq(mx->senders_fcrdns, MP_TRI_TRUE);
+  expect_sender_fcrdns(MP_TRI_TRUE, NULL, NULL);
+}
+
+Test(check_mx, an_spf_ip_without_ptr_fails_sender_fcrdns_beside_good_mx)
+{
+  spf_ip("192.0.2.7");
+  rr("example.test", MP_T_MX, "mx1.example.test");
+  rr("mx1.example.test", MP_T_A, "192.0.2.1");
+  rr("1.2.0.192.in-addr.arpa", MP_T_PTR, "mx1.example.test");
+  run("example.test");
+  cr_expect_eq(mx->all_fcrdns, MP_TRI_TRUE);
+  cr_expect_eq(mx->senders[0].fcrdns, MP_TRI_FALSE);
+  cr_expect_str_eq(mx->senders[0].ptr_outcome, "nxdomain");
+  cr_expect_eq(mx->senders_fcrdns, MP_TRI_FALSE);
+  expect_sender_fcrdns(MP_TRI_FALSE, "sender_fcrdns", NULL);
+}
+
+Test(check_mx, a_failed_lookup_of_an_spf_ip_leaves_sender_fcrdns_unknown)
+{
+  spf_ip("192.0.2.7");
+  rr("example.test", MP_T_MX, "");
+  rr("7.2.0.192.in-addr.arpa", MP_T_PTR, "out.broken.test");
+  timeout("out.broken.test");
+  run("example.test");
+  cr_expect(mx->null_mx);
+  cr_assert_eq(mx->nsenders, 1);
+  cr_expect_eq(mx->senders[0].fcrdns, MP_TRI_UNKNOWN);
+  cr_expect_str_eq(mx->senders[0].forward_outcome, "timeout");
+  cr_expect_eq(mx->senders_fcrdns, MP_TRI_UNKNOWN);
+  /* a null MX does not stand in for senders that are named */
+  expect_sender_fcrdns(MP_TRI_UNKNOWN, NULL, "sender_fcrdns");
 }

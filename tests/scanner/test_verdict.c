@@ -156,6 +156,33 @@ Test(verdict, a_dmarc_temperror_leaves_dmarc_unknown)
   expect(MP_TRI_UNKNOWN, "-", "dmarc");
 }
 
+/* With --spf-ip the sending addresses' own reverse DNS is the requirement
+ * (sender_fcrdns), in place of the MX hosts'. */
+Test(verdict, spf_ip_addresses_replace_the_mx_hosts)
+{
+  res.mx.outcome = MP_OUTCOME_NODATA;
+  res.mx_check.nhosts = 0;
+  res.mx_check.all_fcrdns = MP_TRI_FALSE;
+  res.mx_check.nsenders = 1;
+  res.mx_check.senders_fcrdns = MP_TRI_TRUE;
+  expect(MP_TRI_TRUE, "-", "-");
+}
+
+Test(verdict, spf_ip_addresses_without_fcrdns_fail_sender_fcrdns)
+{
+  res.mx_check.nsenders = 2;
+  res.mx_check.senders_fcrdns = MP_TRI_FALSE;
+  expect(MP_TRI_FALSE, "sender_fcrdns", "-");
+}
+
+Test(verdict, unknown_reverse_dns_of_spf_ip_addresses_is_unknown)
+{
+  res.mx_check.null_mx = true;
+  res.mx_check.nsenders = 1;
+  res.mx_check.senders_fcrdns = MP_TRI_UNKNOWN;
+  expect(MP_TRI_UNKNOWN, "-", "sender_fcrdns");
+}
+
 Test(verdict, not_computed_without_the_mx_check)
 {
   res.mx_check.evaluated = false;

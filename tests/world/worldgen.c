@@ -1996,6 +1996,9 @@ static void write_example(struct world *w)
       }
     }
   }
+  /* a sending relay whose PTR name lives in the zone that fails (the
+   * --spf-ip tests: its forward confirmation is unknown) */
+  ptr4(&z->r4, (const uint8_t[4]){10, 255, 0, 30}, "relay.outage.broken.test");
   mp_pg_static(w->o->seed, &tt, &te, &tp);
   out_mem(&z->ex, te.p, te.len);
   out_mem(&z->test, tt.p, tt.len);
