@@ -34,7 +34,8 @@
   "dkim_status,dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,"          \
   "mx_all_fcrdns,mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,"     \
   "tls_rpt_status,tls_rpt_rua,bimi_status,bimi_location,verdict_ready,"        \
-  "verdict_failed"
+  "verdict_failed,verdict_unknown,dkim_failed,mx_senders_fcrdns,"              \
+  "mx_senders_detail"
 
 static const char header[] =
     "line,input,input_truncated,rank,domain,status,error,started,elapsed_"
@@ -59,6 +60,14 @@ static void bool_cell(FILE *f, bool b)
     LIT(f, "true");
   } else {
     LIT(f, "false");
+  }
+}
+
+/* true, false, or empty when unknown. */
+static void tri_cell(FILE *f, enum mp_tri t)
+{
+  if (t != MP_TRI_UNKNOWN) {
+    bool_cell(f, t == MP_TRI_TRUE);
   }
 }
 
@@ -502,25 +511,28 @@ static void add(struct line *t, const char *s, size_t max)
 }
 
 /* " address>ptr[state]": state is fcrdns, nofcrdns (a PTR name that does
- * not resolve back to the address), noptr (none: NXDOMAIN or no data), or
- * the outcome of a PTR lookup that failed (timeout, servfail, ...);
- * ",generic" follows for a generic-looking PTR name. */
+ * not resolve back to the address), noptr (none: NXDOMAIN or no data), the
+ * outcome of a PTR lookup that failed (timeout, servfail, ...), or
+ * forward=<outcome> when a forward lookup of the PTR name failed and the
+ * confirmation is unknown; ",generic" follows for a generic-looking PTR
+ * name. */
 static void add_address(struct line *t, const struct mp_result_mx_addr *a)
 {
-  const char *state = a->fcrdns ? "fcrdns" : "nofcrdns";
+  const char *state = a->fcrdns == MP_TRI_TRUE ? "fcrdns" : "nofcrdns";
 
   if (!a->ptr) {
-    state = a->ptr_outcome ? a->ptr_outcome : "noptr";
-    if (!strcmp(state, "ok") || !strcmp(state, "nodata") ||
-        !strcmp(state, "nxdomain")) {
-      state = "noptr";
-    }
+    state = a->fcrdns == MP_TRI_UNKNOWN && a->ptr_outcome ? a->ptr_outcome
+                                                          : "noptr";
   }
   add(t, " ", 1);
   add(t, a->addr, 64);
   add(t, ">", 1);
   add(t, a->ptr, MP_NAME_TEXT_MAX);
   add(t, "[", 1);
+  if (a->ptr && a->fcrdns == MP_TRI_UNKNOWN) {
+    add(t, "forward=", 8);
+    state = a->forward_outcome;
+  }
   add(t, state, 16);
   if (a->generic) {
     add(t, ",generic", 8);
@@ -528,8 +540,18 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
   add(t, "]", 1);
 }
 
+/* " a=<outcome>" for an address lookup of a host that failed. */
+static void add_failed(struct line *t, const char *what, enum mp_outcome o)
+{
+  if (mp_outcome_failed(o)) {
+    add(t, what, 6);
+    add(t, mp_outcome_name(o), 16);
+  }
+}
+
 /* mx_hosts_detail: "preference host" then " cname=target", " literal",
- * " unresolved" when they apply, then each address examined
+ * " unresolved", " a=<outcome>", " aaaa=<outcome>" when they apply, then
+ * each address examined
  * ("10 mx1.example.com 192.0.2.10>mx1.example.com[fcrdns]"). */
 static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
@@ -555,9 +577,11 @@ static void mx_item(const void *ctx, size_t i, struct mp_csv_item *it)
   }
   if (h->ip_literal) {
     add(&t, " literal", 8);
-  } else if (!h->resolves) {
+  } else if (h->resolves == MP_TRI_FALSE) {
     add(&t, " unresolved", 11);
   }
+  add_failed(&t, " a=", h->a_outcome);
+  add_failed(&t, " aaaa=", h->aaaa_outcome);
   for (size_t k = 0; k < capped(h->naddrs, MP_MX_ADDRS_MAX); k++) {
     add_address(&t, &h->addrs[k]);
   }
@@ -569,7 +593,7 @@ static void mx_cells(FILE *f, const struct mp_result_mx_check *m)
 {
   /* 2 names, 4 addresses with a PTR name each, and the small pieces;
    * names from DNS are name text, where an octet may take 4 characters */
-  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_TEXT_MAX + 96)];
+  char buf[(2 + MP_MX_ADDRS_MAX) * (MP_NAME_TEXT_MAX + 128)];
   struct built l = {.src = m, .buf = buf, .size = sizeof(buf)};
 
   if (!m->evaluated) {
@@ -579,7 +603,7 @@ static void mx_cells(FILE *f, const struct mp_result_mx_check *m)
   putc_unlocked(',', f);
   bool_cell(f, m->null_mx);
   putc_unlocked(',', f);
-  bool_cell(f, m->all_fcrdns);
+  tri_cell(f, m->all_fcrdns);
   putc_unlocked(',', f);
   uint_cell(f, m->unresolved);
   putc_unlocked(',', f);
@@ -599,26 +623,86 @@ static void policy_cells(FILE *f, const struct mp_result_policy *p)
   slice_cell(f, p->field1);
 }
 
-static void verdict_item(const void *ctx, size_t i, struct mp_csv_item *it)
+static void code_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
-  const struct mp_result_verdict *v = ctx;
+  const char *const *list = ctx;
 
-  it->data = v->failed[i] ? v->failed[i] : "";
+  it->data = list[i] ? list[i] : "";
   it->len = strlen(it->data);
 }
 
+/* verdict_ready (empty when unknown), verdict_failed, verdict_unknown. */
 static void verdict_cells(FILE *f, const struct mp_result_verdict *v)
 {
   size_t max = sizeof(v->failed) / sizeof(v->failed[0]);
 
   if (!v->evaluated) {
+    empty_cells(f, 3);
+    return;
+  }
+  putc_unlocked(',', f);
+  tri_cell(f, v->ready);
+  putc_unlocked(',', f);
+  mp_csv_list(f, capped(v->nfailed, max), code_item, v->failed);
+  putc_unlocked(',', f);
+  mp_csv_list(f, capped(v->nunknown, max), code_item, v->unknown);
+}
+
+/* dkim_failed: "selector=outcome" per probe that failed ("s1=timeout"). */
+static void dkim_failed_item(const void *ctx, size_t i, struct mp_csv_item *it)
+{
+  const struct built *l = ctx;
+  const struct mp_result_dkim *d = l->src;
+  int n = snprintf(l->buf, l->size, "%.253s=%s",
+                   d->failed[i].selector ? d->failed[i].selector : "",
+                   mp_outcome_name(d->failed[i].outcome));
+
+  assert(n >= 0 && (size_t)n < l->size);
+  it->data = l->buf;
+  it->len = n > 0 ? strnlen(l->buf, l->size) : 0;
+}
+
+/* Appended after the verdict: columns are only ever added at the end. */
+static void dkim_failed_cell(FILE *f, const struct mp_result_dkim *d)
+{
+  char buf[MP_NAME_MAX + 32];
+  struct built l = {.src = d, .buf = buf, .size = sizeof(buf)};
+
+  putc_unlocked(',', f);
+  if (d->evaluated) {
+    mp_csv_list(f, capped(d->nfailed, MP_DKIM_FAILED_MAX), dkim_failed_item,
+                &l);
+  }
+}
+
+/* mx_senders_detail: "address>ptr[state]" per --spf-ip address, as the
+ * addresses of mx_hosts_detail. */
+static void sender_item(const void *ctx, size_t i, struct mp_csv_item *it)
+{
+  const struct built *l = ctx;
+  const struct mp_result_mx_check *m = l->src;
+  struct line t = {.buf = l->buf, .size = l->size, .len = 0};
+
+  l->buf[0] = '\0';
+  add_address(&t, &m->senders[i]);
+  it->data = t.buf + 1; /* without the space that separates it in a host */
+  it->len = t.len - 1;
+}
+
+/* mx_senders_fcrdns and mx_senders_detail, empty without --spf-ip. */
+static void senders_cells(FILE *f, const struct mp_result_mx_check *m)
+{
+  char buf[MP_NAME_MAX + 128];
+  struct built l = {.src = m, .buf = buf, .size = sizeof(buf)};
+
+  if (!m->evaluated || m->nsenders == 0) {
     empty_cells(f, 2);
     return;
   }
   putc_unlocked(',', f);
-  bool_cell(f, v->ready);
+  tri_cell(f, m->senders_fcrdns);
   putc_unlocked(',', f);
-  mp_csv_list(f, capped(v->nfailed, max), verdict_item, v);
+  mp_csv_list(f, capped(m->nsenders, MP_SPF_CHECKS_MAX), sender_item, &l);
 }
 
 static int csv_write(struct mp_writer *w, const struct mp_result *r)
@@ -660,6 +744,8 @@ static int csv_write(struct mp_writer *w, const struct mp_result *r)
   policy_cells(f, &r->tls_rpt);
   policy_cells(f, &r->bimi);
   verdict_cells(f, &r->verdict);
+  dkim_failed_cell(f, &r->dkim);
+  senders_cells(f, &r->mx_check);
   LIT(f, "\r\n");
   return 0;
 }

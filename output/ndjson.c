@@ -97,6 +97,16 @@ static void boolean(FILE *f, bool b)
   }
 }
 
+/* true, false, or null when unknown. */
+static void tri(FILE *f, enum mp_tri t)
+{
+  if (t == MP_TRI_UNKNOWN) {
+    LIT(f, "null");
+  } else {
+    boolean(f, t == MP_TRI_TRUE);
+  }
+}
+
 /* A piece of a record, or null when there is none (p NULL). */
 static void slice(FILE *f, struct mp_slice s)
 {
@@ -455,14 +465,27 @@ static void dkim(FILE *f, const struct mp_result_dkim *d)
   }
   LIT(f, "],\"weakest_bits\":");
   uint_or_null(f, d->weakest_bits);
-  putc_unlocked('}', f);
+  LIT(f, ",\"failed\":[");
+  for (size_t i = 0; i < capped(d->nfailed, MP_DKIM_FAILED_MAX); i++) {
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    LIT(f, "{\"selector\":");
+    mp_json_cstr(f, d->failed[i].selector ? d->failed[i].selector : "");
+    LIT(f, ",\"outcome\":");
+    mp_json_cstr(f, mp_outcome_name(d->failed[i].outcome));
+    putc_unlocked('}', f);
+  }
+  LIT(f, "]}");
 }
 
-static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)
+/* An array of addresses and their reverse DNS. */
+static void mx_addresses(FILE *f, const struct mp_result_mx_addr *list,
+                         size_t n)
 {
-  LIT(f, ",\"addresses\":[");
-  for (size_t i = 0; i < capped(h->naddrs, MP_MX_ADDRS_MAX); i++) {
-    const struct mp_result_mx_addr *a = &h->addrs[i];
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < n; i++) {
+    const struct mp_result_mx_addr *a = &list[i];
 
     if (i > 0) {
       putc_unlocked(',', f);
@@ -474,7 +497,9 @@ static void mx_addresses(FILE *f, const struct mp_result_mx_host *h)
     LIT(f, ",\"ptr_outcome\":");
     mp_json_cstr(f, a->ptr_outcome);
     LIT(f, ",\"fcrdns\":");
-    boolean(f, a->fcrdns);
+    tri(f, a->fcrdns);
+    LIT(f, ",\"forward_outcome\":");
+    mp_json_cstr(f, a->forward_outcome);
     LIT(f, ",\"generic\":");
     boolean(f, a->generic);
     putc_unlocked('}', f);
@@ -492,12 +517,15 @@ static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
   LIT(f, "{\"null_mx\":");
   boolean(f, m->null_mx);
   LIT(f, ",\"all_fcrdns\":");
-  boolean(f, m->all_fcrdns);
+  tri(f, m->all_fcrdns);
   LIT(f, ",\"unresolved\":");
   mp_json_uint(f, m->unresolved);
   LIT(f, ",\"hosts\":[");
   for (size_t i = 0; i < capped(m->nhosts, MP_MX_HOSTS_MAX); i++) {
     const struct mp_result_mx_host *h = &m->hosts[i];
+    /* no A/AAAA lookup for an address literal, nor for a null MX record
+     * among others */
+    bool looked_up = !h->ip_literal && h->host && h->host[0];
 
     if (i > 0) {
       putc_unlocked(',', f);
@@ -511,11 +539,24 @@ static void mx_hosts(FILE *f, const struct mp_result_mx_check *m)
     LIT(f, ",\"cname\":");
     mp_json_cstr(f, h->cname);
     LIT(f, ",\"resolves\":");
-    boolean(f, h->resolves);
-    mx_addresses(f, h);
+    tri(f, h->resolves);
+    LIT(f, ",\"a_outcome\":");
+    mp_json_cstr(f, looked_up ? mp_outcome_name(h->a_outcome) : NULL);
+    LIT(f, ",\"aaaa_outcome\":");
+    mp_json_cstr(f, looked_up ? mp_outcome_name(h->aaaa_outcome) : NULL);
+    LIT(f, ",\"addresses\":");
+    mx_addresses(f, h->addrs, capped(h->naddrs, MP_MX_ADDRS_MAX));
     putc_unlocked('}', f);
   }
-  LIT(f, "]}");
+  LIT(f, "],\"senders\":");
+  mx_addresses(f, m->senders, capped(m->nsenders, MP_SPF_CHECKS_MAX));
+  LIT(f, ",\"senders_fcrdns\":");
+  if (m->nsenders == 0) {
+    LIT(f, "null");
+  } else {
+    tri(f, m->senders_fcrdns);
+  }
+  putc_unlocked('}', f);
 }
 
 /* MTA-STS, TLS-RPT or BIMI: status, record, the record's one or two
@@ -542,25 +583,33 @@ static void policy(FILE *f, const struct mp_result_policy *p, const char *key1,
   putc_unlocked('}', f);
 }
 
+/* An array of requirement codes, at most 8. */
+static void codes(FILE *f, const char *const *list, size_t n)
+{
+  putc_unlocked('[', f);
+  for (size_t i = 0; i < capped(n, 8); i++) {
+    assert(list[i]);
+    if (i > 0) {
+      putc_unlocked(',', f);
+    }
+    mp_json_cstr(f, list[i] ? list[i] : "");
+  }
+  putc_unlocked(']', f);
+}
+
 static void verdict(FILE *f, const struct mp_result_verdict *v)
 {
-  size_t n = capped(v->nfailed, sizeof(v->failed) / sizeof(v->failed[0]));
-
   if (!v->evaluated) {
     LIT(f, "null");
     return;
   }
   LIT(f, "{\"ready\":");
-  boolean(f, v->ready);
-  LIT(f, ",\"failed\":[");
-  for (size_t i = 0; i < n; i++) {
-    assert(v->failed[i]);
-    if (i > 0) {
-      putc_unlocked(',', f);
-    }
-    mp_json_cstr(f, v->failed[i] ? v->failed[i] : "");
-  }
-  LIT(f, "]}");
+  tri(f, v->ready);
+  LIT(f, ",\"failed\":");
+  codes(f, v->failed, v->nfailed);
+  LIT(f, ",\"unknown\":");
+  codes(f, v->unknown, v->nunknown);
+  putc_unlocked('}', f);
 }
 
 /* Finding codes: an array in every row, empty for an invalid name. */

@@ -35,6 +35,12 @@ const char *mp_outcome_name(enum mp_outcome o)
   return outcome_names[o];
 }
 
+bool mp_outcome_failed(enum mp_outcome o)
+{
+  return o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
+         o != MP_OUTCOME_NXDOMAIN;
+}
+
 const char *mp_status_name(enum mp_status s)
 {
   if ((unsigned)s >= MP_STATUS_COUNT) {

@@ -53,8 +53,21 @@ enum mp_status {
   MP_STATUS_COUNT
 };
 
+/* A truth value that a failed lookup can leave unknown (written true,
+ * false, or null). A lookup that failed is never read as an answer. */
+enum mp_tri {
+  MP_TRI_FALSE,
+  MP_TRI_TRUE,
+  MP_TRI_UNKNOWN,
+};
+
 /* Names as they appear in rows ("ok", "nxdomain", ...). */
 const char *mp_outcome_name(enum mp_outcome o);
+
+/* True for an outcome that says nothing about the name (SERVFAIL, timeout,
+ * ...): neither records, nor NODATA, nor NXDOMAIN. A lookup that failed is
+ * never read as an answer. */
+bool mp_outcome_failed(enum mp_outcome o);
 const char *mp_status_name(enum mp_status s);
 
 /* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):
@@ -148,11 +161,12 @@ struct mp_result_spf {
   } targets[MP_SPF_TARGETS_MAX];
 };
 
-#define MP_DMARC_URIS_MAX 8  /* rua/ruf addresses listed */
-#define MP_DMARC_TAGS_MAX 8  /* unknown / removed tags listed */
-#define MP_DKIM_FOUND_MAX 8  /* selectors with a key, listed */
-#define MP_MX_HOSTS_MAX   10 /* MX hosts examined (RFC 7208's limit too) */
-#define MP_MX_ADDRS_MAX   4  /* addresses per host examined */
+#define MP_DMARC_URIS_MAX  8  /* rua/ruf addresses listed */
+#define MP_DMARC_TAGS_MAX  8  /* unknown / removed tags listed */
+#define MP_DKIM_FOUND_MAX  8  /* selectors with a key, listed */
+#define MP_DKIM_FAILED_MAX 8  /* selectors whose probe failed, listed */
+#define MP_MX_HOSTS_MAX    10 /* MX hosts examined (RFC 7208's limit too) */
+#define MP_MX_ADDRS_MAX    4  /* addresses per host examined */
 
 /* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
 struct mp_result_report_dest {
@@ -219,24 +233,38 @@ struct mp_result_dkim {
                          MP_DKIM_FOUND_MAX are listed */
   struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
   unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
+  size_t nfailed;        /* probes that failed (timeout, SERVFAIL, ...): the
+                            keys found may be incomplete; the first
+                            MP_DKIM_FAILED_MAX are listed */
+  struct {
+    const char *selector;
+    enum mp_outcome outcome;
+  } failed[MP_DKIM_FAILED_MAX];
 };
 
 /* One address of an MX host and its reverse DNS. */
 struct mp_result_mx_addr {
-  const char *addr;        /* text */
-  const char *ptr;         /* first PTR name, or NULL */
-  const char *ptr_outcome; /* outcome of the PTR lookup */
-  bool fcrdns;             /* a PTR name resolves back to the address */
-  bool generic;            /* the PTR name looks generic or residential */
+  const char *addr;            /* text */
+  const char *ptr;             /* first PTR name, or NULL */
+  const char *ptr_outcome;     /* outcome of the PTR lookup */
+  enum mp_tri fcrdns;          /* a PTR name resolves back to the address;
+                                  unknown when a lookup that could tell failed */
+  const char *forward_outcome; /* outcome of the forward lookup that decided
+                                  fcrdns; NULL without a PTR name */
+  bool generic;                /* the PTR name looks generic or residential */
 };
 
 /* One MX host (RFC 5321 5.1, RFC 7505). */
 struct mp_result_mx_host {
   uint16_t preference;
   const char *host;
-  bool ip_literal;   /* the exchange is an address, not a name */
-  const char *cname; /* the exchange is an alias (RFC 2181 10.3) */
-  bool resolves;     /* has A or AAAA */
+  bool ip_literal;      /* the exchange is an address, not a name */
+  const char *cname;    /* the exchange is an alias (RFC 2181 10.3) */
+  enum mp_tri resolves; /* has A or AAAA; unknown when a lookup failed
+                           and the other found none */
+  enum mp_outcome a_outcome, aaaa_outcome; /* of the A and AAAA lookups,
+                            which are not made for an address literal or
+                            a null MX record among others */
   size_t naddrs;
   struct mp_result_mx_addr addrs[MP_MX_ADDRS_MAX];
 };
@@ -247,8 +275,17 @@ struct mp_result_mx_check {
   bool null_mx;  /* "0 ." alone: accepts no mail (RFC 7505) */
   size_t nhosts; /* hosts examined (preference order) */
   struct mp_result_mx_host hosts[MP_MX_HOSTS_MAX];
-  bool all_fcrdns;     /* every address examined is forward-confirmed */
-  unsigned unresolved; /* hosts with neither A nor AAAA */
+  enum mp_tri all_fcrdns; /* every address examined is forward-confirmed;
+                             unknown when none is not and a lookup that
+                             could tell failed */
+  unsigned unresolved;    /* hosts with neither A nor AAAA */
+  bool lookup_failed;     /* a failed lookup left a host's addresses or an
+                             address's confirmation unknown (not written:
+                             the hosts show it; MX_TEMPERROR) */
+  size_t nsenders;        /* --spf-ip addresses, the real sending hosts */
+  struct mp_result_mx_addr senders[MP_SPF_CHECKS_MAX]; /* their reverse DNS */
+  enum mp_tri senders_fcrdns; /* every one is forward-confirmed (three
+                                 values as all_fcrdns); false without any */
 };
 
 /* MTA-STS (RFC 8461 3.1), TLS-RPT (RFC 8460 3), BIMI (draft): the TXT
@@ -266,9 +303,12 @@ struct mp_result_policy {
  * Microsoft from 2025). */
 struct mp_result_verdict {
   bool evaluated;
-  bool ready;
-  size_t nfailed; /* requirement codes not met */
+  enum mp_tri ready; /* unknown: none failed, but one is unknown */
+  size_t nfailed;    /* requirement codes not met */
   const char *failed[8];
+  size_t nunknown; /* requirement codes not known to be met or not: a
+                      lookup they need failed, or nothing shows them */
+  const char *unknown[8];
 };
 
 struct mp_result {

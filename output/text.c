@@ -51,9 +51,14 @@ static void spf(FILE *f, const struct mp_result *r)
   }
 }
 
+static const char *yes_no(enum mp_tri t)
+{
+  return t == MP_TRI_TRUE ? "yes" : t == MP_TRI_FALSE ? "no" : "unknown";
+}
+
 /* "dmarc=quarantine@organizational dkim=found(1024) fcrdns=no
  * verdict=not_ready(spf_or_dkim,mx_fcrdns)": each part only when its check
- * ran. */
+ * ran; an unknown requirement is marked "?" ("verdict=unknown(mx_fcrdns?)"). */
 static void checks(FILE *f, const struct mp_result *r)
 {
   const char *sep = "  ";
@@ -70,21 +75,33 @@ static void checks(FILE *f, const struct mp_result *r)
     if (r->dkim.weakest_bits > 0) {
       fprintf(f, "(%u)", r->dkim.weakest_bits);
     }
+    if (r->dkim.nfailed > 0) {
+      fprintf(f, "+%zu_failed", r->dkim.nfailed);
+    }
     sep = " ";
   }
   if (r->mx_check.evaluated) {
-    fprintf(f, "%sfcrdns=%s", sep, r->mx_check.all_fcrdns ? "yes" : "no");
+    fprintf(f, "%sfcrdns=%s", sep, yes_no(r->mx_check.all_fcrdns));
+    if (r->mx_check.nsenders > 0) {
+      fprintf(f, " sender_fcrdns=%s", yes_no(r->mx_check.senders_fcrdns));
+    }
     sep = " ";
   }
   if (r->verdict.evaluated) {
     const struct mp_result_verdict *v = &r->verdict;
     size_t max = sizeof(v->failed) / sizeof(v->failed[0]);
 
-    fprintf(f, "%sverdict=%s", sep, v->ready ? "ready" : "not_ready");
+    fprintf(f, "%sverdict=%s", sep,
+            v->ready == MP_TRI_TRUE    ? "ready"
+            : v->ready == MP_TRI_FALSE ? "not_ready"
+                                       : "unknown");
     for (size_t i = 0; i < v->nfailed && i < max; i++) {
       fprintf(f, "%s%s", i ? "," : "(", word(v->failed[i]));
     }
-    if (v->nfailed > 0) {
+    for (size_t i = 0; i < v->nunknown && i < max; i++) {
+      fprintf(f, "%s%s?", i || v->nfailed ? "," : "(", word(v->unknown[i]));
+    }
+    if (v->nfailed + v->nunknown > 0) {
       fputc(')', f);
     }
   }

@@ -15,8 +15,7 @@
 
 static bool failed(const struct mp_answer *a)
 {
-  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
-         a->outcome != MP_OUTCOME_NXDOMAIN;
+  return mp_outcome_failed(a->outcome);
 }
 
 /* The key type for the row: "rsa", "ed25519", or the k= value as written
@@ -68,7 +67,7 @@ static int run(struct mp_task *t)
   struct mp_result_dkim *o = &job->dks.out;
   char name[MP_QNAME_MAX + 80];
   const struct mp_answer *a;
-  bool complete = true, trouble = false;
+  bool complete = true;
 
   memset(o, 0, sizeof(*o));
   o->evaluated = true;
@@ -90,7 +89,16 @@ static int run(struct mp_task *t)
       continue;
     }
     o->probed++;
-    trouble |= failed(a);
+    if (failed(a)) {
+      /* a failed probe is not "no key": the list may be incomplete
+       * (RFC 6376 6.1.2 has verifiers retry such a key later) */
+      if (o->nfailed < MP_DKIM_FAILED_MAX) {
+        o->failed[o->nfailed].selector = cfg->dkim_selectors[i];
+        o->failed[o->nfailed].outcome = a->outcome;
+      }
+      o->nfailed++;
+      continue;
+    }
     if (o->nfound < MP_DKIM_FOUND_MAX
             ? take_key(a, cfg->dkim_selectors[i], &o->found[o->nfound],
                        job->dks.key_type[o->nfound])
@@ -101,7 +109,7 @@ static int run(struct mp_task *t)
   if (!complete) {
     return 1;
   }
-  o->status = o->nfound ? "found" : trouble ? "temperror" : "none";
+  o->status = o->nfound ? "found" : o->nfailed ? "temperror" : "none";
   for (size_t i = 0; i < o->nfound && i < MP_DKIM_FOUND_MAX; i++) {
     const struct mp_result_dkim_key *k = &o->found[i];
 
@@ -142,6 +150,9 @@ static void findings(struct mp_result *res)
     if (k->testing) {
       mp_result_add_finding(res, "DKIM_TESTING");
     }
+  }
+  if (d->nfailed) {
+    mp_result_add_finding(res, "DKIM_PROBE_FAILED");
   }
 }
 

@@ -71,6 +71,10 @@ const struct mp_finding mp_findings[] = {
     {"MX_PTR_GENERIC", MP_SEV_WARNING,
      "an MX host's PTR name looks generic or dynamically assigned",
      "receiver policies on residential/dynamic hosts"},
+    {"MX_TEMPERROR", MP_SEV_WARNING,
+     "an MX host's A/AAAA, PTR or forward-confirmation lookup failed: its "
+     "addresses or reverse DNS are unknown",
+     "RFC 2308 7 (a failure is not a negative answer)"},
     {"MTA_STS_INVALID", MP_SEV_WARNING,
      "the MTA-STS TXT record is malformed or not alone: senders ignore it",
      "RFC 8461 3.1"},
@@ -102,6 +106,10 @@ const struct mp_finding mp_findings[] = {
     {"DKIM_TESTING", MP_SEV_INFO,
      "a DKIM key in testing mode (t=y): verifiers may ignore failures",
      "RFC 6376 3.6.1"},
+    {"DKIM_PROBE_FAILED", MP_SEV_WARNING,
+     "a DKIM selector probe failed (timeout, SERVFAIL, ...): a key there is "
+     "unknown, so the keys found may be incomplete",
+     "RFC 6376 6.1.2"},
     {"DMARC_MISSING", MP_SEV_WARNING, "no DMARC policy applies to the domain",
      "RFC 9989 4.10; Gmail/Yahoo bulk-sender rules"},
     {"DMARC_MULTIPLE_RECORDS", MP_SEV_ERROR,

@@ -7,6 +7,7 @@
 
 #include "output/json.h"
 #include "scanner/alloc.h"
+#include "scanner/verdict.h"
 
 void mp_stats_init(struct mp_stats *st)
 {
@@ -93,13 +94,19 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     }
   }
   if (res->dkim.evaluated) {
+    bool usable = mp_verdict_dkim_usable(&res->dkim);
+
     a->dkim_rows++;
     a->dkim_found += res->dkim.nfound > 0;
+    a->dkim_usable += usable;
+    a->dkim_unusable += res->dkim.nfound > 0 && !usable;
+    a->dkim_incomplete += res->dkim.nfailed > 0;
   }
   if (res->mx_check.evaluated) {
     a->mx_rows++;
     a->mx_null += res->mx_check.null_mx;
-    a->mx_fcrdns += res->mx_check.all_fcrdns;
+    a->mx_fcrdns += res->mx_check.all_fcrdns == MP_TRI_TRUE;
+    a->mx_fcrdns_unknown += res->mx_check.all_fcrdns == MP_TRI_UNKNOWN;
   }
   a->mta_sts_rows += res->mta_sts.evaluated;
   a->mta_sts += is(res->mta_sts.status, "valid");
@@ -108,7 +115,9 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
   a->bimi_rows += res->bimi.evaluated;
   a->bimi += is(res->bimi.status, "valid");
   a->verdict_rows += res->verdict.evaluated;
-  a->ready += res->verdict.ready;
+  a->ready += res->verdict.evaluated && res->verdict.ready == MP_TRI_TRUE;
+  a->verdict_unknown +=
+      res->verdict.evaluated && res->verdict.ready == MP_TRI_UNKNOWN;
 }
 
 void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
@@ -230,11 +239,19 @@ static void adoption_summary(const struct mp_adoption *a, FILE *f)
             pct(a->dmarc_policy[3], a->dmarc_rows),
             pct(a->dmarc_rua, a->dmarc_rows));
   }
-  if (a->dkim_rows || a->mx_rows) {
+  if (a->dkim_rows) {
+    /* usable as verifiers see it; records that cannot be used apart */
     fprintf(f,
-            "\n    DKIM key found %.1f%%; MX: null %.1f%%, all FCrDNS %.1f%%",
-            pct(a->dkim_found, a->dkim_rows), pct(a->mx_null, a->mx_rows),
-            pct(a->mx_fcrdns, a->mx_rows));
+            "\n    DKIM usable key %.1f%%, only unusable key records %.1f%%, "
+            "a probe failed %.1f%%",
+            pct(a->dkim_usable, a->dkim_rows),
+            pct(a->dkim_unusable, a->dkim_rows),
+            pct(a->dkim_incomplete, a->dkim_rows));
+  }
+  if (a->mx_rows) {
+    fprintf(f, "\n    MX: null %.1f%%, all FCrDNS %.1f%% (unknown %.1f%%)",
+            pct(a->mx_null, a->mx_rows), pct(a->mx_fcrdns, a->mx_rows),
+            pct(a->mx_fcrdns_unknown, a->mx_rows));
   }
   if (a->mta_sts_rows || a->tls_rpt_rows || a->bimi_rows) {
     fprintf(f, "\n    MTA-STS %.1f%%, TLS-RPT %.1f%%, BIMI %.1f%%",
@@ -242,8 +259,11 @@ static void adoption_summary(const struct mp_adoption *a, FILE *f)
             pct(a->bimi, a->bimi_rows));
   }
   if (a->verdict_rows) {
-    fprintf(f, "\n    ready for the bulk-sender requirements: %.1f%%",
-            pct(a->ready, a->verdict_rows));
+    fprintf(f,
+            "\n    ready for the bulk-sender requirements: %.1f%% (unknown "
+            "%.1f%%)",
+            pct(a->ready, a->verdict_rows),
+            pct(a->verdict_unknown, a->verdict_rows));
   }
   top_line(f, "top SPF includes", a->includes);
   top_line(f, "top report destinations", a->report_dests);
@@ -335,34 +355,40 @@ static void top_json(FILE *f, const char *key, const struct mp_topk *t)
 
 static void adoption_json(const struct mp_adoption *a, FILE *f)
 {
-  fprintf(f,
-          ",\"adoption\":{\"domains\":%llu,\"spf_rows\":%llu,"
-          "\"spf_record\":%llu,\"spf_valid\":%llu,"
-          "\"spf_lookup_limit\":%llu,\"spf_plus_all\":%llu,"
-          "\"dmarc_rows\":%llu,\"dmarc_reject\":%llu,"
-          "\"dmarc_quarantine\":%llu,\"dmarc_none\":%llu,"
-          "\"dmarc_missing\":%llu,\"dmarc_rua\":%llu,\"dkim_rows\":%llu,"
-          "\"dkim_found\":%llu,\"mx_rows\":%llu,\"mx_null\":%llu,"
-          "\"mx_all_fcrdns\":%llu,\"mta_sts_rows\":%llu,"
-          "\"mta_sts_valid\":%llu,\"tls_rpt_rows\":%llu,"
-          "\"tls_rpt_valid\":%llu,\"bimi_rows\":%llu,"
-          "\"bimi_valid\":%llu,\"verdict_rows\":%llu,\"ready\":%llu}",
-          (unsigned long long)a->domains, (unsigned long long)a->spf_rows,
-          (unsigned long long)a->spf_record, (unsigned long long)a->spf_valid,
-          (unsigned long long)a->spf_lookup_limit,
-          (unsigned long long)a->spf_plus_all,
-          (unsigned long long)a->dmarc_rows,
-          (unsigned long long)a->dmarc_policy[0],
-          (unsigned long long)a->dmarc_policy[1],
-          (unsigned long long)a->dmarc_policy[2],
-          (unsigned long long)a->dmarc_policy[3],
-          (unsigned long long)a->dmarc_rua, (unsigned long long)a->dkim_rows,
-          (unsigned long long)a->dkim_found, (unsigned long long)a->mx_rows,
-          (unsigned long long)a->mx_null, (unsigned long long)a->mx_fcrdns,
-          (unsigned long long)a->mta_sts_rows, (unsigned long long)a->mta_sts,
-          (unsigned long long)a->tls_rpt_rows, (unsigned long long)a->tls_rpt,
-          (unsigned long long)a->bimi_rows, (unsigned long long)a->bimi,
-          (unsigned long long)a->verdict_rows, (unsigned long long)a->ready);
+  fprintf(
+      f,
+      ",\"adoption\":{\"domains\":%llu,\"spf_rows\":%llu,"
+      "\"spf_record\":%llu,\"spf_valid\":%llu,"
+      "\"spf_lookup_limit\":%llu,\"spf_plus_all\":%llu,"
+      "\"dmarc_rows\":%llu,\"dmarc_reject\":%llu,"
+      "\"dmarc_quarantine\":%llu,\"dmarc_none\":%llu,"
+      "\"dmarc_missing\":%llu,\"dmarc_rua\":%llu,\"dkim_rows\":%llu,"
+      "\"dkim_found\":%llu,\"dkim_usable\":%llu,\"dkim_unusable\":%llu,"
+      "\"dkim_incomplete\":%llu,\"mx_rows\":%llu,\"mx_null\":%llu,"
+      "\"mx_all_fcrdns\":%llu,\"mx_fcrdns_unknown\":%llu,"
+      "\"mta_sts_rows\":%llu,"
+      "\"mta_sts_valid\":%llu,\"tls_rpt_rows\":%llu,"
+      "\"tls_rpt_valid\":%llu,\"bimi_rows\":%llu,"
+      "\"bimi_valid\":%llu,\"verdict_rows\":%llu,\"ready\":%llu,"
+      "\"verdict_unknown\":%llu}",
+      (unsigned long long)a->domains, (unsigned long long)a->spf_rows,
+      (unsigned long long)a->spf_record, (unsigned long long)a->spf_valid,
+      (unsigned long long)a->spf_lookup_limit,
+      (unsigned long long)a->spf_plus_all, (unsigned long long)a->dmarc_rows,
+      (unsigned long long)a->dmarc_policy[0],
+      (unsigned long long)a->dmarc_policy[1],
+      (unsigned long long)a->dmarc_policy[2],
+      (unsigned long long)a->dmarc_policy[3], (unsigned long long)a->dmarc_rua,
+      (unsigned long long)a->dkim_rows, (unsigned long long)a->dkim_found,
+      (unsigned long long)a->dkim_usable, (unsigned long long)a->dkim_unusable,
+      (unsigned long long)a->dkim_incomplete, (unsigned long long)a->mx_rows,
+      (unsigned long long)a->mx_null, (unsigned long long)a->mx_fcrdns,
+      (unsigned long long)a->mx_fcrdns_unknown,
+      (unsigned long long)a->mta_sts_rows, (unsigned long long)a->mta_sts,
+      (unsigned long long)a->tls_rpt_rows, (unsigned long long)a->tls_rpt,
+      (unsigned long long)a->bimi_rows, (unsigned long long)a->bimi,
+      (unsigned long long)a->verdict_rows, (unsigned long long)a->ready,
+      (unsigned long long)a->verdict_unknown);
   top_json(f, "top_spf_includes", a->includes);
   top_json(f, "top_report_destinations", a->report_dests);
 }

@@ -21,9 +21,12 @@ struct mp_adoption {
   uint64_t dmarc_rows, dmarc_rua;
   uint64_t dmarc_policy[4]; /* reject, quarantine, none, missing */
   uint64_t dkim_rows, dkim_found;
-  uint64_t mx_rows, mx_null, mx_fcrdns;
+  uint64_t dkim_usable;     /* a key verifiers accept (the verdict's rule) */
+  uint64_t dkim_unusable;   /* key records, none of them usable */
+  uint64_t dkim_incomplete; /* a selector probe failed */
+  uint64_t mx_rows, mx_null, mx_fcrdns, mx_fcrdns_unknown;
   uint64_t mta_sts_rows, mta_sts, tls_rpt_rows, tls_rpt, bimi_rows, bimi;
-  uint64_t verdict_rows, ready;
+  uint64_t verdict_rows, ready, verdict_unknown;
   struct mp_topk *includes;     /* direct SPF include targets */
   struct mp_topk *report_dests; /* rua/ruf destination domains */
 };

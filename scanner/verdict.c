@@ -2,11 +2,12 @@
 
 #include <string.h>
 
-static bool dkim_key(const struct mp_result_dkim *d)
+/* A key verifiers accept: not revoked, not in error, and not RSA under
+ * 1024 bits, which must not be used (RFC 8301 3.2). */
+bool mp_verdict_dkim_usable(const struct mp_result_dkim *d)
 {
   for (size_t i = 0; d->evaluated && i < d->nfound && i < MP_DKIM_FOUND_MAX;
        i++) {
-    /* a key under 1024 bits must not be used (RFC 8301 3.2) */
     if (!d->found[i].revoked && !d->found[i].error &&
         (d->found[i].bits == 0 || d->found[i].bits >= 1024)) {
       return true;
@@ -15,10 +16,61 @@ static bool dkim_key(const struct mp_result_dkim *d)
   return false;
 }
 
+static bool is(const char *s, const char *value)
+{
+  return s && strcmp(s, value) == 0;
+}
+
+/* SPF or DKIM: unknown when neither is met and a lookup either needed
+ * failed (a failed probe may have hidden a key). */
+static enum mp_tri spf_or_dkim(const struct mp_result *res)
+{
+  const struct mp_result_dkim *d = &res->dkim;
+
+  if (is(res->spf_eval.status, "valid") || mp_verdict_dkim_usable(d)) {
+    return MP_TRI_TRUE;
+  }
+  if (is(res->spf_eval.status, "temperror") ||
+      (d->evaluated && (is(d->status, "temperror") || d->nfailed > 0))) {
+    return MP_TRI_UNKNOWN;
+  }
+  return MP_TRI_FALSE;
+}
+
+static enum mp_tri dmarc(const struct mp_result *res)
+{
+  const struct mp_result_dmarc *d = &res->dmarc_eval;
+
+  if (d->effective_policy && !is(d->effective_policy, "missing")) {
+    return MP_TRI_TRUE;
+  }
+  return is(d->status, "temperror") ? MP_TRI_UNKNOWN : MP_TRI_FALSE;
+}
+
+/* The MX hosts stand in for the sending hosts. A null MX meets it; a
+ * domain without MX has nothing that stands in, so it is unknown. */
+static enum mp_tri mx_fcrdns(const struct mp_result *res)
+{
+  const struct mp_result_mx_check *m = &res->mx_check;
+
+  if (m->null_mx) {
+    return MP_TRI_TRUE;
+  }
+  if (res->mx.outcome == MP_OUTCOME_NODATA) {
+    return MP_TRI_UNKNOWN;
+  }
+  return m->all_fcrdns;
+}
+
 void mp_verdict(struct mp_result *res)
 {
   struct mp_result_verdict *v = &res->verdict;
-  bool spf, dkim, dmarc, mx;
+  /* with --spf-ip the real sending addresses are checked, not the MX
+   * hosts that stand in for them */
+  bool senders = res->mx_check.nsenders > 0;
+  const char *const codes[3] = {"spf_or_dkim", "dmarc",
+                                senders ? "sender_fcrdns" : "mx_fcrdns"};
+  enum mp_tri met[3];
 
   memset(v, 0, sizeof(*v));
   if (res->status != MP_STATUS_OK || !res->spf_eval.evaluated ||
@@ -26,19 +78,17 @@ void mp_verdict(struct mp_result *res)
     return;
   }
   v->evaluated = true;
-  spf = strcmp(res->spf_eval.status, "valid") == 0;
-  dkim = dkim_key(&res->dkim);
-  dmarc = res->dmarc_eval.effective_policy &&
-          strcmp(res->dmarc_eval.effective_policy, "missing") != 0;
-  mx = res->mx_check.null_mx || res->mx_check.all_fcrdns;
-  if (!spf && !dkim) {
-    v->failed[v->nfailed++] = "spf_or_dkim";
+  met[0] = spf_or_dkim(res);
+  met[1] = dmarc(res);
+  met[2] = senders ? res->mx_check.senders_fcrdns : mx_fcrdns(res);
+  for (size_t i = 0; i < 3; i++) {
+    if (met[i] == MP_TRI_FALSE) {
+      v->failed[v->nfailed++] = codes[i];
+    } else if (met[i] == MP_TRI_UNKNOWN) {
+      v->unknown[v->nunknown++] = codes[i];
+    }
   }
-  if (!dmarc) {
-    v->failed[v->nfailed++] = "dmarc";
-  }
-  if (!mx) {
-    v->failed[v->nfailed++] = "mx_fcrdns";
-  }
-  v->ready = v->nfailed == 0;
+  v->ready = v->nfailed    ? MP_TRI_FALSE
+             : v->nunknown ? MP_TRI_UNKNOWN
+                           : MP_TRI_TRUE;
 }

@@ -103,9 +103,13 @@ enum {
   DMARC_RUA,
   DKIM_ROWS,
   DKIM_FOUND,
+  DKIM_USABLE,
+  DKIM_UNUSABLE,
+  DKIM_INCOMPLETE,
   MX_ROWS,
   MX_NULL,
   MX_ALL_FCRDNS,
+  MX_FCRDNS_UNKNOWN,
   MTA_STS_ROWS,
   MTA_STS_VALID,
   TLS_RPT_ROWS,
@@ -114,19 +118,40 @@ enum {
   BIMI_VALID,
   VERDICT_ROWS,
   READY,
+  VERDICT_UNKNOWN,
   NCOUNTS
 };
 
-static const char *const count_names[NCOUNTS] = {
-    "domains",       "spf_rows",         "spf_record",
-    "spf_valid",     "spf_lookup_limit", "spf_plus_all",
-    "dmarc_rows",    "dmarc_reject",     "dmarc_quarantine",
-    "dmarc_none",    "dmarc_missing",    "dmarc_rua",
-    "dkim_rows",     "dkim_found",       "mx_rows",
-    "mx_null",       "mx_all_fcrdns",    "mta_sts_rows",
-    "mta_sts_valid", "tls_rpt_rows",     "tls_rpt_valid",
-    "bimi_rows",     "bimi_valid",       "verdict_rows",
-    "ready"};
+static const char *const count_names[NCOUNTS] = {"domains",
+                                                 "spf_rows",
+                                                 "spf_record",
+                                                 "spf_valid",
+                                                 "spf_lookup_limit",
+                                                 "spf_plus_all",
+                                                 "dmarc_rows",
+                                                 "dmarc_reject",
+                                                 "dmarc_quarantine",
+                                                 "dmarc_none",
+                                                 "dmarc_missing",
+                                                 "dmarc_rua",
+                                                 "dkim_rows",
+                                                 "dkim_found",
+                                                 "dkim_usable",
+                                                 "dkim_unusable",
+                                                 "dkim_incomplete",
+                                                 "mx_rows",
+                                                 "mx_null",
+                                                 "mx_all_fcrdns",
+                                                 "mx_fcrdns_unknown",
+                                                 "mta_sts_rows",
+                                                 "mta_sts_valid",
+                                                 "tls_rpt_rows",
+                                                 "tls_rpt_valid",
+                                                 "bimi_rows",
+                                                 "bimi_valid",
+                                                 "verdict_rows",
+                                                 "ready",
+                                                 "verdict_unknown"};
 
 static void policy_counts(const struct mp_json *row, uint64_t *c,
                           const char *name, int rows, int valid)
@@ -137,6 +162,23 @@ static void policy_counts(const struct mp_json *row, uint64_t *c,
     c[rows]++;
     c[valid] += mp_json_str_eq(mp_json_get(o, "status"), "valid");
   }
+}
+
+/* A key verifiers accept, read from the row as docs/schema.md "Verdict"
+ * says: not revoked, not in error, not RSA under 1024 bits. */
+static bool usable_key(const struct mp_json *found)
+{
+  for (size_t i = 0; found && i < found->count; i++) {
+    const struct mp_json *k = found->items[i];
+    const struct mp_json *bits = mp_json_get(k, "bits");
+
+    if (!truthy(mp_json_get(k, "revoked")) &&
+        mp_json_is_null(mp_json_get(k, "error")) &&
+        (mp_json_is_null(bits) || bits->number >= 1024)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /* The adoption counts of one row whose status is ok. */
@@ -171,13 +213,19 @@ static void count_row(const struct mp_json *row, uint64_t *c, struct tally *inc,
     tally_row(dest, mp_json_get(d, "rua"), "domain");
   }
   if (present(dk)) {
+    bool usable = usable_key(mp_json_get(dk, "found"));
+
     c[DKIM_ROWS]++;
     c[DKIM_FOUND] += nonempty(mp_json_get(dk, "found"));
+    c[DKIM_USABLE] += usable;
+    c[DKIM_UNUSABLE] += nonempty(mp_json_get(dk, "found")) && !usable;
+    c[DKIM_INCOMPLETE] += nonempty(mp_json_get(dk, "failed"));
   }
   if (present(mx)) {
     c[MX_ROWS]++;
     c[MX_NULL] += truthy(mp_json_get(mx, "null_mx"));
     c[MX_ALL_FCRDNS] += truthy(mp_json_get(mx, "all_fcrdns"));
+    c[MX_FCRDNS_UNKNOWN] += mp_json_is_null(mp_json_get(mx, "all_fcrdns"));
   }
   policy_counts(row, c, "mta_sts", MTA_STS_ROWS, MTA_STS_VALID);
   policy_counts(row, c, "tls_rpt", TLS_RPT_ROWS, TLS_RPT_VALID);
@@ -185,6 +233,7 @@ static void count_row(const struct mp_json *row, uint64_t *c, struct tally *inc,
   if (present(v)) {
     c[VERDICT_ROWS]++;
     c[READY] += truthy(mp_json_get(v, "ready"));
+    c[VERDICT_UNKNOWN] += mp_json_is_null(mp_json_get(v, "ready"));
   }
 }
 

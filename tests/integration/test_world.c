@@ -386,7 +386,7 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
 
 /* --- DMARC, DKIM, MX, policy records, verdict: posture_truth.tsv -------- */
 
-#define POSTURE_COLUMNS 48 /* line, domain and tests/world/posture.h's 46 */
+#define POSTURE_COLUMNS 50 /* line, domain and tests/world/posture.h's 48 */
 
 /* A value as the truth writes it: "-" for null, 1/0 for booleans. */
 static void text_of(const struct mp_json *v, char *buf, size_t len)
@@ -547,6 +547,11 @@ addf(char *buf, size_t len, size_t *o, const char *fmt, ...)
   *o += (size_t)n;
 }
 
+static bool is_bool(const struct mp_json *v, bool b)
+{
+  return v && v->type == MP_JSON_BOOL && v->boolean == b;
+}
+
 /* The CSV's mx_hosts_detail (docs/schema.md "MX hosts in CSV") built from
  * mx_hosts.hosts[], items joined with '|'. */
 static void mx_detail(const struct mp_json *hosts, char *buf, size_t len)
@@ -570,21 +575,34 @@ static void mx_detail(const struct mp_json *hosts, char *buf, size_t len)
     }
     if (mp_json_get(h, "ip_literal")->boolean) {
       addf(buf, len, &o, " literal");
-    } else if (!mp_json_get(h, "resolves")->boolean) {
+    } else if (is_bool(mp_json_get(h, "resolves"), false)) {
       addf(buf, len, &o, " unresolved");
+    }
+    for (int f = 0; f < 2; f++) { /* " a=servfail": a failed lookup */
+      const char *oc =
+          mp_json_str(mp_json_get(h, f == 0 ? "a_outcome" : "aaaa_outcome"));
+
+      if (oc && strcmp(oc, "ok") && strcmp(oc, "nodata") &&
+          strcmp(oc, "nxdomain")) {
+        addf(buf, len, &o, " %s=%s", f == 0 ? "a" : "aaaa", oc);
+      }
     }
     for (size_t k = 0; addrs && k < addrs->count; k++) {
       const struct mp_json *a = addrs->items[k];
       const struct mp_json *ptr = mp_json_get(a, "ptr");
-      const char *state =
-          mp_json_get(a, "fcrdns")->boolean ? "fcrdns" : "nofcrdns";
+      const struct mp_json *fc = mp_json_get(a, "fcrdns");
+      char state[64];
 
+      snprintf(state, sizeof(state), "%s",
+               is_bool(fc, true) ? "fcrdns" : "nofcrdns");
       if (mp_json_is_null(ptr)) {
-        state = mp_json_str(mp_json_get(a, "ptr_outcome"));
-        if (!strcmp(state, "ok") || !strcmp(state, "nodata") ||
-            !strcmp(state, "nxdomain")) {
-          state = "noptr";
-        }
+        snprintf(state, sizeof(state), "%s",
+                 mp_json_is_null(fc)
+                     ? mp_json_str(mp_json_get(a, "ptr_outcome"))
+                     : "noptr");
+      } else if (mp_json_is_null(fc)) {
+        snprintf(state, sizeof(state), "forward=%s",
+                 mp_json_str(mp_json_get(a, "forward_outcome")));
       }
       addf(buf, len, &o, " %s>%s[%s%s]", mp_json_str(mp_json_get(a, "address")),
            mp_json_is_null(ptr) ? "" : mp_json_str(ptr), state,
@@ -665,6 +683,18 @@ static void check_posture_detail(char **f, const struct mp_json *row)
   expect_value(line, "bimi.error", f[46], mp_json_path(row, "bimi.error"));
   findings_of(mp_json_get(row, "findings"), buf, sizeof(buf));
   expect(line, "findings", f[47], buf);
+  snprintf(buf, sizeof(buf), "-");
+  for (size_t i = 0;
+       mp_json_get(k, "failed") && i < mp_json_get(k, "failed")->count; i++) {
+    const struct mp_json *x = mp_json_get(k, "failed")->items[i];
+    char item[320];
+
+    snprintf(item, sizeof(item), "%s=%s",
+             mp_json_str(mp_json_get(x, "selector")),
+             mp_json_str(mp_json_get(x, "outcome")));
+    append(buf, sizeof(buf), item);
+  }
+  expect(line, "dkim.failed", f[49], buf);
 }
 
 static void check_posture(char **f, const struct mp_json *row)
@@ -716,6 +746,12 @@ static void check_posture(char **f, const struct mp_json *row)
     append(buf, sizeof(buf), mp_json_get(v, "failed")->items[i]->str);
   }
   expect(line, "verdict.failed", f[20], buf);
+  snprintf(buf, sizeof(buf), "-");
+  for (size_t i = 0;
+       mp_json_get(v, "unknown") && i < mp_json_get(v, "unknown")->count; i++) {
+    append(buf, sizeof(buf), mp_json_get(v, "unknown")->items[i]->str);
+  }
+  expect(line, "verdict.unknown", f[48], buf);
   check_posture_detail(f, row);
 }
 

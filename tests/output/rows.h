@@ -345,7 +345,8 @@ static inline struct mp_result_mx_addr rows_addr(const char *addr,
       .addr = addr,
       .ptr = ptr,
       .ptr_outcome = outcome,
-      .fcrdns = fcrdns,
+      .fcrdns = fcrdns ? MP_TRI_TRUE : MP_TRI_FALSE,
+      .forward_outcome = ptr ? "ok" : NULL,
       .generic = generic,
   };
   return a;
@@ -434,7 +435,8 @@ static inline void rows_full_mx_check(struct mp_result_mx_check *m)
   m->nhosts = 2;
   h[0].preference = 10;
   h[0].host = "mx1.brand.example";
-  h[0].resolves = true;
+  h[0].resolves = MP_TRI_TRUE;
+  h[0].a_outcome = h[0].aaaa_outcome = MP_OUTCOME_OK;
   h[0].naddrs = 2;
   h[0].addrs[0] =
       rows_addr("192.0.2.10", "mx1.brand.example", "ok", true, false);
@@ -443,7 +445,9 @@ static inline void rows_full_mx_check(struct mp_result_mx_check *m)
   h[1].preference = 20;
   h[1].host = "mx2.brand.example";
   h[1].cname = "mx.provider.example";
-  h[1].resolves = true;
+  h[1].resolves = MP_TRI_TRUE;
+  h[1].a_outcome = MP_OUTCOME_OK;
+  h[1].aaaa_outcome = MP_OUTCOME_NODATA;
   h[1].naddrs = 2;
   h[1].addrs[0] = rows_addr("198.51.100.7", "198-51-100-7.dsl.isp.example",
                             "ok", true, true);

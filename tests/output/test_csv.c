@@ -27,11 +27,13 @@
   "dmarc_unknown_tags,dmarc_removed_tags,dmarc_error,dkim_status,"             \
   "dkim_probed,dkim_selectors,dkim_weakest_bits,mx_null,mx_all_fcrdns,"        \
   "mx_unresolved,mx_hosts_detail,mta_sts_status,mta_sts_id,tls_rpt_status,"    \
-  "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed\r\n"
-/* The 39 cells of the DMARC to verdict columns when no check ran. */
+  "tls_rpt_rua,bimi_status,bimi_location,verdict_ready,verdict_failed,"        \
+  "verdict_unknown,dkim_failed,mx_senders_fcrdns,mx_senders_detail\r\n"
+/* The 43 cells of the DMARC to mx_senders_detail columns when no check
+ * ran. */
 #define NO_CHECKS                                                              \
   ",,,,,,,,,,,,,,,,,,,,,,," /* dmarc_status .. dmarc_error */                  \
-  ",,,,,,,,,,,,,,,,"        /* dkim_status .. verdict_failed */
+  ",,,,,,,,,,,,,,,,,,,,"    /* dkim_status .. mx_senders_detail */
 #define STARTED "2026-11-22T15:04:05.123Z"
 
 static char *write_rows(const struct mp_result *rows, size_t n)
@@ -297,7 +299,7 @@ Test(csv, writes_every_check_of_a_full_row_exactly)
       "198.51.100.8>[noptr]\","
       /* mta_sts_, tls_rpt_, bimi_, verdict_ */
       "valid,20260101T000000,invalid,https//bad.example,none,,"
-      "false,spf_or_dkim|mx_fcrdns\r\n");
+      "false,spf_or_dkim|mx_fcrdns,,,,\r\n");
 }
 
 Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
@@ -313,7 +315,25 @@ Test(csv, writes_a_parked_domain_with_a_null_mx_exactly)
                          "no_domainkey,0,,,"
                          "true,false,0,,"
                          "none,,none,,none,,"
-                         "true,\r\n");
+                         "true,,,,,\r\n");
+}
+
+/* An unknown verdict leaves verdict_ready empty; verdict_unknown says
+ * which requirements are not known. */
+Test(csv, writes_an_unknown_verdict)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_parked(&r);
+  r.verdict.ready = MP_TRI_UNKNOWN;
+  r.verdict.nunknown = 2;
+  r.verdict.unknown[0] = "spf_or_dkim";
+  r.verdict.unknown[1] = "mx_fcrdns";
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns,,,\r\n"),
+            "%s", text);
+  free(text);
 }
 
 Test(csv, leaves_the_cells_of_checks_that_did_not_run_empty)
@@ -362,6 +382,47 @@ Test(csv, writes_dkim_keys_with_their_flags)
   free(text);
 }
 
+/* dkim_failed: the probes that failed, as selector=outcome. */
+Test(csv, writes_the_failed_dkim_probes)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.dkim.nfailed = 2;
+  r.dkim.failed[0].selector = "selector1";
+  r.dkim.failed[0].outcome = MP_OUTCOME_TIMEOUT;
+  r.dkim.failed[1].selector = "k1";
+  r.dkim.failed[1].outcome = MP_OUTCOME_SERVFAIL;
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",spf_or_dkim|mx_fcrdns,,selector1=timeout|"
+                         "k1=servfail,,\r\n"),
+            "%s", text);
+  free(text);
+}
+
+/* --spf-ip: the sending addresses' reverse DNS, after dkim_failed. */
+Test(csv, writes_the_reverse_dns_of_spf_ip_addresses)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_full(&r);
+  r.mx_check.nsenders = 2;
+  r.mx_check.senders[0] =
+      rows_addr("192.0.2.7", "out.brand.example", "ok", true, false);
+  r.mx_check.senders[1] =
+      rows_addr("192.0.2.8", NULL, "nxdomain", false, false);
+  r.mx_check.senders_fcrdns = MP_TRI_FALSE;
+  r.verdict.failed[1] = "sender_fcrdns";
+  text = write_rows(&r, 1);
+  cr_expect(strstr(text, ",spf_or_dkim|sender_fcrdns,,,false,"
+                         "192.0.2.7>out.brand.example[fcrdns]|"
+                         "192.0.2.8>[noptr]\r\n"),
+            "%s", text);
+  free(text);
+}
+
 Test(csv, writes_each_mx_host_state)
 {
   struct mp_result r;
@@ -375,7 +436,7 @@ Test(csv, writes_each_mx_host_state)
   h[0].naddrs = 1;
   h[0].addrs[0].ptr = NULL; /* the PTR lookup failed */
   h[0].addrs[0].ptr_outcome = "timeout";
-  h[0].addrs[0].fcrdns = false;
+  h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
   h[1].naddrs = 1;
   h[1].cname = NULL;
   h[1].addrs[1].ptr_outcome = NULL;
@@ -461,6 +522,38 @@ Test(csv, writes_the_longest_escaped_names_whole)
   double_backslashes(want); /* a list item writes \ as \\ */
   text = write_rows(&r, 1);
   cr_assert_not_null(strstr(text, want), "%s", text);
+  free(text);
+}
+
+/* A failed lookup is shown as its outcome: the host's A/AAAA lookups
+ * (" a=", " aaaa="), a forward lookup of a PTR name ("forward="); the
+ * domain's all_fcrdns is then unknown (an empty cell). */
+Test(csv, writes_failed_lookups_of_mx_hosts)
+{
+  struct mp_result r;
+  struct mp_result_mx_host *h;
+  char *text;
+
+  rows_full(&r);
+  h = r.mx_check.hosts;
+  h[0].naddrs = 1;
+  h[0].a_outcome = MP_OUTCOME_OK;
+  h[0].aaaa_outcome = MP_OUTCOME_TIMEOUT;
+  h[0].addrs[0].ptr = "out.broken.example";
+  h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
+  h[0].addrs[0].forward_outcome = "servfail";
+  h[1].cname = NULL;
+  h[1].resolves = MP_TRI_UNKNOWN;
+  h[1].a_outcome = h[1].aaaa_outcome = MP_OUTCOME_SERVFAIL;
+  h[1].naddrs = 0;
+  r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  text = write_rows(&r, 1);
+  cr_assert_not_null(strstr(text,
+                            ",false,,0,"
+                            "10 mx1.brand.example aaaa=timeout "
+                            "192.0.2.10>out.broken.example[forward=servfail]|"
+                            "20 mx2.brand.example a=servfail aaaa=servfail,"),
+                     "%s", text);
   free(text);
 }
 

@@ -458,24 +458,28 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"key_type\":\"rsa\",\"bits\":1024,\"revoked\":false,"
       "\"testing\":true,\"error\":null,"
       "\"record\":\"v=DKIM1; k=rsa; t=y; p=MIGfMA0GCSqG\"}],"
-      "\"weakest_bits\":1024},"
+      "\"weakest_bits\":1024,\"failed\":[]},"
       "\"mx_hosts\":{\"null_mx\":false,\"all_fcrdns\":false,"
       "\"unresolved\":0,"
       "\"hosts\":[{\"preference\":10,\"host\":\"mx1.brand.example\","
       "\"ip_literal\":false,\"cname\":null,\"resolves\":true,"
+      "\"a_outcome\":\"ok\",\"aaaa_outcome\":\"ok\","
       "\"addresses\":[{\"address\":\"192.0.2.10\","
       "\"ptr\":\"mx1.brand.example\",\"ptr_outcome\":\"ok\",\"fcrdns\":true,"
-      "\"generic\":false},"
+      "\"forward_outcome\":\"ok\",\"generic\":false},"
       "{\"address\":\"2001:db8::10\",\"ptr\":\"mail.other.example\","
-      "\"ptr_outcome\":\"ok\",\"fcrdns\":false,\"generic\":false}]},"
+      "\"ptr_outcome\":\"ok\",\"fcrdns\":false,\"forward_outcome\":\"ok\","
+      "\"generic\":false}]},"
       "{\"preference\":20,\"host\":\"mx2.brand.example\","
       "\"ip_literal\":false,\"cname\":\"mx.provider.example\","
-      "\"resolves\":true,"
+      "\"resolves\":true,\"a_outcome\":\"ok\",\"aaaa_outcome\":\"nodata\","
       "\"addresses\":[{\"address\":\"198.51.100.7\","
       "\"ptr\":\"198-51-100-7.dsl.isp.example\",\"ptr_outcome\":\"ok\","
-      "\"fcrdns\":true,\"generic\":true},"
+      "\"fcrdns\":true,\"forward_outcome\":\"ok\",\"generic\":true},"
       "{\"address\":\"198.51.100.8\",\"ptr\":null,"
-      "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,\"generic\":false}]}]},"
+      "\"ptr_outcome\":\"nxdomain\",\"fcrdns\":false,"
+      "\"forward_outcome\":null,\"generic\":false}]}],"
+      "\"senders\":[],\"senders_fcrdns\":null},"
       "\"mta_sts\":{\"status\":\"valid\","
       "\"record\":\"v=STSv1; id=20260101T000000;\","
       "\"id\":\"20260101T000000\",\"error\":null},"
@@ -485,7 +489,7 @@ Test(ndjson, writes_every_check_of_a_full_row_exactly)
       "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
       "\"authority\":null,\"error\":null},"
       "\"verdict\":{\"ready\":false,"
-      "\"failed\":[\"spf_or_dkim\",\"mx_fcrdns\"]},"
+      "\"failed\":[\"spf_or_dkim\",\"mx_fcrdns\"],\"unknown\":[]},"
       "\"findings\":[\"SPF_MISSING\"]}\n");
   free(text);
 }
@@ -511,16 +515,17 @@ Test(ndjson, writes_a_parked_domain_with_a_null_mx_exactly)
       "\"effective_policy\":\"reject\",\"rua\":[],\"ruf\":[],"
       "\"unknown_tags\":[],\"removed_tags\":[],\"error\":null},"
       "\"dkim\":{\"status\":\"no_domainkey\",\"probed\":0,\"found\":[],"
-      "\"weakest_bits\":null},"
+      "\"weakest_bits\":null,\"failed\":[]},"
       "\"mx_hosts\":{\"null_mx\":true,\"all_fcrdns\":false,\"unresolved\":0,"
-      "\"hosts\":[]},"
+      "\"hosts\":[],\"senders\":[],\"senders_fcrdns\":null},"
       "\"mta_sts\":{\"status\":\"none\",\"record\":null,\"id\":null,"
       "\"error\":null},"
       "\"tls_rpt\":{\"status\":\"none\",\"record\":null,\"rua\":null,"
       "\"error\":null},"
       "\"bimi\":{\"status\":\"none\",\"record\":null,\"location\":null,"
       "\"authority\":null,\"error\":null},"
-      "\"verdict\":{\"ready\":true,\"failed\":[]},\"findings\":[]}\n");
+      "\"verdict\":{\"ready\":true,\"failed\":[],\"unknown\":[]},"
+      "\"findings\":[]}\n");
   free(text);
 }
 
@@ -598,21 +603,22 @@ Test(ndjson, keys_of_the_check_objects_come_in_the_documented_order)
   static const char *const dest[] = {"uri", "domain", "external",
                                      "authorization"};
   static const char *const dkim[] = {"status", "probed", "found",
-                                     "weakest_bits"};
+                                     "weakest_bits", "failed"};
   static const char *const key[] = {"selector", "cname",   "key_type",
                                     "bits",     "revoked", "testing",
                                     "error",    "record"};
   static const char *const mx[] = {"null_mx", "all_fcrdns", "unresolved",
-                                   "hosts"};
-  static const char *const host[] = {"preference", "host",     "ip_literal",
-                                     "cname",      "resolves", "addresses"};
-  static const char *const addr[] = {"address", "ptr", "ptr_outcome", "fcrdns",
-                                     "generic"};
+                                   "hosts",   "senders",    "senders_fcrdns"};
+  static const char *const host[] = {"preference",   "host",     "ip_literal",
+                                     "cname",        "resolves", "a_outcome",
+                                     "aaaa_outcome", "addresses"};
+  static const char *const addr[] = {
+      "address", "ptr", "ptr_outcome", "fcrdns", "forward_outcome", "generic"};
   static const char *const sts[] = {"status", "record", "id", "error"};
   static const char *const rpt[] = {"status", "record", "rua", "error"};
   static const char *const bimi[] = {"status", "record", "location",
                                      "authority", "error"};
-  static const char *const verdict[] = {"ready", "failed"};
+  static const char *const verdict[] = {"ready", "failed", "unknown"};
   struct mp_result rows[2];
   char err[128] = "";
   size_t len;
@@ -671,6 +677,106 @@ Test(ndjson, writes_unknown_sizes_and_absent_tags_as_null)
   mp_json_free(all);
 }
 
+/* --spf-ip: the sending addresses' reverse DNS, as the hosts' addresses. */
+Test(ndjson, writes_the_reverse_dns_of_spf_ip_addresses)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.mx_check.nsenders = 1;
+  r.mx_check.senders[0] =
+      rows_addr("192.0.2.7", "out.brand.example", "ok", false, false);
+  r.mx_check.senders[0].fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.senders[0].forward_outcome = "servfail";
+  r.mx_check.senders_fcrdns = MP_TRI_UNKNOWN;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_str_eq(mp_json_path(row, "mx_hosts.senders[0].address"),
+                           "192.0.2.7"));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(row, "mx_hosts.senders[0].forward_outcome"), "servfail"));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.senders[0].fcrdns")));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.senders_fcrdns")));
+  r.mx_check.senders_fcrdns = MP_TRI_TRUE;
+  mp_json_free(all);
+  all = parse_one(&r);
+  cr_expect(
+      mp_json_path(mp_json_at(all, 0), "mx_hosts.senders_fcrdns")->boolean);
+  mp_json_free(all);
+}
+
+/* The probes that failed, each with its outcome. */
+Test(ndjson, writes_the_failed_dkim_probes)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.dkim.nfailed = 1;
+  r.dkim.failed[0].selector = "selector1";
+  r.dkim.failed[0].outcome = MP_OUTCOME_SERVFAIL;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_str_eq(mp_json_path(row, "dkim.failed[0].selector"),
+                           "selector1"));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(row, "dkim.failed[0].outcome"), "servfail"));
+  mp_json_free(all);
+}
+
+/* Unknown reverse DNS: fcrdns and all_fcrdns null, the outcomes of the
+ * failed lookups given. */
+Test(ndjson, writes_unknown_reverse_dns_as_null)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_full(&r);
+  r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[0].addrs[0].forward_outcome = "timeout";
+  r.mx_check.hosts[1].resolves = MP_TRI_UNKNOWN;
+  r.mx_check.hosts[1].a_outcome = MP_OUTCOME_SERVFAIL;
+  r.mx_check.hosts[1].naddrs = 0;
+  r.mx_check.hosts[1].ip_literal = false;
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.all_fcrdns")));
+  cr_expect(mp_json_is_null(
+      mp_json_path(row, "mx_hosts.hosts[0].addresses[0].fcrdns")));
+  cr_expect(mp_json_str_eq(
+      mp_json_path(row, "mx_hosts.hosts[0].addresses[0].forward_outcome"),
+      "timeout"));
+  cr_expect(mp_json_is_null(mp_json_path(row, "mx_hosts.hosts[1].resolves")));
+  cr_expect(mp_json_str_eq(mp_json_path(row, "mx_hosts.hosts[1].a_outcome"),
+                           "servfail"));
+  mp_json_free(all);
+}
+
+/* An unknown verdict: ready null, the requirements not known listed. */
+Test(ndjson, writes_an_unknown_verdict_as_null)
+{
+  struct mp_result r;
+  struct mp_json *all;
+  const struct mp_json *row;
+
+  rows_parked(&r);
+  r.verdict.ready = MP_TRI_UNKNOWN;
+  r.verdict.nunknown = 1;
+  r.verdict.unknown[0] = "mx_fcrdns";
+  all = parse_one(&r);
+  row = mp_json_at(all, 0);
+  cr_expect(mp_json_is_null(mp_json_path(row, "verdict.ready")));
+  cr_expect_eq(mp_json_path(row, "verdict.failed")->count, 0);
+  cr_expect(
+      mp_json_str_eq(mp_json_path(row, "verdict.unknown[0]"), "mx_fcrdns"));
+  mp_json_free(all);
+}
+
 /* Counts over the caps list the first items only; nothing is read past
  * the arrays (the sanitizer build checks that). */
 Test(ndjson, lists_of_the_checks_stop_at_their_caps)
@@ -704,9 +810,14 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
       r.mx_check.hosts[i].addrs[k] = r.mx_check.hosts[0].addrs[k % 2];
     }
   }
-  r.verdict.nfailed = 100;
+  r.dkim.nfailed = 100;
+  for (size_t i = 0; i < MP_DKIM_FAILED_MAX; i++) {
+    r.dkim.failed[i].selector = "k1";
+  }
+  r.verdict.nfailed = r.verdict.nunknown = 100;
   for (size_t i = 0; i < 8; i++) {
     r.verdict.failed[i] = "dmarc";
+    r.verdict.unknown[i] = "mx_fcrdns";
   }
   all = parse_one(&r);
   row = mp_json_at(all, 0);
@@ -717,10 +828,12 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
   cr_expect_eq(mp_json_path(row, "dmarc.removed_tags")->count,
                MP_DMARC_TAGS_MAX);
   cr_expect_eq(mp_json_path(row, "dkim.found")->count, MP_DKIM_FOUND_MAX);
+  cr_expect_eq(mp_json_path(row, "dkim.failed")->count, MP_DKIM_FAILED_MAX);
   cr_expect_eq(mp_json_path(row, "mx_hosts.hosts")->count, MP_MX_HOSTS_MAX);
   cr_expect_eq(mp_json_path(row, "mx_hosts.hosts[9].addresses")->count,
                MP_MX_ADDRS_MAX);
   cr_expect_eq(mp_json_path(row, "verdict.failed")->count, 8);
+  cr_expect_eq(mp_json_path(row, "verdict.unknown")->count, 8);
   mp_json_free(all);
 }
 

@@ -88,7 +88,8 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
                                           "missing"};
   static const char *const dkim_status[] = {"found", "none", "no_domainkey",
                                             "temperror"};
-  static const char *const failed[] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  static const char *const failed[] = {"spf_or_dkim", "dmarc", "mx_fcrdns",
+                                       "sender_fcrdns"};
   static const char psd[] = {'y', 'n', 'u', 0};
   static const char testing[] = {'y', 'n', 0, 0};
   size_t first = n;
@@ -122,11 +123,26 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
     r->mta_sts.status = r->tls_rpt.status = r->bimi.status = dmarc_status[i];
     r->mx_check.hosts[1].ip_literal = i == 1;
-    r->mx_check.hosts[1].resolves = i != 2;
-    r->mx_check.all_fcrdns = i == 3;
-    r->verdict.ready = i == 3;
-    r->verdict.nfailed = i < 3 ? 1 : 0;
+    r->mx_check.hosts[1].resolves = i == 2 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
+    r->mx_check.hosts[1].a_outcome = (enum mp_outcome)(i + 2);
+    r->mx_check.hosts[0].addrs[0].fcrdns =
+        i == 1 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
+    r->mx_check.hosts[0].addrs[0].forward_outcome = i == 1 ? "timeout" : "ok";
+    r->mx_check.nsenders = i;
+    for (size_t k = 0; k < i; k++) {
+      r->mx_check.senders[k] = r->mx_check.hosts[0].addrs[k % 2];
+    }
+    r->mx_check.senders_fcrdns = (enum mp_tri)(i % 3);
+    r->mx_check.all_fcrdns = i == 3   ? MP_TRI_TRUE
+                             : i == 2 ? MP_TRI_UNKNOWN
+                                      : MP_TRI_FALSE;
+    r->verdict.ready = i == 3   ? MP_TRI_TRUE
+                       : i == 2 ? MP_TRI_UNKNOWN
+                                : MP_TRI_FALSE;
+    r->verdict.nfailed = i < 2 ? 1 : 0;
     r->verdict.failed[0] = failed[i % 3];
+    r->verdict.nunknown = i == 1 || i == 2 ? 1 : 0;
+    r->verdict.unknown[0] = failed[(i + 1) % 3];
     n++;
   }
   for (int o = 0; o < MP_OUTCOME_COUNT; o++) { /* every PTR outcome */
@@ -148,9 +164,13 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     rows[n].dmarc_eval.unknown[i] = rows[n].dmarc_eval.unknown[0];
     rows[n].dmarc_eval.removed[i] = rows[n].dmarc_eval.removed[i % 2];
   }
-  rows[n].dkim.nfound = 1000;
+  rows[n].dkim.nfound = rows[n].dkim.nfailed = 1000;
   for (size_t i = 0; i < MP_DKIM_FOUND_MAX; i++) {
     rows[n].dkim.found[i] = rows[n].dkim.found[i % 2];
+  }
+  for (size_t i = 0; i < MP_DKIM_FAILED_MAX; i++) {
+    rows[n].dkim.failed[i].selector = "s1";
+    rows[n].dkim.failed[i].outcome = (enum mp_outcome)(3 + i % 5);
   }
   rows[n].mx_check.nhosts = 1000;
   rows[n].mx_check.unresolved = UINT32_MAX;
@@ -161,9 +181,10 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
       rows[n].mx_check.hosts[i].addrs[k] = rows[n].mx_check.hosts[1].addrs[0];
     }
   }
-  rows[n].verdict.nfailed = 1000;
+  rows[n].verdict.nfailed = rows[n].verdict.nunknown = 1000;
   for (size_t i = 0; i < 8; i++) {
-    rows[n].verdict.failed[i] = failed[i % 3];
+    rows[n].verdict.failed[i] = failed[i % 4];
+    rows[n].verdict.unknown[i] = failed[(i + 1) % 4];
   }
   n++;
   cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);

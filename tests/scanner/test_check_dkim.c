@@ -111,3 +111,50 @@ Test(check_dkim, probes_every_default_selector)
   cr_assert_str_eq(res.dkim.status, "none");
   cr_assert_eq(res.dkim.probed, n);
 }
+
+static bool has(const char *code)
+{
+  for (size_t i = 0; i < res.nfindings; i++) {
+    if (strcmp(res.findings[i], code) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Item 13: a key found beside a probe that failed is a partial result,
+ * and says so: the failed selectors and their outcome, and a finding. */
+Test(check_dkim, a_failed_probe_beside_a_found_key_is_listed)
+{
+  txt("google._domainkey.example.test", "v=DKIM1; p=");
+  cr_assert_eq(
+      mp_memzone_add_timeout(zone, "selector1._domainkey.example.test"), 0);
+  run("example.test");
+  cr_expect_str_eq(res.dkim.status, "found");
+  cr_expect_eq(res.dkim.nfound, 1);
+  cr_assert_eq(res.dkim.nfailed, 1);
+  cr_expect_str_eq(res.dkim.failed[0].selector, "selector1");
+  cr_expect_eq(res.dkim.failed[0].outcome, MP_OUTCOME_TIMEOUT);
+  cr_expect(has("DKIM_PROBE_FAILED"));
+}
+
+Test(check_dkim, a_failed_probe_without_a_key_is_temperror)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "k1._domainkey.example.test"), 0);
+  cr_assert_eq(mp_memzone_add_timeout(zone, "s2._domainkey.example.test"), 0);
+  run("example.test");
+  cr_expect_str_eq(res.dkim.status, "temperror");
+  cr_assert_eq(res.dkim.nfailed, 2);
+  cr_expect_str_eq(res.dkim.failed[0].selector, "k1");
+  cr_expect_str_eq(res.dkim.failed[1].selector, "s2");
+  cr_expect(has("DKIM_PROBE_FAILED"));
+}
+
+Test(check_dkim, complete_probes_list_no_failure)
+{
+  txt("google._domainkey.example.test", "v=DKIM1; p=");
+  run("example.test");
+  cr_expect_str_eq(res.dkim.status, "found");
+  cr_expect_eq(res.dkim.nfailed, 0);
+  cr_expect_not(has("DKIM_PROBE_FAILED"));
+}

@@ -99,3 +99,107 @@ Test(stats, top_lists_count_each_domain_once_per_name)
   cr_expect_eq(mp_json_path(j, "adoption.spf_valid")->number, 2);
   mp_json_free(j);
 }
+
+/* A resolved domain whose DKIM probes found the keys given (error: the
+ * key record does not parse; else an RSA key of bits), and whose probes
+ * failed nfailed times. */
+static void dkim_row(const char *const *errors, const unsigned *bits, size_t n,
+                     size_t nfailed)
+{
+  struct mp_result r;
+
+  memset(&r, 0, sizeof(r));
+  r.status = MP_STATUS_OK;
+  r.dkim.evaluated = true;
+  r.dkim.nfound = n;
+  r.dkim.status = n ? "found" : nfailed ? "temperror" : "none";
+  for (size_t i = 0; i < n; i++) {
+    r.dkim.found[i].selector = "s1";
+    r.dkim.found[i].key_type = "rsa";
+    r.dkim.found[i].error = errors[i];
+    r.dkim.found[i].bits = bits[i];
+  }
+  r.dkim.nfailed = nfailed;
+  mp_stats_row(&st, &r);
+}
+
+static double adoption(const struct mp_json *j, const char *name)
+{
+  char path[64];
+  const struct mp_json *v;
+
+  snprintf(path, sizeof(path), "adoption.%s", name);
+  v = mp_json_path(j, path);
+  cr_assert_not_null(v, "%s missing", path);
+  return v->number;
+}
+
+/* Item 9: "DKIM key found" counted key records that cannot be used. The
+ * summary counts the usable keys (the verdict's rule) and the rest apart,
+ * and the domains whose probes were not all answered. */
+Test(stats, dkim_counts_usable_keys_apart_from_unusable_ones)
+{
+  static const char *const bad[] = {"bad_base64"};
+  static const char *const good[] = {NULL, "bad_der"};
+  static const unsigned small[] = {512}, bits[] = {2048, 0};
+  struct mp_json *j;
+
+  dkim_row(bad, small, 1, 0);      /* a record that does not parse */
+  dkim_row(good + 1, small, 1, 0); /* bad_der */
+  dkim_row(good, small, 1, 0);     /* RSA 512: must not be used (RFC 8301) */
+  dkim_row(good, bits, 2, 1);      /* a usable key, a failed probe */
+  dkim_row(NULL, NULL, 0, 2);      /* no key, two failed probes */
+  dkim_row(NULL, NULL, 0, 0);      /* none */
+  j = summary_json();
+  cr_expect_eq(adoption(j, "dkim_rows"), 6);
+  cr_expect_eq(adoption(j, "dkim_found"), 4);
+  cr_expect_eq(adoption(j, "dkim_usable"), 1);
+  cr_expect_eq(adoption(j, "dkim_unusable"), 3);
+  cr_expect_eq(adoption(j, "dkim_incomplete"), 2);
+  mp_json_free(j);
+}
+
+/* Unknown reverse DNS and unknown verdicts are counted apart, never as
+ * met. */
+Test(stats, unknowns_are_counted_apart)
+{
+  struct mp_result r;
+  struct mp_json *j;
+
+  memset(&r, 0, sizeof(r));
+  r.status = MP_STATUS_OK;
+  r.mx_check.evaluated = true;
+  r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
+  r.verdict.evaluated = true;
+  r.verdict.ready = MP_TRI_UNKNOWN;
+  mp_stats_row(&st, &r);
+  r.mx_check.all_fcrdns = MP_TRI_TRUE;
+  r.verdict.ready = MP_TRI_TRUE;
+  mp_stats_row(&st, &r);
+  j = summary_json();
+  cr_expect_eq(adoption(j, "mx_rows"), 2);
+  cr_expect_eq(adoption(j, "mx_all_fcrdns"), 1);
+  cr_expect_eq(adoption(j, "mx_fcrdns_unknown"), 1);
+  cr_expect_eq(adoption(j, "verdict_rows"), 2);
+  cr_expect_eq(adoption(j, "ready"), 1);
+  cr_expect_eq(adoption(j, "verdict_unknown"), 1);
+  mp_json_free(j);
+}
+
+/* The summary for people says "usable". */
+Test(stats, the_text_summary_names_usable_keys)
+{
+  static const char *const bad[] = {"bad_base64"};
+  static const unsigned bits[] = {0};
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+
+  cr_assert_not_null(f);
+  dkim_row(bad, bits, 1, 0);
+  mp_stats_summary(&st, f);
+  fclose(f);
+  cr_expect_not_null(strstr(buf, "DKIM usable key 0.0%"), "%s", buf);
+  cr_expect_null(strstr(buf, "DKIM key found"), "%s", buf);
+  free(buf);
+}

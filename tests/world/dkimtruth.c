@@ -347,9 +347,12 @@ add(char *out, size_t cap, size_t *len, const char *fmt, ...)
 }
 
 /* One selector's entry into row->keys; false when it has no key record:
- * a TXT record whose tag-list, as far as it parses, has a v= or a p=. */
+ * a TXT record whose tag-list, as far as it parses, has a v= or a p=. A
+ * probe that fails (SERVFAIL, REFUSED) has no answer to read: it goes to
+ * row->failed instead, with DKIM_PROBE_FAILED. */
 static bool probe(const struct mp_dv *v, const char *sel, const char *domain,
-                  struct mp_dkimt_row *row, size_t *len, size_t *elen)
+                  struct mp_dkimt_row *row, size_t *len, size_t *elen,
+                  size_t *flen)
 {
   char q[300], buf[4096];
   struct mp_dv_ans a;
@@ -359,6 +362,12 @@ static bool probe(const struct mp_dv *v, const char *sel, const char *domain,
 
   snprintf(q, sizeof(q), "%s._domainkey.%s", sel, domain);
   mp_dv_query(v, q, MP_ZT_TXT, false, &a);
+  if (a.rc == MP_DV_SERVFAIL || a.rc == MP_DV_REFUSED) {
+    add(row->failed, sizeof(row->failed), flen, "%s=%s", sel,
+        a.rc == MP_DV_SERVFAIL ? "servfail" : "refused");
+    finding(row, "DKIM_PROBE_FAILED");
+    return false;
+  }
   for (size_t i = a.first; i < a.first + a.n && found == 0; i++) {
     size_t n = mp_dv_txt(a.db, i, buf, sizeof(buf));
     taglist(buf, n, &l);
@@ -399,7 +408,7 @@ void mp_dkimt_eval(const struct mp_dv *v, const char *domain,
 {
   char q[300];
   struct mp_dv_ans a;
-  size_t len = 0, elen = 0;
+  size_t len = 0, elen = 0, flen = 0;
 
   row->status = "none"; /* the buffers are set below */
   row->probed = row->weakest = 0;
@@ -414,9 +423,12 @@ void mp_dkimt_eval(const struct mp_dv *v, const char *domain,
   } else {
     row->probed = (unsigned)mp_dkimt_nselectors;
     for (size_t s = 0; s < mp_dkimt_nselectors; s++) {
-      if (probe(v, mp_dkimt_selectors[s], domain, row, &len, &elen)) {
+      if (probe(v, mp_dkimt_selectors[s], domain, row, &len, &elen, &flen)) {
         row->status = "found";
       }
+    }
+    if (len == 0 && flen > 0) { /* no key, and a probe had no answer */
+      row->status = "temperror";
     }
   }
   if (len == 0) {
@@ -424,5 +436,8 @@ void mp_dkimt_eval(const struct mp_dv *v, const char *domain,
   }
   if (elen == 0) {
     snprintf(row->errors, sizeof(row->errors), "-");
+  }
+  if (flen == 0) {
+    snprintf(row->failed, sizeof(row->failed), "-");
   }
 }

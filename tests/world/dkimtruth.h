@@ -9,13 +9,15 @@
  * 8463 with its own tag-list parser, the RSA modulus size read from the
  * key's DER, and the DKIM_* finding codes. See tests/world/README.md. */
 
-#define MP_DKIMT_FINDINGS 5
+#define MP_DKIMT_FINDINGS 6
 
 struct mp_dkimt_row {
   const char *status; /* "found", "none", "no_domainkey", "temperror" */
   unsigned probed;    /* selectors asked */
   char keys[1024];    /* "sel:type:bits[:revoked][:testing][:cname=t],..." */
   char errors[512];   /* "sel=code,..." for the keys in error, or "-" */
+  char failed[256];   /* "sel=servfail,..." for the probes that failed (no
+                         answer to read), or "-" */
   unsigned weakest;   /* smallest RSA modulus of a usable key, 0: none */
   bool usable;        /* a key that is not revoked, not in error, nor RSA
                          under 1024 bits (RFC 8301) was found */

@@ -13,12 +13,13 @@ bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
 
   if (round >= 0) {
     *dv = (unsigned)round;
-    *mv = (unsigned)round % MP_PG_NMX;
+    *mv = (unsigned)round < MP_PG_NMX ? (unsigned)round
+                                      : (unsigned)round % MP_PG_NMX_RANDOM;
     return round < MP_PG_NDMARC;
   }
   mp_rng_init(&r, seed, index, 8);
   *dv = mp_rng_below(&r, MP_PG_NDMARC);
-  *mv = mp_rng_below(&r, MP_PG_NMX);
+  *mv = mp_rng_below(&r, MP_PG_NMX_RANDOM);
   return mp_rng_pct(&r, 25);
 }
 
@@ -179,11 +180,27 @@ static void case_mx(uint64_t index, unsigned mv, struct mp_pg_case *c,
     ptr4(o, a[0], h);
     rr_aaaa(o, h, w[0]);
     break;
-  default: /* 9: a null MX beside a host (RFC 7505 section 3 says not) */
+  case 9: /* a null MX beside a host (RFC 7505 section 3 says not) */
     add_mx(c, 0, "");
     add_mx(c, 10, h);
     rr_a(o, h, a[0]);
     ptr4(o, a[0], h);
+    break;
+  case 10: /* a confirmed host, and one in a zone that fails (SERVFAIL) */
+    add_mx(c, 10, h);
+    rr_a(o, h, a[0]);
+    ptr4(o, a[0], h);
+    mp_pg_fmt(g, sizeof(g), "mx2.d%07" PRIu64 ".broken.test", index);
+    add_mx(c, 20, g);
+    break;
+  default: /* 11: the A's PTR name is in the failing zone; the AAAA is
+            * confirmed */
+    add_mx(c, 10, h);
+    rr_a(o, h, a[0]);
+    mp_pg_fmt(g, sizeof(g), "mx1.d%07" PRIu64 ".broken.test", index);
+    ptr4(o, a[0], g);
+    rr_aaaa(o, h, w[0]);
+    ptr6(o, w[0], h);
     break;
   }
 }

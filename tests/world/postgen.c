@@ -258,6 +258,16 @@ static void dkim_extra(int v, const char *n, struct mp_rng *r,
     rsa_rec(t, "default", n, "v=DKIM2; ", 1024, r);
     mp_pg_printf(t, "dkim._domainkey.%s. TXT \"v=DKIM1; k=rsa\"\n", n);
     break;
+  case 18: /* a key, and a probe that fails: delegated to a provider
+              name that is an alias into the zone that does not load
+              (SERVFAIL; a CNAME straight into broken.test would be
+              answered NXDOMAIN by Knot from the test. zone) */
+    rsa_rec(t, "google", n, "v=DKIM1; k=rsa; ", 2048, r);
+    mp_pg_printf(t, "k1._domainkey.%s. CNAME dkim.outage.sendco.example.\n", n);
+    break;
+  case 19: /* only a probe that fails */
+    mp_pg_printf(t, "s1._domainkey.%s. CNAME dkim.outage.sendco.example.\n", n);
+    break;
   case 17: /* v= not the first tag; a tag twice */
     rng_bytes(r, mod, sizeof(mod));
     mp_pg_rsa_key(2048, mod, key);
@@ -487,6 +497,8 @@ void mp_pg_pick(uint64_t seed, uint64_t index, int round,
 {
   static const unsigned n[4] = {MP_PG_NDKIM, MP_PG_NSTS, MP_PG_NTLSRPT,
                                 MP_PG_NBIMI};
+  static const unsigned drawn[4] = {MP_PG_NDKIM_RANDOM, MP_PG_NSTS,
+                                    MP_PG_NTLSRPT, MP_PG_NBIMI};
   static const unsigned pct[4] = {12, 5, 5, 4};
   int *v[4] = {&pick->dkim, &pick->sts, &pick->tlsrpt, &pick->bimi};
   struct mp_rng r;
@@ -494,7 +506,7 @@ void mp_pg_pick(uint64_t seed, uint64_t index, int round,
   mp_rng_init(&r, seed, index, 7);
   for (int f = 0; f < 4; f++) {
     bool on = mp_rng_pct(&r, pct[f]);
-    unsigned which = mp_rng_below(&r, n[f]);
+    unsigned which = mp_rng_below(&r, drawn[f]);
     if (round >= 0) {
       on = (unsigned)round < n[f];
       which = (unsigned)round;
@@ -533,6 +545,9 @@ void mp_pg_static(uint64_t seed, struct mp_pg_text *test,
   mp_pg_txt_str(test, "_mta-sts.sts.sendco.test", "v=STSv1; id=sendco2024");
   mp_pg_txt_str(example, "*._report._dmarc.reports.example", "v=DMARC1;");
   rsa_at(example, "google.dkim.sendco.example", "v=DKIM1; k=rsa; ", 2048, &r);
+  /* DKIM variants 18 and 19: a provider's key name whose zone fails */
+  mp_pg_printf(example, "dkim.outage.sendco.example. CNAME "
+                        "key.dkim.broken.test.\n");
   mp_pg_txt_str(psd, "_dmarc.psd.test",
                 "v=DMARC1; p=quarantine; sp=reject; psd=y; "
                 "rua=mailto:psd-agg@reports.example");

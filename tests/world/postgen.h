@@ -49,7 +49,10 @@ struct mp_pg_pick {
   int dkim, sts, tlsrpt, bimi;
 };
 
-#define MP_PG_NDKIM   18
+#define MP_PG_NDKIM 20
+#define MP_PG_NDKIM_RANDOM                                                     \
+  18 /* those the random lines draw: 18 and 19 (failed probes) are only in     \
+        the warm-up, so the random lines stay as they were */
 #define MP_PG_NSTS    13
 #define MP_PG_NTLSRPT 11
 #define MP_PG_NBIMI   20

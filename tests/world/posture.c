@@ -64,9 +64,10 @@ struct mxh {
   const char *host;
 };
 
-/* What the MX hosts show, for the finding codes. */
+/* What the MX hosts show, for the finding codes; unknown: a failed lookup
+ * left a host's addresses or an address's confirmation unknown. */
 struct mxflags {
-  bool mixed, literal, alias, noptr, nofcrdns, generic;
+  bool mixed, literal, alias, noptr, nofcrdns, generic, unknown;
 };
 
 /* The PTR owner of a 4- or 16-octet address. */
@@ -112,17 +113,30 @@ static bool generic(const uint8_t *a, size_t n, const char *name)
   return false;
 }
 
+/* The name of a failed answer's outcome ("servfail", "refused"), NULL for
+ * an answer: a lookup that failed is never read as one. */
+static const char *failure(const struct mp_dv_ans *a)
+{
+  return a->rc == MP_DV_SERVFAIL  ? "servfail"
+         : a->rc == MP_DV_REFUSED ? "refused"
+                                  : NULL;
+}
+
 /* One examined address: its PTR, forward-confirmed reverse DNS (some PTR
  * name has an A (AAAA) record holding it), whether the first PTR name is
- * generic; appended to the detail as " address>ptr[state]". Returns
- * whether it is confirmed. */
-static bool examine(const struct mp_dv *v, const uint8_t *a, size_t n,
-                    struct mp_post_row *row, size_t *len, struct mxflags *fl)
+ * generic; appended to the detail as " address>ptr[state]". Confirmed
+ * when a PTR name confirms it; unknown when the PTR lookup failed, or a
+ * forward lookup failed and no name confirms (state "forward=<outcome>");
+ * else not confirmed. */
+static enum mp_post_tri examine(const struct mp_dv *v, const uint8_t *a,
+                                size_t n, struct mp_post_row *row, size_t *len,
+                                struct mxflags *fl)
 {
-  char rev[80], text[INET6_ADDRSTRLEN];
+  char rev[80], text[INET6_ADDRSTRLEN], fwd_state[32] = "";
   struct mp_dv_ans p;
   const char *first = "", *state = "noptr";
   bool ok = false, gen = false;
+  enum mp_post_tri t;
 
   rev_name(a, n, rev, sizeof(rev));
   mp_dv_query(v, rev, MP_ZT_PTR, false, &p);
@@ -135,30 +149,43 @@ static bool examine(const struct mp_dv *v, const uint8_t *a, size_t n,
       ok = ok || (f.db->rr[k].len == n &&
                   memcmp(f.db->bytes + f.db->rr[k].data, a, n) == 0);
     }
+    if (failure(&f) != NULL && fwd_state[0] == '\0') {
+      snprintf(fwd_state, sizeof(fwd_state), "forward=%s", failure(&f));
+    }
   }
   if (p.n > 0) {
     gen = generic(a, n, first);
-    state = ok ? "fcrdns" : "nofcrdns";
-  } else if (p.rc == MP_DV_SERVFAIL || p.rc == MP_DV_REFUSED) {
-    state = p.rc == MP_DV_SERVFAIL ? "servfail" : "refused";
+    t = ok ? MP_POST_YES : fwd_state[0] != '\0' ? MP_POST_UNKNOWN : MP_POST_NO;
+    state = t == MP_POST_YES  ? "fcrdns"
+            : t == MP_POST_NO ? "nofcrdns"
+                              : fwd_state;
+  } else if (failure(&p) != NULL) {
+    t = MP_POST_UNKNOWN;
+    state = failure(&p);
+  } else {
+    t = MP_POST_NO;
   }
-  fl->noptr = fl->noptr || p.n == 0;
-  fl->nofcrdns = fl->nofcrdns || (p.n > 0 && !ok);
+  fl->noptr = fl->noptr || (p.n == 0 && t == MP_POST_NO);
+  fl->nofcrdns = fl->nofcrdns || (p.n > 0 && t == MP_POST_NO);
+  fl->unknown = fl->unknown || t == MP_POST_UNKNOWN;
   fl->generic = fl->generic || gen;
   row->mx_generic += gen;
   inet_ntop(n == 4 ? AF_INET : AF_INET6, a, text, sizeof(text));
   cat(row->mx_detail, sizeof(row->mx_detail), len, " ", text, ">", first, "[",
       state, gen ? ",generic]" : "]", NULL);
-  return ok;
+  return t;
 }
 
 /* One MX host (RFC 5321 section 5.1): an address written as the exchange
  * is a name outside every zone (Knot answers REFUSED), so it does not
  * resolve and has nothing to examine; else its A then AAAA records,
- * CNAMEs followed, at most MX_ADDRS examined. */
+ * CNAMEs followed, at most MX_ADDRS examined. A failed A or AAAA lookup
+ * is shown (" a=servfail") and leaves the host's addresses unknown, so the
+ * host is never counted unresolved then. counts[] gets the examined
+ * addresses by their mp_post_tri. */
 static void host(const struct mp_dv *v, const struct mxh *h,
                  struct mp_post_row *row, size_t *len, struct mxflags *fl,
-                 size_t *examined, size_t *confirmed)
+                 size_t counts[3])
 {
   uint8_t lit[16];
   struct mp_dv_ans r[2];
@@ -187,17 +214,25 @@ static void host(const struct mp_dv *v, const struct mxh *h,
     fl->alias = true;
     cat(row->mx_detail, sizeof(row->mx_detail), len, " cname=", cname, NULL);
   }
-  if (r[0].n + r[1].n == 0) {
+  bool failed = failure(&r[0]) != NULL || failure(&r[1]) != NULL;
+  if (r[0].n + r[1].n == 0 && !failed) {
     row->mx_unresolved++;
     cat(row->mx_detail, sizeof(row->mx_detail), len, " unresolved", NULL);
   }
+  if (failure(&r[0]) != NULL) {
+    cat(row->mx_detail, sizeof(row->mx_detail), len, " a=", failure(&r[0]),
+        NULL);
+  }
+  if (failure(&r[1]) != NULL) {
+    cat(row->mx_detail, sizeof(row->mx_detail), len, " aaaa=", failure(&r[1]),
+        NULL);
+  }
+  fl->unknown = fl->unknown || failed;
   for (int f = 0; f < 2; f++) {
     for (size_t k = r[f].first; k < r[f].first + r[f].n && got < MX_ADDRS;
          k++, got++) {
-      (*examined)++;
-      *confirmed +=
-          examine(v, (const uint8_t *)r[f].db->bytes + r[f].db->rr[k].data,
-                  r[f].db->rr[k].len, row, len, fl);
+      counts[examine(v, (const uint8_t *)r[f].db->bytes + r[f].db->rr[k].data,
+                     r[f].db->rr[k].len, row, len, fl)]++;
     }
   }
 }
@@ -208,7 +243,7 @@ static void mx_check(const struct mp_dv *v, const char *domain,
   struct mxh h[64];
   struct mp_dv_ans a;
   struct mxflags fl = {0};
-  size_t n = 0, examined = 0, confirmed = 0, len = 0;
+  size_t n = 0, counts[3] = {0}, len = 0;
 
   mp_dv_query(v, domain, MP_ZT_MX, false, &a);
   for (size_t i = a.first; i < a.first + a.n; i++) {
@@ -218,6 +253,7 @@ static void mx_check(const struct mp_dv *v, const char *domain,
   }
   snprintf(row->mx_detail, sizeof(row->mx_detail), "-");
   if (n == 0) {
+    row->mx_none = true;
     code(fc, "MX_NONE"); /* RFC 5321 5.1: the implicit MX */
     return;
   }
@@ -235,20 +271,26 @@ static void mx_check(const struct mp_dv *v, const char *domain,
     h[j] = x;
   }
   for (size_t i = 0; i < n && i < MX_HOSTS; i++) {
-    host(v, &h[i], row, &len, &fl, &examined, &confirmed);
+    host(v, &h[i], row, &len, &fl, counts);
   }
-  row->mx_all_fcrdns = examined > 0 && confirmed == examined;
-  const bool want[7] = {fl.mixed,
+  /* three values: one address not confirmed decides; else anything
+   * unknown makes it unknown; else all of at least one are confirmed */
+  row->mx_all_fcrdns = counts[MP_POST_NO] > 0    ? MP_POST_NO
+                       : fl.unknown              ? MP_POST_UNKNOWN
+                       : counts[MP_POST_YES] > 0 ? MP_POST_YES
+                                                 : MP_POST_NO;
+  const bool want[8] = {fl.mixed,
                         fl.literal,
                         fl.alias,
                         fl.noptr,
                         fl.nofcrdns,
                         fl.generic,
-                        row->mx_unresolved > 0};
-  static const char *const codes[7] = {
-      "MX_NULL_MIXED", "MX_IP_LITERAL",  "MX_CNAME",     "MX_PTR_MISSING",
-      "MX_NO_FCRDNS",  "MX_PTR_GENERIC", "MX_UNRESOLVED"};
-  for (int i = 0; i < 7; i++) {
+                        row->mx_unresolved > 0,
+                        fl.unknown};
+  static const char *const codes[8] = {
+      "MX_NULL_MIXED", "MX_IP_LITERAL",  "MX_CNAME",      "MX_PTR_MISSING",
+      "MX_NO_FCRDNS",  "MX_PTR_GENERIC", "MX_UNRESOLVED", "MX_TEMPERROR"};
+  for (int i = 0; i < 8; i++) {
     if (want[i]) {
       code(fc, codes[i]);
     }
@@ -283,15 +325,54 @@ static void findings(struct mp_post_row *row, struct codes *fc)
   }
 }
 
-void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
-                  struct mp_post_row *row)
+/* The verdict (README "Verdict"): each requirement met, failed, or unknown
+ * when a lookup it depends on failed or nothing shows it; listed in the
+ * order spf_or_dkim, dmarc, mx_fcrdns. */
+static void verdict(enum mp_spft_status spf, struct mp_post_row *row)
+{
+  static const char *const name[3] = {"spf_or_dkim", "dmarc", "mx_fcrdns"};
+  enum mp_post_tri met[3];
+  size_t flen = 0, ulen = 0;
+
+  /* a DKIM probe that failed may have hidden a usable key */
+  met[0] = spf == MP_SPFT_VALID || row->dkim.usable ? MP_POST_YES
+           : spf == MP_SPFT_TEMPERROR || strcmp(row->dkim.failed, "-") != 0
+               ? MP_POST_UNKNOWN
+               : MP_POST_NO;
+  met[1] = strcmp(row->dmarc.effective, "missing") != 0  ? MP_POST_YES
+           : strcmp(row->dmarc.status, "temperror") == 0 ? MP_POST_UNKNOWN
+                                                         : MP_POST_NO;
+  met[2] = row->mx_null   ? MP_POST_YES
+           : row->mx_none ? MP_POST_UNKNOWN /* nothing stands in */
+                          : row->mx_all_fcrdns;
+  row->failed[0] = row->unknown[0] = '\0';
+  for (int i = 0; i < 3; i++) {
+    if (met[i] == MP_POST_NO) {
+      cat(row->failed, sizeof(row->failed), &flen, flen > 0 ? "," : "", name[i],
+          NULL);
+    } else if (met[i] == MP_POST_UNKNOWN) {
+      cat(row->unknown, sizeof(row->unknown), &ulen, ulen > 0 ? "," : "",
+          name[i], NULL);
+    }
+  }
+  row->ready = flen > 0 ? MP_POST_NO : ulen > 0 ? MP_POST_UNKNOWN : MP_POST_YES;
+  if (flen == 0) {
+    snprintf(row->failed, sizeof(row->failed), "-");
+  }
+  if (ulen == 0) {
+    snprintf(row->unknown, sizeof(row->unknown), "-");
+  }
+}
+
+void mp_post_eval(const struct mp_dv *v, const char *domain,
+                  enum mp_spft_status spf, struct mp_post_row *row)
 {
   struct codes fc = {.n = 0};
   const char *eff;
-  size_t len = 0;
 
   /* no memset: the row holds 15 KB of text buffers, each set below */
-  row->mx_null = row->mx_all_fcrdns = false;
+  row->mx_null = row->mx_none = false;
+  row->mx_all_fcrdns = MP_POST_NO;
   row->mx_unresolved = row->mx_generic = 0;
   row->findings[0] = '\0';
   mp_dmarct_eval(v, domain, &row->dmarc);
@@ -320,20 +401,12 @@ void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
     }
   }
   findings(row, &fc);
-  const char *codes[3] = {spf_valid || row->dkim.usable ? NULL : "spf_or_dkim",
-                          strcmp(eff, "missing") != 0 ? NULL : "dmarc",
-                          row->mx_null || row->mx_all_fcrdns ? NULL
-                                                             : "mx_fcrdns"};
-  for (int i = 0; i < 3; i++) {
-    if (codes[i] != NULL) {
-      put(row->failed, sizeof(row->failed), &len, "%s%s", len > 0 ? "," : "",
-          codes[i]);
-    }
-  }
-  row->ready = len == 0;
-  if (len == 0) {
-    snprintf(row->failed, sizeof(row->failed), "-");
-  }
+  verdict(spf, row);
+}
+
+static const char *tri_text(enum mp_post_tri t)
+{
+  return t == MP_POST_YES ? "1" : t == MP_POST_NO ? "0" : "-";
 }
 
 void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
@@ -346,12 +419,13 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
     snprintf(weak, sizeof(weak), "%u", r->dkim.weakest);
   }
   put(buf, cap, &len,
-      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%u\t%u\t%s\t%s"
-      "\t%s\t%d\t%s",
+      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%u\t%u\t%s\t%s"
+      "\t%s\t%s\t%s",
       d->status, d->found_at, d->policy_domain, d->effective, d->org_psl,
       d->org_tree_walk, d->external, r->dkim.status, r->dkim.keys, weak,
-      r->mx_null, r->mx_all_fcrdns, r->mx_unresolved, r->mx_generic,
-      r->sts.status, r->tlsrpt.status, r->bimi.status, r->ready, r->failed);
+      r->mx_null, tri_text(r->mx_all_fcrdns), r->mx_unresolved, r->mx_generic,
+      r->sts.status, r->tlsrpt.status, r->bimi.status, tri_text(r->ready),
+      r->failed);
   cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
   for (int i = 0; i < 9; i++) {
     cat(buf, cap, &len, "\t", d->tag[i], NULL);
@@ -361,5 +435,6 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
       d->removed, "\t", d->error, "\t", probed, "\t", r->dkim.errors, "\t",
       r->mx_detail, "\t", r->sts.field1, "\t", r->sts.error, "\t",
       r->tlsrpt.field1, "\t", r->tlsrpt.error, "\t", r->bimi.field1, "\t",
-      r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, NULL);
+      r->bimi.field2, "\t", r->bimi.error, "\t", r->findings, "\t", r->unknown,
+      "\t", r->dkim.failed, NULL);
 }

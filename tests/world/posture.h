@@ -8,6 +8,7 @@
 #include "tests/world/dmarctruth.h"
 #include "tests/world/dnsview.h"
 #include "tests/world/policytruth.h"
+#include "tests/world/spftruth.h"
 
 /* One row of posture_truth.tsv: DMARC discovery (dmarctruth.h), DKIM
  * probing (dkimtruth.h), the MX hosts and their reverse DNS, the MTA-STS,
@@ -16,27 +17,32 @@
  * written, without the scanner's code; the rules are in
  * tests/world/README.md. */
 
+/* A value a failed lookup can leave unknown: written 1, 0 or "-". */
+enum mp_post_tri { MP_POST_NO, MP_POST_YES, MP_POST_UNKNOWN };
+
 struct mp_post_row {
   struct mp_dmarct_row dmarc;
   struct mp_dkimt_row dkim;
-  bool mx_null, mx_all_fcrdns;
+  bool mx_null, mx_none; /* null MX; no MX records at all */
+  enum mp_post_tri mx_all_fcrdns;
   unsigned mx_unresolved, mx_generic;
   char mx_detail[4096]; /* the CSV's mx_hosts_detail, items '|'-joined */
   struct mp_polt_row sts, tlsrpt, bimi; /* policytruth.h */
-  bool ready;
+  enum mp_post_tri ready;
   char failed[64];    /* "spf_or_dkim,dmarc,mx_fcrdns" or "-" */
+  char unknown[64];   /* the requirements not known, the same way */
   char findings[800]; /* sorted, ','-joined, "-" when none */
 };
 
 /* Evaluates domain (existing, not under broken.test) over v, whose line
- * db holds the domain's records. spf_valid: its SPF status is valid. */
-void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
-                  struct mp_post_row *row);
+ * db holds the domain's records. spf: its spf_truth.tsv status. */
+void mp_post_eval(const struct mp_dv *v, const char *domain,
+                  enum mp_spft_status spf, struct mp_post_row *row);
 
 /* The columns after "line domain", TAB-separated, no newline. */
 void mp_post_format(const struct mp_post_row *row, char *buf, size_t cap);
 
 /* The number of those columns. */
-#define MP_POST_COLUMNS 46
+#define MP_POST_COLUMNS 48
 
 #endif

@@ -1646,10 +1646,25 @@ static void post_count(struct post_stats *s, const char *prefix,
   s->key[i].n++;
 }
 
+/* Counts each code of a ','-joined list ("-": none) under prefix. */
+static void post_codes(struct post_stats *s, const char *prefix,
+                       const char *list)
+{
+  char buf[64];
+
+  mp_pg_fmt(buf, sizeof(buf), "%s", list);
+  for (char *tok = buf, *next; tok != NULL && *tok != '-'; tok = next) {
+    next = strchr(tok, ',');
+    if (next != NULL) {
+      *next++ = '\0';
+    }
+    post_count(s, prefix, tok);
+  }
+}
+
 static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
 {
   const struct mp_dmarct_row *d = &r->dmarc;
-  char failed[64];
 
   post_count(s, "dmarc_status", d->status);
   post_count(s, "dmarc_found_at", d->found_at);
@@ -1666,21 +1681,15 @@ static void post_stats_row(struct post_stats *s, const struct mp_post_row *r)
   }
   post_count(s, "dkim_status", r->dkim.status);
   s->mx_null += r->mx_null;
-  s->mx_all_fcrdns += r->mx_all_fcrdns;
+  s->mx_all_fcrdns += r->mx_all_fcrdns == MP_POST_YES;
   s->mx_unresolved += r->mx_unresolved > 0;
   s->mx_generic += r->mx_generic > 0;
   post_count(s, "mta_sts", r->sts.status);
   post_count(s, "tls_rpt", r->tlsrpt.status);
   post_count(s, "bimi", r->bimi.status);
-  s->ready += r->ready;
-  mp_pg_fmt(failed, sizeof(failed), "%s", r->failed);
-  for (char *tok = failed, *next; tok != NULL && *tok != '-'; tok = next) {
-    next = strchr(tok, ',');
-    if (next != NULL) {
-      *next++ = '\0';
-    }
-    post_count(s, "verdict_failed", tok);
-  }
+  s->ready += r->ready == MP_POST_YES;
+  post_codes(s, "verdict_failed", r->failed);
+  post_codes(s, "verdict_unknown", r->unknown);
 }
 
 /* One posture_truth.tsv line for d; spf: its spf_truth.tsv status. */
@@ -1699,7 +1708,7 @@ static void post_line(struct world *w, const struct dom *d,
     }
     return;
   }
-  mp_post_eval(&w->view, d->name, spf == MP_SPFT_VALID, &row);
+  mp_post_eval(&w->view, d->name, spf, &row);
   post_stats_row(&w->pstats, &row);
   mp_post_format(&row, buf, sizeof(buf));
   out_str(&w->post, buf);
@@ -1992,6 +2001,9 @@ static void write_example(struct world *w)
       }
     }
   }
+  /* a sending relay whose PTR name lives in the zone that fails (the
+   * --spf-ip tests: its forward confirmation is unknown) */
+  ptr4(&z->r4, (const uint8_t[4]){10, 255, 0, 30}, "relay.outage.broken.test");
   mp_pg_static(w->o->seed, &tt, &te, &tp);
   out_mem(&z->ex, te.p, te.len);
   out_mem(&z->test, tt.p, tt.len);
@@ -2149,7 +2161,8 @@ static void world_headers(struct world *w)
           "dmarc_unknown_tags\tdmarc_removed_tags\tdmarc_error\t"
           "dkim_probed\tdkim_key_errors\tmx_hosts_detail\tmta_sts_id\t"
           "mta_sts_error\ttls_rpt_rua\ttls_rpt_error\tbimi_location\t"
-          "bimi_authority\tbimi_error\tfindings\n");
+          "bimi_authority\tbimi_error\tfindings\tverdict_unknown\t"
+          "dkim_failed\n");
   write_example(w);
 }
 
