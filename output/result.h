@@ -140,6 +140,8 @@ struct mp_result_spf {
   struct {
     const char *name;
     bool reached;
+    bool unknown;          /* reached is unknown: the domain's TXT lookup
+                              failed */
     const char *effective; /* result an address it authorizes gets, or
                               NULL when not reached or shadowed */
   } targets[MP_SPF_TARGETS_MAX];
