@@ -92,6 +92,26 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *out,
   return 0;
 }
 
+/* The presentation form read_name() gives, of a name the scanner asks:
+ * raw text, one label per dot, as mp_dnswire_query() encodes it. So an
+ * owner holding a byte that form escapes ('@' of an SPF macro's sender,
+ * RFC 7208 section 7.3) matches the name asked. out: NAME_TEXT_MAX. */
+static void present_qname(const char *name, char *out)
+{
+  size_t o = 0;
+
+  for (const char *p = name; *p;) {
+    size_t n = strcspn(p, ".");
+
+    if (o) {
+      out[o++] = '.';
+    }
+    o = put_label(out, o, (const uint8_t *)p, n);
+    p += n + (p[n] == '.');
+  }
+  out[o] = '\0';
+}
+
 /* Names compare case-insensitively (RFC 4343); a trailing dot is ignored. */
 static bool name_eq(const char *a, const char *b)
 {
@@ -480,7 +500,7 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   int rc;
 
   *out = NULL;
-  if (len < 12 || !(msg[2] & 0x80) || strlen(qname) >= NAME_TEXT_MAX) {
+  if (len < 12 || !(msg[2] & 0x80) || strlen(qname) > MP_QNAME_MAX + 1) {
     return -EBADMSG;
   }
   p->msg = msg;
@@ -489,7 +509,7 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
   p->links = 0;
   p->count = p->bytes = 0;
   p->err = 0;
-  memcpy(p->chain[0], qname, strlen(qname) + 1);
+  present_qname(qname, p->chain[0]);
   /* Answers usually list the chain in order, but RFC 1034 does not promise
    * it: walk until no new link is found. A CNAME query stops at the name. */
   do {

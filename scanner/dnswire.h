@@ -53,7 +53,9 @@ unsigned mp_dnswire_labels(const char *name);
 void mp_dnswire_reverse(int family, const uint8_t *addr, char *out);
 
 /* Parses reply msg[0..len) to the query (qname, qtype) into a new answer with
- * one reference (*out, caller frees with mp_answer_unref). The outcome
+ * one reference (*out, caller frees with mp_answer_unref). qname is the
+ * text mp_dnswire_query() was given (raw bytes, one label per dot, at most
+ * MP_QNAME_MAX + 1 with a root dot). The outcome
  * follows the RCODE and whether records of qtype were found (RFC 2308).
  * Returns 0, or -EBADMSG when the message is malformed (*out stays NULL). */
 int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
