@@ -73,15 +73,17 @@ static int run(struct mp_task *t)
   struct mp_job *job = t->job;
   struct mp_spf_state *st = &job->spf;
   const struct mp_config *cfg = job->cfg;
-  char sender[MP_NAME_MAX + 16];
+  char sender[64 + 1 + MP_NAME_MAX + 1]; /* RFC 5321 4.5.3.1 */
   struct mp_spf_outcome out;
 
-  snprintf(sender, sizeof(sender), "postmaster@%s", job->domain);
+  /* the identities of the vendor's mail (--spf-sender, --spf-helo): what
+   * %{s}, %{l}, %{o} and %{h} expand to (RFC 7208 section 7.3) */
+  snprintf(sender, sizeof(sender), "%s@%s", cfg->spf_sender, job->domain);
   for (; st->phase <= cfg->nspf_ips; st->phase++) {
     struct mp_spf_request req = {
         .family = AF_UNSPEC,
         .sender = sender,
-        .helo = job->domain,
+        .helo = cfg->spf_helo ? cfg->spf_helo : job->domain,
         .domain = job->domain,
         .root_txt = job->txt.ans,
     };

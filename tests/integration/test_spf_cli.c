@@ -139,3 +139,86 @@ Test(spf_cli, spf_options_answer_for_every_row_of_the_world)
   truth_free(&ts);
   unlink(out);
 }
+
+/* --- --spf-sender and --spf-helo ------------------------------------------
+ * The agentdesk records of the world's example zone: a helpdesk sends as
+ * agent@<customer> from hosts whose HELO is out.agentdesk.example, and its
+ * SPF record knows them by %{l}.%{h} (customer.agentdesk.example) or by
+ * %{s} (customer2.agentdesk.example), RFC 7208 section 7.3. */
+
+/* The --spf-ip result for one domain scanned with extra options. */
+static char *spf_ip_result(const char *domain, const char *const *extra)
+{
+  char in[4096], out[4096];
+  const char *args[16] = {"--checks", "spf", "--spf-ip", "192.0.2.7"};
+  size_t n = 4;
+  struct mp_json *rows;
+  const struct mp_json *r;
+  FILE *f;
+  char *res;
+
+  for (size_t i = 0; extra && extra[i]; i++) {
+    args[n++] = extra[i];
+  }
+  args[n] = NULL;
+  scratch_path(in, sizeof(in), "agentdesk.txt");
+  scratch_path(out, sizeof(out), "agentdesk.ndjson");
+  f = fopen(in, "w");
+  cr_assert_not_null(f);
+  fprintf(f, "%s\n", domain);
+  cr_assert_eq(fclose(f), 0);
+  cr_assert_eq(run_scanner(in, out, args), 0);
+  rows = read_rows(out);
+  cr_assert_eq(rows->count, 1);
+  r = mp_json_path(rows->items[0], "spf.checks[0].result");
+  cr_assert_not_null(r, "no --spf-ip result");
+  res = mp_strndup(r->str, r->len);
+  mp_json_free(rows);
+  unlink(in);
+  unlink(out);
+  return res;
+}
+
+static void expect_result(const char *domain, const char *const *extra,
+                          const char *want)
+{
+  char *got = spf_ip_result(domain, extra);
+
+  cr_expect_str_eq(got, want, "%s with %s %s", domain,
+                   extra && extra[0] ? extra[0] : "no option",
+                   extra && extra[0] ? extra[1] : "");
+  mp_free(got);
+}
+
+Test(spf_cli, sender_and_helo_name_the_vendors_mail)
+{
+  const char *both[] = {"--spf-sender", "agent", "--spf-helo",
+                        "out.agentdesk.example", NULL};
+  const char *sender[] = {"--spf-sender", "agent", NULL};
+  const char *helo[] = {"--spf-helo", "out.agentdesk.example", NULL};
+
+  /* %{l} and %{h} */
+  expect_result("customer.agentdesk.example", both, "pass");
+  expect_result("customer.agentdesk.example", NULL, "fail");
+  expect_result("customer.agentdesk.example", sender, "fail");
+  expect_result("customer.agentdesk.example", helo, "fail");
+  /* %{s}: agent@customer2.agentdesk.example */
+  expect_result("customer2.agentdesk.example", sender, "pass");
+  expect_result("customer2.agentdesk.example", both, "pass");
+  expect_result("customer2.agentdesk.example", NULL, "fail");
+}
+
+Test(spf_cli, sender_and_helo_are_validated)
+{
+  char out[4096];
+  const char *good[] = {"--spf-sender", "~jack&jill=up-a_b3.c", "--spf-helo",
+                        "[192.0.2.1]", NULL};
+  const char *bad_sender[] = {"--spf-sender", "agent@customer.example", NULL};
+  const char *bad_helo[] = {"--spf-helo", "JUMPIN' JUPITER", NULL};
+
+  scratch_path(out, sizeof(out), "usage.out");
+  cr_expect_eq(run_scanner(NULL, out, good), 0);
+  cr_expect_eq(run_scanner(NULL, out, bad_sender), 2);
+  cr_expect_eq(run_scanner(NULL, out, bad_helo), 2);
+  unlink(out);
+}

@@ -232,6 +232,18 @@ static const char *const example_zone[] = {
     "void A 10.245.1.1",
     "_spf.macro TXT \"v=spf1 ip4:10.245.2.0/24 -all\"",
     "explain TXT \"Mail from %{i} is not authorized by %{d}\"",
+    "; agentdesk: a helpdesk that sends as agent@<customer> from its own",
+    "; hosts, known by the sender's local-part and the HELO name (macros",
+    "; l, h and s; tests/integration/test_spf_cli.c, --spf-sender and",
+    "; --spf-helo); no listed domain includes it",
+    "_spf.agentdesk TXT \"v=spf1 exists:%{l}.%{h}._h.agentdesk.example "
+    "-all\"",
+    "agent.out.agentdesk.example._h.agentdesk A 127.0.0.2",
+    "_spf2.agentdesk TXT \"v=spf1 exists:%{s}._s.agentdesk.example -all\"",
+    "agent\\@customer2.agentdesk.example._s.agentdesk A 127.0.0.2",
+    "customer.agentdesk TXT \"v=spf1 include:_spf.agentdesk.example -all\"",
+    "customer2.agentdesk TXT \"v=spf1 include:_spf2.agentdesk.example "
+    "-all\"",
     "; shared MX hosts",
 };
 
