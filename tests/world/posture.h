@@ -17,6 +17,7 @@
  * tests/world/README.md. */
 
 struct mp_post_row {
+  bool exists; /* false: NXDOMAIN; no MX hosts, no verdict ("-") */
   struct mp_dmarct_row dmarc;
   struct mp_dkimt_row dkim;
   bool mx_null, mx_all_fcrdns;
@@ -28,8 +29,11 @@ struct mp_post_row {
   char findings[800]; /* sorted, ','-joined, "-" when none */
 };
 
-/* Evaluates domain (existing, not under broken.test) over v, whose line
- * db holds the domain's records. spf_valid: its SPF status is valid. */
+/* Evaluates domain (not under broken.test) over v, whose line db holds the
+ * domain's records. spf_valid: its SPF status is valid. A domain that does
+ * not exist (NXDOMAIN) gets its DMARC discovery, DKIM and policy records
+ * (all "none": nothing is below it), and "-" for the MX hosts and the
+ * verdict. */
 void mp_post_eval(const struct mp_dv *v, const char *domain, bool spf_valid,
                   struct mp_post_row *row);
 
