@@ -192,7 +192,9 @@ struct mp_result_dmarc {
   struct mp_slice unknown[MP_DMARC_TAGS_MAX];
   size_t nremoved; /* tags RFC 9989 removed, present: pct rf ri */
   struct mp_slice removed[MP_DMARC_TAGS_MAX];
-  const char *error; /* why the record is invalid (a code), or NULL */
+  const char *error;   /* why the record is invalid (a code), or NULL */
+  bool domain_missing; /* the discovery found the domain does not exist
+                          (RFC 8020): the row's status (not written) */
 };
 
 /* One DKIM selector that has a key record (RFC 6376 3.6.1). */

@@ -93,6 +93,7 @@ struct mp_dmarc_state {
   struct mp_result_dmarc out; /* points into the job and rp's answers */
   char dest[2 * MP_DMARC_URIS_MAX][MP_NAME_MAX + 1]; /* rua, ruf domains */
   char fo[8];                                        /* "0:1:d:s" */
+  int exists; /* the domain exists: 1, 0, or -1 when its lookup failed */
 };
 
 /* Cache fetches by check, for the summary (the scan's, shared by jobs). */
