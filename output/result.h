@@ -195,6 +195,8 @@ struct mp_result_dmarc {
   const char *error;   /* why the record is invalid (a code), or NULL */
   bool domain_missing; /* the discovery found the domain does not exist
                           (RFC 8020): the row's status (not written) */
+  enum mp_outcome domain_lookup; /* the outcome of the TXT lookup that told
+                                    it, when one was made (else OK) */
 };
 
 /* One DKIM selector that has a key record (RFC 6376 3.6.1). */

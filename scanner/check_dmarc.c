@@ -169,6 +169,7 @@ static bool domain_exists(struct mp_job *job)
     return false;
   }
   job->dms.exists = failed(a) ? -1 : a->outcome != MP_OUTCOME_NXDOMAIN;
+  job->dms.out.domain_lookup = a->outcome;
   return true;
 }
 

@@ -236,6 +236,26 @@ Test(faults, nxdomain_rows_say_the_domain_does_not_exist)
   mp_json_free(rows);
 }
 
+/* The DMARC check alone still tells a domain that does not exist: it asks
+ * the name itself after NXDOMAIN at _dmarc.<domain> (docs/schema.md
+ * "Status"). */
+Test(faults, nxdomain_rows_under_checks_dmarc)
+{
+  const char *extra[] = {"--checks", "dmarc", NULL};
+  struct mp_json *rows;
+
+  start_responder("nxdomain", NULL);
+  rows = scan("gone.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "nxdomain"));
+  cr_expect(mp_json_is_null(mp_json_get(rows->items[0], "txt")));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(rows->items[0], "dmarc.status"), "none"));
+  cr_expect_eq(mp_json_get(rows->items[0], "findings")->count, 0,
+               "no DMARC_MISSING for a domain that does not exist");
+  mp_json_free(rows);
+}
+
 Test(faults, replies_with_a_wrong_id_are_ignored)
 {
   struct mp_json *rows;

@@ -93,6 +93,9 @@ Test(check_dmarc, a_subdomain_that_does_not_exist_takes_np)
   cr_assert_str_eq(res.dmarc_eval.found_at, "organizational");
   cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
   cr_assert(res.dmarc_eval.domain_missing);
+  job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
+  mp_job_result(job, &res);
+  cr_assert_eq(res.status, MP_STATUS_NXDOMAIN);
 }
 
 Test(check_dmarc, a_subdomain_that_exists_takes_sp)
@@ -122,7 +125,13 @@ Test(check_dmarc, np_is_unknown_when_the_existence_lookup_fails)
   cr_assert_str_eq(res.dmarc_eval.policy_domain, "example.test");
   cr_assert_str_eq(res.dmarc_eval.np, "reject");
   cr_assert(!res.dmarc_eval.domain_missing);
+  cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
   cr_assert(!has_finding("DMARC_MISSING"));
+  /* the row (--checks dmarc) says the lookup failed, not "ok" */
+  job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
+  cr_assert_eq(mp_checks[1], &mp_check_dmarc);
+  mp_job_result(job, &res);
+  cr_assert_eq(res.status, MP_STATUS_TIMEOUT);
 }
 
 Test(check_dmarc, a_failed_existence_lookup_does_not_matter_without_np)
