@@ -158,10 +158,8 @@ static void target_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct pairs *l = ctx;
   const char *effective = l->s->targets[i].effective;
 
-  if (!l->s->targets[i].reached) {
-    effective = "unreached";
-  } else if (!effective) {
-    effective = "shadowed";
+  if (!effective) {
+    effective = l->s->targets[i].reached ? "shadowed" : "unreached";
   }
   pair(l, l->s->targets[i].name, effective, it);
 }

@@ -191,7 +191,11 @@ static void spf_checks(FILE *f, const struct mp_result_spf *s)
     LIT(f, "{\"name\":");
     mp_json_cstr(f, s->targets[i].name ? s->targets[i].name : "");
     LIT(f, ",\"reached\":");
-    boolean(f, s->targets[i].reached);
+    if (s->targets[i].unknown) {
+      LIT(f, "null");
+    } else {
+      boolean(f, s->targets[i].reached);
+    }
     LIT(f, ",\"effective\":");
     mp_json_cstr(f, s->targets[i].effective);
     putc_unlocked('}', f);

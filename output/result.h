@@ -156,6 +156,8 @@ struct mp_result_spf {
   struct {
     const char *name;
     bool reached;
+    bool unknown;          /* reached is unknown: the domain's TXT lookup
+                              failed */
     const char *effective; /* result an address it authorizes gets, or
                               NULL when not reached or shadowed */
   } targets[MP_SPF_TARGETS_MAX];
@@ -207,7 +209,11 @@ struct mp_result_dmarc {
   struct mp_slice unknown[MP_DMARC_TAGS_MAX];
   size_t nremoved; /* tags RFC 9989 removed, present: pct rf ri */
   struct mp_slice removed[MP_DMARC_TAGS_MAX];
-  const char *error; /* why the record is invalid (a code), or NULL */
+  const char *error;   /* why the record is invalid (a code), or NULL */
+  bool domain_missing; /* the discovery found the domain does not exist
+                          (RFC 8020): the row's status (not written) */
+  enum mp_outcome domain_lookup; /* the outcome of the TXT lookup that told
+                                    it, when one was made (else OK) */
 };
 
 /* One DKIM selector that has a key record (RFC 6376 3.6.1). */

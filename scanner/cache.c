@@ -175,8 +175,9 @@ static bool failed(const struct mp_answer *a)
          a->outcome != MP_OUTCOME_NXDOMAIN;
 }
 
-static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
-                                  size_t len, uint64_t key, uint16_t type)
+/* A new entry in the table, without an answer, unreferenced. */
+static struct mp_cache_entry *insert(struct mp_cache *c, const char *lower,
+                                     size_t len, uint64_t key, uint16_t type)
 {
   struct mp_cache_entry *e;
 
@@ -187,12 +188,55 @@ static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
   memcpy(e->name, lower, len + 1);
   e->key = key;
   e->type = type;
-  e->refs = 1;
   e->hnext = c->table[key & (c->tsize - 1)];
   c->table[key & (c->tsize - 1)] = e;
   c->st.entries++;
   c->st.bytes += sizeof(*e) + len + 1 + ALLOC_OVERHEAD;
+  return e;
+}
+
+static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
+                                  size_t len, uint64_t key, uint16_t type)
+{
+  struct mp_cache_entry *e = insert(c, lower, len, key, type);
+
+  e->refs = 1;
   start_fetch(c, e);
+  return e;
+}
+
+/* The key of (name, type); lower gets the name lowercase without a
+ * trailing dot (MP_QNAME_MAX + 2 bytes), *len its length. */
+/* The key of (name, type), and the name's canonical text in lower (a
+ * buffer of MP_NAME_TEXT_MAX + 1) with its length. */
+static uint64_t key_of(const char *name, uint16_t type, char *lower,
+                       size_t *len)
+{
+  int n = mp_dnsname_canon(name, lower);
+
+  if (n < 0) {
+    /* not a name: kept lowercase as given (cut to fit), and the fetcher
+     * answers it as a name that cannot be asked */
+    for (n = 0; name[n] && n < MP_NAME_TEXT_MAX; n++) {
+      char ch = name[n];
+
+      lower[n] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+    }
+    lower[n] = '\0';
+  }
+  *len = (size_t)n;
+  return entry_key(lower, *len, type);
+}
+
+static struct mp_cache_entry *find(const struct mp_cache *c, const char *lower,
+                                   uint64_t key, uint16_t type)
+{
+  struct mp_cache_entry *e = c->table[key & (c->tsize - 1)];
+
+  while (e &&
+         !(e->key == key && e->type == type && strcmp(e->name, lower) == 0)) {
+    e = e->hnext;
+  }
   return e;
 }
 
@@ -200,30 +244,12 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type)
 {
   char lower[MP_NAME_TEXT_MAX + 1];
-  int n = mp_dnsname_canon(name, lower);
   size_t len;
-  uint64_t key;
+  uint64_t key = key_of(name, type, lower, &len);
   struct mp_cache_entry *e;
 
-  if (n < 0) {
-    /* not a name: kept lowercase as given (cut to fit), and the fetcher
-     * answers it as a name that cannot be asked */
-    for (n = 0; name[n] && (size_t)n < sizeof(lower) - 1; n++) {
-      char ch = name[n];
-
-      lower[n] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
-    }
-    lower[n] = '\0';
-  }
-  len = (size_t)n;
-  key = entry_key(lower, len, type);
   c->st.lookups++;
-  for (e = c->table[key & (c->tsize - 1)]; e; e = e->hnext) {
-    if (e->key == key && e->type == type && strcmp(e->name, lower) == 0) {
-      break;
-    }
-  }
-  if (!e) {
+  if (!(e = find(c, lower, key, type))) {
     return add(c, lower, len, key, type);
   }
   if (e->ans && now_ms(c) >= e->expires_ms) {
@@ -356,6 +382,26 @@ void mp_cache_fill(struct mp_cache *c, struct mp_cache_entry *e,
     w = next;
   }
   mp_cache_unref(c, e); /* the fetch's reference */
+}
+
+void mp_cache_offer(struct mp_cache *c, const char *name, uint16_t type,
+                    struct mp_answer *ans)
+{
+  char lower[MP_NAME_TEXT_MAX + 1];
+  size_t len;
+  uint64_t key = key_of(name, type, lower, &len);
+  struct mp_cache_entry *e;
+
+  if (failed(ans) || find(c, lower, key, type)) {
+    return; /* an entry there is as fresh, or being fetched */
+  }
+  e = insert(c, lower, len, key, type);
+  e->ans = mp_answer_ref(ans);
+  e->expires_ms = now_ms(c) + (uint64_t)ttl_of(c, ans, 0) * 1000;
+  e->bytes = answer_bytes(ans);
+  c->st.bytes += e->bytes;
+  lru_append(c, e);
+  enforce_budget(c);
 }
 
 void *mp_cache_attachment(const struct mp_cache_entry *e)

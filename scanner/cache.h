@@ -76,6 +76,15 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
 
 void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e);
 
+/* Offers an answer got outside the cache (a check's own lookup) for
+ * (name, type), so a later mp_cache_get finds it without a query. Kept
+ * only when the cache has no entry for it and ans is an answer (ok, nodata,
+ * nxdomain; a failure is fetched again anyway); ans is borrowed (the cache
+ * takes its own reference). The entry is unreferenced: the byte budget
+ * may drop it at once. */
+void mp_cache_offer(struct mp_cache *c, const char *name, uint16_t type,
+                    struct mp_answer *ans);
+
 /* The entry's answer, or NULL while it is being fetched; borrowed while
  * the entry is referenced. */
 const struct mp_answer *mp_cache_answer(const struct mp_cache_entry *e);

@@ -152,12 +152,27 @@ static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
   return complete;
 }
 
-/* Whether the domain itself does not exist, as its own lookups said. */
-static bool domain_missing(const struct mp_job *job)
+/* Whether the domain exists (RFC 8020), for np (RFC 9989 4.10.1) and for
+ * DMARC_MISSING: an answer at _dmarc.<domain> other than NXDOMAIN says a
+ * name below it exists; else the domain's own TXT answer says, asked of
+ * the shared cache, where the SPF check's lookup is when it runs (so no
+ * query is added then; the check never reads another check's state).
+ * Sets st->exists (1, 0, -1 for a failed lookup); false while the answer
+ * is being fetched. */
+static bool domain_exists(struct mp_job *job)
 {
-  const struct mp_answer *a = job->txt.ans ? job->txt.ans : job->mx.ans;
+  const struct mp_answer *a = job->dmarc_txt.ans;
 
-  return a && a->outcome == MP_OUTCOME_NXDOMAIN;
+  if (a->outcome != MP_OUTCOME_NXDOMAIN) {
+    job->dms.exists = 1;
+    return true;
+  }
+  if (!(a = mp_replay_get(&job->dms.rp, job->domain, MP_T_TXT, NULL))) {
+    return false;
+  }
+  job->dms.exists = failed(a) ? -1 : a->outcome != MP_OUTCOME_NXDOMAIN;
+  job->dms.out.domain_lookup = a->outcome;
+  return true;
 }
 
 /* Fills the row's fields from the record that applies. */
@@ -217,13 +232,19 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
   }
   /* RFC 9989 4.10.1: the domain itself takes p; a domain below the one
    * with the record takes sp, or np when it does not exist */
-  policy = !inherited            ? rec.eff_p
-           : domain_missing(job) ? rec.eff_np
-                                 : rec.eff_sp;
+  policy = !inherited                 ? rec.eff_p
+           : job->dms.exists == 0     ? rec.eff_np
+           : job->dms.exists == 1     ? rec.eff_sp
+           : rec.eff_np == rec.eff_sp ? rec.eff_sp
+                                      : MP_DMARC_POLICY_ABSENT;
   o->effective_policy = effective(policy, rec.t);
   o->status = rec.effect == MP_DMARC_EFFECT_NO_PROCESSING ? "invalid" : "valid";
   if (rec.effect == MP_DMARC_EFFECT_NO_PROCESSING) {
     o->error = "no_policy";
+  } else if (policy == MP_DMARC_POLICY_ABSENT) {
+    /* np and sp differ, and whether the domain exists is unknown: the
+     * policy is unknown, not absent */
+    o->status = "temperror";
   }
   complete = destinations(job, &rec, rec.rua, rec.nrua, o->rua, &o->nrua, 0);
   complete &= destinations(job, &rec, rec.ruf, rec.nruf, o->ruf, &o->nruf,
@@ -242,9 +263,11 @@ static int run(struct mp_task *t)
   struct mp_orgdomain_walk_result res = {0};
   char name[MP_QNAME_MAX + 16];
   size_t n;
+  bool known;
 
   memset(o, 0, sizeof(*o));
   job->dms.dropped = 0;
+  job->dms.exists = 1;
   o->evaluated = true;
   o->pct = -1;
   o->effective_policy = "missing";
@@ -259,9 +282,12 @@ static int run(struct mp_task *t)
     o->error = "multiple_records";
     return 0;
   }
-  if (!tree_walk(job, &w, got, &res)) {
+  /* both asked before waiting, so their queries go out together */
+  known = domain_exists(job);
+  if (!tree_walk(job, &w, got, &res) || !known) {
     return 1;
   }
+  o->domain_missing = job->dms.exists == 0;
   o->walk_queries = (unsigned)res.used;
   o->org_tree_walk = job->domain + res.org_off;
   /* RFC 7489: the Organizational Domain's record, when it is another */
@@ -368,8 +394,8 @@ static void findings(const struct mp_job *job, struct mp_result *res)
   } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
     mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
-             strcmp(d->status, "temperror") != 0 &&
-             res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
+             strcmp(d->status, "temperror") != 0 && !d->domain_missing) {
+    /* a domain that does not exist is reported as such (status) */
     mp_result_add_finding(res, "DMARC_MISSING");
   }
   /* the record that applies was read: valid, or without a usable policy,

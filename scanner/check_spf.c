@@ -73,15 +73,17 @@ static int run(struct mp_task *t)
   struct mp_job *job = t->job;
   struct mp_spf_state *st = &job->spf;
   const struct mp_config *cfg = job->cfg;
-  char sender[MP_NAME_MAX + 16];
+  char sender[64 + 1 + MP_NAME_MAX + 1]; /* RFC 5321 4.5.3.1 */
   struct mp_spf_outcome out;
 
-  snprintf(sender, sizeof(sender), "postmaster@%s", job->domain);
+  /* the identities of the vendor's mail (--spf-sender, --spf-helo): what
+   * %{s}, %{l}, %{o} and %{h} expand to (RFC 7208 section 7.3) */
+  snprintf(sender, sizeof(sender), "%s@%s", cfg->spf_sender, job->domain);
   for (; st->phase <= cfg->nspf_ips; st->phase++) {
     struct mp_spf_request req = {
         .family = AF_UNSPEC,
         .sender = sender,
-        .helo = job->domain,
+        .helo = cfg->spf_helo ? cfg->spf_helo : job->domain,
         .domain = job->domain,
         .root_txt = job->txt.ans,
     };
@@ -104,14 +106,15 @@ static int run(struct mp_task *t)
   return 0;
 }
 
+/* Evaluates whatever the answer is: a failed lookup is the evaluator's
+ * temperror (RFC 7208 section 4.4), for the posture and for every
+ * --spf-ip address alike, and a name check_host() cannot use is "none"
+ * whatever DNS said (section 4.3). */
 static void on_txt(struct mp_job *job, struct mp_lookup *lk)
 {
-  enum mp_outcome o = lk->ans->outcome;
-
-  if (o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
-      o != MP_OUTCOME_NXDOMAIN) {
-    return; /* temperror: nothing to evaluate */
-  }
+  /* shared: another check that asks the cache for it (the DMARC check,
+   * whether the domain exists) gets it without a query */
+  mp_cache_offer(job->cache, lk->name, MP_T_TXT, lk->ans);
   job->spf.phase = 0;
   mp_task_start(&job->spf.task);
 }
@@ -125,12 +128,17 @@ static void spf_start(struct mp_job *job)
     mp_task_start(&job->spf.task);
     return;
   }
-  job->spf.phase = SIZE_MAX; /* not evaluated until the TXT answer */
   mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
 }
 
 /* --- the row -------------------------------------------------------------
  */
+
+static bool failed(const struct mp_answer *a)
+{
+  return a && a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
+         a->outcome != MP_OUTCOME_NXDOMAIN;
+}
 
 static const char *status_of(enum mp_spf_result result)
 {
@@ -257,12 +265,6 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   memset(spf, 0, sizeof(*spf));
   spf->evaluated = true;
   spf->error_offset = -1;
-  if (st->phase == SIZE_MAX) { /* the TXT lookup failed */
-    spf->status = "temperror";
-    spf->reason = mp_spf_reason_name(MP_SPF_REASON_DNS);
-    mp_result_add_finding(res, "SPF_TEMPERROR");
-    return;
-  }
   spf->status = status_of(o->result);
   spf->reason =
       strcmp(spf->status, "valid") == 0 ? NULL : mp_spf_reason_name(o->reason);
@@ -291,9 +293,19 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
     spf->checks[k].reason =
         st->checks[k].reason ? mp_spf_reason_name(st->checks[k].reason) : NULL;
   }
-  spf->ntargets = o->posture.ntargets;
-  for (size_t k = 0; k < o->posture.ntargets; k++) {
-    spf->targets[k].name = o->posture.targets[k].name;
+  spf->ntargets = cfg->nspf_includes;
+  for (size_t k = 0; k < cfg->nspf_includes; k++) {
+    spf->targets[k].name = cfg->spf_includes[k];
+    if (o->result == MP_SPF_TEMPERROR && failed(job->txt.ans)) {
+      /* the domain's own record is unknown: so is where the name sits,
+       * and an address it authorizes gets temperror (section 4.4) */
+      spf->targets[k].unknown = true;
+      spf->targets[k].effective = mp_spf_result_name(MP_SPF_TEMPERROR);
+      continue;
+    }
+    if (k >= o->posture.ntargets) {
+      continue; /* nothing was walked: a name check_host() cannot use */
+    }
     spf->targets[k].reached = o->posture.targets[k].reached;
     spf->targets[k].effective =
         o->posture.targets[k].effective >= 0

@@ -9,6 +9,7 @@
 
 #include "output/writer.h"
 #include "scanner/alloc.h"
+#include "scanner/ascii.h"
 #include "scanner/orgdomain.h"
 
 enum {
@@ -24,6 +25,8 @@ enum {
   OPT_CACHE_MB,
   OPT_SPF_IP,
   OPT_SPF_INCLUDE,
+  OPT_SPF_SENDER,
+  OPT_SPF_HELO,
   OPT_LIST_FINDINGS,
   OPT_CHECKS,
   OPT_DKIM_SELECTORS,
@@ -53,6 +56,8 @@ static const struct option long_opts[] = {
     {"cache-mb", required_argument, NULL, OPT_CACHE_MB},
     {"spf-ip", required_argument, NULL, OPT_SPF_IP},
     {"spf-include", required_argument, NULL, OPT_SPF_INCLUDE},
+    {"spf-sender", required_argument, NULL, OPT_SPF_SENDER},
+    {"spf-helo", required_argument, NULL, OPT_SPF_HELO},
     {"list-findings", no_argument, NULL, OPT_LIST_FINDINGS},
     {"checks", required_argument, NULL, OPT_CHECKS},
     {"dkim-selectors", required_argument, NULL, OPT_DKIM_SELECTORS},
@@ -132,6 +137,7 @@ void mp_config_init(struct mp_config *c)
   c->dkim_selectors = mp_dkim_default_selectors;
   c->dkim_shortcut = true;
   c->psl_file = MP_ORGDOMAIN_DEFAULT_PSL;
+  c->spf_sender = "postmaster"; /* RFC 7208 section 4.3's stand-in */
   c->timeout_ms = 2000;
   c->retries = 2;
   c->edns_size = 1232; /* DNS flag day 2020: no IP fragmentation */
@@ -243,6 +249,80 @@ static int parse_selectors(struct mp_config *c, const char *arg, char *err,
   return n ? 0 : fail(err, errlen, "--dkim-selectors: an empty list");
 }
 
+/* atext of RFC 5322 section 3.2.3, which RFC 5321's Atom is made of. */
+static bool is_atext(char ch)
+{
+  return mp_is_alnum(ch) || (ch && strchr("!#$%&'*+-/=?^_`{|}~", ch));
+}
+
+/* RFC 5321 section 4.1.2: Local-part = Dot-string / Quoted-string, at
+ * most 64 octets (section 4.5.3.1.1); ASCII only (no SMTPUTF8). */
+static bool valid_local_part(const char *s)
+{
+  size_t n = strlen(s), i;
+
+  if (n == 0 || n > 64) {
+    return false;
+  }
+  if (s[0] == '"') { /* DQUOTE *QcontentSMTP DQUOTE */
+    for (i = 1; i < n - 1; i++) {
+      if (s[i] == '\\') { /* quoted-pairSMTP: %d92 %d32-126 */
+        i++;
+        if (i >= n - 1 || s[i] < 32 || s[i] > 126) {
+          return false;
+        }
+      } else if (s[i] < 32 || s[i] > 126 || s[i] == '"') {
+        return false; /* qtextSMTP: %d32-33 / %d35-91 / %d93-126 */
+      }
+    }
+    return n >= 2 && i == n - 1 && s[n - 1] == '"';
+  }
+  for (i = 0; i < n; i++) { /* Atom *("." Atom) */
+    if (s[i] == '.' ? i == 0 || i == n - 1 || s[i - 1] == '.'
+                    : !is_atext(s[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* RFC 5321 section 4.1.1.1: what EHLO names, a Domain (labels of letters,
+ * digits and inner hyphens, section 4.1.2) or an address literal
+ * "[192.0.2.1]" / "[IPv6:2001:db8::1]" (section 4.1.3). */
+static bool valid_helo(const char *s)
+{
+  size_t n = strlen(s), label = 0;
+  uint8_t addr[16];
+  char lit[64];
+
+  if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+    if (n - 2 >= sizeof(lit)) {
+      return false;
+    }
+    memcpy(lit, s + 1, n - 2);
+    lit[n - 2] = '\0';
+    return strncmp(lit, "IPv6:", 5) == 0
+               ? inet_pton(AF_INET6, lit + 5, addr) == 1
+               : inet_pton(AF_INET, lit, addr) == 1;
+  }
+  if (n == 0 || n > 253) {
+    return false;
+  }
+  for (size_t i = 0; i <= n; i++) {
+    if (i == n || s[i] == '.') {
+      if (label == 0 || label > 63 || s[i - 1] == '-') {
+        return false;
+      }
+      label = 0;
+    } else if (!mp_is_alnum(s[i]) && (s[i] != '-' || label == 0)) {
+      return false;
+    } else {
+      label++;
+    }
+  }
+  return true;
+}
+
 static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
                      size_t errlen)
 {
@@ -348,6 +428,24 @@ static int parse_opt(struct mp_config *c, int opt, const char *arg, char *err,
       return fail(err, errlen, "--spf-include: expected a domain name");
     }
     c->spf_includes[c->nspf_includes++] = arg;
+    return 0;
+  case OPT_SPF_SENDER:
+    if (!valid_local_part(arg)) {
+      return fail(err, errlen,
+                  "--spf-sender: expected the local-part of an address "
+                  "(RFC 5321, at most 64 octets), got '%s'",
+                  arg);
+    }
+    c->spf_sender = arg;
+    return 0;
+  case OPT_SPF_HELO:
+    if (!valid_helo(arg)) {
+      return fail(err, errlen,
+                  "--spf-helo: expected a host name or an address literal "
+                  "such as [192.0.2.1], got '%s'",
+                  arg);
+    }
+    c->spf_helo = arg;
     return 0;
   case OPT_CHECKS:
     if (parse_checks(arg, &c->checks) < 0) {
@@ -533,6 +631,11 @@ void mp_config_usage(FILE *f)
       "repeatable\n"
       "      --spf-include NAME  where NAME sits in each SPF tree, "
       "repeatable\n"
+      "      --spf-sender LOCALPART  sender of the --spf-ip checks,\n"
+      "                          LOCALPART@<domain> (default postmaster)\n"
+      "      --spf-helo NAME     HELO name of the --spf-ip checks, a host "
+      "name or\n"
+      "                          [address] (default: the domain)\n"
       "Other:\n"
       "      --progress, --no-progress  progress line on stderr (default: "
       "when a terminal)\n"

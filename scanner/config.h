@@ -54,6 +54,10 @@ struct mp_config {
   /* --spf-include: where these names sit in each domain's SPF tree */
   size_t nspf_includes;
   const char *spf_includes[8];
+  /* --spf-sender, --spf-helo: the identities of the --spf-ip checks, the
+   * sender <spf_sender>@<domain> and HELO spf_helo (NULL: the domain) */
+  const char *spf_sender;
+  const char *spf_helo;
   bool quiet;
   int progress; /* -1: when stderr is a terminal */
   enum mp_log_level log_level;

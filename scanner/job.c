@@ -191,8 +191,11 @@ static bool answered(enum mp_outcome o)
 }
 
 /* ok when every lookup was answered and the domain exists; nxdomain when a
- * lookup at the name itself says it does not; otherwise the first failed
- * lookup's outcome, in row order. */
+ * lookup at the name itself says it does not (the SPF check's TXT, the MX
+ * check's MX, or the TXT the DMARC check asks after an NXDOMAIN at
+ * _dmarc.<domain>); otherwise the first failed lookup's outcome, in row
+ * order, then the DMARC check's. Only the lookups of the checks that ran
+ * count (--checks). */
 static enum mp_status derive_status(const struct mp_result *res)
 {
   const struct mp_result_lookup *all[] = {&res->txt, &res->dmarc_txt, &res->mx};
@@ -202,8 +205,12 @@ static enum mp_status derive_status(const struct mp_result *res)
       return failure_status(all[i]->outcome);
     }
   }
+  if (!answered(res->dmarc_eval.domain_lookup)) {
+    return failure_status(res->dmarc_eval.domain_lookup);
+  }
   if ((res->txt.queried && res->txt.outcome == MP_OUTCOME_NXDOMAIN) ||
-      (res->mx.queried && res->mx.outcome == MP_OUTCOME_NXDOMAIN)) {
+      (res->mx.queried && res->mx.outcome == MP_OUTCOME_NXDOMAIN) ||
+      res->dmarc_eval.domain_missing) {
     return MP_STATUS_NXDOMAIN;
   }
   return MP_STATUS_OK;

@@ -96,6 +96,7 @@ struct mp_dmarc_state {
   uint32_t dropped; /* bit (1u << enum mp_dmarc_tag): a tag of the record
                        that applies whose value was dropped for its default
                        (its finding code is in check_dmarc.c) */
+  int exists;       /* the domain exists: 1, 0, or -1 when its lookup failed */
 };
 
 /* Cache fetches by check, for the summary (the scan's, shared by jobs). */

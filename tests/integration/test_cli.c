@@ -198,3 +198,49 @@ Test(cli, csv_has_a_header_and_one_record_per_row)
   truth_free(&ts);
   unlink(out);
 }
+
+/* The lines of section `title` ("SPF:") of a usage text: the title line and
+ * the indented lines after it, joined with '\n'. */
+static char *usage_section(const char *text, const char *title)
+{
+  char head[64];
+  const char *p, *end;
+
+  snprintf(head, sizeof(head), "\n%s\n", title);
+  p = strstr(text, head);
+  cr_assert_not_null(p, "no '%s' section", title);
+  p++;
+  end = strchr(p, '\n') + 1;
+  while (*end == ' ') {
+    end = strchr(end, '\n');
+    cr_assert_not_null(end);
+    end++;
+  }
+  return mp_strndup(p, (size_t)(end - p));
+}
+
+/* The SPF options in --help and in the README's usage block, line for
+ * line. */
+Test(cli, spf_options_read_the_same_in_help_and_readme)
+{
+  char out[4096], readme[4096];
+  const char *argv[] = {MP_BINARY, "--help", NULL};
+  char *help, *doc, *a, *b;
+
+  scratch_path(out, sizeof(out), "help.txt");
+  cr_assert_eq(mp_proc_run(argv, NULL, out, NULL, 10000), 0);
+  help = mp_proc_slurp(out, NULL);
+  snprintf(readme, sizeof(readme), "%s/README.md", MP_SOURCE_DIR);
+  doc = mp_proc_slurp(readme, NULL);
+  cr_assert(help && doc);
+  a = usage_section(help, "SPF:");
+  b = usage_section(doc, "SPF:");
+  cr_expect_str_eq(a, b);
+  cr_expect_not_null(strstr(a, "--spf-sender"));
+  cr_expect_not_null(strstr(a, "--spf-helo"));
+  mp_free(a);
+  mp_free(b);
+  mp_free(help);
+  mp_free(doc);
+  unlink(out);
+}

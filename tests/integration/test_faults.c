@@ -236,6 +236,26 @@ Test(faults, nxdomain_rows_say_the_domain_does_not_exist)
   mp_json_free(rows);
 }
 
+/* The DMARC check alone still tells a domain that does not exist: it asks
+ * the name itself after NXDOMAIN at _dmarc.<domain> (docs/schema.md
+ * "Status"). */
+Test(faults, nxdomain_rows_under_checks_dmarc)
+{
+  const char *extra[] = {"--checks", "dmarc", NULL};
+  struct mp_json *rows;
+
+  start_responder("nxdomain", NULL);
+  rows = scan("gone.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "nxdomain"));
+  cr_expect(mp_json_is_null(mp_json_get(rows->items[0], "txt")));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(rows->items[0], "dmarc.status"), "none"));
+  cr_expect_eq(mp_json_get(rows->items[0], "findings")->count, 0,
+               "no DMARC_MISSING for a domain that does not exist");
+  mp_json_free(rows);
+}
+
 Test(faults, replies_with_a_wrong_id_are_ignored)
 {
   struct mp_json *rows;
@@ -478,4 +498,101 @@ Test(faults, malformed_replies_are_errors_not_data)
   mp_json_free(rows);
   unlink(in);
   unlink(out);
+}
+
+/* --- --spf-ip and --spf-include always answer ---------------------------- */
+
+/* Two addresses and two include names: each gets its entry whatever
+ * became of the lookups (docs/schema.md "Addresses and include targets"). */
+static const char *const spf_opts[] = {
+    "--spf-ip",      "192.0.2.7",         "--spf-ip",
+    "2001:db8::7",   "--spf-include",     "_spf.vendor.example",
+    "--spf-include", "spf.other.example", NULL};
+
+/* The row of a domain whose TXT lookup failed: SPF is temperror, and so is
+ * every address and include name, never read as "no record". */
+static void expect_spf_temperror(const struct mp_json *row)
+{
+  const struct mp_json *checks = mp_json_path(row, "spf.checks");
+  const struct mp_json *incs = mp_json_path(row, "spf.include_checks");
+
+  cr_expect(mp_json_str_eq(mp_json_path(row, "spf.status"), "temperror"));
+  cr_assert_not_null(checks);
+  cr_assert_eq(checks->count, 2, "one check per --spf-ip address");
+  for (size_t i = 0; i < checks->count; i++) {
+    const struct mp_json *c = checks->items[i];
+
+    cr_expect(mp_json_str_eq(mp_json_get(c, "ip"), spf_opts[1 + 2 * i]));
+    cr_expect(mp_json_str_eq(mp_json_get(c, "result"), "temperror"));
+    cr_expect(mp_json_str_eq(mp_json_get(c, "reason"), "dns"));
+  }
+  cr_assert_not_null(incs);
+  cr_assert_eq(incs->count, 2, "one entry per --spf-include name");
+  for (size_t i = 0; i < incs->count; i++) {
+    const struct mp_json *c = incs->items[i];
+
+    cr_expect(mp_json_str_eq(mp_json_get(c, "name"), spf_opts[5 + 2 * i]));
+    cr_expect(mp_json_is_null(mp_json_get(c, "reached")), "reached unknown");
+    cr_expect(mp_json_str_eq(mp_json_get(c, "effective"), "temperror"));
+  }
+}
+
+static void spf_options_after_failure(const char *mode, int exit_status)
+{
+  struct mp_json *rows;
+
+  start_responder(mode, NULL);
+  rows = scan_rc("x.test\n", spf_opts, exit_status);
+  cr_assert_eq(rows->count, 1);
+  expect_spf_temperror(rows->items[0]);
+  mp_json_free(rows);
+}
+
+Test(faults, spf_options_answer_temperror_after_servfail)
+{
+  spf_options_after_failure("servfail", 0);
+}
+
+Test(faults, spf_options_answer_temperror_after_refused)
+{
+  spf_options_after_failure("refused", 3);
+}
+
+Test(faults, spf_options_answer_temperror_after_a_timeout)
+{
+  spf_options_after_failure("silent", 3);
+}
+
+/* A name check_host() cannot use (not multi-label, RFC 7208 section 4.3)
+ * gives none for every address before any DNS answer counts, so a failed
+ * lookup does not turn it into temperror. */
+Test(faults, spf_options_answer_none_for_a_single_label_name)
+{
+  struct mp_json *rows;
+  const struct mp_json *row, *checks, *incs;
+
+  start_responder("servfail", NULL);
+  rows = scan("localhost\n", spf_opts);
+  cr_assert_eq(rows->count, 1);
+  row = rows->items[0];
+  checks = mp_json_path(row, "spf.checks");
+  incs = mp_json_path(row, "spf.include_checks");
+  cr_expect(mp_json_str_eq(mp_json_path(row, "spf.status"), "none"));
+  cr_expect(mp_json_str_eq(mp_json_path(row, "spf.reason"), "bad_domain"));
+  cr_assert_not_null(checks);
+  cr_assert_eq(checks->count, 2);
+  for (size_t i = 0; i < checks->count; i++) {
+    cr_expect(mp_json_str_eq(mp_json_get(checks->items[i], "result"), "none"));
+    cr_expect(
+        mp_json_str_eq(mp_json_get(checks->items[i], "reason"), "bad_domain"));
+  }
+  cr_assert_not_null(incs);
+  cr_assert_eq(incs->count, 2);
+  for (size_t i = 0; i < incs->count; i++) {
+    const struct mp_json *reached = mp_json_get(incs->items[i], "reached");
+
+    cr_expect(reached && reached->type == MP_JSON_BOOL && !reached->boolean);
+    cr_expect(mp_json_is_null(mp_json_get(incs->items[i], "effective")));
+  }
+  mp_json_free(rows);
 }

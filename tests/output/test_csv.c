@@ -178,6 +178,21 @@ Test(csv, writes_an_evaluated_policy_exactly)
                    "SPF_INCLUDE_MISSING|SPF_SENDER_NOT_PASS" NO_CHECKS "\r\n");
 }
 
+/* A name whose place is unknown (the domain's TXT lookup failed) shows its
+ * result, temperror, not "unreached". */
+Test(csv, writes_an_unknown_include_check_as_temperror)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_spf_full(&r);
+  r.spf_eval.targets[2].unknown = true;
+  r.spf_eval.targets[2].effective = "temperror";
+  text = write_rows(&r, 1);
+  cr_expect_not_null(strstr(text, "|other.example=temperror,"), "%s", text);
+  free(text);
+}
+
 Test(csv, writes_a_syntax_error_with_its_offset)
 {
   expect_spf_cells(rows_spf_syntax,

@@ -276,6 +276,23 @@ Test(ndjson, writes_an_evaluated_policy_exactly)
   free(text);
 }
 
+/* reached is null when unknown (the domain's TXT lookup failed). */
+Test(ndjson, writes_an_unknown_include_check_with_reached_null)
+{
+  struct mp_result r;
+  char *text;
+
+  rows_spf_full(&r);
+  r.spf_eval.targets[2].unknown = true;
+  r.spf_eval.targets[2].effective = "temperror";
+  text = write_rows(&r, 1, NULL);
+  cr_expect_not_null(strstr(text,
+                            "{\"name\":\"other.example\",\"reached\":null,"
+                            "\"effective\":\"temperror\"}"),
+                     "%s", text);
+  free(text);
+}
+
 Test(ndjson, writes_a_syntax_error_with_its_record_and_offset)
 {
   struct mp_result r;

@@ -135,3 +135,50 @@ Test(cache, every_spelling_of_a_name_is_one_entry)
   }
   mp_cache_free(c);
 }
+
+/* A check's own lookup offered to the cache: the next asker gets it
+ * without a query. */
+Test(cache, an_offered_answer_is_served_without_a_fetch)
+{
+  struct world w = {.next = MP_OUTCOME_SERVFAIL, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_answer *a = mp_answer_new(MP_OUTCOME_NXDOMAIN, 3, MP_T_TXT);
+  struct mp_cache_entry *e;
+
+  mp_cache_offer(c, "Gone.Example.", MP_T_TXT, a);
+  mp_answer_unref(a);
+  e = mp_cache_get(c, "gone.example", MP_T_TXT);
+  cr_expect_eq(w.fetches, 0);
+  cr_expect_eq(mp_cache_answer(e)->outcome, MP_OUTCOME_NXDOMAIN);
+  mp_cache_unref(c, e);
+  /* negative answers last neg_ttl */
+  w.now += 901 * 1000;
+  e = mp_cache_get(c, "gone.example", MP_T_TXT);
+  cr_expect_eq(w.fetches, 1);
+  mp_cache_unref(c, e);
+  mp_cache_free(c);
+}
+
+/* A failure is not offered (the next asker fetches it again anyway), and
+ * an entry already there is kept. */
+Test(cache, failures_and_known_names_are_not_taken)
+{
+  struct world w = {.next = MP_OUTCOME_NODATA, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_answer *fail = mp_answer_new(MP_OUTCOME_TIMEOUT, -1, MP_T_TXT);
+  struct mp_answer *nx = mp_answer_new(MP_OUTCOME_NXDOMAIN, 3, MP_T_TXT);
+  struct mp_cache_entry *e;
+
+  mp_cache_offer(c, "a.example", MP_T_TXT, fail);
+  e = mp_cache_get(c, "a.example", MP_T_TXT);
+  cr_expect_eq(w.fetches, 1);
+  cr_expect_eq(mp_cache_answer(e)->outcome, MP_OUTCOME_NODATA);
+  mp_cache_offer(c, "a.example", MP_T_TXT, nx);
+  mp_cache_unref(c, e);
+  e = mp_cache_get(c, "a.example", MP_T_TXT);
+  cr_expect_eq(mp_cache_answer(e)->outcome, MP_OUTCOME_NODATA);
+  mp_cache_unref(c, e);
+  mp_answer_unref(fail);
+  mp_answer_unref(nx);
+  mp_cache_free(c);
+}

@@ -450,6 +450,24 @@ Test(dnswire, encodes_escaped_names_as_their_octets)
   cr_expect_eq(mp_dnswire_labels("a.b.test"), 3);
 }
 
+/* A query name is raw text, one label per dot, as mp_dnswire_query()
+ * encodes it: owners holding bytes the presentation form escapes (an SPF
+ * macro's "agent@customer.example", RFC 7208 section 7.3) still match. */
+Test(dnswire, matches_owners_with_odd_bytes_to_the_query_name)
+{
+  struct msg m;
+  static const uint8_t v4[] = {127, 0, 0, 2};
+  struct mp_answer *a;
+
+  header(&m, 0, 1, "~a&b=c@customer.example._s.test", MP_T_A);
+  rr(&m, "~a&b=c@customer.example._s.test", MP_T_A, 1, v4, sizeof(v4));
+  a = parse(&m, "~a&b=c@customer.example._s.test", MP_T_A);
+  cr_assert_eq(a->outcome, MP_OUTCOME_OK);
+  cr_assert_eq(a->count, 1);
+  cr_assert_str_eq(a->rr[0].data, "127.0.0.2");
+  mp_answer_unref(a);
+}
+
 Test(dnswire, ttl_with_high_bit_reads_as_zero)
 {
   struct msg m;

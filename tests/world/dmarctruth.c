@@ -690,7 +690,7 @@ static void tags(const struct found *f, struct mp_dmarct_row *row)
 /* Sections 4.7 and 4.10.1: the policy the record gives the domain, its
  * tags, its destinations, and the DMARC_* findings of a valid record. */
 static void apply(const struct mp_dv *v, const struct found *f, bool self,
-                  struct mp_dmarct_row *row)
+                  bool exists, struct mp_dmarct_row *row)
 {
   /* a dropped value, by known[] index of tag(): docs/schema.md "Findings" */
   static const char *const dropped[14] = {NULL,
@@ -742,8 +742,13 @@ static void apply(const struct mp_dv *v, const struct found *f, bool self,
   }
   row->status = "valid";
   /* without a usable p the record counts as one with p=none (section 4.7
-   * "treated as if it included p=none"); a valid sp still stands */
-  eff = !self && pl->sp >= 0 ? pl->sp : usable ? pl->p : 0;
+   * "treated as if it included p=none"); a valid sp still stands, and for
+   * a subdomain that does not exist a valid np before it (section
+   * 4.10.1: np, else sp, else p) */
+  eff = !self && !exists && pl->np >= 0 ? pl->np
+        : !self && pl->sp >= 0          ? pl->sp
+        : usable                        ? pl->p
+                                        : 0;
   eff = pl->t == 'y' && eff > 0 ? eff - 1 : eff; /* t=y: one level down */
   row->effective = pol_names[eff];
   const bool want[8] = {pl->p < 0,
@@ -809,7 +814,7 @@ static void row_init(struct mp_dmarct_row *row, const char *domain)
   mp_dmarct_psl_org(domain, row->org_psl);
 }
 
-void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
+void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
                     struct mp_dmarct_row *row)
 {
   struct found f[WALK_MAX + 1]; /* about 100 KB of stack; the last is the
@@ -871,8 +876,8 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
   row->disagree = (psl == NULL) != (pick == NULL) ||
                   (psl != NULL && strcmp(psl, pick->name) != 0);
   if (pick != NULL) {
-    apply(v, pick, self == 1, row);
-  } else {
+    apply(v, pick, self == 1, exists, row);
+  } else if (exists) { /* a name that does not exist is reported as such */
     finding(row, "DMARC_MISSING");
   }
 }

@@ -35,8 +35,9 @@ struct mp_dmarct_row {
   size_t nfindings;
 };
 
-/* Evaluates domain (lowercase A-label, no trailing dot, existing). */
-void mp_dmarct_eval(const struct mp_dv *v, const char *domain,
+/* Evaluates domain (lowercase A-label, no trailing dot); exists: whether
+ * it exists (a name that does not takes np, and has no DMARC_MISSING). */
+void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
                     struct mp_dmarct_row *row);
 
 /* RFC 7489 section 6.4 record selection: "v" *WSP "=" *WSP "DMARC1" *WSP

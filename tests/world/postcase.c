@@ -18,7 +18,7 @@ bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
     return round < MP_PG_NDMARC;
   }
   mp_rng_init(&r, seed, index, 8);
-  *dv = mp_rng_below(&r, MP_PG_NDMARC);
+  *dv = mp_rng_below(&r, MP_PG_NDRAWN);
   *mv = mp_rng_below(&r, MP_PG_NMX_RANDOM);
   return mp_rng_pct(&r, 25);
 }
@@ -313,12 +313,23 @@ static void case_dmarc(uint64_t index, unsigned dv, struct mp_pg_case *c,
   case 17: /* no p, but an sp for the subdomains (RFC 9989 4.7) */
     parent_dmarc(o, p, "v=DMARC1; sp=reject; rua=mailto:rua@reports.example");
     break;
-  default: /* 18: a psd=n given twice is no psd=n: the record above it is
+  case 18: /* a psd=n given twice is no psd=n: the record above it is
               the Organizational Domain's (RFC 6376 3.2, RFC 9989 4.10.2) */
     mp_pg_fmt(c->name, sizeof(c->name), "a.b.%s", p);
     mp_pg_fmt(q, sizeof(q), "b.%s", p);
     parent_dmarc(o, q, "v=DMARC1; p=quarantine; psd=n; psd=n");
     parent_dmarc(o, p, "v=DMARC1; p=reject; sp=reject");
+    break;
+  default: /* 19: the listed name does not exist: np applies (RFC 9989
+              4.10.1), not sp */
+    mp_pg_fmt(c->name, sizeof(c->name), "gone.%s", p);
+    c->exists = false;
+    mp_pg_printf(o->zone, "%s. A 192.0.2.%u\n", p, 1 + (unsigned)(index % 254));
+    mp_pg_fmt(r, sizeof(r),
+              "v=DMARC1; p=none; sp=quarantine; np=reject; "
+              "rua=mailto:dmarc@%s",
+              p);
+    parent_dmarc(o, p, r);
     break;
   }
 }
@@ -331,7 +342,10 @@ void mp_pg_case(uint64_t index, unsigned dv, unsigned mv, struct mp_pg_case *c,
 
   assert(dv < MP_PG_NDMARC && mv < MP_PG_NMX);
   memset(c, 0, sizeof(*c));
-  mp_pg_fmt(c->spf, sizeof(c->spf), "v=spf1 ip4:192.0.2.0/24 -all");
+  c->exists = true;
   case_dmarc(index, dv, c, &o);
-  case_mx(index, mv, c, &o);
+  if (c->exists) {
+    mp_pg_fmt(c->spf, sizeof(c->spf), "v=spf1 ip4:192.0.2.0/24 -all");
+    case_mx(index, mv, c, &o);
+  }
 }

@@ -11,16 +11,20 @@
  * for the reverse-DNS checks, that some nxdomain lines list instead. Their
  * records and truth are listed in tests/world/README.md. */
 
-#define MP_PG_NDMARC 19 /* DMARC discovery variants */
+#define MP_PG_NDMARC 20 /* DMARC discovery variants */
 #define MP_PG_NMX    12 /* MX variants */
 #define MP_PG_NMX_RANDOM                                                       \
   10 /* those the random lines draw: 10 and 11 (failed lookups) are only in    \
         the warm-up, so the random lines stay as they were */
+#define MP_PG_NDRAWN                                                           \
+  19 /* the DMARC variants the random lines draw: 19 (a name that does not     \
+        exist) came later and is only in the warm-up */
 #define MP_PG_MAXMX 12
 
 /* Whether nxdomain line `index` holds a posture case, and which. round >= 0
  * for the warm-up lines (round r holds DMARC case r and MX case r, or
- * r % 10 from r = 12, for r < MP_PG_NDMARC). */
+ * r % 10 from r = 12, for r < MP_PG_NDMARC); the others draw from the first
+ * MP_PG_NDRAWN DMARC cases and MP_PG_NMX_RANDOM MX cases. */
 bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
                      unsigned *mv);
 
@@ -28,7 +32,9 @@ bool mp_pg_case_pick(uint64_t seed, uint64_t index, int round, unsigned *dv,
  * and every further record as text by zone. */
 struct mp_pg_case {
   char name[256];
-  bool psd; /* the name lives in the psd.test. zone */
+  bool psd;    /* the name lives in the psd.test. zone */
+  bool exists; /* false: the listed name has no records and nothing below
+                  it (DMARC case 18; no SPF, no MX case) */
   char spf[64];
   char dmarc[2][160];
   size_t ndmarc;

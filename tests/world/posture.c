@@ -370,14 +370,22 @@ void mp_post_eval(const struct mp_dv *v, const char *domain,
   struct codes fc = {.n = 0};
   const char *eff;
 
+  struct mp_dv_ans self;
+
   /* no memset: the row holds 15 KB of text buffers, each set below */
   row->mx_null = row->mx_none = false;
   row->mx_all_fcrdns = MP_POST_NO;
   row->mx_unresolved = row->mx_generic = 0;
   row->findings[0] = '\0';
-  mp_dmarct_eval(v, domain, &row->dmarc);
+  mp_dv_query(v, domain, MP_ZT_TXT, true, &self);
+  row->exists = self.rc != MP_DV_NXDOMAIN; /* RFC 8020 */
+  mp_dmarct_eval(v, domain, row->exists, &row->dmarc);
   mp_dkimt_eval(v, domain, &row->dkim);
-  mx_check(v, domain, row, &fc);
+  if (row->exists) {
+    mx_check(v, domain, row, &fc);
+  } else {
+    snprintf(row->mx_detail, sizeof(row->mx_detail), "-");
+  }
   mp_polt_eval(v, domain, MP_POLT_STS, &row->sts);
   mp_polt_eval(v, domain, MP_POLT_TLSRPT, &row->tlsrpt);
   mp_polt_eval(v, domain, MP_POLT_BIMI, &row->bimi);
@@ -402,6 +410,11 @@ void mp_post_eval(const struct mp_dv *v, const char *domain,
   }
   findings(row, &fc);
   verdict(spf, row);
+  if (!row->exists) { /* no verdict for a name that does not exist */
+    row->ready = MP_POST_UNKNOWN;
+    snprintf(row->failed, sizeof(row->failed), "-");
+    snprintf(row->unknown, sizeof(row->unknown), "-");
+  }
 }
 
 static const char *tri_text(enum mp_post_tri t)
@@ -418,14 +431,22 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
   if (r->dkim.weakest > 0) {
     snprintf(weak, sizeof(weak), "%u", r->dkim.weakest);
   }
-  put(buf, cap, &len,
-      "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%u\t%u\t%s\t%s"
-      "\t%s\t%s\t%s",
-      d->status, d->found_at, d->policy_domain, d->effective, d->org_psl,
-      d->org_tree_walk, d->external, r->dkim.status, r->dkim.keys, weak,
-      r->mx_null, tri_text(r->mx_all_fcrdns), r->mx_unresolved, r->mx_generic,
-      r->sts.status, r->tlsrpt.status, r->bimi.status, tri_text(r->ready),
-      r->failed);
+  put(buf, cap, &len, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", d->status,
+      d->found_at, d->policy_domain, d->effective, d->org_psl, d->org_tree_walk,
+      d->external, r->dkim.status, r->dkim.keys, weak);
+  if (r->exists) {
+    put(buf, cap, &len, "\t%d\t%s\t%u\t%u", r->mx_null,
+        tri_text(r->mx_all_fcrdns), r->mx_unresolved, r->mx_generic);
+  } else {
+    cat(buf, cap, &len, "\t-\t-\t-\t-", NULL);
+  }
+  put(buf, cap, &len, "\t%s\t%s\t%s", r->sts.status, r->tlsrpt.status,
+      r->bimi.status);
+  if (r->exists) {
+    put(buf, cap, &len, "\t%s\t%s", tri_text(r->ready), r->failed);
+  } else {
+    cat(buf, cap, &len, "\t-\t-", NULL);
+  }
   cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
   for (int i = 0; i < 9; i++) {
     cat(buf, cap, &len, "\t", d->tag[i], NULL);

@@ -21,6 +21,7 @@
 enum mp_post_tri { MP_POST_NO, MP_POST_YES, MP_POST_UNKNOWN };
 
 struct mp_post_row {
+  bool exists; /* false: NXDOMAIN; no MX hosts, no verdict ("-") */
   struct mp_dmarct_row dmarc;
   struct mp_dkimt_row dkim;
   bool mx_null, mx_none; /* null MX; no MX records at all */
@@ -34,8 +35,11 @@ struct mp_post_row {
   char findings[800]; /* sorted, ','-joined, "-" when none */
 };
 
-/* Evaluates domain (existing, not under broken.test) over v, whose line
- * db holds the domain's records. spf: its spf_truth.tsv status. */
+/* Evaluates domain (not under broken.test) over v, whose line db holds the
+ * domain's records. spf: its spf_truth.tsv status. A domain that does not
+ * exist (NXDOMAIN) gets its DMARC discovery, DKIM and policy records (all
+ * "none": nothing is below it), and "-" for the MX hosts and the
+ * verdict. */
 void mp_post_eval(const struct mp_dv *v, const char *domain,
                   enum mp_spft_status spf, struct mp_post_row *row);
 

@@ -232,6 +232,18 @@ static const char *const example_zone[] = {
     "void A 10.245.1.1",
     "_spf.macro TXT \"v=spf1 ip4:10.245.2.0/24 -all\"",
     "explain TXT \"Mail from %{i} is not authorized by %{d}\"",
+    "; agentdesk: a helpdesk that sends as agent@<customer> from its own",
+    "; hosts, known by the sender's local-part and the HELO name (macros",
+    "; l, h and s; tests/integration/test_spf_cli.c, --spf-sender and",
+    "; --spf-helo); no listed domain includes it",
+    "_spf.agentdesk TXT \"v=spf1 exists:%{l}.%{h}._h.agentdesk.example "
+    "-all\"",
+    "agent.out.agentdesk.example._h.agentdesk A 127.0.0.2",
+    "_spf2.agentdesk TXT \"v=spf1 exists:%{s}._s.agentdesk.example -all\"",
+    "agent\\@customer2.agentdesk.example._s.agentdesk A 127.0.0.2",
+    "customer.agentdesk TXT \"v=spf1 include:_spf.agentdesk.example -all\"",
+    "customer2.agentdesk TXT \"v=spf1 include:_spf2.agentdesk.example "
+    "-all\"",
     "; shared MX hosts",
 };
 
@@ -1125,7 +1137,8 @@ static void add_second_spf(struct dom *d, struct mp_rng *r)
 }
 
 /* A posture case (postcase.h) on nxdomain line i, if the line holds one:
- * the listed name, its records, and its parents' records. */
+ * the listed name, its records, and its parents' records; d->exists says
+ * whether the listed name exists. */
 static bool fill_case(struct dom *d, uint64_t seed, uint64_t i)
 {
   int round = i < (uint64_t)WARMUP * K_COUNT ? (int)(i / K_COUNT) : -1;
@@ -1140,6 +1153,10 @@ static bool fill_case(struct dom *d, uint64_t seed, uint64_t i)
   d->extra_len = zone.len;
   mp_pg_fmt(d->name, NAME_BUF, "%s", c.name);
   d->psd = c.psd;
+  d->exists = c.exists;
+  if (!c.exists) {
+    return true; /* only its parents' records, in d->extra */
+  }
   rec_text(d, &d->txt, c.spf, SPLIT_ONE, NULL);
   for (size_t k = 0; k < c.ndmarc; k++) {
     rec_text(d, &d->dmarc, c.dmarc[k], SPLIT_ONE, NULL);
@@ -1217,7 +1234,8 @@ static void gen_dom(uint64_t seed, uint64_t i, enum kind k, unsigned sub,
     }
     break;
   case K_NXDOMAIN:
-    d->exists = fill_case(d, seed, i);
+    d->exists = false;
+    fill_case(d, seed, i);
     break;
   case K_EMPTY:
     dom_extra(d, "%.*s A 192.0.2.%u\n", olen(d->name), d->name,
@@ -1701,14 +1719,14 @@ static void post_line(struct world *w, const struct dom *d,
 
   w->pstats.rows++;
   out_fmt(&w->post, "%" PRIu64 "\t%s\t", w->line, d->name);
-  if (spf == MP_SPFT_DASH) { /* NXDOMAIN or SERVFAIL */
+  if (spf == MP_SPFT_DASH && d->broken) { /* SERVFAIL */
     w->pstats.dash++;
     for (int k = 0; k < MP_POST_COLUMNS; k++) {
       out_str(&w->post, k + 1 < MP_POST_COLUMNS ? "-\t" : "-\n");
     }
     return;
   }
-  mp_post_eval(&w->view, d->name, spf, &row);
+  mp_post_eval(&w->view, d->name, spf, &row); /* NXDOMAIN too */
   post_stats_row(&w->pstats, &row);
   mp_post_format(&row, buf, sizeof(buf));
   out_str(&w->post, buf);
@@ -1766,7 +1784,7 @@ static enum mp_spft_status spf_line(struct world *w, const struct dom *d)
 static void write_post_stats(FILE *f, const struct post_stats *p)
 {
   fprintf(f,
-          "posture_rows=%" PRIu64 "\nposture_rows_nxdomain_or_servfail=%" PRIu64
+          "posture_rows=%" PRIu64 "\nposture_rows_servfail=%" PRIu64
           "\ndmarc_org_psl_differs_from_tree_walk=%" PRIu64 "\nmx_null=%" PRIu64
           "\nmx_all_fcrdns=%" PRIu64 "\nmx_rows_unresolved=%" PRIu64
           "\nmx_rows_generic=%" PRIu64 "\nverdict_ready=%" PRIu64 "\n",
@@ -1937,8 +1955,8 @@ static void do_line(struct world *w, uint64_t i)
     fill_normal(w->t, &r, F_ALL, SPLIT_ONE);
     zone_dom(w->t, &w->own);
   }
-  if (d->exists && !d->broken) {
-    zone_dom(d, &w->own);
+  if ((d->exists || d->extra_len > 0) && !d->broken) {
+    zone_dom(d, &w->own); /* a name that does not exist: its parents' */
   }
   out_mem(&w->test, w->own.test.buf, w->own.test.len);
   out_mem(&w->psd, w->own.psd.buf, w->own.psd.len);

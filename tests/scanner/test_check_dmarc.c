@@ -1,0 +1,189 @@
+/* The DMARC check as a job runs it (check_dmarc.c), from the answer at
+ * _dmarc.<domain>, over an in-memory zone whose fetcher answers at once:
+ * whether the domain exists, which decides np (RFC 9989 section 4.10.1),
+ * is asked by the check itself, never read from another check. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/cache.h"
+#include "scanner/check.h"
+#include "scanner/config.h"
+#include "tests/support/memzone.h"
+
+static struct mp_memzone *zone;
+static struct mp_cache *cache;
+static struct mp_config cfg;
+static struct mp_check_counts counts;
+static struct mp_job *job;
+static struct mp_result res;
+
+static void txt(const char *owner, const char *text)
+{
+  cr_assert_eq(mp_memzone_add(zone, owner, MP_T_TXT, 0, text, strlen(text)), 0);
+}
+
+static void setup(void)
+{
+  struct mp_cache_opts o = {.max_bytes = 1 << 20,
+                            .max_ttl = 86400,
+                            .neg_ttl = 3600,
+                            .fail_ttl = 3600,
+                            .fetch = mp_memzone_fetch};
+
+  zone = mp_memzone_new();
+  o.fetch_ctx = zone;
+  cache = mp_cache_new(&o);
+  mp_config_init(&cfg);
+  job = calloc(1, sizeof(*job));
+  cr_assert_not_null(job);
+  job->cache = cache;
+  job->cfg = &cfg;
+  job->counts = &counts;
+  mp_check_dmarc.init(job);
+  txt("_dmarc.example.test", "v=DMARC1; p=none; sp=quarantine; np=reject");
+}
+
+static void teardown(void)
+{
+  mp_check_dmarc.reset(job);
+  mp_check_dmarc.close(job);
+  mp_answer_unref(job->dmarc_txt.ans);
+  free(job);
+  mp_cache_free(cache);
+  mp_memzone_free(zone);
+}
+
+/* Runs the check for domain as if its _dmarc lookup had been answered by
+ * the zone; the job is held, so it never completes. */
+static void run(const char *domain)
+{
+  job->pending = 0;
+  snprintf(job->domain, sizeof(job->domain), "%s", domain);
+  cr_assert_lt((size_t)snprintf(job->dmarc_txt.name,
+                                sizeof(job->dmarc_txt.name), "_dmarc.%s",
+                                domain),
+               sizeof(job->dmarc_txt.name));
+  job->dmarc_txt.type = MP_T_TXT;
+  job->dmarc_txt.ans = mp_memzone_query(zone, job->dmarc_txt.name, MP_T_TXT);
+  mp_job_hold(job);
+  mp_task_start(&job->dms.task);
+  cr_assert_eq(job->pending, 1, "the check did not finish");
+  memset(&res, 0, sizeof(res));
+  mp_check_dmarc.finish(job, &res);
+}
+
+static bool has_finding(const char *code)
+{
+  for (size_t i = 0; i < res.nfindings; i++) {
+    if (strcmp(res.findings[i], code) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TestSuite(check_dmarc, .init = setup, .fini = teardown);
+
+Test(check_dmarc, a_subdomain_that_does_not_exist_takes_np)
+{
+  run("gone.example.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.found_at, "organizational");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert(res.dmarc_eval.domain_missing);
+  job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
+  mp_job_result(job, &res);
+  cr_assert_eq(res.status, MP_STATUS_NXDOMAIN);
+}
+
+Test(check_dmarc, a_subdomain_that_exists_takes_sp)
+{
+  txt("shop.example.test", "v=spf1 -all");
+  run("shop.example.test");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+  cr_assert(!res.dmarc_eval.domain_missing);
+}
+
+/* A name without records exists (NODATA, not NXDOMAIN, RFC 8020). */
+Test(check_dmarc, a_name_without_records_exists)
+{
+  cr_assert_eq(mp_memzone_add_owner(zone, "shop.example.test"), 0);
+  run("shop.example.test");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+}
+
+/* A failed lookup is never read as an answer: when np and sp differ the
+ * policy is unknown. */
+Test(check_dmarc, np_is_unknown_when_the_existence_lookup_fails)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "shop.example.test"), 0);
+  run("shop.example.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "temperror");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "missing");
+  cr_assert_str_eq(res.dmarc_eval.policy_domain, "example.test");
+  cr_assert_str_eq(res.dmarc_eval.np, "reject");
+  cr_assert(!res.dmarc_eval.domain_missing);
+  cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
+  cr_assert(!has_finding("DMARC_MISSING"));
+  /* the row (--checks dmarc) says the lookup failed, not "ok" */
+  job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
+  cr_assert_eq(mp_checks[1], &mp_check_dmarc);
+  mp_job_result(job, &res);
+  cr_assert_eq(res.status, MP_STATUS_TIMEOUT);
+}
+
+Test(check_dmarc, a_failed_existence_lookup_does_not_matter_without_np)
+{
+  txt("_dmarc.other.test", "v=DMARC1; p=none; sp=quarantine");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "shop.other.test"), 0);
+  run("shop.other.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+}
+
+/* No policy anywhere: DMARC_MISSING for a domain that exists or whose
+ * existence is unknown, not for one that does not exist. */
+Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
+{
+  run("gone.nodmarc.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "none");
+  cr_assert(res.dmarc_eval.domain_missing);
+  cr_assert(!has_finding("DMARC_MISSING"));
+  mp_check_dmarc.reset(job);
+  mp_answer_unref(job->dmarc_txt.ans);
+  txt("here.nodmarc.test", "v=spf1 -all");
+  run("here.nodmarc.test");
+  cr_assert(has_finding("DMARC_MISSING"));
+}
+
+/* Its own record shows the domain exists: no question asked. */
+Test(check_dmarc, its_own_record_needs_no_existence_lookup)
+{
+  uint64_t before;
+
+  txt("_dmarc.self.test", "v=DMARC1; p=reject");
+  before = mp_memzone_queries_of(zone, MP_T_TXT);
+  run("self.test");
+  cr_assert_str_eq(res.dmarc_eval.found_at, "self");
+  /* _dmarc.self.test (the run's own) and the walk's _dmarc.test */
+  cr_assert_eq(mp_memzone_queries_of(zone, MP_T_TXT), before + 2);
+}
+
+/* The answer another check got (the SPF check's TXT lookup, offered to the
+ * shared cache) is the one read: no query is added. */
+Test(check_dmarc, reads_the_shared_answer_without_a_query)
+{
+  struct mp_answer *a = mp_memzone_query(zone, "gone.example.test", MP_T_TXT);
+  uint64_t before;
+
+  mp_cache_offer(cache, "gone.example.test", MP_T_TXT, a);
+  mp_answer_unref(a);
+  before = mp_memzone_queries(zone);
+  run("gone.example.test");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  /* _dmarc.gone.example.test (the run's own), then the walk's
+   * _dmarc.example.test and _dmarc.test: no TXT gone.example.test */
+  cr_assert_eq(mp_memzone_queries(zone), before + 3);
+}
