@@ -17,10 +17,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "scanner/alloc.h"
-#include "scanner/cache.h"
-#include "scanner/hash.h"
-#include "scanner/spf_eval.h"
+#include "scanner/base/alloc.h"
+#include "scanner/dns/cache.h"
+#include "scanner/base/hash.h"
+#include "scanner/spf/eval.h"
 
 struct zrec {
   char name[128];

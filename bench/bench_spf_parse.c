@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "scanner/alloc.h"
-#include "scanner/spf_parse.h"
+#include "scanner/base/alloc.h"
+#include "scanner/spf/parse.h"
 
 #define TERMS_MAX 64
 

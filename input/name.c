@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
-#include "scanner/ascii.h"
+#include "scanner/base/alloc.h"
+#include "scanner/base/ascii.h"
 
 #define LABEL_MAX 63 /* RFC 1035 section 2.3.4 */
 

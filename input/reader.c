@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 #define READER_CAP (64 * 1024)
 

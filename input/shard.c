@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "scanner/hash.h"
+#include "scanner/base/hash.h"
 
 /* Parses a decimal number of at most 6 digits at *s, advancing *s. Returns
  * false when there is no digit or the number is too long. */

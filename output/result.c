@@ -4,17 +4,6 @@
 
 /* The names that appear in rows; docs/schema.md lists the same sets and
  * tests/output/test_schema.c checks that they agree. */
-static const char *const outcome_names[MP_OUTCOME_COUNT] = {
-    [MP_OUTCOME_OK] = "ok",
-    [MP_OUTCOME_NODATA] = "nodata",
-    [MP_OUTCOME_NXDOMAIN] = "nxdomain",
-    [MP_OUTCOME_SERVFAIL] = "servfail",
-    [MP_OUTCOME_REFUSED] = "refused",
-    [MP_OUTCOME_TIMEOUT] = "timeout",
-    [MP_OUTCOME_FORMERR] = "formerr",
-    [MP_OUTCOME_ERROR] = "error",
-};
-
 static const char *const status_names[MP_STATUS_COUNT] = {
     [MP_STATUS_OK] = "ok",
     [MP_STATUS_INVALID_NAME] = "invalid_name",
@@ -26,47 +15,12 @@ static const char *const status_names[MP_STATUS_COUNT] = {
     [MP_STATUS_ERROR] = "error",
 };
 
-const char *mp_outcome_name(enum mp_outcome o)
-{
-  /* An out-of-range value is a bug upstream; "error" keeps the row valid. */
-  if ((unsigned)o >= MP_OUTCOME_COUNT) {
-    return "error";
-  }
-  return outcome_names[o];
-}
-
-bool mp_outcome_failed(enum mp_outcome o)
-{
-  return o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
-         o != MP_OUTCOME_NXDOMAIN;
-}
-
 const char *mp_status_name(enum mp_status s)
 {
   if ((unsigned)s >= MP_STATUS_COUNT) {
     return "error";
   }
   return status_names[s];
-}
-
-const char *mp_type_name(uint16_t type)
-{
-  switch (type) {
-  case MP_T_A:
-    return "A";
-  case MP_T_CNAME:
-    return "CNAME";
-  case MP_T_PTR:
-    return "PTR";
-  case MP_T_MX:
-    return "MX";
-  case MP_T_TXT:
-    return "TXT";
-  case MP_T_AAAA:
-    return "AAAA";
-  default:
-    return NULL;
-  }
 }
 
 const char *mp_spf_all_name(char qualifier)

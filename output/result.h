@@ -5,40 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the scanner hands to a writer: one row per input line. Everything
- * here is borrowed from the scanner for the duration of one write call. */
+#include "scanner/dns/dns.h"
 
-#define MP_NAME_MAX 253 /* presentation form, no trailing dot (RFC 1035) */
-#define MP_NAME_TEXT_MAX                                                       \
-  1012 /* a name from DNS as text: every octet written \DDD at worst           \
-          (scanner/dnsname.h) */
+/* What the scanner hands to a writer: one row per input line. Everything
+ * here is borrowed from the scanner for the duration of one write call. The
+ * DNS words it uses (types, outcomes, records) are scanner/dns/dns.h. */
+
 #define MP_INPUT_MAX 512 /* bytes of the original line kept for the row */
 #define MP_PICK_MAX  16  /* SPF/DMARC records listed per row */
-
-/* DNS RR types used by the scanner (RFC 1035, 3596). */
-enum {
-  MP_T_A = 1,
-  MP_T_CNAME = 5,
-  MP_T_SOA = 6,
-  MP_T_PTR = 12,
-  MP_T_MX = 15,
-  MP_T_TXT = 16,
-  MP_T_AAAA = 28,
-};
-
-/* The outcome of one lookup. A DNS answer is data, not an error. */
-enum mp_outcome {
-  MP_OUTCOME_OK,       /* NOERROR with records of the queried type */
-  MP_OUTCOME_NODATA,   /* NOERROR, no records of the type (RFC 2308) */
-  MP_OUTCOME_NXDOMAIN, /* the name does not exist */
-  MP_OUTCOME_SERVFAIL,
-  MP_OUTCOME_REFUSED,
-  MP_OUTCOME_TIMEOUT, /* no answer after every attempt */
-  MP_OUTCOME_FORMERR,
-  MP_OUTCOME_ERROR, /* anything else: NOTIMP, other RCODEs, bad reply,
-                       connection refused */
-  MP_OUTCOME_COUNT
-};
 
 /* Per-domain status. */
 enum mp_status {
@@ -61,35 +35,13 @@ enum mp_tri {
   MP_TRI_UNKNOWN,
 };
 
-/* Names as they appear in rows ("ok", "nxdomain", ...). */
-const char *mp_outcome_name(enum mp_outcome o);
-
-/* True for an outcome that says nothing about the name (SERVFAIL, timeout,
- * ...): neither records, nor NODATA, nor NXDOMAIN. A lookup that failed is
- * never read as an answer. */
-bool mp_outcome_failed(enum mp_outcome o);
+/* "ok", "invalid_name", ... as in rows. */
 const char *mp_status_name(enum mp_status s);
 
 /* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):
  * "pass", "fail", "softfail", "neutral"; NULL for 0. Words, not "+" and
  * "-", which would begin a CSV cell like a formula. */
 const char *mp_spf_all_name(char qualifier);
-/* "TXT", "MX", ... or NULL for a type the scanner does not use. */
-const char *mp_type_name(uint16_t type);
-
-/* One resource record of an answer, parsed. */
-struct mp_rr {
-  uint16_t type;
-  uint16_t pref;    /* MX preference */
-  uint32_t ttl;     /* seconds */
-  uint32_t len;     /* bytes in data, not counting the terminating NUL */
-  const char *data; /* TXT: the character-strings joined with nothing
-                       between them (RFC 7208 section 3.3), any byte, also
-                       NUL-terminated; MX/CNAME/PTR: the target name,
-                       lowercase presentation form without trailing dot
-                       ("" for the root); A/AAAA: address text */
-  uint8_t addr[16]; /* A: 4 bytes, AAAA: 16 bytes */
-};
 
 /* One DNS lookup made for the row. */
 struct mp_result_lookup {
@@ -115,12 +67,6 @@ struct mp_result_records {
 #define MP_SPF_TARGETS_MAX  8  /* --spf-include names */
 #define MP_SPF_INCLUDES_MAX 32 /* direct includes listed per row */
 #define MP_FINDINGS_MAX     32
-
-/* A piece of a record's text (not NUL-terminated). */
-struct mp_slice {
-  const char *p;
-  size_t len;
-};
 
 /* The SPF evaluation of the domain (RFC 7208), without a client address
  * ("posture"), plus one check_host() per --spf-ip address. */

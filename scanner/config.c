@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "output/writer.h"
-#include "scanner/alloc.h"
-#include "scanner/ascii.h"
-#include "scanner/orgdomain.h"
+#include "scanner/base/alloc.h"
+#include "scanner/base/ascii.h"
+#include "scanner/records/orgdomain.h"
 
 enum {
   OPT_INPUT_FORMAT = 256,

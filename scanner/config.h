@@ -9,7 +9,7 @@
 #include "input/list.h"
 #include "input/servers.h"
 #include "input/shard.h"
-#include "scanner/log.h"
+#include "scanner/base/log.h"
 
 #define MP_SERVERS_MAX        16
 #define MP_WINDOW_CAP         10000 /* --window when adaptive */

@@ -3,8 +3,8 @@
 #include <assert.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
-#include "scanner/check.h"
+#include "scanner/base/alloc.h"
+#include "scanner/checks/check.h"
 #include "scanner/config.h"
 #include "scanner/verdict.h"
 

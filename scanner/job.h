@@ -5,10 +5,10 @@
 #include <stdint.h>
 
 #include "output/result.h"
-#include "scanner/cache.h"
-#include "scanner/replay.h"
-#include "scanner/resolver.h"
-#include "scanner/spf_eval.h"
+#include "scanner/dns/cache.h"
+#include "scanner/dns/replay.h"
+#include "scanner/dns/resolver.h"
+#include "scanner/spf/eval.h"
 
 struct mp_config;
 

@@ -11,7 +11,7 @@
 
 #include "scanner/config.h"
 #include "scanner/findings.h"
-#include "scanner/log.h"
+#include "scanner/base/log.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
 

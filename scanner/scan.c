@@ -12,12 +12,12 @@
 #include "input/name.h"
 #include "input/reader.h"
 #include "output/writer.h"
-#include "scanner/alloc.h"
-#include "scanner/cache.h"
+#include "scanner/base/alloc.h"
+#include "scanner/dns/cache.h"
 #include "scanner/job.h"
-#include "scanner/log.h"
-#include "scanner/orgdomain.h"
-#include "scanner/resolver.h"
+#include "scanner/base/log.h"
+#include "scanner/records/orgdomain.h"
+#include "scanner/dns/resolver.h"
 
 /* Lines handled per turn of the loop when they need no DNS (invalid names,
  * other shards), so timers and sockets are served in between. */

@@ -6,7 +6,7 @@
 #include <uv.h>
 
 #include "output/json.h"
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "scanner/verdict.h"
 
 void mp_stats_init(struct mp_stats *st)

@@ -6,9 +6,9 @@
 #include <stdio.h>
 
 #include "output/result.h"
-#include "scanner/cache.h"
+#include "scanner/dns/cache.h"
 #include "scanner/job.h"
-#include "scanner/resolver.h"
+#include "scanner/dns/resolver.h"
 #include "scanner/topk.h"
 
 /* Scan counters, the once-a-second progress line and the final summary. */

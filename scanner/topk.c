@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "scanner/hash.h"
+#include "scanner/base/hash.h"
 
 void mp_topk_init(struct mp_topk *t)
 {

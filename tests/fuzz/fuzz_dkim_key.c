@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
-#include "scanner/dkim_key.h"
+#include "scanner/base/alloc.h"
+#include "scanner/records/dkim_key.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

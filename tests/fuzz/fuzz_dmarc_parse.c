@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
-#include "scanner/check.h"
-#include "scanner/dmarc_parse.h"
+#include "scanner/base/alloc.h"
+#include "scanner/checks/check.h"
+#include "scanner/records/dmarc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dnswire.h"
+#include "scanner/dns/dnswire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

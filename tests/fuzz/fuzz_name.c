@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "input/name.h"
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

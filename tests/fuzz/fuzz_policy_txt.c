@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
-#include "scanner/policy_txt.h"
+#include "scanner/base/alloc.h"
+#include "scanner/records/policy_txt.h"
 
 #define MAXREC 4
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/alloc.h"
-#include "scanner/spf_macro.h"
+#include "scanner/base/alloc.h"
+#include "scanner/spf/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

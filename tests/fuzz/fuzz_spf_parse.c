@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/alloc.h"
-#include "scanner/spf_macro.h"
-#include "scanner/spf_parse.h"
+#include "scanner/base/alloc.h"
+#include "scanner/spf/macro.h"
+#include "scanner/spf/parse.h"
 
 #define CAP 8
 

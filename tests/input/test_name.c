@@ -5,7 +5,7 @@
 
 #include "input/name.h"
 #include "input/reader.h"
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 Test(name, lowercases_and_strips_trailing_dot)
 {

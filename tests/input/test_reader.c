@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "input/reader.h"
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 #define MAX_LINES  8
 #define READER_CAP (64 * 1024)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "input/shard.h"
-#include "scanner/hash.h"
+#include "scanner/base/hash.h"
 
 struct parse_case {
   char in[32];

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/integration/world.h"
 #include "tests/support/proc.h"
 

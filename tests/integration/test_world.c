@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/integration/world.h"
 #include "tests/support/proc.h"
 #include "tests/support/schema.h"

@@ -479,7 +479,7 @@ Test(csv, writes_each_mx_host_state)
   free(text);
 }
 
-/* The longest name text (scanner/dnsname.h): 255 octets on the wire, each
+/* The longest name text (scanner/dns/dnsname.h): 255 octets on the wire, each
  * written \DDD, 1003 characters. */
 static void longest_name(char *out, char label)
 {

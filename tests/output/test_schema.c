@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "output/writer.h"
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/output/rows.h"
 #include "tests/support/json.h"
 #include "tests/support/schema.h"

@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "scanner/cache.h"
+#include "scanner/dns/cache.h"
 
 /* A fetcher that answers at once with the outcome set by the test, and a
  * clock the test moves. */
@@ -114,7 +114,7 @@ Test(cache, negative_answers_are_answers)
 }
 
 /* Every spelling of a name is one entry, keyed and fetched as its name
- * text (scanner/dnsname.h). */
+ * text (scanner/dns/dnsname.h). */
 Test(cache, every_spelling_of_a_name_is_one_entry)
 {
   static const char *const spellings[] = {

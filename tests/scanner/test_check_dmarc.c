@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/cache.h"
-#include "scanner/check.h"
+#include "scanner/dns/cache.h"
+#include "scanner/checks/check.h"
 #include "scanner/config.h"
 #include "tests/support/memzone.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/control.h"
+#include "scanner/dns/control.h"
 
 #define MS       1000000ull
 #define SEC      1000000000ull

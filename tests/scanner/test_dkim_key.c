@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dkim_key.h"
+#include "scanner/records/dkim_key.h"
 
 /* Keys made with OpenSSL 3 for this file: `openssl genpkey -algorithm RSA
  * -pkeyopt rsa_keygen_bits:N` (or -algorithm ED25519 / EC), then `openssl

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/check.h"
-#include "scanner/dmarc_parse.h"
+#include "scanner/checks/check.h"
+#include "scanner/records/dmarc.h"
 
 #define BIT(tag) (1u << (tag))
 

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "scanner/dnsname.h"
+#include "scanner/dns/dnsname.h"
 
 Test(dnsname, one_text_for_every_spelling)
 {

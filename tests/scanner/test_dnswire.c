@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/dnswire.h"
+#include "scanner/dns/dnswire.h"
 
 /* A tiny message builder: header, one question, answer RRs. */
 struct msg {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scanner/ipset.h"
+#include "scanner/spf/ipset.h"
 
 #define MAX UINT64_MAX
 #define R(lo, hi)                                                              \

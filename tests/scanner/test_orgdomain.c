@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scanner/dmarc_parse.h"
-#include "scanner/orgdomain.h"
+#include "scanner/records/dmarc.h"
+#include "scanner/records/orgdomain.h"
 
 #define PSL_DAT   MP_SOURCE_DIR "/tests/data/psl/public_suffix_list.dat"
 #define PSL_TESTS MP_SOURCE_DIR "/tests/data/psl/psl-tests.txt"

@@ -2,7 +2,7 @@
 #include <criterion/parameterized.h>
 #include <string.h>
 
-#include "scanner/policy_txt.h"
+#include "scanner/records/policy_txt.h"
 
 #define RECS 3
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/ptrname.h"
+#include "scanner/records/ptrname.h"
 
 /* One PTR name, the address it was found for ("" when unknown), and the
  * verdict: the rule's code, or "" for a name that must not look generic.

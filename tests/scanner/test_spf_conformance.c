@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "scanner/cache.h"
-#include "scanner/spf_eval.h"
+#include "scanner/dns/cache.h"
+#include "scanner/spf/eval.h"
 #include "tests/support/memzone.h"
 #include "tests/support/spfsuite.h"
 
@@ -490,7 +490,7 @@ Test(spf_conformance, memzone_tells_nxdomain_from_nodata)
   a = mp_memzone_query(z, "empty.example.com", MP_T_A);
   cr_assert_eq(a->outcome, MP_OUTCOME_NODATA);
   mp_answer_unref(a);
-  /* names a resolver cannot send: as scanner/resolver.c answers them */
+  /* names a resolver cannot send: as scanner/dns/resolver.c answers them */
   a = mp_memzone_query(z, "a..example.com", MP_T_A);
   cr_assert_eq(a->outcome, MP_OUTCOME_ERROR);
   mp_answer_unref(a);

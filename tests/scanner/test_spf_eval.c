@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/cache.h"
-#include "scanner/spf_eval.h"
+#include "scanner/dns/cache.h"
+#include "scanner/spf/eval.h"
 #include "tests/support/memzone.h"
 
 static struct mp_memzone *zone;

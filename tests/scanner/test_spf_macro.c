@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "scanner/spf_macro.h"
+#include "scanner/spf/macro.h"
 
 /* RFC 7208 section 7.4: "The <sender> is strong-bad@email.example.com.
  * The IPv4 SMTP client IP is 192.0.2.3. The IPv6 SMTP client IP is

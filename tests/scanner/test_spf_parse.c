@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/spf_parse.h"
+#include "scanner/spf/parse.h"
 
 #define CAP 16
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 struct parser {
   const uint8_t *s;

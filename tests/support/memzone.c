@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 struct zrec {
   struct mp_rr rr;    /* rr.data == buf */
@@ -15,7 +15,7 @@ struct zrec {
 };
 
 struct owner {
-  char name[MP_NAME_TEXT_MAX + 1]; /* name text (scanner/dnsname.h) */
+  char name[MP_NAME_TEXT_MAX + 1]; /* name text (scanner/dns/dnsname.h) */
   bool timeout;
   struct zrec *rec;
   size_t nrec, cap;

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scanner/cache.h"
-#include "scanner/dnswire.h"
+#include "scanner/dns/cache.h"
+#include "scanner/dns/dnswire.h"
 
 /* An in-memory DNS zone that answers (name, type) as a recursive resolver
  * would: CNAME chains followed, NXDOMAIN for a missing owner, NODATA for
@@ -15,7 +15,7 @@
  * escapes ("foo:bar/baz.example.com"); they are case-insensitive and a
  * trailing dot is ignored. Queries name them in presentation form, as the
  * answer cache does ("foo\058bar/baz.example.com"), and answers hold name
- * text (scanner/dnsname.h). For unit tests and the SPF conformance suite;
+ * text (scanner/dns/dnsname.h). For unit tests and the SPF conformance suite;
  * single-threaded, no I/O. */
 
 #define MP_MEMZONE_TTL       3600 /* every record's TTL */
@@ -49,7 +49,7 @@ int mp_memzone_add_timeout(struct mp_memzone *z, const char *owner);
 
 /* The answer to (name, type), with one reference (mp_answer_unref). A name
  * a resolver could not send (empty label, label over 63 octets, over 255
- * octets) gets MP_OUTCOME_ERROR, as from scanner/resolver.c; a CNAME loop
+ * octets) gets MP_OUTCOME_ERROR, as from scanner/dns/resolver.c; a CNAME loop
  * or a chain over MP_MEMZONE_CNAME_MAX aliases gets SERVFAIL. */
 struct mp_answer *mp_memzone_query(struct mp_memzone *z, const char *name,
                                    uint16_t type);

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 /* Not declared by <unistd.h> without _GNU_SOURCE (POSIX says to declare it). */
 extern char **environ;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/support/proc.h"
 
 /* ---- docs/schema.md ---------------------------------------------------- */

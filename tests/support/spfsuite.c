@@ -7,8 +7,8 @@
 #include <yaml.h>
 
 #include "output/result.h"
-#include "scanner/alloc.h"
-#include "scanner/log.h"
+#include "scanner/base/alloc.h"
+#include "scanner/base/log.h"
 
 /* One document being read. */
 struct ld {

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 void mp_rangeset_init(struct mp_rangeset *s)
 {

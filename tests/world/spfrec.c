@@ -4,7 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 bool mp_spfrec_is_spf(const uint8_t *p, size_t n)
 {

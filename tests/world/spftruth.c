@@ -3,7 +3,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/world/rangeset.h"
 #include "tests/world/spfrec.h"
 

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 #include "tests/world/postcase.h"
 #include "tests/world/postgen.h"
 #include "tests/world/posture.h"

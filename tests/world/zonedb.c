@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "scanner/alloc.h"
+#include "scanner/base/alloc.h"
 
 void mp_zonedb_init(struct mp_zonedb *db)
 {

@@ -1,0 +1,193 @@
+/* The DKIM check: selectors probed at <selector>._domainkey.<domain>
+ * (CNAMEs followed: a delegation to a provider is recorded), each key
+ * record parsed (dkim_key.c). First _domainkey.<domain> itself: NXDOMAIN
+ * there means nothing exists below it (RFC 8020), so the probes are
+ * skipped; --no-dkim-shortcut turns that off for servers that answer
+ * NXDOMAIN for empty non-terminals. */
+#include "scanner/checks/check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scanner/config.h"
+#include "scanner/records/dkim_key.h"
+#include "scanner/findings.h"
+
+static bool failed(const struct mp_answer *a)
+{
+  return mp_outcome_failed(a->outcome);
+}
+
+/* The key type for the row: "rsa", "ed25519", or the k= value as written
+ * (RFC 6376 3.6.1 lets k= name other algorithms; verifiers ignore such
+ * keys), its first MP_DKIM_KEY_TYPE_MAX bytes copied to buf. */
+static const char *key_type(const struct mp_dkim_key *k, char *buf)
+{
+  size_t n = k->k.len < MP_DKIM_KEY_TYPE_MAX ? k->k.len : MP_DKIM_KEY_TYPE_MAX;
+
+  if (k->type != MP_DKIM_KEY_OTHER) {
+    return mp_dkim_key_type_name(k->type);
+  }
+  memcpy(buf, k->k.p, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The key record among a selector's TXT records: one that parses with a
+ * p= tag, or says v=DKIM1 (then its error is kept). type_buf holds the
+ * key type when it is neither rsa nor ed25519. */
+static bool take_key(const struct mp_answer *a, const char *selector,
+                     struct mp_result_dkim_key *out, char *type_buf)
+{
+  for (size_t i = 0; i < a->count; i++) {
+    struct mp_dkim_key k;
+    int rc = mp_dkim_key_parse(a->rr[i].data, a->rr[i].len, &k);
+
+    if (rc < 0 && !k.p.p && !k.v.p) {
+      continue; /* some other TXT record */
+    }
+    memset(out, 0, sizeof(*out));
+    out->selector = selector;
+    out->cname = a->cname;
+    out->key_type = key_type(&k, type_buf);
+    out->bits = k.type == MP_DKIM_KEY_RSA ? k.bits : 0;
+    out->revoked = k.revoked;
+    out->testing = k.testing;
+    out->error = mp_dkim_key_error_name(k.error);
+    out->record = (struct mp_slice){a->rr[i].data, a->rr[i].len};
+    return true;
+  }
+  return false;
+}
+
+static int run(struct mp_task *t)
+{
+  struct mp_job *job = t->job;
+  const struct mp_config *cfg = job->cfg;
+  struct mp_result_dkim *o = &job->dks.out;
+  char name[MP_QNAME_MAX + 80];
+  const struct mp_answer *a;
+  bool complete = true;
+
+  memset(o, 0, sizeof(*o));
+  o->evaluated = true;
+  if (cfg->dkim_shortcut) {
+    snprintf(name, sizeof(name), "_domainkey.%s", job->domain);
+    if (!(a = mp_replay_get(&job->dks.rp, name, MP_T_TXT, NULL))) {
+      return 1; /* the probes wait for it */
+    }
+    if (a->outcome == MP_OUTCOME_NXDOMAIN) {
+      o->status = "no_domainkey";
+      return 0;
+    }
+  }
+  for (size_t i = 0; cfg->dkim_selectors[i]; i++) {
+    snprintf(name, sizeof(name), "%s._domainkey.%s", cfg->dkim_selectors[i],
+             job->domain);
+    if (!(a = mp_replay_get(&job->dks.rp, name, MP_T_TXT, NULL))) {
+      complete = false;
+      continue;
+    }
+    o->probed++;
+    if (failed(a)) {
+      /* a failed probe is not "no key": the list may be incomplete
+       * (RFC 6376 6.1.2 has verifiers retry such a key later) */
+      if (o->nfailed < MP_DKIM_FAILED_MAX) {
+        o->failed[o->nfailed].selector = cfg->dkim_selectors[i];
+        o->failed[o->nfailed].outcome = a->outcome;
+      }
+      o->nfailed++;
+      continue;
+    }
+    if (o->nfound < MP_DKIM_FOUND_MAX
+            ? take_key(a, cfg->dkim_selectors[i], &o->found[o->nfound],
+                       job->dks.key_type[o->nfound])
+            : a->count > 0) {
+      o->nfound++;
+    }
+  }
+  if (!complete) {
+    return 1;
+  }
+  o->status = o->nfound ? "found" : o->nfailed ? "temperror" : "none";
+  for (size_t i = 0; i < o->nfound && i < MP_DKIM_FOUND_MAX; i++) {
+    const struct mp_result_dkim_key *k = &o->found[i];
+
+    if (k->bits && !k->revoked && !k->error &&
+        (!o->weakest_bits || k->bits < o->weakest_bits)) {
+      o->weakest_bits = k->bits;
+    }
+  }
+  return 0;
+}
+
+static void dkim_start(struct mp_job *job)
+{
+  memset(&job->dks.out, 0, sizeof(job->dks.out));
+  mp_task_start(&job->dks.task);
+}
+
+static void findings(struct mp_result *res)
+{
+  const struct mp_result_dkim *d = &res->dkim;
+
+  for (size_t i = 0; i < d->nfound && i < MP_DKIM_FOUND_MAX; i++) {
+    const struct mp_result_dkim_key *k = &d->found[i];
+
+    if (k->error) {
+      mp_result_add_finding(res, "DKIM_KEY_INVALID");
+    } else if (k->revoked) {
+      mp_result_add_finding(res, "DKIM_KEY_REVOKED");
+    } else if (k->bits) {
+      enum mp_dkim_rsa_class c = mp_dkim_rsa_classify(k->bits);
+
+      if (c == MP_DKIM_RSA_FORBIDDEN) {
+        mp_result_add_finding(res, "DKIM_KEY_FORBIDDEN");
+      } else if (c == MP_DKIM_RSA_WEAK) {
+        mp_result_add_finding(res, "DKIM_KEY_WEAK");
+      }
+    }
+    if (k->testing) {
+      mp_result_add_finding(res, "DKIM_TESTING");
+    }
+  }
+  if (d->nfailed) {
+    mp_result_add_finding(res, "DKIM_PROBE_FAILED");
+  }
+}
+
+static void dkim_finish(const struct mp_job *job, struct mp_result *res)
+{
+  res->dkim = job->dks.out;
+  res->dkim.evaluated = res->dkim.status != NULL;
+  if (res->dkim.evaluated) {
+    findings(res);
+  }
+}
+
+static void dkim_init(struct mp_job *job)
+{
+  mp_replay_init(&job->dks.rp, job->cache);
+  mp_task_init(&job->dks.task, job, &job->dks.rp, run);
+  job->dks.rp.counts = &job->counts->dkim;
+}
+
+static void dkim_reset(struct mp_job *job)
+{
+  mp_replay_reset(&job->dks.rp);
+}
+
+static void dkim_close(struct mp_job *job)
+{
+  mp_replay_close(&job->dks.rp);
+  mp_task_close(&job->dks.task);
+}
+
+const struct mp_check mp_check_dkim = {
+    .name = "dkim",
+    .init = dkim_init,
+    .start = dkim_start,
+    .finish = dkim_finish,
+    .reset = dkim_reset,
+    .close = dkim_close,
+};

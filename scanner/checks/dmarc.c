@@ -1,0 +1,479 @@
+/* The DMARC check (RFC 7489, RFC 9989): the record at _dmarc.<domain>,
+ * else discovery: the DNS Tree Walk of RFC 9989 section 4.10 (the row's
+ * answer) and the Organizational Domain by the Public Suffix List of RFC
+ * 7489 section 3.2 (shown beside it, flagged when they disagree); then the
+ * record that applies, parsed (dmarc_parse.c), its effective policy for
+ * the domain, and the authorization of external report destinations (RFC
+ * 7489 7.1). Lookups past the first come from the answer cache: the
+ * records of organizational domains are shared by their subdomains. */
+#include "scanner/checks/check.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scanner/records/dmarc.h"
+#include "scanner/findings.h"
+#include "scanner/records/orgdomain.h"
+
+static bool failed(const struct mp_answer *a)
+{
+  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
+         a->outcome != MP_OUTCOME_NXDOMAIN;
+}
+
+/* The DMARC records of an answer: how many, and the first. */
+static size_t records(const struct mp_answer *a, const struct mp_rr **first)
+{
+  size_t n = 0;
+
+  *first = NULL;
+  for (size_t i = 0; a->outcome == MP_OUTCOME_OK && i < a->count; i++) {
+    if (mp_dmarc_is_record(a->rr[i].data, a->rr[i].len)) {
+      *first = *first ? *first : &a->rr[i];
+      n++;
+    }
+  }
+  return n;
+}
+
+static void walk_answer(const struct mp_answer *a,
+                        struct mp_orgdomain_answer *out)
+{
+  const struct mp_rr *rr;
+  struct mp_dmarc_record rec;
+  size_t n = records(a, &rr);
+
+  out->psd = MP_DMARC_PSD_U;
+  if (failed(a)) {
+    out->kind = MP_ORGDOMAIN_ANS_ERROR;
+  } else if (n == 0) {
+    out->kind = MP_ORGDOMAIN_ANS_NONE;
+  } else if (n > 1) {
+    out->kind = MP_ORGDOMAIN_ANS_MULTIPLE;
+  } else {
+    out->kind = MP_ORGDOMAIN_ANS_RECORD;
+    /* a record with a repeated tag is still a record, but none of its
+     * tags counts (RFC 6376 3.2): its psd stays u */
+    if (mp_dmarc_parse(rr->data, rr->len, &rec, NULL) == 0) {
+      out->psd = rec.psd;
+    }
+  }
+}
+
+/* The Tree Walk, one name after another as long as the answers say the
+ * walk goes on (at most 8 queries; name 0 is the job's own lookup). Returns
+ * false while an answer is missing. */
+static bool tree_walk(struct mp_job *job, struct mp_orgdomain_walk *w,
+                      const struct mp_answer **got,
+                      struct mp_orgdomain_walk_result *res)
+{
+  struct mp_orgdomain_answer ans[MP_ORGDOMAIN_WALK_MAX];
+  char name[MP_QNAME_MAX + 16];
+  size_t n = 0;
+
+  if (mp_orgdomain_walk_plan(w, job->domain, strlen(job->domain)) < 0) {
+    return true; /* cannot happen for a normalized name */
+  }
+  for (; n < w->n && (n == 0 || mp_orgdomain_walk_more(w, ans, n)); n++) {
+    if (n == 0) {
+      got[0] = job->dmarc_txt.ans;
+    } else {
+      mp_orgdomain_walk_qname(w, job->domain, n, name, sizeof(name));
+      if (!(got[n] = mp_replay_get(&job->dms.rp, name, MP_T_TXT, NULL))) {
+        return false;
+      }
+    }
+    walk_answer(got[n], &ans[n]);
+  }
+  return mp_orgdomain_walk_decide(w, ans, n, res) == 0;
+}
+
+/* Lowers a policy one level for t=y (RFC 9989 testing mode). */
+static const char *effective(uint8_t policy, bool testing)
+{
+  if (policy == MP_DMARC_POLICY_ABSENT) {
+    return "missing";
+  }
+  if (testing && policy != MP_DMARC_POLICY_NONE) {
+    policy--;
+  }
+  return mp_dmarc_policy_name(policy);
+}
+
+/* The report destinations of one list; external ones need an
+ * authorization record (RFC 7489 7.1). Returns false while an answer is
+ * missing. */
+static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
+                         const struct mp_dmarc_uri *uri, size_t n,
+                         struct mp_result_report_dest *out, size_t *nout,
+                         size_t slot0)
+{
+  struct mp_dmarc_state *st = &job->dms;
+  const char *policy_org =
+      job->psl ? mp_orgdomain_psl(job->psl, st->out.policy_domain) : NULL;
+  bool complete = true;
+
+  *nout = n;
+  for (size_t i = 0; i < n; i++) {
+    struct mp_result_report_dest *d = &out[i];
+    char *dest = st->dest[slot0 + i], name[MP_QNAME_MAX * 2 + 32];
+    const char *dest_org;
+    const struct mp_answer *a;
+    const struct mp_rr *rr;
+
+    d->uri = (struct mp_slice){rec->text + uri[i].off, uri[i].len};
+    if (!uri[i].mailto || !uri[i].dom_len ||
+        mp_dmarc_copy_lower(rec->text, uri[i].dom_off, uri[i].dom_len, dest,
+                            MP_NAME_MAX + 1) < 0) {
+      continue;
+    }
+    d->domain = dest;
+    dest_org = job->psl ? mp_orgdomain_psl(job->psl, dest) : dest;
+    d->external = !policy_org || !dest_org || strcasecmp(policy_org, dest_org);
+    if (!d->external) {
+      continue;
+    }
+    snprintf(name, sizeof(name), "%s._report._dmarc.%s", st->out.policy_domain,
+             dest);
+    if (!(a = mp_replay_get(&st->rp, name, MP_T_TXT, NULL))) {
+      complete = false;
+      continue;
+    }
+    d->authorization = failed(a)         ? "lookup_failed"
+                       : records(a, &rr) ? "authorized"
+                                         : "not_authorized";
+  }
+  return complete;
+}
+
+/* Whether the domain exists (RFC 8020), for np (RFC 9989 4.10.1) and for
+ * DMARC_MISSING: an answer at _dmarc.<domain> other than NXDOMAIN says a
+ * name below it exists; else the domain's own TXT answer says, asked of
+ * the shared cache, where the SPF check's lookup is when it runs (so no
+ * query is added then; the check never reads another check's state).
+ * Sets st->exists (1, 0, -1 for a failed lookup); false while the answer
+ * is being fetched. */
+static bool domain_exists(struct mp_job *job)
+{
+  const struct mp_answer *a = job->dmarc_txt.ans;
+
+  if (a->outcome != MP_OUTCOME_NXDOMAIN) {
+    job->dms.exists = 1;
+    return true;
+  }
+  if (!(a = mp_replay_get(&job->dms.rp, job->domain, MP_T_TXT, NULL))) {
+    return false;
+  }
+  job->dms.exists = failed(a) ? -1 : a->outcome != MP_OUTCOME_NXDOMAIN;
+  job->dms.out.domain_lookup = a->outcome;
+  return true;
+}
+
+/* Fills the row's fields from the record that applies. */
+static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
+{
+  struct mp_result_dmarc *o = &job->dms.out;
+  struct mp_dmarc_record rec;
+  struct mp_dmarc_error err;
+  uint8_t policy;
+  bool complete;
+
+  o->record = (struct mp_slice){rr->data, rr->len};
+  /* A record with a tag given twice is invalid as a whole (RFC 6376 3.2,
+   * by RFC 7489 6.3 and RFC 9989 4.7): error "duplicate_tag", no tag of it
+   * is shown or applied, and nothing falls back to another record. */
+  if (mp_dmarc_parse(rr->data, rr->len, &rec, &err) < 0) {
+    o->status = "invalid";
+    o->error = mp_dmarc_error_name(err.code);
+    o->effective_policy = "missing";
+    return true;
+  }
+  job->dms.dropped = rec.seen & ~rec.valid;
+  o->p = rec.p ? mp_dmarc_policy_name(rec.p) : NULL;
+  o->sp = rec.sp ? mp_dmarc_policy_name(rec.sp) : NULL;
+  o->np = rec.np ? mp_dmarc_policy_name(rec.np) : NULL;
+  o->pct = rec.seen & (1u << MP_DMARC_TAG_PCT) ? rec.pct : -1;
+  o->adkim = rec.adkim_strict ? 's' : 'r';
+  o->aspf = rec.aspf_strict ? 's' : 'r';
+  o->psd = rec.seen & (1u << MP_DMARC_TAG_PSD) ? "uyn"[rec.psd] : 0;
+  o->testing = rec.seen & (1u << MP_DMARC_TAG_T) ? (rec.t ? 'y' : 'n') : 0;
+  for (size_t i = 0; i < rec.nnotes; i++) {
+    const struct mp_dmarc_note *nt = &rec.notes[i];
+
+    if (nt->code == MP_DMARC_NOTE_REMOVED_TAG &&
+        o->nremoved < MP_DMARC_TAGS_MAX) {
+      o->removed[o->nremoved++] = (struct mp_slice){
+          mp_dmarc_tag_name(nt->tag), strlen(mp_dmarc_tag_name(nt->tag))};
+    }
+  }
+  for (size_t i = 0; i < rec.nunknown && i < MP_DMARC_TAGS_MAX; i++) {
+    o->unknown[o->nunknown++] = (struct mp_slice){
+        rec.text + rec.unknown[i].name_off, rec.unknown[i].name_len};
+  }
+  if (rec.valid & (1u << MP_DMARC_TAG_FO)) { /* "0:d", from the bits */
+    static const char opts[] = "01ds";
+    size_t k = 0;
+
+    for (size_t i = 0; i < 4; i++) {
+      if (rec.fo & (1u << i)) {
+        if (k) {
+          job->dms.fo[k++] = ':';
+        }
+        job->dms.fo[k++] = opts[i];
+      }
+    }
+    o->fo = (struct mp_slice){job->dms.fo, k};
+  }
+  /* RFC 9989 4.10.1: the domain itself takes p; a domain below the one
+   * with the record takes sp, or np when it does not exist */
+  policy = !inherited                 ? rec.eff_p
+           : job->dms.exists == 0     ? rec.eff_np
+           : job->dms.exists == 1     ? rec.eff_sp
+           : rec.eff_np == rec.eff_sp ? rec.eff_sp
+                                      : MP_DMARC_POLICY_ABSENT;
+  o->effective_policy = effective(policy, rec.t);
+  o->status = rec.effect == MP_DMARC_EFFECT_NO_PROCESSING ? "invalid" : "valid";
+  if (rec.effect == MP_DMARC_EFFECT_NO_PROCESSING) {
+    o->error = "no_policy";
+  } else if (policy == MP_DMARC_POLICY_ABSENT) {
+    /* np and sp differ, and whether the domain exists is unknown: the
+     * policy is unknown, not absent */
+    o->status = "temperror";
+  }
+  complete = destinations(job, &rec, rec.rua, rec.nrua, o->rua, &o->nrua, 0);
+  complete &= destinations(job, &rec, rec.ruf, rec.nruf, o->ruf, &o->nruf,
+                           MP_DMARC_URIS_MAX);
+  return complete;
+}
+
+static int run(struct mp_task *t)
+{
+  struct mp_job *job = t->job;
+  struct mp_result_dmarc *o = &job->dms.out;
+  const struct mp_answer *own = job->dmarc_txt.ans, *got[8], *org = NULL;
+  const struct mp_rr *rr, *org_rr = NULL;
+  const char *psl_policy, *walk_policy;
+  struct mp_orgdomain_walk w;
+  struct mp_orgdomain_walk_result res = {0};
+  char name[MP_QNAME_MAX + 16];
+  size_t n;
+  bool known;
+
+  memset(o, 0, sizeof(*o));
+  job->dms.dropped = 0;
+  job->dms.exists = 1;
+  o->evaluated = true;
+  o->pct = -1;
+  o->effective_policy = "missing";
+  o->org_psl = job->psl ? mp_orgdomain_psl(job->psl, job->domain) : NULL;
+  if (failed(own)) {
+    o->status = "temperror";
+    return 0;
+  }
+  if ((n = records(own, &rr)) > 1) {
+    /* several records: none applies (RFC 7489 6.6.3 step 5) */
+    o->status = "invalid";
+    o->error = "multiple_records";
+    return 0;
+  }
+  /* both asked before waiting, so their queries go out together */
+  known = domain_exists(job);
+  if (!tree_walk(job, &w, got, &res) || !known) {
+    return 1;
+  }
+  o->domain_missing = job->dms.exists == 0;
+  o->walk_queries = (unsigned)res.used;
+  o->org_tree_walk = job->domain + res.org_off;
+  /* RFC 7489: the Organizational Domain's record, when it is another */
+  if (o->org_psl && strcasecmp(o->org_psl, job->domain) != 0) {
+    snprintf(name, sizeof(name), "_dmarc.%s", o->org_psl);
+    if (!(org = mp_replay_get(&job->dms.rp, name, MP_T_TXT, NULL))) {
+      return 1;
+    }
+    if (records(org, &org_rr) != 1) {
+      org_rr = NULL;
+    }
+  }
+  /* each method's reading: the domain's own record, else the org's
+   * (RFC 7489), else what the walk found (RFC 9989) */
+  psl_policy = n == 1 ? job->domain : org_rr ? o->org_psl : NULL;
+  walk_policy = n == 1 ? job->domain
+                : res.source != MP_ORGDOMAIN_SRC_NONE
+                    ? job->domain + w.off[res.policy]
+                    : NULL;
+  if (n == 1) {
+    o->found_at = "self";
+    o->method = "direct";
+    o->policy_domain = job->domain;
+  } else if (res.source != MP_ORGDOMAIN_SRC_NONE) {
+    o->found_at =
+        res.source == MP_ORGDOMAIN_SRC_PSD ? "public_suffix" : "organizational";
+    o->method = "tree_walk";
+    o->policy_domain = job->domain + w.off[res.policy];
+    records(got[res.policy], &rr);
+  } else if (org_rr) {
+    o->found_at = "organizational";
+    o->method = "psl";
+    o->policy_domain = o->org_psl;
+    rr = org_rr;
+  }
+  o->methods_disagree =
+      (psl_policy == NULL) != (walk_policy == NULL) ||
+      (psl_policy && strcasecmp(psl_policy, walk_policy) != 0);
+  if (!o->policy_domain) {
+    o->status = "none";
+    return 0;
+  }
+  return describe(job, rr, n != 1) ? 0 : 1;
+}
+
+static void on_dmarc(struct mp_job *job, struct mp_lookup *lk)
+{
+  (void)lk;
+  mp_task_start(&job->dms.task);
+}
+
+static void dmarc_start(struct mp_job *job)
+{
+  char name[sizeof("_dmarc.") + MP_NAME_MAX];
+
+  memset(&job->dms.out, 0, sizeof(job->dms.out));
+  /* A domain too long for the prefix still gets its lookup, answered
+   * "error", so the row says why. */
+  snprintf(name, sizeof(name), "_dmarc.%s", job->domain);
+  mp_job_lookup(job, &job->dmarc_txt, name, MP_T_TXT, on_dmarc);
+}
+
+static bool weaker(const char *a, const char *b)
+{
+  static const char *const order[] = {"none", "quarantine", "reject"};
+  int ia = -1, ib = -1;
+
+  for (int i = 0; i < 3; i++) {
+    ia = a && strcmp(a, order[i]) == 0 ? i : ia;
+    ib = b && strcmp(b, order[i]) == 0 ? i : ib;
+  }
+  return ia >= 0 && ib >= 0 && ia < ib;
+}
+
+/* A tag given with a value outside its grammar is "discarded in favor of
+ * default values (if any) or ignored outright" (RFC 9989 4.8; RFC 7489 6.3
+ * says SHOULD): the row shows the default, and this finding says why. p
+ * has DMARC_P_MISSING (absent or bad alike); a bad rua or ruf URI is
+ * ignored by itself and listed in the row. */
+static const struct {
+  enum mp_dmarc_tag tag;
+  const char *code;
+} dropped_codes[] = {
+    {MP_DMARC_TAG_SP, "DMARC_SP_INVALID"},
+    {MP_DMARC_TAG_NP, "DMARC_NP_INVALID"},
+    {MP_DMARC_TAG_PCT, "DMARC_PCT_INVALID"},
+    {MP_DMARC_TAG_ADKIM, "DMARC_ADKIM_INVALID"},
+    {MP_DMARC_TAG_ASPF, "DMARC_ASPF_INVALID"},
+    {MP_DMARC_TAG_FO, "DMARC_FO_INVALID"},
+    {MP_DMARC_TAG_RF, "DMARC_RF_INVALID"},
+    {MP_DMARC_TAG_RI, "DMARC_RI_INVALID"},
+    {MP_DMARC_TAG_PSD, "DMARC_PSD_INVALID"},
+    {MP_DMARC_TAG_T, "DMARC_T_INVALID"},
+};
+
+static void findings(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_result_dmarc *d = &res->dmarc_eval;
+
+  if (d->error && strcmp(d->error, "multiple_records") == 0) {
+    mp_result_add_finding(res, "DMARC_MULTIPLE_RECORDS");
+  } else if (d->error && strcmp(d->error, "no_policy") == 0) {
+    mp_result_add_finding(res, "DMARC_NO_POLICY");
+  } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
+    mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
+  } else if (strcmp(d->effective_policy, "missing") == 0 &&
+             strcmp(d->status, "temperror") != 0 && !d->domain_missing) {
+    /* a domain that does not exist is reported as such (status) */
+    mp_result_add_finding(res, "DMARC_MISSING");
+  }
+  /* the record that applies was read: valid, or without a usable policy,
+   * where the dropped value may be why */
+  if (strcmp(d->status, "valid") == 0 ||
+      (d->error && strcmp(d->error, "no_policy") == 0)) {
+    for (size_t i = 0; i < sizeof(dropped_codes) / sizeof(dropped_codes[0]);
+         i++) {
+      if (job->dms.dropped & (1u << dropped_codes[i].tag)) {
+        mp_result_add_finding(res, dropped_codes[i].code);
+      }
+    }
+  }
+  if (strcmp(d->status, "valid") != 0) {
+    return;
+  }
+  if (!d->p) {
+    mp_result_add_finding(res, "DMARC_P_MISSING");
+  }
+  if (strcmp(d->effective_policy, "none") == 0) {
+    mp_result_add_finding(res, "DMARC_P_NONE");
+  }
+  if (weaker(d->sp, d->p) || weaker(d->np, d->p)) {
+    mp_result_add_finding(res, "DMARC_SP_WEAKER");
+  }
+  if (d->testing == 'y') {
+    mp_result_add_finding(res, "DMARC_TESTING");
+  }
+  if (d->pct >= 0 && d->pct < 100) {
+    mp_result_add_finding(res, "DMARC_PCT");
+  }
+  if (d->nremoved) {
+    mp_result_add_finding(res, "DMARC_REMOVED_TAG");
+  }
+  if (!d->nrua) {
+    mp_result_add_finding(res, "DMARC_NO_RUA");
+  }
+  for (size_t i = 0; i < d->nrua + d->nruf; i++) {
+    const struct mp_result_report_dest *x =
+        i < d->nrua ? &d->rua[i] : &d->ruf[i - d->nrua];
+
+    if (x->authorization && strcmp(x->authorization, "authorized") != 0) {
+      mp_result_add_finding(res, "DMARC_REPORT_UNAUTHORIZED");
+    }
+  }
+  if (d->methods_disagree) {
+    mp_result_add_finding(res, "DMARC_METHODS_DISAGREE");
+  }
+}
+
+static void dmarc_finish(const struct mp_job *job, struct mp_result *res)
+{
+  mp_job_fill_lookup(&job->dmarc_txt, &res->dmarc_txt);
+  mp_check_pick(&res->dmarc_txt, mp_dmarc_is_record, &res->dmarc);
+  res->dmarc_eval = job->dms.out;
+  if (res->dmarc_eval.evaluated) {
+    findings(job, res);
+  }
+}
+
+static void dmarc_init(struct mp_job *job)
+{
+  mp_replay_init(&job->dms.rp, job->cache);
+  mp_task_init(&job->dms.task, job, &job->dms.rp, run);
+  job->dms.rp.counts = &job->counts->dmarc;
+}
+
+static void dmarc_reset(struct mp_job *job)
+{
+  mp_replay_reset(&job->dms.rp);
+}
+
+static void dmarc_close(struct mp_job *job)
+{
+  mp_replay_close(&job->dms.rp);
+  mp_task_close(&job->dms.task);
+}
+
+const struct mp_check mp_check_dmarc = {
+    .name = "dmarc",
+    .init = dmarc_init,
+    .start = dmarc_start,
+    .finish = dmarc_finish,
+    .reset = dmarc_reset,
+    .close = dmarc_close,
+};

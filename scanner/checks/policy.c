@@ -1,0 +1,153 @@
+/* The mail-policy TXT records: MTA-STS (RFC 8461 3.1, _mta-sts.<domain>),
+ * TLS-RPT (RFC 8460 3, _smtp._tls.<domain>) and BIMI (default._bimi.
+ * <domain>). One lookup each; the parsers are in policy_txt.c. The HTTPS
+ * policy of MTA-STS and the BIMI image are not fetched. */
+#include "scanner/checks/check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scanner/findings.h"
+#include "scanner/records/policy_txt.h"
+
+static void ask(struct mp_job *job, struct mp_lookup *lk, const char *prefix)
+{
+  char name[sizeof("default._bimi.") + MP_NAME_MAX];
+
+  snprintf(name, sizeof(name), "%s%s", prefix, job->domain);
+  mp_job_lookup(job, lk, name, MP_T_TXT, NULL);
+}
+
+static void mta_sts_start(struct mp_job *job)
+{
+  ask(job, &job->mta_sts, "_mta-sts.");
+}
+
+static void tls_rpt_start(struct mp_job *job)
+{
+  ask(job, &job->tls_rpt, "_smtp._tls.");
+}
+
+static void bimi_start(struct mp_job *job)
+{
+  ask(job, &job->bimi, "default._bimi.");
+}
+
+/* The part every record kind shares: status from the DNS outcome, then
+ * from the parser. Returns false when there is nothing to parse. */
+static bool begin(const struct mp_lookup *lk, struct mp_result_policy *out,
+                  const struct mp_rr **rr, size_t *n)
+{
+  enum mp_outcome o = lk->ans ? lk->ans->outcome : MP_OUTCOME_ERROR;
+
+  memset(out, 0, sizeof(*out));
+  out->evaluated = true;
+  *rr = NULL;
+  *n = 0;
+  if (o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
+      o != MP_OUTCOME_NXDOMAIN) {
+    out->status = "temperror";
+    return false;
+  }
+  if (o == MP_OUTCOME_OK) {
+    *rr = lk->ans->rr;
+    *n = lk->ans->count;
+  }
+  return true;
+}
+
+static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out)
+{
+  out->status = mp_policy_status_name(p->status);
+  out->record = p->record;
+  out->error = p->error;
+}
+
+static void mta_sts_finish(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_rr *rr;
+  size_t n;
+  struct mp_mta_sts m;
+
+  if (!begin(&job->mta_sts, &res->mta_sts, &rr, &n)) {
+    return;
+  }
+  mp_policy_txt_parse_mta_sts(rr, n, &m);
+  pick(&m.pick, &res->mta_sts);
+  res->mta_sts.field1 = m.id;
+  if (m.pick.status == MP_POLICY_INVALID) {
+    mp_result_add_finding(res, "MTA_STS_INVALID");
+  }
+}
+
+static void tls_rpt_finish(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_rr *rr;
+  size_t n;
+  struct mp_tls_rpt t;
+
+  if (!begin(&job->tls_rpt, &res->tls_rpt, &rr, &n)) {
+    return;
+  }
+  mp_policy_txt_parse_tls_rpt(rr, n, &t);
+  pick(&t.pick, &res->tls_rpt);
+  if (t.nrua) {
+    res->tls_rpt.field1 = t.rua[0];
+  }
+  if (t.pick.status == MP_POLICY_INVALID) {
+    mp_result_add_finding(res, "TLS_RPT_INVALID");
+  }
+  if (t.pick.status == MP_POLICY_NONE && res->mta_sts.status &&
+      strcmp(res->mta_sts.status, "valid") == 0) {
+    mp_result_add_finding(res, "MTA_STS_WITHOUT_TLS_RPT");
+  }
+}
+
+static void bimi_finish(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_rr *rr;
+  size_t n;
+  struct mp_bimi b;
+
+  if (!begin(&job->bimi, &res->bimi, &rr, &n)) {
+    return;
+  }
+  mp_policy_txt_parse_bimi(rr, n, &b);
+  pick(&b.pick, &res->bimi);
+  res->bimi.field1 = b.l;
+  res->bimi.field2 = b.a;
+  if (b.pick.status == MP_POLICY_INVALID) {
+    mp_result_add_finding(res, "BIMI_INVALID");
+  }
+  if (b.pick.status == MP_POLICY_VALID && b.bad_avp) {
+    mp_result_add_finding(res, "BIMI_BAD_AVP");
+  }
+  /* BIMI is only honoured under an enforcing DMARC policy (draft 4.1):
+   * the DMARC check has filled its part by now (it runs first). A
+   * declination (4.3.1) asks for no logo, so it misses nothing. */
+  if (b.pick.status == MP_POLICY_VALID && !b.declined &&
+      res->dmarc_eval.evaluated &&
+      (!res->dmarc_eval.effective_policy ||
+       (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
+        strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {
+    mp_result_add_finding(res, "BIMI_WITHOUT_ENFORCEMENT");
+  }
+}
+
+const struct mp_check mp_check_mta_sts = {
+    .name = "mta-sts",
+    .start = mta_sts_start,
+    .finish = mta_sts_finish,
+};
+
+const struct mp_check mp_check_tls_rpt = {
+    .name = "tls-rpt",
+    .start = tls_rpt_start,
+    .finish = tls_rpt_finish,
+};
+
+const struct mp_check mp_check_bimi = {
+    .name = "bimi",
+    .start = bimi_start,
+    .finish = bimi_finish,
+};

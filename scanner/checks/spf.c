@@ -1,0 +1,320 @@
+/* The SPF check: TXT at the domain, the v=spf1 records picked out, then
+ * the evaluator (spf_eval.h) in posture mode and once per --spf-ip
+ * address, over the scan's shared answer cache. The evaluator replays
+ * from the top whenever answers it was missing land. */
+#include "scanner/checks/check.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "scanner/base/alloc.h"
+#include "scanner/config.h"
+#include "scanner/findings.h"
+
+void mp_check_pick(const struct mp_result_lookup *txt,
+                   bool (*is_record)(const char *, size_t),
+                   struct mp_result_records *out)
+{
+  memset(out, 0, sizeof(*out));
+  if (!txt->queried || txt->outcome != MP_OUTCOME_OK) {
+    return;
+  }
+  for (size_t i = 0; i < txt->count; i++) {
+    if (is_record(txt->rr[i].data, txt->rr[i].len)) {
+      if (out->count < MP_PICK_MAX) {
+        out->rr[out->count] = &txt->rr[i];
+      }
+      out->count++;
+    }
+  }
+}
+
+/* Keeps what the row needs from an outcome that points into the cache:
+ * the references are dropped after each phase. */
+static void keep_posture(struct mp_spf_state *st,
+                         const struct mp_spf_outcome *out)
+{
+  st->posture = *out;
+  st->error_record_len = 0;
+  if (out->error_record) {
+    size_t n = strlen(out->error_record);
+
+    st->error_record_len =
+        n < sizeof(st->error_record) ? n : sizeof(st->error_record);
+    memcpy(st->error_record, out->error_record, st->error_record_len);
+  }
+  st->posture.error_record = NULL;
+}
+
+/* The task: posture, then check_host() per --spf-ip address. */
+static int run(struct mp_task *t)
+{
+  struct mp_job *job = t->job;
+  struct mp_spf_state *st = &job->spf;
+  const struct mp_config *cfg = job->cfg;
+  char sender[64 + 1 + MP_NAME_MAX + 1]; /* RFC 5321 4.5.3.1 */
+  struct mp_spf_outcome out;
+
+  /* the identities of the vendor's mail (--spf-sender, --spf-helo): what
+   * %{s}, %{l}, %{o} and %{h} expand to (RFC 7208 section 7.3) */
+  snprintf(sender, sizeof(sender), "%s@%s", cfg->spf_sender, job->domain);
+  for (; st->phase <= cfg->nspf_ips; st->phase++) {
+    struct mp_spf_request req = {
+        .family = AF_UNSPEC,
+        .sender = sender,
+        .helo = cfg->spf_helo ? cfg->spf_helo : job->domain,
+        .domain = job->domain,
+        .root_txt = job->txt.ans,
+    };
+
+    if (st->phase > 0) {
+      req.family = cfg->spf_ips[st->phase - 1].family;
+      memcpy(req.ip, cfg->spf_ips[st->phase - 1].addr, 16);
+    }
+    if (mp_spf_check_host(&st->ev, &req, &out) == MP_SPF_PENDING) {
+      return 1;
+    }
+    if (st->phase == 0) {
+      keep_posture(st, &out);
+    } else {
+      st->checks[st->phase - 1].result = out.result;
+      st->checks[st->phase - 1].reason = out.reason;
+    }
+    mp_spf_eval_reset(&st->ev);
+  }
+  return 0;
+}
+
+/* Evaluates whatever the answer is: a failed lookup is the evaluator's
+ * temperror (RFC 7208 section 4.4), for the posture and for every
+ * --spf-ip address alike, and a name check_host() cannot use is "none"
+ * whatever DNS said (section 4.3). */
+static void on_txt(struct mp_job *job, struct mp_lookup *lk)
+{
+  /* shared: another check that asks the cache for it (the DMARC check,
+   * whether the domain exists) gets it without a query */
+  mp_cache_offer(job->cache, lk->name, MP_T_TXT, lk->ans);
+  job->spf.phase = 0;
+  mp_task_start(&job->spf.task);
+}
+
+static void spf_start(struct mp_job *job)
+{
+  if (!mp_spf_domain_ok(job->domain)) {
+    /* RFC 7208 section 4.3: none, with no query (a single label such as
+     * "a2345678" passes the input's rules) */
+    job->spf.phase = 0;
+    mp_task_start(&job->spf.task);
+    return;
+  }
+  mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
+}
+
+/* --- the row -------------------------------------------------------------
+ */
+
+static bool failed(const struct mp_answer *a)
+{
+  return a && a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
+         a->outcome != MP_OUTCOME_NXDOMAIN;
+}
+
+static const char *status_of(enum mp_spf_result result)
+{
+  switch (result) {
+  case MP_SPF_NONE:
+    return "none";
+  case MP_SPF_PERMERROR:
+    return "permerror";
+  case MP_SPF_TEMPERROR:
+    return "temperror";
+  default:
+    return "valid";
+  }
+}
+
+/* The domain's own record: direct includes, redirect, length. */
+static void describe_record(const struct mp_result *res,
+                            struct mp_result_spf *spf)
+{
+  static struct mp_spf_term terms[MP_SPF_TERMS_MAX]; /* any record */
+  struct mp_spf_record rec;
+  struct mp_spf_syntax_error err;
+  const struct mp_rr *rr;
+
+  if (res->spf.count != 1) {
+    return;
+  }
+  rr = res->spf.rr[0];
+  spf->record = (struct mp_slice){rr->data, rr->len};
+  spf->length = rr->len;
+  if (mp_spf_parse(rr->data, rr->len, terms, MP_SPF_TERMS_MAX, &rec, &err) <
+      0) {
+    return;
+  }
+  for (size_t i = 0; i < rec.nterms; i++) {
+    if (terms[i].mech == MP_SPF_INCLUDE) {
+      if (spf->nincludes < MP_SPF_INCLUDES_MAX) {
+        spf->includes[spf->nincludes] =
+            (struct mp_slice){rr->data + terms[i].dom_off, terms[i].dom_len};
+      }
+      spf->nincludes++;
+    }
+  }
+  if (rec.has_redirect) {
+    spf->redirect =
+        (struct mp_slice){rr->data + rec.redirect_off, rec.redirect_len};
+  }
+}
+
+static void add_reason_finding(struct mp_result *res, enum mp_spf_reason reason)
+{
+  static const char *const codes[] = {
+      [MP_SPF_REASON_MULTIPLE] = "SPF_MULTIPLE_RECORDS",
+      [MP_SPF_REASON_SYNTAX] = "SPF_SYNTAX",
+      [MP_SPF_REASON_MACRO] = "SPF_SYNTAX",
+      [MP_SPF_REASON_LOOKUP_LIMIT] = "SPF_LOOKUP_LIMIT",
+      [MP_SPF_REASON_VOID_LIMIT] = "SPF_VOID_LIMIT",
+      [MP_SPF_REASON_INCLUDE_NONE] = "SPF_INCLUDE_NO_RECORD",
+      [MP_SPF_REASON_REDIRECT_NONE] = "SPF_REDIRECT_NO_RECORD",
+      [MP_SPF_REASON_MX_LIMIT] = "SPF_MX_LIMIT",
+      [MP_SPF_REASON_DNS] = "SPF_TEMPERROR",
+      [MP_SPF_REASON_NO_RECORD] = "SPF_MISSING",
+  };
+
+  if ((size_t)reason < sizeof(codes) / sizeof(codes[0]) && codes[reason]) {
+    mp_result_add_finding(res, codes[reason]);
+  }
+}
+
+static void findings(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_result_spf *spf = &res->spf_eval;
+
+  if (strcmp(spf->status, "valid") != 0) {
+    /* a domain that does not exist is reported as such, not as one
+     * missing its record */
+    if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
+      add_reason_finding(res, job->spf.posture.reason);
+    }
+    return;
+  }
+  if (spf->all == '+') {
+    mp_result_add_finding(res, "SPF_PLUS_ALL");
+  } else if (spf->all == '?') {
+    mp_result_add_finding(res, "SPF_NEUTRAL_ALL");
+  } else if (!spf->all) {
+    mp_result_add_finding(res, "SPF_NO_ALL");
+  }
+  if (spf->uses_ptr) {
+    mp_result_add_finding(res, "SPF_PTR_USED");
+  }
+  if (spf->length > 450) {
+    mp_result_add_finding(res, "SPF_TOO_LONG");
+  }
+  if (spf->length > 512) {
+    mp_result_add_finding(res, "SPF_OVER_UDP");
+  }
+  if (spf->all != '+' && spf->ip4_addresses > (1u << 24)) {
+    mp_result_add_finding(res, "SPF_BROAD");
+  }
+  for (size_t k = 0; k < spf->ntargets; k++) {
+    if (!spf->targets[k].effective ||
+        strcmp(spf->targets[k].effective, "pass") != 0) {
+      mp_result_add_finding(res, "SPF_INCLUDE_MISSING");
+    }
+  }
+  for (size_t k = 0; k < spf->nchecks; k++) {
+    if (strcmp(spf->checks[k].result, "pass") != 0) {
+      mp_result_add_finding(res, "SPF_SENDER_NOT_PASS");
+    }
+  }
+}
+
+static void spf_finish(const struct mp_job *job, struct mp_result *res)
+{
+  const struct mp_spf_state *st = &job->spf;
+  const struct mp_spf_outcome *o = &st->posture;
+  const struct mp_config *cfg = job->cfg;
+  struct mp_result_spf *spf = &res->spf_eval;
+  static const char quals[] = {'+', '-', '~', '?'};
+
+  mp_job_fill_lookup(&job->txt, &res->txt);
+  mp_check_pick(&res->txt, mp_spf_is_record, &res->spf);
+  memset(spf, 0, sizeof(*spf));
+  spf->evaluated = true;
+  spf->error_offset = -1;
+  spf->status = status_of(o->result);
+  spf->reason =
+      strcmp(spf->status, "valid") == 0 ? NULL : mp_spf_reason_name(o->reason);
+  if (o->reason == MP_SPF_REASON_SYNTAX) {
+    spf->error_offset = (int64_t)o->error_offset;
+    spf->error_record =
+        (struct mp_slice){st->error_record, st->error_record_len};
+  }
+  spf->lookups = o->lookups;
+  spf->lookups_static = o->posture.lookups_static;
+  spf->voids = o->voids;
+  spf->depth = o->posture.depth;
+  spf->all = o->posture.all_qual >= 0 ? quals[o->posture.all_qual] : 0;
+  spf->uses_ptr = o->posture.uses_ptr;
+  spf->uses_exists = o->posture.uses_exists;
+  spf->uses_macros = o->posture.uses_macros;
+  spf->counted = strcmp(spf->status, "valid") == 0;
+  spf->exact = o->posture.exact;
+  spf->ip4_addresses = o->posture.ip4_addresses;
+  spf->ip6_prefixes = o->posture.ip6_prefixes;
+  describe_record(res, spf);
+  spf->nchecks = cfg->nspf_ips;
+  for (size_t k = 0; k < cfg->nspf_ips; k++) {
+    spf->checks[k].ip = cfg->spf_ips[k].text;
+    spf->checks[k].result = mp_spf_result_name(st->checks[k].result);
+    spf->checks[k].reason =
+        st->checks[k].reason ? mp_spf_reason_name(st->checks[k].reason) : NULL;
+  }
+  spf->ntargets = cfg->nspf_includes;
+  for (size_t k = 0; k < cfg->nspf_includes; k++) {
+    spf->targets[k].name = cfg->spf_includes[k];
+    if (o->result == MP_SPF_TEMPERROR && failed(job->txt.ans)) {
+      /* the domain's own record is unknown: so is where the name sits,
+       * and an address it authorizes gets temperror (section 4.4) */
+      spf->targets[k].unknown = true;
+      spf->targets[k].effective = mp_spf_result_name(MP_SPF_TEMPERROR);
+      continue;
+    }
+    if (k >= o->posture.ntargets) {
+      continue; /* nothing was walked: a name check_host() cannot use */
+    }
+    spf->targets[k].reached = o->posture.targets[k].reached;
+    spf->targets[k].effective =
+        o->posture.targets[k].effective >= 0
+            ? mp_spf_result_name(
+                  (enum mp_spf_result)o->posture.targets[k].effective)
+            : NULL;
+  }
+  findings(job, res);
+}
+
+static void spf_init(struct mp_job *job)
+{
+  mp_spf_eval_init(&job->spf.ev, job->cache);
+  mp_spf_eval_targets(&job->spf.ev, job->cfg->spf_includes,
+                      job->cfg->nspf_includes);
+  mp_task_init(&job->spf.task, job, &job->spf.ev.rp, run);
+  job->spf.ev.rp.counts = &job->counts->spf;
+}
+
+static void spf_close(struct mp_job *job)
+{
+  mp_spf_eval_close(&job->spf.ev);
+  mp_task_close(&job->spf.task);
+}
+
+const struct mp_check mp_check_spf = {
+    .name = "spf",
+    .init = spf_init,
+    .start = spf_start,
+    .finish = spf_finish,
+    .close = spf_close,
+};

@@ -1,0 +1,82 @@
+#include "scanner/dns/replay.h"
+
+#include <string.h>
+
+#include "scanner/base/alloc.h"
+
+void mp_replay_init(struct mp_replay *rp, struct mp_cache *cache)
+{
+  memset(rp, 0, sizeof(*rp));
+  rp->cache = cache;
+}
+
+void mp_replay_reset(struct mp_replay *rp)
+{
+  for (size_t i = 0; i < rp->npins; i++) {
+    mp_cache_unref(rp->cache, rp->pins[i]);
+  }
+  rp->npins = 0;
+  rp->npending = 0;
+}
+
+void mp_replay_close(struct mp_replay *rp)
+{
+  mp_replay_reset(rp);
+  mp_free(rp->pins);
+  mp_free(rp->pending);
+  rp->pins = rp->pending = NULL;
+  rp->cappins = rp->cappending = 0;
+}
+
+void mp_replay_begin(struct mp_replay *rp)
+{
+  rp->npending = 0;
+}
+
+static void push(struct mp_cache_entry ***arr, size_t *n, size_t *cap,
+                 struct mp_cache_entry *e)
+{
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *arr = mp_realloc(*arr, *cap * sizeof(**arr));
+  }
+  (*arr)[(*n)++] = e;
+}
+
+const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
+                                      uint16_t type,
+                                      struct mp_cache_entry **entry)
+{
+  static struct mp_answer nonexistent = {
+      .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
+  struct mp_cache_entry *e;
+  const struct mp_answer *a;
+
+  if (entry) {
+    *entry = NULL;
+  }
+  if (mp_dnswire_labels(name) == 0) {
+    return &nonexistent;
+  }
+  uint64_t fetches = mp_cache_stats(rp->cache)->fetches;
+
+  e = mp_cache_get(rp->cache, name, type);
+  if (rp->counts && mp_cache_stats(rp->cache)->fetches != fetches) {
+    rp->counts->fetches++;
+    rp->counts->txt += type == MP_T_TXT;
+  }
+  push(&rp->pins, &rp->npins, &rp->cappins, e);
+  if (!(a = mp_cache_answer(e))) {
+    for (size_t i = 0; i < rp->npending; i++) {
+      if (rp->pending[i] == e) {
+        return NULL;
+      }
+    }
+    push(&rp->pending, &rp->npending, &rp->cappending, e);
+    return NULL;
+  }
+  if (entry) {
+    *entry = e;
+  }
+  return a;
+}
