@@ -24,6 +24,7 @@ struct mp_query;
 struct mp_attempt {
   struct mp_chan_req req; /* first member: the channel hands it back */
   struct mp_query *q;     /* NULL once the lookup is over */
+  struct mp_resolver *r;
   struct mp_upstream *up;
   struct mp_attempt *prev, *next; /* the server's list, while counted */
   struct mp_attempt *qnext;       /* the query's attempts, or the free list */

@@ -10,8 +10,9 @@
 #include "input/servers.h"
 #include "scanner/dns/dnswire.h"
 
-/* Asynchronous DNS lookups for the scan: c-ares channels driven by the libuv
- * loop, single-flight per (name, type), and what c-ares leaves to us:
+/* Asynchronous DNS lookups for the scan: c-ares channels (channel.h) driven
+ * by the libuv loop, single-flight per (name, type), and what c-ares leaves
+ * to us:
  * - queries hard to forge: every attempt has a random ID (getrandom(2)),
  *   unique among those in flight on its channel, and each server is asked
  *   through several channels (so several source ports), renewed as the
@@ -21,8 +22,7 @@
  *   flight, how fast they go, when one is overdue and sent again;
  * - health: a server that stops answering is paused and probed; when no
  *   server has answered for a while, lookups fail at once instead of
- *   waiting.
- * The only module that includes <ares.h>. */
+ *   waiting. */
 
 struct mp_resolver;
 struct mp_waiter;
