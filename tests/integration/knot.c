@@ -64,3 +64,10 @@ int mp_knot_stop(struct mp_knot *k)
 
   return mp_proc_run(argv, NULL, "/dev/null", NULL, 120000);
 }
+
+void mp_knot_remove(struct mp_knot *k)
+{
+  const char *argv[] = {"/bin/rm", "-rf", "--", k->dir, k->run, NULL};
+
+  cr_expect_eq(mp_proc_run(argv, NULL, NULL, NULL, 60000), 0);
+}

@@ -32,4 +32,9 @@ int mp_knot_start(struct mp_knot *k);
  * running. */
 int mp_knot_stop(struct mp_knot *k);
 
+/* Removes k's scratch directories (the zone, the server's run directory
+ * and log): call it after mp_knot_stop when the test passed, and leave
+ * them for a look when it did not. */
+void mp_knot_remove(struct mp_knot *k);
+
 #endif

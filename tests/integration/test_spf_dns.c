@@ -336,6 +336,8 @@ static int run_cli(struct run *r, const struct mp_spfsuite_test *t,
   }
   unlink(in);
   unlink(out);
+  scratch_path(out, sizeof(out), "spf-dns.ndjson.stderr");
+  unlink(out);
   return rc;
 }
 
@@ -574,6 +576,9 @@ static void run_suite(struct run *r, const char *path, int port_offset)
   }
   cr_expect_eq(r->passed + r->failed + r->differ + r->dns_differ + skipped,
                s->ntests);
+  if (!r->failed && !r->unexpected) {
+    mp_knot_remove(&r->knot);
+  }
   mp_spfsuite_free(s);
 }
 
