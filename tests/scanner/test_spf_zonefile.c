@@ -72,10 +72,20 @@ Test(spf_zonefile, writes_character_strings_quoted_and_escaped)
   WRITE(mp_zonefile_string(f, big, 256), text, rc);
   cr_assert_eq(rc, -EINVAL);
   free(text);
-  WRITE(mp_zonefile_txt(f, "_dmarc.example.com", "v=DMARC1; p=none"), text, rc);
-  cr_assert_eq(rc, 0);
-  cr_assert_str_eq(text, "_dmarc.example.com. TXT \"v=DMARC1; p=none\"\n");
-  free(text);
+  {
+    const char *const two[] = {"v=DMARC1; p=none; ",
+                               "rua=mailto:dmarc-feedback@example.com", NULL};
+    const char *const none[] = {NULL};
+
+    WRITE(mp_zonefile_txt(f, "_dmarc.example.com", two), text, rc);
+    cr_assert_eq(rc, 0);
+    cr_assert_str_eq(text, "_dmarc.example.com. TXT \"v=DMARC1; p=none; \" "
+                           "\"rua=mailto:dmarc-feedback@example.com\"\n");
+    free(text);
+    WRITE(mp_zonefile_txt(f, "_dmarc.example.com", none), text, rc);
+    cr_assert_eq(rc, -EINVAL);
+    free(text);
+  }
 }
 
 static const struct mp_spfsuite_scenario *scenario(const struct mp_spfsuite *s,

@@ -100,16 +100,22 @@ int mp_zonefile_string(FILE *f, const char *s, size_t len)
   return done(f);
 }
 
-int mp_zonefile_txt(FILE *f, const char *owner, const char *text)
+int mp_zonefile_txt(FILE *f, const char *owner, const char *const *strings)
 {
   int rc;
 
+  if (!strings[0]) {
+    return -EINVAL;
+  }
   if ((rc = mp_zonefile_name(f, owner)) < 0) {
     return rc;
   }
-  fputs(" TXT ", f);
-  if ((rc = mp_zonefile_string(f, text, strlen(text))) < 0) {
-    return rc;
+  fputs(" TXT", f);
+  for (size_t i = 0; strings[i]; i++) {
+    fputc(' ', f);
+    if ((rc = mp_zonefile_string(f, strings[i], strlen(strings[i]))) < 0) {
+      return rc;
+    }
   }
   fputc('\n', f);
   return done(f);

@@ -35,9 +35,10 @@ int mp_zonefile_name(FILE *f, const char *raw);
  * and '\' written \DDD. -EINVAL over 255 octets. */
 int mp_zonefile_string(FILE *f, const char *s, size_t len);
 
-/* A TXT record of owner with one character-string (a test's own record,
- * such as a DMARC policy), preceded by its owner and type. */
-int mp_zonefile_txt(FILE *f, const char *owner, const char *text);
+/* A TXT record of owner (a test's own record, such as a DMARC policy)
+ * with the character-strings of strings, a NULL-terminated list of one
+ * at least, as an RFC's zone file example splits a record. */
+int mp_zonefile_txt(FILE *f, const char *owner, const char *const *strings);
 
 /* Whether a zone file can hold rr of the SPF suite: a TXT or SPF record
  * needs one character-string at least (Knot 3.2 refuses TXT data of none,
