@@ -642,7 +642,7 @@ static void serve(struct mp_knot *k, const struct rec *world)
 TestSuite(dmarc_dns, .timeout = 600);
 
 /* Beside the world's port: +1 (test_spf_dns.c lists the others). */
-Test(dmarc_dns, rfc_examples_over_dns)
+Test(dmarc_dns, rfc_examples_give_the_rfcs_answers_over_dns)
 {
   struct mp_knot k;
   const struct rec *served = NULL;
