@@ -17,8 +17,11 @@ cmake -S . -B build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=
   -DMP_WERROR=ON -DMP_TEST_DNS_PORT=55353 >/dev/null
 cmake --build build-ci-gcc -j"$jobs"
 ctest --test-dir build-ci-gcc --output-on-failure -j"$jobs"
-# The counts the conformance suite and the world comparisons print.
-grep -hE 'rfc7208 conformance:|disagreements' \
+# The counts the conformance suites (in memory and over DNS, through the
+# binary and Knot), the DMARC examples and the world comparisons print.
+grep -hE 'rfc7208 conformance:|rfc4408 conformance:|disagreements' \
+  build-ci-gcc/Testing/Temporary/LastTest.log
+grep -hE 'rfc7208 over DNS:|rfc4408 over DNS:|dmarc examples over DNS:' \
   build-ci-gcc/Testing/Temporary/LastTest.log
 
 echo "== clang, ASan + UBSan"

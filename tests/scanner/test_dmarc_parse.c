@@ -799,7 +799,7 @@ ParameterizedTestParameters(dmarc_parse, parses_the_rfc_examples)
        "", false, 2},
       /* RFC 7489 B.2.4: a size and pct. */
       {"v=DMARC1; p=quarantine; rua=mailto:dmarc-feedback@example.com,"
-       "mailto:tld-test@thirdparty.example.net!10m; pct=5",
+       "mailto:tld-test@thirdparty.example.net!10m; pct=25",
        MP_DMARC_EFFECT_POLICY, MP_DMARC_POLICY_QUARANTINE, 2, 0, "example.com",
        false, 2},
       /* RFC 9989 B.2.4: the third party's override record (no p). */

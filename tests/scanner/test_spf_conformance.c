@@ -12,13 +12,17 @@
 #include "scanner/dns/cache.h"
 #include "scanner/spf/eval.h"
 #include "tests/support/memzone.h"
+#include "tests/support/spfchanges.h"
 #include "tests/support/spfsuite.h"
 
 /* The RFC 7208 test suite (tests/data/spf/SOURCE.md) run through the real
- * evaluator over an in-memory zone, plus checks of the loader and the
- * zone the run depends on. */
+ * evaluator over an in-memory zone, the RFC 4408 suite too (compared with
+ * its preferred results, where RFC 7208 changed some), plus checks of the
+ * loader and the zone the runs depend on. tests/integration/test_spf_dns.c
+ * runs both through the binary and a real server. */
 
 #define SUITE_PATH MP_SOURCE_DIR "/tests/data/spf/rfc7208-tests.yml"
+#define SUITE_4408 MP_SOURCE_DIR "/tests/data/spf/rfc4408-tests.yml"
 
 /* %{t}: no test of the suite expands it, so any fixed time will do; this
  * is 2014-05-13, the suite's release month. */
@@ -97,16 +101,29 @@ static const char *want_exp(const struct mp_spfsuite_test *t, size_t *len)
   return t->explanation;
 }
 
+/* How a run compares: with any result a test accepts (RFC 7208 suite),
+ * or with the preferred one, except where RFC 7208 changed it
+ * (mp_spfchanges_rfc4408: the RFC 4408 suite). */
+struct tally {
+  const char *name;
+  bool preferred;
+  size_t passed, failed, differ, unexpected;
+};
+
 static void print_fail(const struct mp_spfsuite_scenario *sc,
                        const struct mp_spfsuite_test *t,
-                       const struct mp_spf_outcome *out, bool exp_bad)
+                       const struct mp_spf_outcome *out, bool exp_bad,
+                       const struct mp_spfchange *ch)
 {
   size_t wlen = 0;
   const char *want = want_exp(t, &wlen);
 
   printf("FAIL %s/%s: got %s (reason %s), want ", sc->description, t->name,
          mp_spf_result_name(out->result), mp_spf_reason_name(out->reason));
-  for (size_t i = 0; i < t->nresult; i++) {
+  if (ch) {
+    printf("%s (RFC 7208)", ch->rfc7208);
+  }
+  for (size_t i = 0; !ch && i < t->nresult; i++) {
     printf("%s%s", i ? "|" : "", t->result[i]);
   }
   if (exp_bad) {
@@ -122,10 +139,27 @@ static void print_fail(const struct mp_spfsuite_scenario *sc,
   }
 }
 
-/* Runs one test; returns true when it passed. */
-static bool run_test(struct mp_spf_eval *ev,
+/* Whether got is what the run wants of t: accepted, and in preferred mode
+ * the preferred result or the one RFC 7208 gives (*ch set). */
+static bool result_wanted(const struct tally *tl,
+                          const struct mp_spfsuite_test *t, const char *got,
+                          const struct mp_spfchange **ch)
+{
+  *ch = tl->preferred ? mp_spfchange_find(t->name) : NULL;
+  if (!result_ok(t, got)) {
+    return false;
+  }
+  if (*ch) {
+    return strcasecmp(got, (*ch)->rfc7208) == 0;
+  }
+  return !tl->preferred || strcasecmp(got, t->result[0]) == 0;
+}
+
+/* Runs one test; returns true when it passed (*differ: as RFC 7208 has
+ * it, where the RFC 4408 suite prefers another result). */
+static bool run_test(struct mp_spf_eval *ev, const struct tally *tl,
                      const struct mp_spfsuite_scenario *sc,
-                     const struct mp_spfsuite_test *t)
+                     const struct mp_spfsuite_test *t, bool *differ)
 {
   struct mp_spf_request req = {
       .sender = t->mailfrom,
@@ -136,6 +170,7 @@ static bool run_test(struct mp_spf_eval *ev,
       .now = NOW,
   };
   struct mp_spf_outcome out;
+  const struct mp_spfchange *ch;
   const char *want;
   size_t wlen = 0;
   bool ok, exp_bad = false;
@@ -160,7 +195,8 @@ static bool run_test(struct mp_spf_eval *ev,
     mp_spf_eval_reset(ev);
     return false;
   }
-  ok = result_ok(t, mp_spf_result_name(out.result));
+  ok = result_wanted(tl, t, mp_spf_result_name(out.result), &ch);
+  *differ = ok && ch;
   want = want_exp(t, &wlen);
   if (ok && want && out.result == MP_SPF_FAIL) {
     exp_bad = !out.explanation || strlen(out.explanation) != wlen ||
@@ -168,7 +204,7 @@ static bool run_test(struct mp_spf_eval *ev,
     ok = !exp_bad;
   }
   if (!ok) {
-    print_fail(sc, t, &out, exp_bad);
+    print_fail(sc, t, &out, exp_bad, ch);
     if (skip_reason(t->name)) {
       printf(" (skipped: %s)", skip_reason(t->name));
     }
@@ -180,8 +216,8 @@ static bool run_test(struct mp_spf_eval *ev,
 
 /* Runs a scenario's tests over a fresh zone and cache; adds to the
  * counts. */
-static void run_scenario(const struct mp_spfsuite_scenario *sc, size_t *passed,
-                         size_t *failed, size_t *unexpected)
+static void run_scenario(const struct mp_spfsuite_scenario *sc,
+                         struct tally *tl)
 {
   struct mp_memzone *z = mp_memzone_new();
   struct mp_cache_opts opts = {
@@ -201,12 +237,13 @@ static void run_scenario(const struct mp_spfsuite_scenario *sc, size_t *passed,
   mp_spf_eval_init(&ev, c);
   for (size_t i = 0; i < sc->ntests; i++) {
     const struct mp_spfsuite_test *t = &sc->tests[i];
-    bool ok = run_test(&ev, sc, t);
+    bool differ = false, ok = run_test(&ev, tl, sc, t, &differ);
 
-    *passed += ok;
-    *failed += !ok;
+    tl->passed += ok && !differ;
+    tl->differ += differ;
+    tl->failed += !ok;
     if (ok != !skip_reason(t->name)) {
-      (*unexpected)++;
+      tl->unexpected++;
       if (ok) {
         printf("PASS %s/%s: listed in skips[], remove it\n", sc->description,
                t->name);
@@ -221,22 +258,49 @@ static void run_scenario(const struct mp_spfsuite_scenario *sc, size_t *passed,
   mp_memzone_free(z);
 }
 
-Test(spf_conformance, rfc7208_suite_passes)
+static void run_suite(const char *path, size_t ntests, struct tally *tl)
 {
   struct mp_spfsuite *s;
-  size_t passed = 0, failed = 0, unexpected = 0;
 
-  cr_assert_eq(mp_spfsuite_load(SUITE_PATH, &s), 0);
+  cr_assert_eq(mp_spfsuite_load(path, &s), 0);
   for (size_t i = 0; i < s->nscenarios; i++) {
-    run_scenario(&s->scenarios[i], &passed, &failed, &unexpected);
+    run_scenario(&s->scenarios[i], tl);
   }
-  printf("rfc7208 conformance: %zu passed, %zu failed\n", passed, failed);
+  printf("%s conformance: %zu passed, %zu failed\n", tl->name, tl->passed,
+         tl->failed);
   fflush(stdout);
-  cr_expect_eq(passed + failed, s->ntests);
-  cr_expect_eq(unexpected, 0,
+  cr_expect_eq(s->ntests, ntests);
+  cr_expect_eq(tl->passed + tl->failed + tl->differ, s->ntests);
+  cr_expect_eq(tl->unexpected, 0,
                "%zu tests failed outside skips[] or passed inside it",
-               unexpected);
+               tl->unexpected);
   mp_spfsuite_free(s);
+}
+
+Test(spf_conformance, rfc7208_suite_passes)
+{
+  struct tally tl = {.name = "rfc7208"};
+
+  run_suite(SUITE_PATH, 203, &tl);
+}
+
+/* The RFC 4408 suite against its preferred results: where RFC 7208
+ * changed the answer, the one RFC 7208 gives (mp_spfchanges_rfc4408);
+ * every listed test must give it. */
+Test(spf_conformance, rfc4408_suite_passes_but_where_rfc7208_changed_it)
+{
+  struct tally tl = {.name = "rfc4408", .preferred = true};
+  size_t listed = 0;
+
+  run_suite(SUITE_4408, 191, &tl);
+  for (const struct mp_spfchange *c = mp_spfchanges_rfc4408; c->test; c++) {
+    listed++;
+  }
+  printf("rfc4408 conformance: %zu differ from the preferred result as RFC "
+         "7208 says\n",
+         tl.differ);
+  fflush(stdout);
+  cr_expect_eq(tl.differ, listed, "every change listed is met");
 }
 
 /* The loader. */
@@ -360,6 +424,43 @@ Test(spf_conformance, loader_reads_zone_entries)
   o = owner_of(s, "mx-limit", "e4.example.com");
   cr_assert_eq(o->rr[11].pref, 10);
   cr_assert_str_eq(o->rr[11].data, "e4.example.com");
+  mp_spfsuite_free(s);
+}
+
+/* What a zone file needs: each character-string as the suite gives it. */
+Test(spf_conformance, loader_keeps_each_character_string)
+{
+  struct mp_spfsuite *s;
+  const struct mp_spfsuite_owner *o;
+
+  cr_assert_eq(mp_spfsuite_load(SUITE_PATH, &s), 0);
+  o = owner_of(s, "null-text", "null.example.com");
+  cr_assert_eq(o->rr[0].nstrings, 2);
+  cr_assert_eq(o->rr[0].lens[0], 11); /* "v=spf1 ip4:" */
+  cr_assert_eq(o->rr[0].lens[1], 14); /* "192.0.2.5 -all" */
+  /* a byte folded back from U+0080 counts one */
+  o = owner_of(s, "non-ascii-mech", "hosed2.example.com");
+  cr_assert_eq(o->rr[0].nstrings, 1);
+  cr_assert_eq(o->rr[0].lens[0], 26);
+  o = owner_of(s, "mx-empty", "mail.example.com");
+  cr_assert_null(o->rr[1].lens);
+  mp_spfsuite_free(s);
+}
+
+/* The RFC 4408 suite writes some spec references as a list. */
+Test(spf_conformance, loader_joins_a_list_of_spec_references)
+{
+  struct mp_spfsuite *s;
+  const struct mp_spfsuite_test *t;
+
+  cr_assert_eq(mp_spfsuite_load(SUITE_4408, &s), 0);
+  cr_assert_eq(s->nscenarios, 15);
+  cr_assert_eq(s->ntests, 191);
+  t = mp_spfsuite_find(s, "invalid-domain-empty-label", NULL);
+  cr_assert_not_null(t);
+  cr_assert_str_eq(t->spec, "4.3/1, 5/10/3");
+  cr_assert_eq(t->nresult, 2);
+  cr_assert_str_eq(t->result[0], "permerror");
   mp_spfsuite_free(s);
 }
 

@@ -119,6 +119,43 @@ static size_t to_bytes(char *s, size_t len)
   return o;
 }
 
+/* spec: one section reference, or a list of them (the RFC 4408 suite's
+ * "[4.3/1, 5/10/3]"), kept as one string joined with ", ". */
+static int load_spec(const struct ld *l, const yaml_node_t *m, char **out)
+{
+  const yaml_node_t *v = get(l, m, "spec");
+  size_t len = 0;
+
+  *out = NULL;
+  if (!v || is_scalar(v)) {
+    return opt_str(l, m, "spec", out);
+  }
+  if (v->type != YAML_SEQUENCE_NODE) {
+    return bad(l, v, "spec: expected a string or a list");
+  }
+  *out = mp_malloc(1);
+  (*out)[0] = '\0';
+  for (yaml_node_item_t *it = v->data.sequence.items.start;
+       it < v->data.sequence.items.top; it++) {
+    const yaml_node_t *r = node(l, *it);
+    size_t k;
+
+    if (!is_scalar(r)) {
+      return bad(l, r, "spec: expected a list of strings");
+    }
+    k = r->data.scalar.length;
+    *out = mp_realloc(*out, len + 2 + k + 1);
+    if (len) {
+      memcpy(*out + len, ", ", 2);
+      len += 2;
+    }
+    memcpy(*out + len, r->data.scalar.value, k);
+    len += k;
+    (*out)[len] = '\0';
+  }
+  return 0;
+}
+
 static int load_result(const struct ld *l, const yaml_node_t *v,
                        struct mp_spfsuite_test *t)
 {
@@ -154,7 +191,7 @@ static int load_test(const struct ld *l, const yaml_node_t *k,
   if ((rc = req_str(l, m, "host", &t->host)) < 0 ||
       (rc = req_str(l, m, "mailfrom", &t->mailfrom)) < 0 ||
       (rc = req_str(l, m, "helo", &t->helo)) < 0 ||
-      (rc = opt_str(l, m, "spec", &t->spec)) < 0 ||
+      (rc = load_spec(l, m, &t->spec)) < 0 ||
       (rc = opt_str(l, m, "description", &t->description)) < 0 ||
       (rc = opt_str(l, m, "comment", &t->comment)) < 0) {
     return rc;
@@ -184,7 +221,9 @@ static const struct {
     {"CNAME", MP_T_CNAME},
 };
 
-/* SPF/TXT value: one string, a list of strings forming one RR, or NONE. */
+/* SPF/TXT value: one string, a list of strings forming one RR, or NONE.
+ * Each string is folded into bytes by itself (to_bytes), so the length of
+ * each character-string is kept as the suite gives it. */
 static int load_text(const struct ld *l, const yaml_node_t *v,
                      struct mp_spfsuite_rr *rr)
 {
@@ -197,26 +236,35 @@ static int load_text(const struct ld *l, const yaml_node_t *v,
     rr->nstrings = 1;
     rr->data = dup_scalar(v, &rr->len);
     rr->len = to_bytes(rr->data, rr->len);
+    rr->lens = mp_malloc(sizeof(*rr->lens));
+    rr->lens[0] = rr->len;
     return 0;
   }
   if (!v || v->type != YAML_SEQUENCE_NODE) {
     return bad(l, v, "SPF/TXT: expected a string or a list");
   }
   rr->data = mp_malloc(1);
+  rr->lens = mp_malloc(
+      ((size_t)(v->data.sequence.items.top - v->data.sequence.items.start) +
+       1) *
+      sizeof(*rr->lens));
   for (yaml_node_item_t *it = v->data.sequence.items.start;
        it < v->data.sequence.items.top; it++) {
     const yaml_node_t *s = node(l, *it);
+    size_t k;
 
     if (!is_scalar(s)) {
       return bad(l, s, "SPF/TXT: expected a list of strings");
     }
     rr->data = mp_realloc(rr->data, len + s->data.scalar.length + 1);
     memcpy(rr->data + len, s->data.scalar.value, s->data.scalar.length);
-    len += s->data.scalar.length;
-    rr->nstrings++;
+    rr->data[len + s->data.scalar.length] = '\0';
+    k = to_bytes(rr->data + len, s->data.scalar.length);
+    rr->lens[rr->nstrings++] = k;
+    len += k;
   }
   rr->data[len] = '\0';
-  rr->len = to_bytes(rr->data, len);
+  rr->len = len;
   return 0;
 }
 
@@ -444,6 +492,7 @@ void mp_spfsuite_free(struct mp_spfsuite *s)
     for (size_t j = 0; j < sc->nowners; j++) {
       for (size_t k = 0; k < sc->owners[j].nrr; k++) {
         mp_free(sc->owners[j].rr[k].data);
+        mp_free(sc->owners[j].rr[k].lens);
       }
       mp_free(sc->owners[j].rr);
       mp_free(sc->owners[j].name);

@@ -32,6 +32,8 @@ struct mp_spfsuite_rr {
                       them; MX: the exchange; A/AAAA/PTR/CNAME: as
                       written */
   size_t len;      /* bytes in data */
+  size_t *lens;    /* TXT/SPF: the bytes of each character-string, as the
+                      suite gives them (nstrings of them); else NULL */
 };
 
 struct mp_spfsuite_owner {
@@ -48,7 +50,8 @@ struct mp_spfsuite_test {
   char *explanation; /* NULL when the test has none; "DEFAULT": the
                         evaluator's default explanation */
   size_t explanation_len;
-  char *spec, *description, *comment; /* NULL when absent */
+  char *spec; /* "4.3/1"; a list is joined with ", "; NULL when absent */
+  char *description, *comment; /* NULL when absent */
 };
 
 struct mp_spfsuite_scenario {
