@@ -58,9 +58,10 @@ int mp_upstream_init(struct mp_upstream *up, const struct mp_server *addr,
 void mp_upstream_close(struct mp_upstream *up, void (*closed)(void *ctx),
                        void *ctx)
 {
+  /* a channel without open sockets is gone at once, inside mp_chan_free:
+   * the callback is set after the loop so it runs exactly once */
   up->closing = true;
-  up->closed = closed;
-  up->ctx = ctx;
+  up->closed = NULL;
   for (size_t i = 0; i < MP_UPSTREAM_CHANNELS; i++) {
     if (up->chans[i]) {
       mp_chan_free(up->chans[i]);
@@ -72,6 +73,8 @@ void mp_upstream_close(struct mp_upstream *up, void (*closed)(void *ctx),
   }
   mp_free(up->retired);
   up->retired = NULL;
+  up->closed = closed;
+  up->ctx = ctx;
   if (up->live == 0 && closed) {
     closed(ctx);
   }
