@@ -28,6 +28,12 @@ static inline bool mp_is_hex(char c)
   return mp_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* WSP = SP / HTAB (RFC 5234 appendix B.1). */
+static inline bool mp_is_wsp(char c)
+{
+  return c == ' ' || c == '\t';
+}
+
 static inline char mp_lower(char c)
 {
   return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
