@@ -75,10 +75,11 @@ extern const char *const mp_check_names[];
  * always on). */
 bool mp_config_check_on(const struct mp_config *c, const char *name);
 
-/* Sets the defaults. */
+/* Sets the defaults (those of the option table, options.h). */
 void mp_config_init(struct mp_config *c);
 
-/* Reads argv into c. Returns 0, or -EINVAL with a message in err. */
+/* Reads argv into c, each option through its entry in the option table
+ * (options.h). Returns 0, or -EINVAL with a message in err. */
 int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
                     size_t errlen);
 
@@ -90,7 +91,7 @@ int mp_config_validate(struct mp_config *c, char *err, size_t errlen);
 /* Frees what parse allocated (a --dkim-selectors list). */
 void mp_config_close(struct mp_config *c);
 
-/* Prints --help. */
+/* Prints --help, from the option table (options.h). */
 void mp_config_usage(FILE *f);
 
 #endif

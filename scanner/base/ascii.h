@@ -28,9 +28,37 @@ static inline bool mp_is_hex(char c)
   return mp_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* WSP = SP / HTAB (RFC 5234 appendix B.1). */
+static inline bool mp_is_wsp(char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* The index of the first byte at or after i in s[0..n) that is not WSP. */
+static inline size_t mp_skip_wsp(const char *s, size_t i, size_t n)
+{
+  while (i < n && mp_is_wsp(s[i])) {
+    i++;
+  }
+  return i;
+}
+
 static inline char mp_lower(char c)
 {
   return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* s[0..n) equals w exactly (the %s"..." strings of RFC 7405). */
+static inline bool mp_eq(const char *s, size_t n, const char *w)
+{
+  size_t i;
+
+  for (i = 0; i < n && w[i]; i++) {
+    if (s[i] != w[i]) {
+      return false;
+    }
+  }
+  return i == n && w[i] == '\0';
 }
 
 /* s[0..n) equals the lowercase word w, ignoring ASCII case. */

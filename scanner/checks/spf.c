@@ -134,13 +134,13 @@ static const char *status_of(enum mp_spf_result result)
   }
 }
 
-/* The domain's own record: direct includes, redirect, length. */
-static void describe_record(const struct mp_result *res,
+/* The domain's own record: direct includes, redirect, length. The
+ * evaluator parsed it (from job->txt); it is not parsed again. */
+static void describe_record(const struct mp_job *job,
+                            const struct mp_result *res,
                             struct mp_result_spf *spf)
 {
-  static struct mp_spf_term terms[MP_SPF_TERMS_MAX]; /* any record */
-  struct mp_spf_record rec;
-  struct mp_spf_syntax_error err;
+  const struct mp_spf_record *rec;
   const struct mp_rr *rr;
 
   if (res->spf.count != 1) {
@@ -149,22 +149,21 @@ static void describe_record(const struct mp_result *res,
   rr = res->spf.rr[0];
   spf->record = (struct mp_slice){rr->data, rr->len};
   spf->length = rr->len;
-  if (mp_spf_parse(rr->data, rr->len, terms, MP_SPF_TERMS_MAX, &rec, &err) <
-      0) {
+  if (!(rec = mp_spf_eval_record(&job->spf.ev)) || rec->text != rr->data) {
     return;
   }
-  for (size_t i = 0; i < rec.nterms; i++) {
-    if (terms[i].mech == MP_SPF_INCLUDE) {
+  for (size_t i = 0; i < rec->nterms; i++) {
+    if (rec->terms[i].mech == MP_SPF_INCLUDE) {
       if (spf->nincludes < MP_SPF_INCLUDES_MAX) {
-        spf->includes[spf->nincludes] =
-            (struct mp_slice){rr->data + terms[i].dom_off, terms[i].dom_len};
+        spf->includes[spf->nincludes] = (struct mp_slice){
+            rr->data + rec->terms[i].dom_off, rec->terms[i].dom_len};
       }
       spf->nincludes++;
     }
   }
-  if (rec.has_redirect) {
+  if (rec->has_redirect) {
     spf->redirect =
-        (struct mp_slice){rr->data + rec.redirect_off, rec.redirect_len};
+        (struct mp_slice){rr->data + rec->redirect_off, rec->redirect_len};
   }
 }
 
@@ -265,7 +264,7 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   spf->exact = o->posture.exact;
   spf->ip4_addresses = o->posture.ip4_addresses;
   spf->ip6_prefixes = o->posture.ip6_prefixes;
-  describe_record(res, spf);
+  describe_record(job, res, spf);
   spf->nchecks = cfg->nspf_ips;
   for (size_t k = 0; k < cfg->nspf_ips; k++) {
     spf->checks[k].ip = cfg->spf_ips[k].text;

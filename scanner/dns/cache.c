@@ -169,12 +169,6 @@ static void start_fetch(struct mp_cache *c, struct mp_cache_entry *e)
   c->o.fetch(c->o.fetch_ctx, c, e, e->name, e->type);
 }
 
-static bool failed(const struct mp_answer *a)
-{
-  return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
-         a->outcome != MP_OUTCOME_NXDOMAIN;
-}
-
 /* A new entry in the table, without an answer, unreferenced. */
 static struct mp_cache_entry *insert(struct mp_cache *c, const char *lower,
                                      size_t len, uint64_t key, uint16_t type)
@@ -263,7 +257,7 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
       start_fetch(c, e);
       return e;
     }
-    if (failed(e->ans)) {
+    if (mp_outcome_failed(e->ans->outcome)) {
       /* A failure is not an answer to keep: its holders still read it,
        * a new asker gets a new fetch (after the backoff). */
       struct mp_cache_entry *fresh;
@@ -369,7 +363,7 @@ void mp_cache_fill(struct mp_cache *c, struct mp_cache_entry *e,
 
   assert(e->fetching && !e->ans);
   e->ans = mp_answer_ref(ans);
-  e->fails = failed(ans) ? e->fails + 1 : 0;
+  e->fails = mp_outcome_failed(ans->outcome) ? e->fails + 1 : 0;
   e->expires_ms = now_ms(c) + (uint64_t)ttl_of(c, ans, e->fails) * 1000;
   e->bytes = answer_bytes(ans);
   c->st.bytes += e->bytes;
@@ -392,7 +386,7 @@ void mp_cache_offer(struct mp_cache *c, const char *name, uint16_t type,
   uint64_t key = key_of(name, type, lower, &len);
   struct mp_cache_entry *e;
 
-  if (failed(ans) || find(c, lower, key, type)) {
+  if (mp_outcome_failed(ans->outcome) || find(c, lower, key, type)) {
     return; /* an entry there is as fresh, or being fetched */
   }
   e = insert(c, lower, len, key, type);

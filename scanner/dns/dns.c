@@ -28,6 +28,16 @@ bool mp_outcome_failed(enum mp_outcome o)
          o != MP_OUTCOME_NXDOMAIN;
 }
 
+uint32_t mp_rr_min_ttl(const struct mp_rr *rr, size_t n)
+{
+  uint32_t ttl = n ? rr[0].ttl : 0;
+
+  for (size_t i = 1; i < n; i++) {
+    ttl = rr[i].ttl < ttl ? rr[i].ttl : ttl;
+  }
+  return ttl;
+}
+
 const char *mp_type_name(uint16_t type)
 {
   switch (type) {

@@ -65,6 +65,10 @@ struct mp_rr {
   uint8_t addr[16]; /* A: 4 bytes, AAAA: 16 bytes */
 };
 
+/* The TTL of the RRset rr[0..n) as a cache uses it: the smallest of the
+ * records' (RFC 2181 section 5.2), 0 when n is 0. */
+uint32_t mp_rr_min_ttl(const struct mp_rr *rr, size_t n);
+
 /* A piece of a record's text (not NUL-terminated). */
 struct mp_slice {
   const char *p;

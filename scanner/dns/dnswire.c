@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "scanner/base/alloc.h"
 #include "scanner/dns/dnsname.h"
 
 #define CNAME_MAX 16 /* aliases followed per reply */
@@ -452,18 +451,6 @@ static enum mp_outcome rcode_outcome(int rcode, size_t count)
   }
 }
 
-static struct mp_answer *answer_alloc(size_t count, size_t bytes)
-{
-  struct mp_answer *a;
-
-  a = mp_malloc(sizeof(*a) + count * sizeof(struct mp_rr) + bytes);
-  memset(a, 0, sizeof(*a));
-  a->refs = 1;
-  a->rcode = -1;
-  a->rr = (struct mp_rr *)(a + 1);
-  return a;
-}
-
 int mp_dnswire_parse_wire(const uint8_t *msg, size_t len, const uint8_t *qname,
                           uint16_t qtype, struct mp_answer **out)
 {
@@ -502,7 +489,7 @@ int mp_dnswire_parse_wire(const uint8_t *msg, size_t len, const uint8_t *qname,
   if (p->links) {
     cname_len = mp_dnsname_to_text(p->chain[p->links], cname) + 1;
   }
-  p->ans = answer_alloc(p->count, p->bytes + cname_len);
+  p->ans = mp_answer_alloc(p->count, p->bytes + cname_len);
   p->heap = (char *)(p->ans->rr + p->count);
   walk_answers(msg, len, visit_fill, p);
   p->ans->rcode = rcode;
@@ -537,71 +524,4 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
     return -EINVAL;
   }
   return mp_dnswire_parse_wire(msg, len, wire, qtype, out);
-}
-
-struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
-                                uint16_t type)
-{
-  struct mp_answer *a = answer_alloc(0, 0);
-
-  a->outcome = outcome;
-  a->rcode = rcode;
-  a->type = type;
-  return a;
-}
-
-struct mp_answer *mp_answer_build(enum mp_outcome outcome, int rcode,
-                                  uint16_t type, const struct mp_rr *rr,
-                                  size_t n, const char *cname)
-{
-  size_t bytes = cname ? strlen(cname) + 1 : 0;
-  struct mp_answer *a;
-  char *heap;
-
-  for (size_t i = 0; i < n; i++) {
-    bytes += rr[i].len + 1;
-  }
-  a = answer_alloc(n, bytes);
-  heap = (char *)(a->rr + n);
-  a->outcome = outcome;
-  a->rcode = rcode;
-  a->type = type;
-  for (size_t i = 0; i < n; i++) {
-    a->rr[i] = rr[i];
-    memcpy(heap, rr[i].data, rr[i].len);
-    heap[rr[i].len] = '\0';
-    a->rr[i].data = heap;
-    heap += rr[i].len + 1;
-  }
-  a->count = n;
-  if (cname) {
-    memcpy(heap, cname, strlen(cname) + 1);
-    a->cname = heap;
-  }
-  return a;
-}
-
-struct mp_answer *mp_answer_ref(struct mp_answer *a)
-{
-  a->refs++;
-  return a;
-}
-
-void mp_answer_unref(struct mp_answer *a)
-{
-  if (a && --a->refs == 0) {
-    mp_free(a);
-  }
-}
-
-uint32_t mp_answer_ttl(const struct mp_answer *a)
-{
-  uint32_t ttl = 0;
-
-  for (size_t i = 0; i < a->count; i++) {
-    if (i == 0 || a->rr[i].ttl < ttl) {
-      ttl = a->rr[i].ttl;
-    }
-  }
-  return ttl;
 }

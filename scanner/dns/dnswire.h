@@ -5,34 +5,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/dns/answer.h"
 #include "scanner/dns/dns.h"
 #include "scanner/dns/dnsname.h"
 
 /* DNS wire format (RFC 1035 section 4): building a query and parsing a
- * reply into a struct mp_answer. Pure functions, no I/O: the resolver feeds
- * them c-ares' buffers, the tests and the fuzzer feed them bytes. */
+ * reply into a struct mp_answer (answer.h). Pure functions, no I/O: the
+ * resolver feeds them c-ares' buffers, the tests and the fuzzer feed them
+ * bytes. */
 
 #define MP_QNAME_MAX 253 /* longest name in presentation form, no root dot */
 #define MP_QUERY_MAX (12 + 255 + 4 + 11)
-
-/* A parsed reply, shared by every lookup that asked the same (name, type):
- * immutable once built, freed when the last reference is dropped. The RRs
- * are the records of the asked type owned by the query name or, when it is
- * an alias, by the end of its CNAME chain. */
-struct mp_answer {
-  unsigned refs;
-  enum mp_outcome outcome;
-  int rcode;         /* RCODE of the reply, -1 when there was no reply */
-  unsigned attempts; /* queries sent for it, retries included */
-  double rtt_ms;     /* first query sent to this answer */
-  uint16_t type;     /* the type asked */
-  const char *cname; /* end of the CNAME chain from the query name, or NULL */
-  bool dangling;     /* NODATA at cname with no SOA either: the server does
-                        not hold the target's zone (an authoritative server
-                        answering an alias into another zone) */
-  size_t count;
-  struct mp_rr *rr;
-};
 
 /* Encodes a query for qname (a wire name, dnsname.h) and type with RD set
  * and, when edns_size > 0, an OPT RR (RFC 6891) as the last 11 bytes. Writes
@@ -78,23 +61,5 @@ int mp_dnswire_parse(const uint8_t *msg, size_t len, const char *qname,
  * after the last record. Returns 0 or -EBADMSG. mp_dnswire_parse makes
  * the same check first. */
 int mp_dnswire_check(const uint8_t *msg, size_t len);
-
-/* A new answer with no records and the given outcome (timeouts, errors). */
-struct mp_answer *mp_answer_new(enum mp_outcome outcome, int rcode,
-                                uint16_t type);
-
-/* A new answer holding copies of rr[0..n) (data included), as a resolver
- * would deliver it: for in-memory zones (tests, the conformance suite).
- * cname (may be NULL) is copied too. */
-struct mp_answer *mp_answer_build(enum mp_outcome outcome, int rcode,
-                                  uint16_t type, const struct mp_rr *rr,
-                                  size_t n, const char *cname);
-
-/* Reference counting. mp_answer_unref(NULL) is a no-op. */
-struct mp_answer *mp_answer_ref(struct mp_answer *a);
-void mp_answer_unref(struct mp_answer *a);
-
-/* Minimum TTL over the records, or 0 when there are none. */
-uint32_t mp_answer_ttl(const struct mp_answer *a);
 
 #endif

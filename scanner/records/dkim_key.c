@@ -2,20 +2,15 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 
 #include "scanner/base/ascii.h"
+#include "scanner/records/pubkey.h"
 
 /* Unknown tags whose names are remembered for the duplicate check (3.2).
  * Real records have a handful; a hostile one with thousands is checked
  * for its first ones only, which keeps the parse linear. */
 #define UNKNOWN_SEEN_MAX 32
-
-static bool is_wsp(char c)
-{
-  return c == ' ' || c == '\t';
-}
 
 static bool is_alnumpunc(char c)
 {
@@ -33,10 +28,10 @@ static bool is_valchar(char c)
 static size_t skip_fws(const char *s, size_t i, size_t n)
 {
   for (;;) {
-    if (i < n && is_wsp(s[i])) {
+    if (i < n && mp_is_wsp(s[i])) {
       i++;
     } else if (n - i >= 3 && s[i] == '\r' && s[i + 1] == '\n' &&
-               is_wsp(s[i + 2])) {
+               mp_is_wsp(s[i + 2])) {
       i += 3;
     } else {
       return i;
@@ -47,7 +42,7 @@ static size_t skip_fws(const char *s, size_t i, size_t n)
 /* A byte of FWS inside a value that the tag-list pass has checked. */
 static bool is_fws_byte(char c)
 {
-  return is_wsp(c) || c == '\r' || c == '\n';
+  return mp_is_wsp(c) || c == '\r' || c == '\n';
 }
 
 static bool slice_is(const struct mp_slice *v, const char *lit)
@@ -296,246 +291,12 @@ static int parse_values(const char *text, struct mp_dkim_key *k)
   return 0;
 }
 
-/* ---- base64 (RFC 6376 3.6.1 base64string, RFC 2045 6.8) --------------- */
-
-static int b64_value(char c)
-{
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* base64string = ALPHADIGITPS *([FWS] ALPHADIGITPS) [[FWS] "=" [[FWS]
- * "="]]. The grammar leaves the padding optional, but base64 does not:
- * characters and "=" together must come in groups of four, as the
- * strict decoders of several verifiers require. Sets *len to the
- * decoded size, or *bad to the offending byte in v. */
-static bool b64_check(const struct mp_slice *v, size_t *len, size_t *bad)
-{
-  size_t nch = 0, npad = 0;
-
-  for (size_t i = 0; i < v->len; i++) {
-    if (is_fws_byte(v->p[i])) {
-      continue;
-    }
-    if (v->p[i] == '=') {
-      npad++;
-    } else if (b64_value(v->p[i]) >= 0 && npad == 0) {
-      nch++;
-    } else {
-      npad = 3; /* a character after "=", or none of the alphabet */
-    }
-    if (npad > 2) {
-      *bad = i;
-      return false;
-    }
-  }
-  if ((nch + npad) % 4 != 0) {
-    *bad = v->len;
-    return false;
-  }
-  *len = nch / 4 * 3 + nch % 4 * 3 / 4;
-  return true;
-}
-
-/* Decodes a checked base64string one byte at a time, so the DER parser
- * below reads a key of any size without a buffer. */
-struct b64 {
-  const char *s;
-  size_t i, n;   /* the next character, the end */
-  size_t left;   /* decoded bytes not yet taken */
-  uint32_t acc;  /* the low nacc bits are not yet taken */
-  unsigned nacc; /* 0 to 7 between calls */
-};
-
-/* Takes one byte from the budget *avail (the rest of the enclosing DER
- * element). False when the budget is spent. */
-static bool take(struct b64 *r, size_t *avail, uint8_t *b)
-{
-  int v;
-
-  if (*avail == 0) {
-    return false;
-  }
-  assert(r->left > 0); /* budgets never exceed the decoded length */
-  while (r->nacc < 8) {
-    do {
-      assert(r->i < r->n);
-      v = b64_value(r->s[r->i++]); /* FWS is skipped; "=" is never reached */
-    } while (v < 0);
-    r->acc = r->acc << 6 | (uint32_t)v;
-    r->nacc += 6;
-  }
-  r->nacc -= 8;
-  *b = (uint8_t)(r->acc >> r->nacc);
-  r->acc &= (1u << r->nacc) - 1;
-  r->left--;
-  (*avail)--;
-  return true;
-}
-
-/* ---- DER (X.690 10.1, 8.3) -------------------------------------------- */
-
-/* Reads a definite, minimally encoded length and moves the contents out
- * of *avail into *len, the budget the caller then reads them with. */
-static bool der_len(struct b64 *r, size_t *avail, size_t *len)
-{
-  size_t l = 0, nb;
-  uint8_t b;
-
-  if (!take(r, avail, &b)) {
-    return false;
-  }
-  if (b < 0x80) {
-    l = b;
-  } else {
-    nb = b & 0x7fu;
-    if (nb == 0 || nb > 4) { /* indefinite (BER only), or 4 GiB */
-      return false;
-    }
-    for (size_t i = 0; i < nb; i++) {
-      if (!take(r, avail, &b) || (i == 0 && b == 0)) {
-        return false;
-      }
-      l = l << 8 | b;
-    }
-    if (l < 0x80) {
-      return false;
-    }
-  }
-  if (l > *avail) {
-    return false;
-  }
-  *avail -= l;
-  *len = l;
-  return true;
-}
-
-static bool der_tlv(struct b64 *r, size_t *avail, uint8_t tag, size_t *len)
-{
-  uint8_t t;
-
-  return take(r, avail, &t) && t == tag && der_len(r, avail, len);
-}
-
-static unsigned bit_length(uint8_t b)
-{
-  unsigned n = 0;
-
-  for (; b; b >>= 1) {
-    n++;
-  }
-  return n;
-}
-
-/* A positive INTEGER in minimal two's complement: one 0x00 only before
- * a byte with its top bit set. *bits is its size from the first 1 bit;
- * *value is it when it fits 64 bits, else 0. Zero is refused too. */
-static bool der_uint(struct b64 *r, size_t *avail, unsigned *bits,
-                     uint64_t *value)
-{
-  size_t len, nsig;
-  uint8_t b;
-  uint64_t v;
-
-  if (!der_tlv(r, avail, 0x02, &len) || !take(r, &len, &b) || (b & 0x80)) {
-    return false;
-  }
-  if (b == 0 && (!take(r, &len, &b) || !(b & 0x80))) {
-    return false; /* zero, or a 0x00 that was not needed */
-  }
-  nsig = len + 1;
-  if (nsig > UINT_MAX / 8) {
-    return false;
-  }
-  *bits = (unsigned)(nsig - 1) * 8 + bit_length(b);
-  for (v = b; take(r, &len, &b);) {
-    v = v << 8 | b;
-  }
-  *value = nsig <= 8 ? v : 0;
-  return true;
-}
-
-/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
- * (RFC 8017 A.1.1): the two INTEGERs fill the contents *avail exactly. */
-static bool rsa_ints(struct b64 *r, size_t *avail, struct mp_dkim_key *k)
-{
-  unsigned ebits;
-  uint64_t modulus;
-
-  return der_uint(r, avail, &k->bits, &modulus) &&
-         der_uint(r, avail, &ebits, &k->exponent) && *avail == 0;
-}
-
-/* 1.2.840.113549.1.1.1 rsaEncryption (RFC 8017 A.1). */
-static const uint8_t rsa_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                  0x0d, 0x01, 0x01, 0x01};
-
-/* The contents of SubjectPublicKeyInfo ::= SEQUENCE { algorithm
- * AlgorithmIdentifier, subjectPublicKey BIT STRING } (RFC 5280 4.1): the
- * algorithm is rsaEncryption, whose parameters are NULL (RFC 3279 2.3.1;
- * absent ones are accepted as OpenSSL does), and the bits hold an
- * RSAPublicKey with no unused bits and nothing after it. */
-static bool spki_rsa(struct b64 *r, size_t *avail, struct mp_dkim_key *k)
-{
-  size_t alg, oid, par, bits, key;
-  uint8_t b;
-
-  if (!der_tlv(r, avail, 0x30, &alg) || !der_tlv(r, &alg, 0x06, &oid) ||
-      oid != sizeof(rsa_oid)) {
-    return false;
-  }
-  for (size_t i = 0; i < sizeof(rsa_oid); i++) {
-    if (!take(r, &oid, &b) || b != rsa_oid[i]) {
-      return false;
-    }
-  }
-  if (alg > 0 && (!der_tlv(r, &alg, 0x05, &par) || par != 0 || alg != 0)) {
-    return false;
-  }
-  return der_tlv(r, avail, 0x03, &bits) && *avail == 0 && take(r, &bits, &b) &&
-         b == 0 && der_tlv(r, &bits, 0x30, &key) && bits == 0 &&
-         rsa_ints(r, &key, k);
-}
-
-/* k=rsa: a SubjectPublicKeyInfo, which RFC 6376 Appendix C makes and
- * everyone publishes, or the bare RSAPublicKey that 3.6.1 names (erratum
- * 3017 allows both). The first element tells them apart: an INTEGER
- * (the modulus) or a SEQUENCE (the algorithm). Nothing may follow. */
-static bool rsa_key(struct b64 *r, size_t total, struct mp_dkim_key *k)
-{
-  struct b64 peek;
-  size_t all = total, len, probe;
-  uint8_t tag;
-
-  if (!der_tlv(r, &all, 0x30, &len) || all != 0) {
-    return false;
-  }
-  peek = *r;
-  probe = len;
-  if (!take(&peek, &probe, &tag)) {
-    return false;
-  }
-  if (tag == 0x02) {
-    k->pkcs1 = true;
-    return rsa_ints(r, &len, k);
-  }
-  return spki_rsa(r, &len, k);
-}
-
 static int parse_key(const char *text, struct mp_dkim_key *k)
 {
   size_t off = offset_of(text, k->p.p), len, bad;
-  struct b64 r;
+  struct mp_pubkey_rsa rsa;
 
-  if (!b64_check(&k->p, &len, &bad)) {
+  if (!mp_pubkey_b64_check(k->p.p, k->p.len, &len, &bad)) {
     return fail(k, MP_DKIM_KEY_BAD_BASE64, off + bad);
   }
   k->key_len = len;
@@ -545,13 +306,12 @@ static int parse_key(const char *text, struct mp_dkim_key *k)
                ? 0
                : fail(k, MP_DKIM_KEY_BAD_ED25519_LENGTH, off);
   }
-  r = (struct b64){.s = k->p.p, .n = k->p.len, .left = len};
-  if (!rsa_key(&r, len, k)) {
-    k->bits = 0;
-    k->exponent = 0;
-    k->pkcs1 = false;
+  if (!mp_pubkey_rsa(k->p.p, k->p.len, len, &rsa)) {
     return fail(k, MP_DKIM_KEY_BAD_DER, off);
   }
+  k->bits = rsa.bits;
+  k->exponent = rsa.exponent;
+  k->pkcs1 = rsa.pkcs1;
   return 0;
 }
 

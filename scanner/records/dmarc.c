@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "scanner/base/ascii.h"
+#include "scanner/records/dmarc_value.h"
 
 /* The grammar is RFC 9989 section 4.8 (ABNF, RFC 5234: quoted strings are
  * case-insensitive) with the RFC 7489 section 6.4 forms it obsoletes
  * (pct, rf, ri, "!size"). The text is split at ";" (dmarc-value excludes
- * it, so no value holds one), each piece is one tag. */
+ * it, so no value holds one), each piece is one tag; dmarc_value.h reads
+ * the values. */
 
 #define BIT(tag) (1u << (tag))
 
@@ -36,19 +38,6 @@ static const char *const tag_names[] = {
     "aspf", "fo", "rf", "ri", "psd", "t",   "unknown", "none",
 };
 
-static bool is_wsp(char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static size_t skip_wsp(const char *s, size_t i, size_t len)
-{
-  while (i < len && is_wsp(s[i])) {
-    i++;
-  }
-  return i;
-}
-
 static void add_note(struct mp_dmarc_record *r, enum mp_dmarc_note_code code,
                      enum mp_dmarc_tag tag, size_t off, size_t len)
 {
@@ -71,18 +60,18 @@ bool mp_dmarc_parse_version(const char *text, size_t len, size_t *end)
   if (len == 0 || (text[0] != 'v' && text[0] != 'V')) {
     goto fail;
   }
-  i = skip_wsp(text, 1, len);
+  i = mp_skip_wsp(text, 1, len);
   if (i >= len || text[i] != '=') {
     goto fail;
   }
-  i = skip_wsp(text, i + 1, len);
+  i = mp_skip_wsp(text, i + 1, len);
   for (size_t k = 0; k < sizeof(want) - 1; k++, i++) {
     if (i >= len || text[i] != want[k]) {
       goto fail;
     }
   }
   after = i;
-  i = skip_wsp(text, i, len);
+  i = mp_skip_wsp(text, i, len);
   if (i < len && text[i] != ';') {
     goto fail;
   }
@@ -107,238 +96,6 @@ static enum mp_dmarc_tag find_tag(const char *s, size_t n)
   return MP_DMARC_TAG_UNKNOWN;
 }
 
-/* dmarc-request: "none" / "quarantine" / "reject". */
-static enum mp_dmarc_policy parse_policy(const char *s, size_t n)
-{
-  if (mp_ieq(s, n, "none")) {
-    return MP_DMARC_POLICY_NONE;
-  }
-  if (mp_ieq(s, n, "quarantine")) {
-    return MP_DMARC_POLICY_QUARANTINE;
-  }
-  if (mp_ieq(s, n, "reject")) {
-    return MP_DMARC_POLICY_REJECT;
-  }
-  return MP_DMARC_POLICY_ABSENT;
-}
-
-/* 1*DIGIT up to max (at most maxdigits digits when nonzero). */
-static bool parse_uint(const char *s, size_t n, size_t maxdigits, uint64_t max,
-                       uint64_t *out)
-{
-  uint64_t v = 0;
-
-  if (n == 0 || (maxdigits != 0 && n > maxdigits)) {
-    return false;
-  }
-  for (size_t k = 0; k < n; k++) {
-    if (!mp_is_digit(s[k])) {
-      return false;
-    }
-    v = v * 10 + (uint64_t)(s[k] - '0');
-    if (v > max) {
-      return false;
-    }
-  }
-  *out = v;
-  return true;
-}
-
-/* fo: ("0" / "1" / "d" / "s") *(*WSP ":" *WSP ...) (RFC 7489 6.4, which
- * allows WSP; RFC 9989's dmarc-fo adds that 0 and 1 exclude each other and
- * d, s appear once: that is a note, the value still counts). */
-static bool parse_fo(const char *s, size_t n, uint8_t *bits, bool *conflict)
-{
-  size_t i = 0;
-  uint8_t b = 0;
-
-  *conflict = false;
-  for (;;) {
-    uint8_t one;
-
-    if (i >= n) {
-      return false;
-    }
-    switch (mp_lower(s[i])) {
-    case '0':
-      one = MP_DMARC_FO_0;
-      break;
-    case '1':
-      one = MP_DMARC_FO_1;
-      break;
-    case 'd':
-      one = MP_DMARC_FO_D;
-      break;
-    case 's':
-      one = MP_DMARC_FO_S;
-      break;
-    default:
-      return false;
-    }
-    if (b & one) {
-      *conflict = true;
-    }
-    b |= one;
-    i = skip_wsp(s, i + 1, n);
-    if (i == n) {
-      break;
-    }
-    if (s[i] != ':') {
-      return false;
-    }
-    i = skip_wsp(s, i + 1, n);
-  }
-  if ((b & MP_DMARC_FO_0) && (b & MP_DMARC_FO_1)) {
-    *conflict = true;
-  }
-  *bits = b;
-  return true;
-}
-
-/* rf: Keyword *(*WSP ":" Keyword), Keyword an Ldh-str (RFC 7489 6.4, RFC
- * 5321 4.1.2). Sets *afrf when one keyword is "afrf". */
-static bool parse_rf(const char *s, size_t n, bool *afrf)
-{
-  size_t i = 0;
-
-  *afrf = false;
-  for (;;) {
-    size_t k = i;
-
-    while (k < n && (mp_is_alpha(s[k]) || mp_is_digit(s[k]) || s[k] == '-')) {
-      k++;
-    }
-    if (k == i || s[i] == '-' || s[k - 1] == '-') {
-      return false;
-    }
-    if (mp_ieq(s + i, k - i, "afrf")) {
-      *afrf = true;
-    }
-    i = skip_wsp(s, k, n);
-    if (i == n) {
-      return true;
-    }
-    if (s[i] != ':') {
-      return false;
-    }
-    i = skip_wsp(s, i + 1, n);
-  }
-}
-
-/* A URI character that may stand in a DMARC URI as it is (RFC 3986 2.2,
- * 2.3), less "," and "!" which RFC 9989 4.8 says MUST be encoded and ";"
- * which ends the tag. "%" is checked by the caller. */
-static bool is_uri_char(char c)
-{
-  return mp_is_alpha(c) || mp_is_digit(c) ||
-         (c != '\0' && strchr("-._~:/?#[]@$&'()*+=", c) != NULL);
-}
-
-/* "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] after the URI (RFC 7489 6.4). */
-static bool parse_size(const char *s, size_t n, uint64_t *size)
-{
-  static const char units[] = "kmgt"; /* 2^10 .. 2^40 (RFC 7489 6.2) */
-  unsigned shift = 0;
-  uint64_t v = 0;
-  size_t k = 0;
-
-  if (n > 0 && !mp_is_digit(s[n - 1])) {
-    const char *u = s[n - 1] == '\0' ? NULL : strchr(units, mp_lower(s[n - 1]));
-
-    if (u == NULL) {
-      return false;
-    }
-    shift = 10u * (unsigned)(u - units + 1);
-    n--;
-  }
-  if (n == 0) {
-    return false;
-  }
-  for (; k < n; k++) {
-    if (!mp_is_digit(s[k])) {
-      return false;
-    }
-    if (v > (UINT64_MAX - 9) / 10) {
-      v = UINT64_MAX;
-    } else {
-      v = v * 10 + (uint64_t)(s[k] - '0');
-    }
-  }
-  if (v != UINT64_MAX) {
-    v = (v > (UINT64_MAX >> shift)) ? UINT64_MAX : v << shift;
-  }
-  *size = v;
-  return true;
-}
-
-/* mailto: local "@" domain [ "?" hfields ] (RFC 6068): exactly one "@"
- * before "?", with something on both sides. */
-static bool parse_mailto(const char *s, size_t a, size_t b,
-                         struct mp_dmarc_uri *u)
-{
-  size_t q = a, at = b;
-
-  while (q < b && s[q] != '?') {
-    if (s[q] == '@') {
-      if (at != b) {
-        return false;
-      }
-      at = q;
-    }
-    q++;
-  }
-  if (at == b || at == a || at + 1 == q) {
-    return false;
-  }
-  u->dom_off = (uint16_t)(at + 1);
-  u->dom_len = (uint16_t)(q - at - 1);
-  return true;
-}
-
-/* One element of a URI list: s[a..b), already trimmed of WSP. */
-static void parse_uri(const char *s, size_t a, size_t b, struct mp_dmarc_uri *u)
-{
-  const char *bang = memchr(s + a, '!', b - a);
-  size_t end = bang ? (size_t)(bang - s) : b;
-  size_t k = a;
-  bool ok = true;
-
-  memset(u, 0, sizeof(*u));
-  u->off = (uint16_t)a;
-  u->len = (uint16_t)(end - a);
-  if (bang) {
-    u->has_size = true;
-    ok = parse_size(s + end + 1, b - end - 1, &u->size);
-  }
-  /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-  if (k >= end || !mp_is_alpha(s[k])) {
-    return;
-  }
-  while (k < end && (mp_is_alpha(s[k]) || mp_is_digit(s[k]) || s[k] == '+' ||
-                     s[k] == '-' || s[k] == '.')) {
-    k++;
-  }
-  if (k >= end || s[k] != ':' || k + 1 == end) {
-    return;
-  }
-  u->mailto = mp_ieq(s + a, k - a, "mailto");
-  for (size_t i = k + 1; i < end; i++) {
-    if (s[i] == '%') {
-      if (i + 2 >= end || !mp_is_hex(s[i + 1]) || !mp_is_hex(s[i + 2])) {
-        ok = false;
-        break;
-      }
-      i += 2;
-    } else if (!is_uri_char(s[i])) {
-      ok = false;
-    }
-  }
-  if (u->mailto && !parse_mailto(s, k + 1, end, u)) {
-    ok = false;
-  }
-  u->valid = ok;
-}
-
 /* dmarc-urilist: URI *(*WSP "," *WSP URI), each with an optional "!size"
  * (obsolete in RFC 9989). Every element is checked; the first
  * MP_DMARC_URI_MAX are kept. Returns how many are valid. */
@@ -356,11 +113,11 @@ static size_t parse_urilist(struct state *st, enum mp_dmarc_tag tag, size_t a,
     size_t e = comma ? (size_t)(comma - r->text) : b, ee = e;
     struct mp_dmarc_uri u;
 
-    i = skip_wsp(r->text, i, e);
-    while (ee > i && is_wsp(r->text[ee - 1])) {
+    i = mp_skip_wsp(r->text, i, e);
+    while (ee > i && mp_is_wsp(r->text[ee - 1])) {
       ee--;
     }
-    parse_uri(r->text, i, ee, &u);
+    mp_dmarc_value_uri(r->text, i, ee, &u);
     (*total)++;
     if (!u.valid) {
       add_note(r, MP_DMARC_NOTE_BAD_URI, tag, i, ee - i);
@@ -392,42 +149,36 @@ static bool parse_value(struct state *st, enum mp_dmarc_tag tag, size_t a,
   size_t n = b - a;
   uint64_t num;
   bool conflict;
-  enum mp_dmarc_policy pol;
 
   switch (tag) {
   case MP_DMARC_TAG_P:
+    return mp_dmarc_value_policy(v, n, &r->p);
   case MP_DMARC_TAG_SP:
+    return mp_dmarc_value_policy(v, n, &r->sp);
   case MP_DMARC_TAG_NP:
-    pol = parse_policy(v, n);
-    if (pol == MP_DMARC_POLICY_ABSENT) {
-      return false;
-    }
-    *(tag == MP_DMARC_TAG_P    ? &r->p
-      : tag == MP_DMARC_TAG_SP ? &r->sp
-                               : &r->np) = (uint8_t)pol;
-    return true;
+    return mp_dmarc_value_policy(v, n, &r->np);
   case MP_DMARC_TAG_ADKIM:
+    return mp_dmarc_value_strict(v, n, &r->adkim_strict);
   case MP_DMARC_TAG_ASPF:
-    if (!mp_ieq(v, n, "r") && !mp_ieq(v, n, "s")) {
-      return false;
-    }
-    *(tag == MP_DMARC_TAG_ADKIM ? &r->adkim_strict : &r->aspf_strict) =
-        mp_ieq(v, n, "s");
-    return true;
+    return mp_dmarc_value_strict(v, n, &r->aspf_strict);
+  case MP_DMARC_TAG_PSD:
+    return mp_dmarc_value_psd(v, n, &r->psd);
+  case MP_DMARC_TAG_T:
+    return mp_dmarc_value_yn(v, n, &r->t);
   case MP_DMARC_TAG_PCT: /* 1*3DIGIT, 0 to 100 (RFC 7489 6.3, 6.4) */
-    if (!parse_uint(v, n, 3, 100, &num)) {
+    if (!mp_dmarc_value_uint(v, n, 3, 100, &num)) {
       return false;
     }
     r->pct = (uint8_t)num;
     return true;
   case MP_DMARC_TAG_RI: /* 32-bit unsigned (RFC 7489 6.3) */
-    if (!parse_uint(v, n, 0, UINT32_MAX, &num)) {
+    if (!mp_dmarc_value_uint(v, n, 0, UINT32_MAX, &num)) {
       return false;
     }
     r->ri = (uint32_t)num;
     return true;
   case MP_DMARC_TAG_FO:
-    if (!parse_fo(v, n, &r->fo, &conflict)) {
+    if (!mp_dmarc_value_fo(v, n, &r->fo, &conflict)) {
       return false;
     }
     if (conflict) {
@@ -436,26 +187,12 @@ static bool parse_value(struct state *st, enum mp_dmarc_tag tag, size_t a,
     }
     return true;
   case MP_DMARC_TAG_RF:
-    if (!parse_rf(v, n, &r->rf_afrf)) {
+    if (!mp_dmarc_value_rf(v, n, &r->rf_afrf)) {
       r->rf_afrf = true;
       return false;
     }
     r->rf_off = (uint16_t)a;
     r->rf_len = (uint16_t)n;
-    return true;
-  case MP_DMARC_TAG_PSD:
-    if (!mp_ieq(v, n, "y") && !mp_ieq(v, n, "n") && !mp_ieq(v, n, "u")) {
-      return false;
-    }
-    r->psd = mp_ieq(v, n, "y")   ? MP_DMARC_PSD_Y
-             : mp_ieq(v, n, "n") ? MP_DMARC_PSD_N
-                                 : MP_DMARC_PSD_U;
-    return true;
-  case MP_DMARC_TAG_T:
-    if (!mp_ieq(v, n, "y") && !mp_ieq(v, n, "n")) {
-      return false;
-    }
-    r->t = mp_ieq(v, n, "y");
     return true;
   case MP_DMARC_TAG_RUA:
   case MP_DMARC_TAG_RUF:
@@ -541,14 +278,14 @@ static void parse_tag(struct state *st, size_t a, size_t b)
   while (n < b && mp_is_alpha(s[n])) {
     n++;
   }
-  v = skip_wsp(s, n, b);
+  v = mp_skip_wsp(s, n, b);
   st->ntags++;
   if (n == a || v >= b || s[v] != '=') {
     add_note(r, MP_DMARC_NOTE_MALFORMED_TAG, MP_DMARC_TAG_NONE, a, b - a);
     return;
   }
   tag = find_tag(s + a, n - a);
-  v = skip_wsp(s, v + 1, b);
+  v = mp_skip_wsp(s, v + 1, b);
   if (repeated(st, tag, a, n, b)) {
     add_note(r, MP_DMARC_NOTE_DUPLICATE_TAG, tag, a, b - a);
     if (!st->repeated) {
@@ -668,13 +405,13 @@ int mp_dmarc_parse(const char *text, size_t len, struct mp_dmarc_record *out,
   }
   memset(&st, 0, sizeof(st));
   st.r = out;
-  i = skip_wsp(text, i, len); /* at ";" or the end */
+  i = mp_skip_wsp(text, i, len); /* at ";" or the end */
   while (i < len) {
     const char *semi = memchr(text + i + 1, ';', len - i - 1);
     size_t end = semi ? (size_t)(semi - text) : len;
-    size_t a = skip_wsp(text, i + 1, end), b = end;
+    size_t a = mp_skip_wsp(text, i + 1, end), b = end;
 
-    while (b > a && is_wsp(text[b - 1])) {
+    while (b > a && mp_is_wsp(text[b - 1])) {
       b--;
     }
     if (a < b) {

@@ -18,10 +18,10 @@
  * Evaluation is a replay: mp_spf_check_host() runs from the top with what
  * the cache holds. When an answer is missing it asks the cache for it,
  * goes on to find what else is missing, and returns MP_SPF_PENDING; the
- * caller waits on ev->rp.pending[] and calls again (scanner/dns/replay.h). Entries
- * touched stay referenced by ev until mp_spf_eval_reset(), so a replay never
- * loses them. With a cache whose fetcher answers at once (tests), the first
- * call finishes. */
+ * caller waits on ev->rp.pending[] and calls again (scanner/dns/replay.h).
+ * Entries touched stay referenced by ev until mp_spf_eval_reset(), so a replay
+ * never loses them. With a cache whose fetcher answers at once (tests), the
+ * first call finishes. */
 
 #define MP_SPF_PENDING      1
 #define MP_SPF_LOOKUP_LIMIT 10 /* section 4.6.4 */
@@ -137,6 +137,14 @@ void mp_spf_eval_targets(struct mp_spf_eval *ev, const char *const *names,
  * Returns 0 with *out filled, or MP_SPF_PENDING (see above). */
 int mp_spf_check_host(struct mp_spf_eval *ev, const struct mp_spf_request *req,
                       struct mp_spf_outcome *out);
+
+/* The domain's own record as the last mp_spf_check_host() on ev parsed it
+ * from req->root_txt (its includes, its redirect): NULL when there was no
+ * root_txt or it held no single valid v=spf1 record. It points into ev and
+ * into root_txt's text: valid while that answer lives, until the next
+ * mp_spf_check_host() or mp_spf_eval_close() (mp_spf_eval_reset() keeps
+ * it), so a caller need not parse the record again. */
+const struct mp_spf_record *mp_spf_eval_record(const struct mp_spf_eval *ev);
 
 /* Section 4.3: whether domain (SPF's raw octets) is a name check_host()
  * can use, a multi-label FQDN of labels of 1 to 63 octets. When it is not,

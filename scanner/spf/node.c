@@ -13,55 +13,52 @@
 #include "scanner/spf/parse.h"
 #include "scanner/spf/internal.h"
 
-struct scratch *spf_scratch(void)
-{
-  static struct scratch *s;
-
-  if (!s) {
-    s = mp_calloc(1, sizeof(*s));
-    memo_init(&s->root_memo);
-    for (size_t i = 0; i < SPF_LEVEL_MAX * SPF_LEVEL_SETS; i++) {
-      mp_ipset_init(&s->sets[i]);
-    }
-  }
-  return s;
-}
-
-void memo_init(struct memo *m)
+void mp_spf_memo_init(struct memo *m)
 {
   memset(m, 0, sizeof(*m));
   mp_ipset_init(&m->pass4);
   mp_ipset_init(&m->pass6);
 }
 
-void memo_close(struct memo *m)
+void mp_spf_memo_close(struct memo *m)
 {
   mp_ipset_close(&m->pass4);
   mp_ipset_close(&m->pass6);
 }
 
-/* The sets of one level of the posture walk, cleared. */
-struct mp_ipset *scratch_sets(size_t level)
+void mp_spf_terms_reserve(struct terms *buf, size_t need)
 {
-  struct mp_ipset *sets = spf_scratch()->sets + level * SPF_LEVEL_SETS;
+  size_t cap = need <= 8 ? 8 : (need + 7) / 8 * 8;
 
-  for (size_t i = 0; i < SPF_LEVEL_SETS; i++) {
-    mp_ipset_clear(&sets[i]);
+  if (need > buf->cap || (buf->cap > SPF_TERMS_KEEP && cap <= SPF_TERMS_KEEP)) {
+    buf->t = mp_realloc(buf->t, cap * sizeof(*buf->t));
+    buf->cap = cap;
   }
-  return sets;
+}
+
+/* The directives a record can hold at most: its space-separated terms
+ * after the version (modifiers count too). */
+static size_t count_terms(const char *s, size_t len)
+{
+  size_t n = 0;
+
+  for (size_t i = 6; i < len; i++) {
+    n += s[i] != ' ' && s[i - 1] == ' ';
+  }
+  return n;
 }
 
 /* Section 4.5: among the TXT records, those that begin with "v=spf1";
- * none, one (parsed) or several. terms/cap: where to parse. */
-void node_from_answer(struct node *n, const struct mp_answer *a,
-                      struct mp_spf_term *terms, size_t cap)
+ * none, one (parsed) or several. */
+void mp_spf_node_from_answer(struct node *n, const struct mp_answer *a,
+                             struct terms *buf)
 {
   const struct mp_rr *rec = NULL;
   size_t count = 0;
   int rc;
 
   memset(n, 0, sizeof(*n));
-  memo_init(&n->memo);
+  mp_spf_memo_init(&n->memo);
   switch (a->outcome) {
   case MP_OUTCOME_OK:
     break;
@@ -89,11 +86,12 @@ void node_from_answer(struct node *n, const struct mp_answer *a,
     return;
   }
   n->text = rec->data;
-  n->terms = terms;
-  /* RFC 7208 sets no limit on the terms of a record, and cap holds any
-   * record a DNS answer can (MP_SPF_TERMS_MAX): every term is evaluated */
-  rc = mp_spf_parse(rec->data, rec->len, terms, cap, &n->rec, &n->err);
-  assert(rc != -E2BIG || cap < MP_SPF_TERMS_MAX);
+  /* RFC 7208 sets no limit on the terms of a record: buf grows to hold
+   * them all, and every term is evaluated */
+  mp_spf_terms_reserve(buf, count_terms(rec->data, rec->len));
+  n->terms = buf->t;
+  rc = mp_spf_parse(rec->data, rec->len, buf->t, buf->cap, &n->rec, &n->err);
+  assert(rc != -E2BIG);
   if (rc < 0) {
     n->kind = NODE_SYNTAX;
     return;
@@ -105,30 +103,33 @@ static void node_free(void *att)
 {
   struct node *n = att;
 
-  memo_close(&n->memo);
+  mp_spf_memo_close(&n->memo);
   mp_free(n);
 }
 
-/* A node for the cache: parsed in the scratch, then copied with exactly
- * its terms into one allocation. */
+/* A node for the cache: parsed into a buffer of its own, then copied
+ * with exactly its terms into one allocation (once per cache entry). */
 static struct node *node_new(const struct mp_answer *a, size_t *bytes)
 {
-  struct scratch *s = spf_scratch();
+  struct terms buf = {NULL, 0};
   struct node tmp, *n;
   size_t nterms;
 
-  node_from_answer(&tmp, a, s->terms, SPF_TERMS_MAX);
+  mp_spf_node_from_answer(&tmp, a, &buf);
   nterms = tmp.kind == NODE_RECORD ? tmp.rec.nterms : 0;
   *bytes = sizeof(*n) + nterms * sizeof(struct mp_spf_term);
   n = mp_malloc(*bytes);
   *n = tmp;
   n->terms = (struct mp_spf_term *)(n + 1);
-  memcpy(n->terms, s->terms, nterms * sizeof(struct mp_spf_term));
+  if (nterms) {
+    memcpy(n->terms, tmp.terms, nterms * sizeof(struct mp_spf_term));
+  }
   n->rec.terms = n->terms;
+  mp_free(buf.t);
   return n;
 }
 
-const char *spf_name_text(const char *name, char *buf)
+const char *mp_spf_name_text(const char *name, char *buf)
 {
   if (mp_dnsname_escape(name, strlen(name), buf) < 0) {
     buf[0] = '\0'; /* the root: the replay answers it as nonexistent */
@@ -136,8 +137,8 @@ const char *spf_name_text(const char *name, char *buf)
   return buf;
 }
 
-const struct mp_answer *answer_get_text(struct run *r, const char *text,
-                                        uint16_t type)
+const struct mp_answer *mp_spf_answer_get_text(struct run *r, const char *text,
+                                               uint16_t type)
 {
   const struct mp_answer *a = mp_replay_get(&r->ev->rp, text, type, NULL);
 
@@ -145,20 +146,20 @@ const struct mp_answer *answer_get_text(struct run *r, const char *text,
   return a;
 }
 
-const struct mp_answer *answer_get(struct run *r, const char *name,
-                                   uint16_t type)
+const struct mp_answer *mp_spf_answer_get(struct run *r, const char *name,
+                                          uint16_t type)
 {
   char text[MP_NAME_TEXT_MAX + 1];
 
-  return answer_get_text(r, spf_name_text(name, text), type);
+  return mp_spf_answer_get_text(r, mp_spf_name_text(name, text), type);
 }
 
-struct node *node_get(struct run *r, const char *name)
+struct node *mp_spf_node_get(struct run *r, const char *name)
 {
   char text[MP_NAME_TEXT_MAX + 1];
   struct mp_cache_entry *e;
   const struct mp_answer *a =
-      mp_replay_get(&r->ev->rp, spf_name_text(name, text), MP_T_TXT, &e);
+      mp_replay_get(&r->ev->rp, mp_spf_name_text(name, text), MP_T_TXT, &e);
   struct node *n;
   size_t bytes;
 
@@ -167,7 +168,7 @@ struct node *node_get(struct run *r, const char *name)
     return NULL;
   }
   if (!e) {
-    return NULL; /* a name that cannot be asked: valid_domain() said so */
+    return NULL; /* a name that cannot be asked: mp_spf_domain_ok() said so */
   }
   if (!(n = mp_cache_attachment(e))) {
     n = node_new(a, &bytes);
@@ -176,10 +177,9 @@ struct node *node_get(struct run *r, const char *name)
   return n;
 }
 
-/* Section 4.3: a name check_host() can work with, a multi-label FQDN:
- * labels of 1 to 63 octets, 253 in all, at least two labels (one trailing
- * dot allowed). */
-bool valid_domain(const char *name)
+/* Section 4.3: labels of 1 to 63 octets, 253 in all, at least two labels
+ * (one trailing dot allowed). */
+bool mp_spf_domain_ok(const char *name)
 {
   uint8_t wire[MP_DNSNAME_WIRE_MAX];
 
@@ -204,7 +204,7 @@ static bool at_or_under(const char *text, const char *dtext)
  * PTR names whose A/AAAA records hold the address, one under <domain>
  * preferred, else any, else "unknown". R_PENDING while answers are
  * missing. */
-int spf_ptr_name(struct run *r, const char *domain)
+int mp_spf_ptr_name(struct run *r, const char *domain)
 {
   char rev[MP_REVERSE_MAX], dtext[MP_NAME_TEXT_MAX + 1];
   const struct mp_answer *ptr, *addrs;
@@ -212,15 +212,15 @@ int spf_ptr_name(struct run *r, const char *domain)
   uint16_t type = r->family == AF_INET ? MP_T_A : MP_T_AAAA;
 
   mp_dnswire_reverse(r->family, r->ip, rev);
-  if (!(ptr = answer_get_text(r, rev, MP_T_PTR))) {
+  if (!(ptr = mp_spf_answer_get_text(r, rev, MP_T_PTR))) {
     return R_PENDING;
   }
-  spf_name_text(domain, dtext);
+  mp_spf_name_text(domain, dtext);
   for (size_t i = 0; i < ptr->count && i < MP_SPF_MX_LIMIT; i++) {
     const char *name = ptr->rr[i].data; /* name text */
     bool under;
 
-    if (!(addrs = answer_get_text(r, name, type))) {
+    if (!(addrs = mp_spf_answer_get_text(r, name, type))) {
       continue;
     }
     for (size_t k = 0; k < addrs->count; k++) {
@@ -256,8 +256,9 @@ found:
  * from the left (section 7.3). Returns the length, R_PENDING, or -EINVAL
  * when it cannot be expanded (posture mode without a client, or a
  * malformed result). */
-int expand_domain(struct run *r, const struct node *n, uint16_t off,
-                  uint16_t len, bool macro, const char *current, char *out)
+int mp_spf_expand_domain(struct run *r, const struct node *n, uint16_t off,
+                         uint16_t len, bool macro, const char *current,
+                         char *out)
 {
   const char *spec = n->text + off;
   int k;
@@ -280,7 +281,7 @@ int expand_domain(struct run *r, const struct node *n, uint16_t off,
       }
     }
   } else if (mp_spf_macro_uses(spec, len, 'p') && !r->ptr_known &&
-             spf_ptr_name(r, current) == R_PENDING) {
+             mp_spf_ptr_name(r, current) == R_PENDING) {
     return R_PENDING;
   }
   r->mctx.domain = current;

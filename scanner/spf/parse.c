@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scanner/base/ascii.h"
+#include "scanner/spf/addr.h"
 #include "scanner/spf/macro.h"
 
 /* RFC 7208 section 12 is the grammar followed here:
@@ -164,102 +165,6 @@ static int parse_cidr(struct parser *p, size_t b, size_t e, unsigned max,
   return 0;
 }
 
-/* qnum "." qnum "." qnum "." qnum, qnum = 0-255 without leading zeros
- * (section 12). Returns the index after it, or 0. */
-static size_t parse_ip4(const char *s, size_t i, size_t e, uint8_t out[4])
-{
-  for (int k = 0; k < 4; k++) {
-    size_t b = i;
-    unsigned v = 0;
-
-    if (k > 0) {
-      if (i >= e || s[i] != '.') {
-        return 0;
-      }
-      b = ++i;
-    }
-    while (i < e && mp_is_digit(s[i]) && i - b < 3) {
-      v = v * 10 + (unsigned)(s[i++] - '0');
-    }
-    if (i == b || v > 255 || (s[b] == '0' && i - b > 1)) {
-      return 0;
-    }
-    out[k] = (uint8_t)v;
-  }
-  return i;
-}
-
-static int hex_value(char c)
-{
-  if (mp_is_digit(c)) {
-    return c - '0';
-  }
-  c = (char)(c | 0x20);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* RFC 4291 section 2.2, forms 1 to 3: eight h16 groups, "::" once for one
- * or more zero groups, an IPv4 dotted quad as the last 32 bits. s[i..e)
- * must be exactly that. */
-static bool parse_ip6(const char *s, size_t i, size_t e, uint8_t out[16])
-{
-  uint16_t g[8] = {0};
-  int n = 0, gap = -1;
-
-  if (i + 1 < e && s[i] == ':' && s[i + 1] == ':') {
-    gap = 0;
-    i += 2;
-  }
-  while (i < e) {
-    size_t b = i;
-    unsigned v = 0;
-    int h;
-
-    while (i < e && i - b < 4 && (h = hex_value(s[i])) >= 0) {
-      v = v * 16 + (unsigned)h;
-      i++;
-    }
-    if (i == b) {
-      return false;
-    }
-    if (i < e && s[i] == '.') { /* ls32 as an IPv4 address */
-      uint8_t q[4];
-
-      if (n > 6 || parse_ip4(s, b, e, q) != e) {
-        return false;
-      }
-      g[n++] = (uint16_t)(q[0] << 8 | q[1]);
-      g[n++] = (uint16_t)(q[2] << 8 | q[3]);
-      break;
-    }
-    g[n++] = (uint16_t)v;
-    if (i == e) {
-      break;
-    }
-    if (s[i] != ':' || n == 8 || ++i == e) {
-      return false;
-    }
-    if (s[i] == ':') {
-      if (gap >= 0) {
-        return false;
-      }
-      gap = n;
-      i++;
-    }
-  }
-  if (gap < 0 ? n != 8 : n > 7) {
-    return false;
-  }
-  memset(out, 0, 16);
-  for (int k = 0; k < n; k++) {
-    int at = gap < 0 || k < gap ? k : 8 - n + k;
-
-    out[2 * at] = (uint8_t)(g[k] >> 8);
-    out[2 * at + 1] = (uint8_t)g[k];
-  }
-  return true;
-}
-
 /* Section 5.6: "ip4" ":" ip4-network [ ip4-cidr-length ] and the same
  * for ip6. s[b] is the ':'. */
 static int parse_ip(struct parser *p, struct mp_spf_term *t, size_t b, size_t e)
@@ -269,12 +174,12 @@ static int parse_ip(struct parser *p, struct mp_spf_term *t, size_t b, size_t e)
   size_t ae = slash ? (size_t)(slash - s) : e;
 
   if (t->mech == MP_SPF_IP4) {
-    if (parse_ip4(s, b + 1, ae, t->addr) != ae) {
+    if (mp_spf_addr_ip4(s, b + 1, ae, t->addr) != ae) {
       return fail(p, MP_SPF_SYNTAX_IP4, b + 1);
     }
     return slash ? parse_cidr(p, ae, e, 32, &t->cidr4) : 0;
   }
-  if (!parse_ip6(s, b + 1, ae, t->addr)) {
+  if (!mp_spf_addr_ip6(s, b + 1, ae, t->addr)) {
     return fail(p, MP_SPF_SYNTAX_IP6, b + 1);
   }
   return slash ? parse_cidr(p, ae, e, 128, &t->cidr6) : 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/base/alloc.h"
 #include "scanner/spf/internal.h"
 
 /* Counts add up over every path of the tree, and a tree whose shared
@@ -89,7 +90,8 @@ static void add_addresses(struct mp_ipset *s4, struct mp_ipset *s6,
 static bool both_families(struct memo *m, const struct mp_answer *a4,
                           const struct mp_answer *a6)
 {
-  if ((a4 && spf_failed(a4)) || (a6 && spf_failed(a6))) {
+  if ((a4 && mp_outcome_failed(a4->outcome)) ||
+      (a6 && mp_outcome_failed(a6->outcome))) {
     return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
   }
   return true;
@@ -106,8 +108,8 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
   const struct mp_answer *a4, *a6, *mx;
 
   if (t->mech == MP_SPF_A) {
-    a4 = answer_get(r, target, MP_T_A);
-    a6 = answer_get(r, target, MP_T_AAAA);
+    a4 = mp_spf_answer_get(r, target, MP_T_A);
+    a6 = mp_spf_answer_get(r, target, MP_T_AAAA);
     if (!both_families(m, a4, a6)) {
       return false;
     }
@@ -121,10 +123,10 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
     add_addresses(s4, s6, a6, t);
     return true;
   }
-  if (!(mx = answer_get(r, target, MP_T_MX))) {
+  if (!(mx = mp_spf_answer_get(r, target, MP_T_MX))) {
     return true;
   }
-  if (spf_failed(mx)) {
+  if (mp_outcome_failed(mx->outcome)) {
     return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
   }
   if (spf_void(mx)) {
@@ -137,8 +139,8 @@ static bool walk_addresses(struct run *r, const struct mp_spf_term *t,
     if (!mx->rr[i].data[0]) {
       continue; /* a null MX names no host */
     }
-    a4 = answer_get_text(r, mx->rr[i].data, MP_T_A);
-    a6 = answer_get_text(r, mx->rr[i].data, MP_T_AAAA);
+    a4 = mp_spf_answer_get_text(r, mx->rr[i].data, MP_T_A);
+    a6 = mp_spf_answer_get_text(r, mx->rr[i].data, MP_T_AAAA);
     if (!both_families(m, a4, a6)) {
       return false;
     }
@@ -185,14 +187,28 @@ static bool take_child(struct memo *m, const struct memo *cm, bool redirect)
   return true;
 }
 
+/* What a walk that meets a node already being walked (a loop) takes from
+ * it: the evaluation would go round until the lookup limit. */
+static const struct memo backedge = {
+    .result = MP_SPF_PERMERROR,
+    .reason = MP_SPF_REASON_LOOKUP_LIMIT,
+    .cyclic = true,
+    .backedge = true,
+    .exact = true,
+    .all_qual = -1,
+    .lookups = MP_SPF_LOOKUP_LIMIT + 1,
+    .err_lookups = MP_SPF_LOOKUP_LIMIT + 1,
+};
+
 /* The child node at the target of an include or redirect, walked; NULL
  * while it is being fetched or when the target cannot be known. */
-static struct memo *walk_child(struct run *r, struct node *n, uint16_t off,
-                               uint16_t len, bool macro, const char *domain,
-                               struct memo *m, size_t level, char *target)
+static const struct memo *walk_child(struct run *r, struct node *n,
+                                     uint16_t off, uint16_t len, bool macro,
+                                     const char *domain, struct memo *m,
+                                     size_t level, char *target)
 {
   struct node *child;
-  int k = expand_domain(r, n, off, len, macro, domain, target);
+  int k = mp_spf_expand_domain(r, n, off, len, macro, domain, target);
 
   if (k == R_PENDING) {
     return NULL;
@@ -202,24 +218,14 @@ static struct memo *walk_child(struct run *r, struct node *n, uint16_t off,
     m->exact = false;
     return NULL;
   }
-  if (!(child = node_get(r, target))) {
+  if (!(child = mp_spf_node_get(r, target))) {
     return NULL;
   }
   if (child->on_stack || level + 1 >= SPF_LEVEL_MAX) {
-    /* A loop: the evaluation would go round until the lookup limit. The
-     * child's own memo is being filled further up, so it is left alone. */
-    static struct memo back;
-
-    memset(&back, 0, sizeof(back));
-    back.result = MP_SPF_PERMERROR;
-    back.reason = MP_SPF_REASON_LOOKUP_LIMIT;
-    back.cyclic = back.backedge = true;
-    back.exact = true;
-    back.all_qual = -1;
-    back.lookups = back.err_lookups = MP_SPF_LOOKUP_LIMIT + 1;
-    return &back;
+    /* The child's own memo is being filled further up: left alone. */
+    return &backedge;
   }
-  posture_walk(r, child, target, &child->memo, level + 1);
+  mp_spf_posture_walk(r, child, target, &child->memo, level + 1);
   return &child->memo;
 }
 
@@ -240,36 +246,34 @@ static void targets_include(struct run *r, struct memo *m,
   }
 }
 
+/* pass gets what src holds and decided does not (x: a temporary). */
+static void pass_undecided(struct mp_ipset *pass, const struct mp_ipset *src,
+                           const struct mp_ipset *decided, struct mp_ipset *x)
+{
+  if (decided->n == 0) {
+    mp_ipset_union(pass, src);
+    return;
+  }
+  mp_ipset_clear(x);
+  mp_ipset_union(x, src);
+  mp_ipset_subtract(x, decided);
+  mp_ipset_union(pass, x);
+}
+
 /* Flattening, first match wins: what a term matches and no earlier term
  * did passes when the qualifier is "+"; either way it is decided. The
  * decided set is only kept up when a later term may still match. */
 static void flatten(const struct mp_spf_term *t, const struct mp_ipset *m4,
                     const struct mp_ipset *m6, struct memo *m,
-                    struct mp_ipset *sets, bool more)
+                    struct walk_sets *ws, bool more)
 {
-  struct mp_ipset *d4 = &sets[0], *d6 = &sets[1], *x = &sets[4];
-
   if (t->qual == MP_SPF_Q_PASS) {
-    if (d4->n == 0) {
-      mp_ipset_union(&m->pass4, m4);
-    } else {
-      mp_ipset_clear(x);
-      mp_ipset_union(x, m4);
-      mp_ipset_subtract(x, d4);
-      mp_ipset_union(&m->pass4, x);
-    }
-    if (d6->n == 0) {
-      mp_ipset_union(&m->pass6, m6);
-    } else {
-      mp_ipset_clear(x);
-      mp_ipset_union(x, m6);
-      mp_ipset_subtract(x, d6);
-      mp_ipset_union(&m->pass6, x);
-    }
+    pass_undecided(&m->pass4, m4, &ws->d4, &ws->x);
+    pass_undecided(&m->pass6, m6, &ws->d6, &ws->x);
   }
   if (more) {
-    mp_ipset_union(d4, m4);
-    mp_ipset_union(d6, m6);
+    mp_ipset_union(&ws->d4, m4);
+    mp_ipset_union(&ws->d6, m6);
   }
 }
 
@@ -297,40 +301,94 @@ static bool spend(struct run *r, struct memo *m)
   return true;
 }
 
+/* Counts a DNS-querying term (include, a, mx, ptr, exists, redirect);
+ * false when the walk's budget is spent. */
+static bool count_lookup(struct run *r, struct memo *m)
+{
+  if (!spend(r, m)) {
+    return false;
+  }
+  m->lookups = sat_add(m->lookups, 1);
+  m->lookups_static = sat_add(m->lookups_static, 1);
+  return true;
+}
+
+/* a, mx, ptr, exists: -1 when the term ends the walk of the node (an
+ * error), 0 when it adds nothing to flatten, 1 when its matches are in
+ * ws->t4 and ws->t6. */
+static int walk_dns_term(struct run *r, const struct node *n,
+                         const struct mp_spf_term *t, const char *domain,
+                         struct memo *m, struct walk_sets *ws)
+{
+  char target[SPF_NAME_MAX];
+  const struct mp_answer *a;
+  int k;
+
+  m->uses_ptr |= t->mech == MP_SPF_PTR;
+  m->uses_exists |= t->mech == MP_SPF_EXISTS;
+  if (t->has_domain) {
+    k = mp_spf_expand_domain(r, n, t->dom_off, t->dom_len, t->macro, domain,
+                             target);
+    if (k == R_PENDING) {
+      return 0;
+    }
+    if (k <= 0) {
+      m->uses_macros = true;
+      m->exact = false;
+      return 0;
+    }
+  } else {
+    memcpy(target, domain, strlen(domain) + 1);
+  }
+  if (t->mech == MP_SPF_PTR || t->mech == MP_SPF_EXISTS) {
+    /* they depend on the client: count them as matching nothing */
+    m->exact = false;
+    if (t->mech == MP_SPF_EXISTS &&
+        (a = mp_spf_answer_get(r, target, MP_T_A))) {
+      if (mp_outcome_failed(a->outcome)) {
+        stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
+        return -1;
+      }
+      if (spf_void(a)) {
+        add_void(m);
+      }
+    }
+    return 0;
+  }
+  return walk_addresses(r, t, target, m, &ws->t4, &ws->t6) ? 1 : -1;
+}
+
 /* One term; false when it ends the walk of the node (an error). */
 static bool walk_term(struct run *r, struct node *n, size_t i,
                       const char *domain, struct memo *m, size_t level,
-                      struct mp_ipset *sets)
+                      struct walk_sets *ws)
 {
   const struct mp_spf_term *t = &n->rec.terms[i];
-  struct mp_ipset *t4 = &sets[2], *t6 = &sets[3];
-  const struct mp_ipset *m4 = t4, *m6 = t6;
+  const struct mp_ipset *m4 = &ws->t4, *m6 = &ws->t6;
   char target[SPF_NAME_MAX];
-  struct memo *cm;
+  const struct memo *cm;
   int k;
 
-  mp_ipset_clear(t4);
-  mp_ipset_clear(t6);
+  mp_ipset_clear(&ws->t4);
+  mp_ipset_clear(&ws->t6);
   switch (t->mech) {
   case MP_SPF_ALL:
     if (t->qual != MP_SPF_Q_PASS) {
       return true; /* passes nothing, and the walk ends here */
     }
-    mp_ipset_fill(t4, false);
-    mp_ipset_fill(t6, true);
+    mp_ipset_fill(&ws->t4, false);
+    mp_ipset_fill(&ws->t6, true);
     break;
   case MP_SPF_IP4:
-    mp_ipset_add_ip4(t4, t->addr, t->cidr4);
+    mp_ipset_add_ip4(&ws->t4, t->addr, t->cidr4);
     break;
   case MP_SPF_IP6:
-    mp_ipset_add_ip6(t6, t->addr, t->cidr6);
+    mp_ipset_add_ip6(&ws->t6, t->addr, t->cidr6);
     break;
   case MP_SPF_INCLUDE:
-    if (!spend(r, m)) {
+    if (!count_lookup(r, m)) {
       return false;
     }
-    m->lookups = sat_add(m->lookups, 1);
-    m->lookups_static = sat_add(m->lookups_static, 1);
     cm = walk_child(r, n, t->dom_off, t->dom_len, t->macro, domain, m, level,
                     target);
     if (!cm) {
@@ -344,57 +402,25 @@ static bool walk_term(struct run *r, struct node *n, size_t i,
     m6 = &cm->pass6;
     break;
   default: /* a, mx, ptr, exists: DNS-querying terms */
-    if (!spend(r, m)) {
+    if (!count_lookup(r, m)) {
       return false;
     }
-    m->lookups = sat_add(m->lookups, 1);
-    m->lookups_static = sat_add(m->lookups_static, 1);
-    m->uses_ptr |= t->mech == MP_SPF_PTR;
-    m->uses_exists |= t->mech == MP_SPF_EXISTS;
-    if (t->has_domain) {
-      k = expand_domain(r, n, t->dom_off, t->dom_len, t->macro, domain, target);
-      if (k == R_PENDING) {
-        return true;
-      }
-      if (k <= 0) {
-        m->uses_macros = true;
-        m->exact = false;
-        return true;
-      }
-    } else {
-      memcpy(target, domain, strlen(domain) + 1);
-    }
-    if (t->mech == MP_SPF_PTR || t->mech == MP_SPF_EXISTS) {
-      /* they depend on the client: count them as matching nothing */
-      const struct mp_answer *a;
-
-      m->exact = false;
-      if (t->mech == MP_SPF_EXISTS && (a = answer_get(r, target, MP_T_A))) {
-        if (spf_failed(a)) {
-          return stop(m, MP_SPF_TEMPERROR, MP_SPF_REASON_DNS);
-        }
-        if (spf_void(a)) {
-          add_void(m);
-        }
-      }
-      return true;
-    }
-    if (!walk_addresses(r, t, target, m, t4, t6)) {
-      return false;
+    if ((k = walk_dns_term(r, n, t, domain, m, ws)) <= 0) {
+      return k == 0;
     }
     break;
   }
-  flatten(t, m4, m6, m, sets, more_after(n, i));
+  flatten(t, m4, m6, m, ws, more_after(n, i));
   return true;
 }
 
 /* After the terms, when no all matched: redirect= or neutral. */
 static void walk_end(struct run *r, struct node *n, const char *domain,
-                     struct memo *m, size_t level, struct mp_ipset *sets)
+                     struct memo *m, size_t level, struct walk_sets *ws)
 {
   const struct mp_spf_eval_impl *im = r->ev->impl;
   char target[SPF_NAME_MAX];
-  struct memo *cm;
+  const struct memo *cm;
 
   if (!n->rec.has_redirect) {
     m->result = MP_SPF_NEUTRAL;
@@ -403,11 +429,9 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
     }
     return;
   }
-  if (!spend(r, m)) {
+  if (!count_lookup(r, m)) {
     return;
   }
-  m->lookups = sat_add(m->lookups, 1);
-  m->lookups_static = sat_add(m->lookups_static, 1);
   cm = walk_child(r, n, n->rec.redirect_off, n->rec.redirect_len,
                   n->rec.redirect_macro, domain, m, level, target);
   if (!cm || !take_child(m, cm, true)) {
@@ -415,14 +439,8 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
   }
   m->result = cm->result;
   m->all_qual = cm->all_qual;
-  mp_ipset_clear(&sets[4]);
-  mp_ipset_union(&sets[4], &cm->pass4);
-  mp_ipset_subtract(&sets[4], &sets[0]);
-  mp_ipset_union(&m->pass4, &sets[4]);
-  mp_ipset_clear(&sets[4]);
-  mp_ipset_union(&sets[4], &cm->pass6);
-  mp_ipset_subtract(&sets[4], &sets[1]);
-  mp_ipset_union(&m->pass6, &sets[4]);
+  pass_undecided(&m->pass4, &cm->pass4, &ws->d4, &ws->x);
+  pass_undecided(&m->pass6, &cm->pass6, &ws->d6, &ws->x);
   for (size_t k = 0; k < im->ntargets; k++) {
     m->reached[k] |= same_name(target, im->targets[k]) || cm->reached[k];
     if (m->eff[k] == -1) {
@@ -431,15 +449,66 @@ static void walk_end(struct run *r, struct node *n, const char *domain,
   }
 }
 
+/* The sets of one level of the walk, cleared. */
+static struct walk_sets *level_sets(struct mp_spf_eval_impl *im, size_t level)
+{
+  struct walk_sets *ws;
+
+  if (level >= im->nlevels) {
+    im->levels = mp_realloc(im->levels, (level + 1) * sizeof(*im->levels));
+    while (im->nlevels <= level) {
+      im->levels[im->nlevels++] = mp_calloc(1, sizeof(struct walk_sets));
+    }
+  }
+  ws = im->levels[level];
+  mp_ipset_clear(&ws->d4);
+  mp_ipset_clear(&ws->d6);
+  mp_ipset_clear(&ws->t4);
+  mp_ipset_clear(&ws->t6);
+  mp_ipset_clear(&ws->x);
+  return ws;
+}
+
+static void trim_set(struct mp_ipset *s, bool close)
+{
+  if (close || s->cap > SPF_RANGES_KEEP) {
+    mp_ipset_close(s);
+  }
+}
+
+void mp_spf_posture_trim(struct mp_spf_eval_impl *im, bool close)
+{
+  for (size_t i = 0; i < im->nlevels; i++) {
+    struct walk_sets *ws = im->levels[i];
+
+    trim_set(&ws->d4, close);
+    trim_set(&ws->d6, close);
+    trim_set(&ws->t4, close);
+    trim_set(&ws->t6, close);
+    trim_set(&ws->x, close);
+    if (close) {
+      mp_free(ws);
+    }
+  }
+  trim_set(&im->root_memo.pass4, close);
+  trim_set(&im->root_memo.pass6, close);
+  if (close) {
+    mp_free(im->levels);
+    im->levels = NULL;
+    im->nlevels = 0;
+  }
+}
+
 static void walk_record(struct run *r, struct node *n, const char *domain,
                         struct memo *m, size_t level)
 {
   const struct mp_spf_eval_impl *im = r->ev->impl;
-  struct mp_ipset *sets = scratch_sets(level);
+  struct walk_sets *ws = level_sets(r->ev->impl, level);
+
   for (size_t i = 0; i < n->rec.nterms; i++) {
     const struct mp_spf_term *t = &n->rec.terms[i];
 
-    if (!walk_term(r, n, i, domain, m, level, sets)) {
+    if (!walk_term(r, n, i, domain, m, level, ws)) {
       return;
     }
     if (t->mech == MP_SPF_ALL) {
@@ -451,11 +520,11 @@ static void walk_record(struct run *r, struct node *n, const char *domain,
       return;
     }
   }
-  walk_end(r, n, domain, m, level, sets);
+  walk_end(r, n, domain, m, level, ws);
 }
 
-void posture_walk(struct run *r, struct node *n, const char *domain,
-                  struct memo *m, size_t level)
+void mp_spf_posture_walk(struct run *r, struct node *n, const char *domain,
+                         struct memo *m, size_t level)
 {
   uint64_t gen = mp_cache_generation(r->cache);
   bool outer_pending = r->pending;

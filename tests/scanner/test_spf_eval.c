@@ -503,3 +503,95 @@ Test(spf_eval, lookups_static_saturates_instead_of_wrapping)
   cr_expect_eq(o.posture.lookups_static, UINT_MAX);
   cr_expect_eq(o.posture.depth, 22);
 }
+
+/* The domain's record as the evaluator parsed it: the row lists its
+ * includes and redirect from it, with no second parse. */
+Test(spf_eval, the_record_of_root_txt_stays_readable_after_reset)
+{
+  const char *text = "v=spf1 include:a.example mx redirect=b.example";
+  struct mp_rr rr = {.type = MP_T_TXT, .data = text, .len = 0};
+  struct mp_answer *a;
+  struct mp_spf_request req = {.family = AF_UNSPEC, .domain = "d.test"};
+  const struct mp_spf_record *r;
+  struct mp_spf_outcome o;
+
+  rr.len = (uint32_t)strlen(text);
+  a = mp_answer_build(MP_OUTCOME_OK, 0, MP_T_TXT, &rr, 1, NULL);
+  req.root_txt = a;
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &o), 0);
+  mp_spf_eval_reset(&ev);
+  r = mp_spf_eval_record(&ev);
+  cr_assert_not_null(r);
+  cr_expect_eq(r->text, a->rr[0].data);
+  cr_assert_eq(r->nterms, 2);
+  cr_expect_eq(r->terms[0].mech, MP_SPF_INCLUDE);
+  cr_expect_eq(r->terms[0].dom_len, strlen("a.example"));
+  cr_expect(r->has_redirect);
+  /* a run without root_txt has no record to give */
+  req.root_txt = NULL;
+  cr_assert_eq(mp_spf_check_host(&ev, &req, &o), 0);
+  cr_expect_null(mp_spf_eval_record(&ev));
+  mp_spf_eval_reset(&ev);
+  mp_answer_unref(a);
+}
+
+Test(spf_eval, no_record_for_a_syntax_error_or_no_v_spf1)
+{
+  posture("d.test", "v=spf1 ip4:10.0.0.0/33 -all");
+  cr_expect_null(mp_spf_eval_record(&ev));
+  posture("d.test", "google-site-verification=x");
+  cr_expect_null(mp_spf_eval_record(&ev));
+}
+
+/* Records of thousands of terms (RFC 7208 sets no limit): the terms
+ * buffer grows to hold them, and the next small record still parses. */
+Test(spf_eval, a_record_of_many_terms_is_evaluated_whole)
+{
+  static char big[64000];
+  size_t n = (size_t)snprintf(big, sizeof(big), "v=spf1");
+  struct mp_spf_outcome o;
+
+  for (unsigned i = 0; i < 3000; i++) {
+    n += (size_t)snprintf(big + n, sizeof(big) - n, " ip4:10.%u.%u.0/24",
+                          i / 256, i % 256);
+  }
+  snprintf(big + n, sizeof(big) - n, " -all");
+  o = posture("d.test", big);
+  cr_expect_eq(o.result, MP_SPF_FAIL);
+  cr_expect_eq(o.posture.ip4_addresses, 3000u * 256);
+  cr_expect_eq(mp_spf_eval_record(&ev)->nterms, 3001);
+  o = posture("d.test", "v=spf1 ip4:10.0.0.0/24 -all");
+  cr_expect_eq(o.posture.ip4_addresses, 256);
+  cr_expect_eq(mp_spf_eval_record(&ev)->nterms, 2);
+}
+
+/* Each evaluation owns what its runs use: two of them over one cache,
+ * run in turns, do not see each other's root record or results. */
+Test(spf_eval, two_evaluations_in_turns_keep_their_own_state)
+{
+  struct mp_spf_eval other;
+  struct mp_rr r1 = {.type = MP_T_TXT, .data = "v=spf1 include:a.example ~all"};
+  struct mp_rr r2 = {.type = MP_T_TXT, .data = "v=spf1 ip4:10.5.0.0/16 -all"};
+  struct mp_answer *a1, *a2;
+  struct mp_spf_request q1 = {.family = AF_UNSPEC, .domain = "d1.test"};
+  struct mp_spf_request q2 = {.family = AF_UNSPEC, .domain = "d2.test"};
+  struct mp_spf_outcome o1, o2;
+
+  r1.len = (uint32_t)strlen(r1.data);
+  r2.len = (uint32_t)strlen(r2.data);
+  a1 = mp_answer_build(MP_OUTCOME_OK, 0, MP_T_TXT, &r1, 1, NULL);
+  a2 = mp_answer_build(MP_OUTCOME_OK, 0, MP_T_TXT, &r2, 1, NULL);
+  q1.root_txt = a1;
+  q2.root_txt = a2;
+  mp_spf_eval_init(&other, cache);
+  cr_assert_eq(mp_spf_check_host(&ev, &q1, &o1), 0);
+  cr_assert_eq(mp_spf_check_host(&other, &q2, &o2), 0);
+  cr_expect_eq(o1.posture.ip4_addresses, 512);
+  cr_expect_eq(o2.posture.ip4_addresses, 65536);
+  cr_expect_eq(mp_spf_eval_record(&ev)->text, a1->rr[0].data);
+  cr_expect_eq(mp_spf_eval_record(&other)->text, a2->rr[0].data);
+  mp_spf_eval_reset(&ev);
+  mp_spf_eval_close(&other);
+  mp_answer_unref(a1);
+  mp_answer_unref(a2);
+}
