@@ -432,7 +432,9 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     const struct mp_result_report_dest *x =
         i < d->nrua ? &d->rua[i] : &d->ruf[i - d->nrua];
 
-    if (x->authorization && strcmp(x->authorization, "authorized") != 0) {
+    /* a failed lookup of the authorization record is not a refusal: the
+     * entry says lookup_failed, and no finding claims more */
+    if (x->authorization && strcmp(x->authorization, "not_authorized") == 0) {
       mp_result_add_finding(res, "DMARC_REPORT_UNAUTHORIZED");
     }
   }

@@ -187,3 +187,23 @@ Test(check_dmarc, reads_the_shared_answer_without_a_query)
    * _dmarc.example.test and _dmarc.test: no TXT gone.example.test */
   cr_assert_eq(mp_memzone_queries(zone), before + 3);
 }
+
+/* A failed lookup of a report destination's authorization record is not a
+ * refusal: the destination says lookup_failed, and no finding says the
+ * reports are unauthorized. */
+Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
+{
+  txt("_dmarc.rep.test", "v=DMARC1; p=reject; rua=mailto:a@out.example");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "rep.test._report._dmarc.out."
+                                            "example"),
+               0);
+  run("rep.test");
+  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "lookup_failed");
+  cr_assert(!has_finding("DMARC_REPORT_UNAUTHORIZED"));
+  mp_check_dmarc.reset(job);
+  mp_answer_unref(job->dmarc_txt.ans);
+  txt("_dmarc.rep2.test", "v=DMARC1; p=reject; rua=mailto:b@no.example");
+  run("rep2.test");
+  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
+  cr_assert(has_finding("DMARC_REPORT_UNAUTHORIZED"));
+}

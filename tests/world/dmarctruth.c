@@ -608,8 +608,8 @@ static const char *authorization(const struct mp_dv *v, const char *policy,
 }
 
 /* The rua (which 0) or ruf list of f into out, and its external entries
- * into row->external; true when an external destination is not
- * authorized. */
+ * into row->external; true when an external destination refused
+ * (not_authorized: a failed lookup is not a refusal). */
 static bool destinations(const struct mp_dv *v, const struct found *f,
                          int which, char *out, size_t cap,
                          struct mp_dmarct_row *row)
@@ -635,7 +635,7 @@ static bool destinations(const struct mp_dv *v, const struct found *f,
         verdict != NULL ? verdict : "internal");
     if (verdict != NULL) {
       add(row->external, sizeof(row->external), "%s=%s", dest, verdict);
-      unauthorized = unauthorized || strcmp(verdict, "authorized") != 0;
+      unauthorized = unauthorized || strcmp(verdict, "not_authorized") == 0;
     }
   }
   dash(out);
