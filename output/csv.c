@@ -424,7 +424,7 @@ static void dmarc_cells(FILE *f, const struct mp_result_dmarc *d)
   putc_unlocked(',', f);
   cstr_cell(f, d->org_tree_walk);
   putc_unlocked(',', f);
-  bool_cell(f, d->methods_disagree);
+  tri_cell(f, d->methods_disagree);
   dmarc_tag_cells(f, d);
   putc_unlocked(',', f);
   mp_csv_list(f, nrua, uri_item, d->rua);

@@ -402,9 +402,13 @@ static void dmarc_eval(FILE *f, const struct mp_result_dmarc *d)
   LIT(f, ",\"org_tree_walk\":");
   mp_json_cstr(f, d->org_tree_walk);
   LIT(f, ",\"methods_disagree\":");
-  boolean(f, d->methods_disagree);
+  tri(f, d->methods_disagree);
   LIT(f, ",\"walk_queries\":");
-  mp_json_uint(f, d->walk_queries);
+  if (d->walk_failed) {
+    LIT(f, "null");
+  } else {
+    mp_json_uint(f, d->walk_queries);
+  }
   dmarc_tags(f, d);
   LIT(f, ",\"rua\":");
   report_dests(f, d->rua, d->nrua);

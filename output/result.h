@@ -136,9 +136,13 @@ struct mp_result_dmarc {
   const char *policy_domain;    /* the name whose _dmarc record applies */
   struct mp_slice record;       /* that record */
   const char *org_psl;          /* organizational domain by the PSL */
-  const char *org_tree_walk;    /* organizational domain by the tree walk */
-  bool methods_disagree;        /* the two give different policy records */
+  const char *org_tree_walk;    /* organizational domain by the tree walk;
+                                   NULL when walk_failed */
+  enum mp_tri methods_disagree; /* the two give different policy records;
+                                   unknown when a lookup of either failed */
   unsigned walk_queries;        /* DNS queries the tree walk made (max 8) */
+  bool walk_failed; /* a lookup of the tree walk failed: the Organizational
+                       Domain and the walk's queries are unknown */
   const char *p, *sp, *np;      /* "none", "quarantine", "reject", or NULL */
   int pct;                      /* 0-100, -1 when absent */
   char adkim, aspf;             /* 'r' or 's' (defaults applied) */

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scanner/dns/cache.h"
 #include "scanner/checks/check.h"
 #include "scanner/config.h"
+#include "scanner/records/orgdomain.h"
 #include "tests/support/memzone.h"
 
 static struct mp_memzone *zone;
@@ -206,4 +208,65 @@ Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
   run("rep2.test");
   cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
   cr_assert(has_finding("DMARC_REPORT_UNAUTHORIZED"));
+}
+
+/* A failed lookup of the tree walk is never "no record": the record that
+ * applies (here _dmarc.walk.test's) and the Organizational Domain are
+ * unknown. */
+Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
+  cr_assert_eq(mp_memzone_add_owner(zone, "shop.walk.test"), 0);
+  run("shop.walk.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "temperror");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "missing");
+  cr_assert_null(res.dmarc_eval.found_at);
+  cr_assert_null(res.dmarc_eval.org_tree_walk);
+  cr_assert(res.dmarc_eval.walk_failed);
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
+  cr_assert(!has_finding("DMARC_MISSING"));
+}
+
+/* The domain's own record applies whatever the walk met: only the
+ * Organizational Domain is unknown. */
+Test(check_dmarc, a_failed_walk_lookup_beside_its_own_record)
+{
+  txt("_dmarc.self.walk.test", "v=DMARC1; p=reject");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
+  run("self.walk.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.found_at, "self");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert_null(res.dmarc_eval.org_tree_walk);
+  cr_assert(res.dmarc_eval.walk_failed);
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_FALSE);
+}
+
+/* The walk stops at a psd=n record below the Organizational Domain of the
+ * Public Suffix List, whose lookup fails: the policy is the walk's, and
+ * whether the two methods disagree is unknown. */
+Test(check_dmarc, a_failed_psl_lookup_leaves_the_comparison_unknown)
+{
+  char path[] = "/tmp/mp-psl-XXXXXX";
+  int fd = mkstemp(path);
+  struct mp_orgdomain *psl;
+
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(write(fd, "test\nco.test\n", 13), 13);
+  close(fd);
+  cr_assert_eq(mp_orgdomain_new(path, &psl), 0);
+  unlink(path);
+  job->psl = psl;
+  txt("_dmarc.a.b.co.test", "v=DMARC1; p=quarantine; psd=n");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.b.co.test"), 0);
+  cr_assert_eq(mp_memzone_add_owner(zone, "x.a.b.co.test"), 0);
+  run("x.a.b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.org_psl, "b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.policy_domain, "a.b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.org_tree_walk, "a.b.co.test");
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
+  cr_assert(!has_finding("DMARC_METHODS_DISAGREE"));
+  job->psl = NULL;
+  mp_orgdomain_free(psl);
 }

@@ -449,7 +449,11 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
   } else {
     cat(buf, cap, &len, "\t-\t-", NULL);
   }
-  cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
+  cat(buf, cap, &len, "\t", d->method,
+      d->disagree < 0 ? "\t-"
+      : d->disagree   ? "\t1"
+                      : "\t0",
+      NULL);
   for (int i = 0; i < 9; i++) {
     cat(buf, cap, &len, "\t", d->tag[i], NULL);
   }
