@@ -87,6 +87,11 @@ struct mp_result_spf {
   struct mp_slice includes[MP_SPF_INCLUDES_MAX];
   struct mp_slice redirect; /* p NULL when none */
   bool uses_ptr, uses_exists, uses_macros;
+  bool tree_failed;       /* a lookup of the walk failed (temperror, or a
+                             permerror from a limit met first): the tree
+                             past it is unknown, so lookups_static and
+                             depth are unknown, and so is a uses_* flag
+                             that is false */
   bool exact;             /* the address counts are exact */
   bool counted;           /* the address counts are known (valid) */
   uint64_t ip4_addresses; /* IPv4 addresses the policy passes */
@@ -102,8 +107,8 @@ struct mp_result_spf {
   struct {
     const char *name;
     bool reached;
-    bool unknown;          /* reached is unknown: the domain's TXT lookup
-                              failed */
+    bool unknown;          /* reached is unknown: a lookup of the walk
+                              failed before the name was met */
     const char *effective; /* result an address it authorizes gets, or
                               NULL when not reached or shadowed */
   } targets[MP_SPF_TARGETS_MAX];
