@@ -114,12 +114,14 @@ struct mp_result_spf {
   } targets[MP_SPF_TARGETS_MAX];
 };
 
-#define MP_DMARC_URIS_MAX  8  /* rua/ruf addresses listed */
-#define MP_DMARC_TAGS_MAX  8  /* unknown / removed tags listed */
-#define MP_DKIM_FOUND_MAX  8  /* selectors with a key, listed */
-#define MP_DKIM_FAILED_MAX 8  /* selectors whose probe failed, listed */
-#define MP_MX_HOSTS_MAX    10 /* MX hosts examined (RFC 7208's limit too) */
-#define MP_MX_ADDRS_MAX    4  /* addresses per host examined */
+#define MP_DMARC_URIS_MAX 8 /* rua/ruf addresses listed */
+#define MP_DMARC_TAGS_MAX 8 /* unknown / removed tags listed */
+#define MP_DKIM_FOUND_MAX 8 /* selectors with a key, listed */
+#define MP_DKIM_FAILED_MAX                                                     \
+  64 /* selectors whose probe failed, listed: as many as can be probed         \
+        (scanner/config.h), so every one is */
+#define MP_MX_HOSTS_MAX 10 /* MX hosts examined (RFC 7208's limit too) */
+#define MP_MX_ADDRS_MAX 4  /* addresses per host examined */
 
 /* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
 struct mp_result_report_dest {
@@ -195,8 +197,7 @@ struct mp_result_dkim {
   struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
   unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
   size_t nfailed;        /* probes that failed (timeout, SERVFAIL, ...): the
-                            keys found may be incomplete; the first
-                            MP_DKIM_FAILED_MAX are listed */
+                            keys found may be incomplete; all are listed */
   struct {
     const char *selector;
     enum mp_outcome outcome;
