@@ -410,8 +410,11 @@ static void findings(const struct mp_job *job, struct mp_result *res)
   } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
     mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
-             strcmp(d->status, "temperror") != 0 && !d->domain_missing) {
-    /* a domain that does not exist is reported as such (status) */
+             strcmp(d->status, "temperror") != 0 && !d->domain_missing &&
+             !mp_outcome_failed(d->domain_lookup)) {
+    /* a domain that does not exist is reported as such (status), so one
+     * whose existence a failed lookup left unknown (the row's status says
+     * it) gets no finding that only a domain that exists gets */
     mp_result_add_finding(res, "DMARC_MISSING");
   }
   /* the record that applies was read: valid, or without a usable policy,

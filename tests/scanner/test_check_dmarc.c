@@ -160,6 +160,17 @@ Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
   cr_assert(has_finding("DMARC_MISSING"));
 }
 
+/* No policy anywhere, and whether the domain exists is unknown: it may
+ * not, so no DMARC_MISSING (only a domain that exists gets it). */
+Test(check_dmarc, no_dmarc_missing_when_existence_is_unknown)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "maybe.nodmarc.test"), 0);
+  run("maybe.nodmarc.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "none");
+  cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
+  cr_assert(!has_finding("DMARC_MISSING"));
+}
+
 /* Its own record shows the domain exists: no question asked. */
 Test(check_dmarc, its_own_record_needs_no_existence_lookup)
 {
