@@ -17,8 +17,9 @@ cmake -S . -B build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=
   -DMP_WERROR=ON -DMP_TEST_DNS_PORT=55353 >/dev/null
 cmake --build build-ci-gcc -j"$jobs"
 ctest --test-dir build-ci-gcc --output-on-failure -j"$jobs"
-# The counts the conformance suite and the world comparisons print.
-grep -hE 'rfc7208 conformance:|disagreements' \
+# The counts the conformance suite, the world comparisons and the fault
+# scans (a failed lookup is never a negative answer) print.
+grep -hE 'rfc7208 conformance:|disagreements|^faults ' \
   build-ci-gcc/Testing/Temporary/LastTest.log
 
 echo "== clang, ASan + UBSan"
@@ -28,6 +29,7 @@ cmake -S . -B build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 cmake --build build-ci-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-ci-asan --output-on-failure \
   -j"$jobs"
+grep -hE '^faults ' build-ci-asan/Testing/Temporary/LastTest.log
 
 echo "== format"
 git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
