@@ -159,7 +159,9 @@ static void target_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const char *effective = l->s->targets[i].effective;
 
   if (!effective) {
-    effective = l->s->targets[i].reached ? "shadowed" : "unreached";
+    effective = l->s->targets[i].unknown   ? "unknown"
+                : l->s->targets[i].reached ? "shadowed"
+                                           : "unreached";
   }
   pair(l, l->s->targets[i].name, effective, it);
 }
@@ -218,6 +220,13 @@ static void picked_cells(FILE *f, bool present,
   mp_csv_list(f, capped(p->count, MP_PICK_MAX), picked_item, p);
 }
 
+/* A flag of the SPF tree: true when met, else unknown when a failed lookup
+ * cut the walk short. */
+static enum mp_tri tree_flag(const struct mp_result_spf *s, bool b)
+{
+  return b ? MP_TRI_TRUE : s->tree_failed ? MP_TRI_UNKNOWN : MP_TRI_FALSE;
+}
+
 /* spf_status to spf_uses_macros, each cell after its comma. */
 static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
 {
@@ -232,11 +241,15 @@ static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
   putc_unlocked(',', f);
   uint_cell(f, s->lookups);
   putc_unlocked(',', f);
-  uint_cell(f, s->lookups_static);
+  if (!s->tree_failed) {
+    uint_cell(f, s->lookups_static);
+  }
   putc_unlocked(',', f);
   uint_cell(f, s->voids);
   putc_unlocked(',', f);
-  uint_cell(f, s->depth);
+  if (!s->tree_failed) {
+    uint_cell(f, s->depth);
+  }
   putc_unlocked(',', f);
   cstr_cell(f, mp_spf_all_name(s->all));
   putc_unlocked(',', f);
@@ -246,11 +259,11 @@ static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
     mp_csv_text(f, s->redirect.p, s->redirect.len);
   }
   putc_unlocked(',', f);
-  bool_cell(f, s->uses_ptr);
+  tri_cell(f, tree_flag(s, s->uses_ptr));
   putc_unlocked(',', f);
-  bool_cell(f, s->uses_exists);
+  tri_cell(f, tree_flag(s, s->uses_exists));
   putc_unlocked(',', f);
-  bool_cell(f, s->uses_macros);
+  tri_cell(f, tree_flag(s, s->uses_macros));
 }
 
 /* The SPF evaluation (docs/schema.md, "SPF"): empty when not run. */
@@ -424,7 +437,7 @@ static void dmarc_cells(FILE *f, const struct mp_result_dmarc *d)
   putc_unlocked(',', f);
   cstr_cell(f, d->org_tree_walk);
   putc_unlocked(',', f);
-  bool_cell(f, d->methods_disagree);
+  tri_cell(f, d->methods_disagree);
   dmarc_tag_cells(f, d);
   putc_unlocked(',', f);
   mp_csv_list(f, nrua, uri_item, d->rua);

@@ -203,6 +203,24 @@ static void spf_checks(FILE *f, const struct mp_result_spf *s)
   putc_unlocked(']', f);
 }
 
+/* A count over the whole tree: null when a failed lookup cut the walk
+ * short (docs/schema.md, "How failures show"). */
+static void tree_count(FILE *f, const struct mp_result_spf *s, unsigned n)
+{
+  if (s->tree_failed) {
+    LIT(f, "null");
+  } else {
+    mp_json_uint(f, n);
+  }
+}
+
+/* A flag of the tree: true when met, else null when a failed lookup cut
+ * the walk short. */
+static void tree_flag(FILE *f, const struct mp_result_spf *s, bool b)
+{
+  tri(f, b ? MP_TRI_TRUE : s->tree_failed ? MP_TRI_UNKNOWN : MP_TRI_FALSE);
+}
+
 /* The v=spf1 records and their evaluation (docs/schema.md, "SPF"); null
  * when the SPF check did not run (invalid name, --checks). */
 static void spf(FILE *f, const struct mp_result *r)
@@ -232,22 +250,22 @@ static void spf(FILE *f, const struct mp_result *r)
   LIT(f, ",\"lookups\":");
   mp_json_uint(f, s->lookups);
   LIT(f, ",\"lookups_static\":");
-  mp_json_uint(f, s->lookups_static);
+  tree_count(f, s, s->lookups_static);
   LIT(f, ",\"voids\":");
   mp_json_uint(f, s->voids);
   LIT(f, ",\"depth\":");
-  mp_json_uint(f, s->depth);
+  tree_count(f, s, s->depth);
   LIT(f, ",\"all\":");
   mp_json_cstr(f, mp_spf_all_name(s->all));
   spf_includes(f, s);
   LIT(f, ",\"redirect\":");
   slice(f, s->redirect);
   LIT(f, ",\"uses_ptr\":");
-  boolean(f, s->uses_ptr);
+  tree_flag(f, s, s->uses_ptr);
   LIT(f, ",\"uses_exists\":");
-  boolean(f, s->uses_exists);
+  tree_flag(f, s, s->uses_exists);
   LIT(f, ",\"uses_macros\":");
-  boolean(f, s->uses_macros);
+  tree_flag(f, s, s->uses_macros);
   spf_counts(f, s);
   LIT(f, ",\"length\":");
   if (s->record.p) {
@@ -402,9 +420,13 @@ static void dmarc_eval(FILE *f, const struct mp_result_dmarc *d)
   LIT(f, ",\"org_tree_walk\":");
   mp_json_cstr(f, d->org_tree_walk);
   LIT(f, ",\"methods_disagree\":");
-  boolean(f, d->methods_disagree);
+  tri(f, d->methods_disagree);
   LIT(f, ",\"walk_queries\":");
-  mp_json_uint(f, d->walk_queries);
+  if (d->walk_failed) {
+    LIT(f, "null");
+  } else {
+    mp_json_uint(f, d->walk_queries);
+  }
   dmarc_tags(f, d);
   LIT(f, ",\"rua\":");
   report_dests(f, d->rua, d->nrua);

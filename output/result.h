@@ -87,6 +87,11 @@ struct mp_result_spf {
   struct mp_slice includes[MP_SPF_INCLUDES_MAX];
   struct mp_slice redirect; /* p NULL when none */
   bool uses_ptr, uses_exists, uses_macros;
+  bool tree_failed;       /* a lookup of the walk failed (temperror, or a
+                             permerror from a limit met first): the tree
+                             past it is unknown, so lookups_static and
+                             depth are unknown, and so is a uses_* flag
+                             that is false */
   bool exact;             /* the address counts are exact */
   bool counted;           /* the address counts are known (valid) */
   uint64_t ip4_addresses; /* IPv4 addresses the policy passes */
@@ -102,19 +107,21 @@ struct mp_result_spf {
   struct {
     const char *name;
     bool reached;
-    bool unknown;          /* reached is unknown: the domain's TXT lookup
-                              failed */
+    bool unknown;          /* reached is unknown: a lookup of the walk
+                              failed before the name was met */
     const char *effective; /* result an address it authorizes gets, or
                               NULL when not reached or shadowed */
   } targets[MP_SPF_TARGETS_MAX];
 };
 
-#define MP_DMARC_URIS_MAX  8  /* rua/ruf addresses listed */
-#define MP_DMARC_TAGS_MAX  8  /* unknown / removed tags listed */
-#define MP_DKIM_FOUND_MAX  8  /* selectors with a key, listed */
-#define MP_DKIM_FAILED_MAX 8  /* selectors whose probe failed, listed */
-#define MP_MX_HOSTS_MAX    10 /* MX hosts examined (RFC 7208's limit too) */
-#define MP_MX_ADDRS_MAX    4  /* addresses per host examined */
+#define MP_DMARC_URIS_MAX 8 /* rua/ruf addresses listed */
+#define MP_DMARC_TAGS_MAX 8 /* unknown / removed tags listed */
+#define MP_DKIM_FOUND_MAX 8 /* selectors with a key, listed */
+#define MP_DKIM_FAILED_MAX                                                     \
+  64 /* selectors whose probe failed, listed: as many as can be probed         \
+        (scanner/config.h), so every one is */
+#define MP_MX_HOSTS_MAX 10 /* MX hosts examined (RFC 7208's limit too) */
+#define MP_MX_ADDRS_MAX 4  /* addresses per host examined */
 
 /* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
 struct mp_result_report_dest {
@@ -136,9 +143,13 @@ struct mp_result_dmarc {
   const char *policy_domain;    /* the name whose _dmarc record applies */
   struct mp_slice record;       /* that record */
   const char *org_psl;          /* organizational domain by the PSL */
-  const char *org_tree_walk;    /* organizational domain by the tree walk */
-  bool methods_disagree;        /* the two give different policy records */
+  const char *org_tree_walk;    /* organizational domain by the tree walk;
+                                   NULL when walk_failed */
+  enum mp_tri methods_disagree; /* the two give different policy records;
+                                   unknown when a lookup of either failed */
   unsigned walk_queries;        /* DNS queries the tree walk made (max 8) */
+  bool walk_failed; /* a lookup of the tree walk failed: the Organizational
+                       Domain and the walk's queries are unknown */
   const char *p, *sp, *np;      /* "none", "quarantine", "reject", or NULL */
   int pct;                      /* 0-100, -1 when absent */
   char adkim, aspf;             /* 'r' or 's' (defaults applied) */
@@ -186,8 +197,7 @@ struct mp_result_dkim {
   struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
   unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
   size_t nfailed;        /* probes that failed (timeout, SERVFAIL, ...): the
-                            keys found may be incomplete; the first
-                            MP_DKIM_FAILED_MAX are listed */
+                            keys found may be incomplete; all are listed */
   struct {
     const char *selector;
     enum mp_outcome outcome;

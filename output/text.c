@@ -44,7 +44,10 @@ static void spf(FILE *f, const struct mp_result *r)
     const char *e = s->targets[i].effective;
 
     fprintf(f, " include:%s=%s", word(s->targets[i].name),
-            e ? e : (s->targets[i].reached ? "shadowed" : "unreached"));
+            e                       ? e
+            : s->targets[i].unknown ? "unknown"
+            : s->targets[i].reached ? "shadowed"
+                                    : "unreached");
   }
   for (size_t i = 0; i < s->nchecks && i < MP_SPF_CHECKS_MAX; i++) {
     fprintf(f, " ip:%s=%s", word(s->checks[i].ip), word(s->checks[i].result));

@@ -13,6 +13,11 @@
 #include "scanner/records/dkim_key.h"
 #include "scanner/findings.h"
 
+/* Every failed probe is listed: a key under a selector whose probe failed
+ * is unknown, and the row says which one. */
+_Static_assert(MP_DKIM_SELECTORS_MAX <= MP_DKIM_FAILED_MAX,
+               "a failed probe the row could not list");
+
 static bool failed(const struct mp_answer *a)
 {
   return mp_outcome_failed(a->outcome);

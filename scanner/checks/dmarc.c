@@ -258,7 +258,7 @@ static int run(struct mp_task *t)
   struct mp_orgdomain_walk_result res = {0};
   char name[MP_QNAME_MAX + 16];
   size_t n;
-  bool known;
+  bool known, org_failed = false;
 
   memset(o, 0, sizeof(*o));
   job->dms.dropped = 0;
@@ -269,6 +269,8 @@ static int run(struct mp_task *t)
   o->org_psl = job->psl ? mp_orgdomain_psl(job->psl, job->domain) : NULL;
   if (failed(own)) {
     o->status = "temperror";
+    o->walk_failed = true;
+    o->methods_disagree = MP_TRI_UNKNOWN;
     return 0;
   }
   if ((n = records(own, &rr)) > 1) {
@@ -283,17 +285,33 @@ static int run(struct mp_task *t)
     return 1;
   }
   o->domain_missing = job->dms.exists == 0;
-  o->walk_queries = (unsigned)res.used;
-  o->org_tree_walk = job->domain + res.org_off;
+  /* A failed lookup of the walk is never read as "no record" (RFC 9989
+   * 4.10.1 leaves DNS errors to the receiver): the Organizational Domain
+   * is unknown, and so is the policy unless the domain's own record
+   * applies. */
+  o->walk_failed = res.incomplete;
+  if (!res.incomplete) {
+    o->walk_queries = (unsigned)res.used;
+    o->org_tree_walk = job->domain + res.org_off;
+  }
   /* RFC 7489: the Organizational Domain's record, when it is another */
   if (o->org_psl && strcasecmp(o->org_psl, job->domain) != 0) {
     snprintf(name, sizeof(name), "_dmarc.%s", o->org_psl);
     if (!(org = mp_replay_get(&job->dms.rp, name, MP_T_TXT, NULL))) {
       return 1;
     }
+    org_failed = failed(org);
     if (records(org, &org_rr) != 1) {
       org_rr = NULL;
     }
+  }
+  if (n != 1 &&
+      (res.incomplete || (org_failed && res.source == MP_ORGDOMAIN_SRC_NONE))) {
+    /* the record that applies is unknown: the walk's, or the PSL's, which
+     * applies when the walk finds none */
+    o->status = "temperror";
+    o->methods_disagree = MP_TRI_UNKNOWN;
+    return 0;
   }
   /* each method's reading: the domain's own record, else the org's
    * (RFC 7489), else what the walk found (RFC 9989) */
@@ -319,8 +337,11 @@ static int run(struct mp_task *t)
     rr = org_rr;
   }
   o->methods_disagree =
-      (psl_policy == NULL) != (walk_policy == NULL) ||
-      (psl_policy && strcasecmp(psl_policy, walk_policy) != 0);
+      n != 1 && org_failed ? MP_TRI_UNKNOWN
+      : (psl_policy == NULL) != (walk_policy == NULL) ||
+              (psl_policy && strcasecmp(psl_policy, walk_policy) != 0)
+          ? MP_TRI_TRUE
+          : MP_TRI_FALSE;
   if (!o->policy_domain) {
     o->status = "none";
     return 0;
@@ -389,8 +410,11 @@ static void findings(const struct mp_job *job, struct mp_result *res)
   } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
     mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
-             strcmp(d->status, "temperror") != 0 && !d->domain_missing) {
-    /* a domain that does not exist is reported as such (status) */
+             strcmp(d->status, "temperror") != 0 && !d->domain_missing &&
+             !mp_outcome_failed(d->domain_lookup)) {
+    /* a domain that does not exist is reported as such (status), so one
+     * whose existence a failed lookup left unknown (the row's status says
+     * it) gets no finding that only a domain that exists gets */
     mp_result_add_finding(res, "DMARC_MISSING");
   }
   /* the record that applies was read: valid, or without a usable policy,
@@ -432,11 +456,13 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     const struct mp_result_report_dest *x =
         i < d->nrua ? &d->rua[i] : &d->ruf[i - d->nrua];
 
-    if (x->authorization && strcmp(x->authorization, "authorized") != 0) {
+    /* a failed lookup of the authorization record is not a refusal: the
+     * entry says lookup_failed, and no finding claims more */
+    if (x->authorization && strcmp(x->authorization, "not_authorized") == 0) {
       mp_result_add_finding(res, "DMARC_REPORT_UNAUTHORIZED");
     }
   }
-  if (d->methods_disagree) {
+  if (d->methods_disagree == MP_TRI_TRUE) {
     mp_result_add_finding(res, "DMARC_METHODS_DISAGREE");
   }
 }

@@ -124,9 +124,11 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
   }
   /* BIMI is only honoured under an enforcing DMARC policy (draft 4.1):
    * the DMARC check has filled its part by now (it runs first). A
-   * declination (4.3.1) asks for no logo, so it misses nothing. */
+   * declination (4.3.1) asks for no logo, so it misses nothing. A DMARC
+   * policy a failed lookup left unknown (temperror) is not a weak one. */
   if (b.pick.status == MP_POLICY_VALID && !b.declined &&
-      res->dmarc_eval.evaluated &&
+      res->dmarc_eval.evaluated && res->dmarc_eval.status &&
+      strcmp(res->dmarc_eval.status, "temperror") != 0 &&
       (!res->dmarc_eval.effective_policy ||
        (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
         strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {

@@ -114,12 +114,6 @@ static void spf_start(struct mp_job *job)
 /* --- the row -------------------------------------------------------------
  */
 
-static bool failed(const struct mp_answer *a)
-{
-  return a && a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
-         a->outcome != MP_OUTCOME_NXDOMAIN;
-}
-
 static const char *status_of(enum mp_spf_result result)
 {
   switch (result) {
@@ -260,6 +254,7 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   spf->uses_ptr = o->posture.uses_ptr;
   spf->uses_exists = o->posture.uses_exists;
   spf->uses_macros = o->posture.uses_macros;
+  spf->tree_failed = o->posture.failed;
   spf->counted = strcmp(spf->status, "valid") == 0;
   spf->exact = o->posture.exact;
   spf->ip4_addresses = o->posture.ip4_addresses;
@@ -275,17 +270,14 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   spf->ntargets = cfg->nspf_includes;
   for (size_t k = 0; k < cfg->nspf_includes; k++) {
     spf->targets[k].name = cfg->spf_includes[k];
-    if (o->result == MP_SPF_TEMPERROR && failed(job->txt.ans)) {
-      /* the domain's own record is unknown: so is where the name sits,
-       * and an address it authorizes gets temperror (section 4.4) */
-      spf->targets[k].unknown = true;
-      spf->targets[k].effective = mp_spf_result_name(MP_SPF_TEMPERROR);
-      continue;
-    }
     if (k >= o->posture.ntargets) {
       continue; /* nothing was walked: a name check_host() cannot use */
     }
+    /* a failed lookup (the domain's own TXT, or one below) leaves where
+     * the name sits unknown past it, and an address it authorizes gets
+     * temperror unless a term decided it first (section 4.4) */
     spf->targets[k].reached = o->posture.targets[k].reached;
+    spf->targets[k].unknown = o->posture.targets[k].unknown;
     spf->targets[k].effective =
         o->posture.targets[k].effective >= 0
             ? mp_spf_result_name(

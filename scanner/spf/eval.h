@@ -90,14 +90,22 @@ struct mp_spf_posture {
   uint64_t ip4_addresses; /* addresses the policy passes */
   uint64_t ip6_prefixes;  /* /64 networks the policy passes */
   /* --spf-include targets: reached anywhere, and the top-level result an
-   * address it authorizes would get (pass/fail/softfail/neutral), or -1
+   * address it authorizes would get (pass/fail/softfail/neutral, or
+   * temperror when the evaluation meets a failed lookup first), or -1
    * when an earlier term or a non-pass include shadows it. */
   size_t ntargets;
   struct {
     const char *name;
     bool reached;
+    bool unknown;  /* not reached, but the walk met a failed lookup: the
+                      part of the tree past it is unknown */
     int effective; /* enum mp_spf_result, or -1 */
   } targets[8];
+  /* A lookup the walk needed failed (the result is temperror, or a
+   * permerror from a limit met before it): the walk stopped there, so
+   * lookups_static and depth cover the tree up to there, and a flag
+   * (uses_*) that is false may be true past it. */
+  bool failed;
 };
 
 struct mp_spf_outcome {

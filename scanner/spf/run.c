@@ -176,11 +176,20 @@ static void finish_posture(struct run *r, const struct memo *m,
   p->exact = m->exact;
   p->ip4_addresses = mp_ipset_count(&m->pass4);
   p->ip6_prefixes = mp_ipset_count(&m->pass6);
+  /* A failed lookup ended the walk (section 4.4: temperror), unless a
+   * limit came first: the tree past it is unknown, never absent. */
+  p->failed = m->result == MP_SPF_TEMPERROR;
   p->ntargets = im->ntargets;
   for (size_t k = 0; k < im->ntargets; k++) {
     p->targets[k].name = im->targets[k];
     p->targets[k].reached = m->reached[k];
+    p->targets[k].unknown = p->failed && !m->reached[k];
     p->targets[k].effective = m->reached[k] ? m->eff[k] : -1;
+    if (out->result == MP_SPF_TEMPERROR && m->eff[k] == -1) {
+      /* no term decided such an address before the failed lookup, which
+       * it meets too */
+      p->targets[k].effective = MP_SPF_TEMPERROR;
+    }
   }
 }
 

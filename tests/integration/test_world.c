@@ -267,6 +267,18 @@ static void check_int(const char *line, const char *what, const char *want,
   }
 }
 
+/* A value the truth may say is unknown ("-" past a failed lookup of the
+ * SPF tree): then null. */
+static void check_known(const char *line, const char *what, const char *want,
+                        const struct mp_json *got)
+{
+  if (strcmp(want, "-") != 0) {
+    check_int(line, what, want, got);
+  } else if (!mp_json_is_null(got) && ++disagreements <= 40) {
+    cr_log_warn("spf line %s: %s: want null (unknown)", line, what);
+  }
+}
+
 static void check_text(const char *line, const char *what, const char *want,
                        const char *got)
 {
@@ -351,10 +363,10 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
     }
     check_int(f[0], "lookups", f[4], mp_json_get(spf, "lookups"));
     /* an error cuts the walk short: the truth counts the whole tree */
-    if (strcmp(f[2], "valid") == 0) {
-      check_int(f[0], "lookups_static", f[5],
-                mp_json_get(spf, "lookups_static"));
-      check_int(f[0], "depth", f[7], mp_json_get(spf, "depth"));
+    if (strcmp(f[2], "valid") == 0 || strcmp(f[5], "-") == 0) {
+      check_known(f[0], "lookups_static", f[5],
+                  mp_json_get(spf, "lookups_static"));
+      check_known(f[0], "depth", f[7], mp_json_get(spf, "depth"));
     }
     check_int(f[0], "voids", f[6], mp_json_get(spf, "voids"));
     check_text(f[0], "all", all_word(f[8]),
@@ -364,9 +376,9 @@ Test(world, every_spf_evaluation_matches_the_generated_truth, .timeout = 600)
     mp_free(got);
     check_text(f[0], "redirect", f[10],
                mp_json_str(mp_json_get(spf, "redirect")));
-    check_int(f[0], "uses_ptr", f[11], mp_json_get(spf, "uses_ptr"));
-    check_int(f[0], "uses_exists", f[12], mp_json_get(spf, "uses_exists"));
-    check_int(f[0], "uses_macros", f[13], mp_json_get(spf, "uses_macros"));
+    check_known(f[0], "uses_ptr", f[11], mp_json_get(spf, "uses_ptr"));
+    check_known(f[0], "uses_exists", f[12], mp_json_get(spf, "uses_exists"));
+    check_known(f[0], "uses_macros", f[13], mp_json_get(spf, "uses_macros"));
     check_int(f[0], "ip4_addresses", f[14], mp_json_get(spf, "ip4_addresses"));
     check_int(f[0], "ip6_prefixes", f[15], mp_json_get(spf, "ip6_prefixes"));
     check_int(f[0], "exact", f[16], mp_json_get(spf, "exact"));

@@ -106,7 +106,15 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     d->status = dmarc_status[i];
     d->found_at = found_at[i];
     d->method = method[i];
-    d->methods_disagree = i == 2;
+    d->methods_disagree = i == 2   ? MP_TRI_TRUE
+                          : i == 3 ? MP_TRI_UNKNOWN
+                                   : MP_TRI_FALSE;
+    d->walk_failed = i == 3;
+    /* a failed lookup in the SPF tree: its counts and flags unknown */
+    r->spf_eval.tree_failed = i == 3;
+    r->spf_eval.uses_ptr = i == 3 ? false : r->spf_eval.uses_ptr;
+    r->spf_eval.targets[2].unknown = i == 3;
+    d->org_tree_walk = i == 3 ? NULL : d->org_tree_walk;
     d->p = effective[i < 3 ? i : 0];
     d->sp = i == 1 ? NULL : effective[(i + 1) % 3];
     d->np = effective[(i + 2) % 3];

@@ -158,3 +158,31 @@ Test(check_dkim, complete_probes_list_no_failure)
   cr_expect_eq(res.dkim.nfailed, 0);
   cr_expect_not(has("DKIM_PROBE_FAILED"));
 }
+
+/* Every failed probe is listed, however many fail (a key lost with one
+ * past the first eight would have gone unsaid), in probe order. */
+Test(check_dkim, every_failed_probe_is_listed)
+{
+  char name[128];
+  size_t n = 0;
+
+  txt("sig1._domainkey.example.test", "v=DKIM1; p=");
+  for (; mp_dkim_default_selectors[n]; n++) {
+    if (strcmp(mp_dkim_default_selectors[n], "sig1") != 0) {
+      snprintf(name, sizeof(name), "%s._domainkey.example.test",
+               mp_dkim_default_selectors[n]);
+      cr_assert_eq(mp_memzone_add_timeout(zone, name), 0);
+    }
+  }
+  run("example.test");
+  cr_assert_eq(res.dkim.nfailed, n - 1);
+  cr_assert_leq(res.dkim.nfailed, MP_DKIM_FAILED_MAX,
+                "every failed probe is listed");
+  for (size_t i = 0, k = 0; i < n; i++) {
+    if (strcmp(mp_dkim_default_selectors[i], "sig1") != 0) {
+      cr_expect_str_eq(res.dkim.failed[k++].selector,
+                       mp_dkim_default_selectors[i]);
+    }
+  }
+  cr_expect_str_eq(res.dkim.status, "found");
+}

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scanner/dns/cache.h"
 #include "scanner/checks/check.h"
 #include "scanner/config.h"
+#include "scanner/records/orgdomain.h"
 #include "tests/support/memzone.h"
 
 static struct mp_memzone *zone;
@@ -158,6 +160,17 @@ Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
   cr_assert(has_finding("DMARC_MISSING"));
 }
 
+/* No policy anywhere, and whether the domain exists is unknown: it may
+ * not, so no DMARC_MISSING (only a domain that exists gets it). */
+Test(check_dmarc, no_dmarc_missing_when_existence_is_unknown)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "maybe.nodmarc.test"), 0);
+  run("maybe.nodmarc.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "none");
+  cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
+  cr_assert(!has_finding("DMARC_MISSING"));
+}
+
 /* Its own record shows the domain exists: no question asked. */
 Test(check_dmarc, its_own_record_needs_no_existence_lookup)
 {
@@ -186,4 +199,85 @@ Test(check_dmarc, reads_the_shared_answer_without_a_query)
   /* _dmarc.gone.example.test (the run's own), then the walk's
    * _dmarc.example.test and _dmarc.test: no TXT gone.example.test */
   cr_assert_eq(mp_memzone_queries(zone), before + 3);
+}
+
+/* A failed lookup of a report destination's authorization record is not a
+ * refusal: the destination says lookup_failed, and no finding says the
+ * reports are unauthorized. */
+Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
+{
+  txt("_dmarc.rep.test", "v=DMARC1; p=reject; rua=mailto:a@out.example");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "rep.test._report._dmarc.out."
+                                            "example"),
+               0);
+  run("rep.test");
+  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "lookup_failed");
+  cr_assert(!has_finding("DMARC_REPORT_UNAUTHORIZED"));
+  mp_check_dmarc.reset(job);
+  mp_answer_unref(job->dmarc_txt.ans);
+  txt("_dmarc.rep2.test", "v=DMARC1; p=reject; rua=mailto:b@no.example");
+  run("rep2.test");
+  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
+  cr_assert(has_finding("DMARC_REPORT_UNAUTHORIZED"));
+}
+
+/* A failed lookup of the tree walk is never "no record": the record that
+ * applies (here _dmarc.walk.test's) and the Organizational Domain are
+ * unknown. */
+Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
+{
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
+  cr_assert_eq(mp_memzone_add_owner(zone, "shop.walk.test"), 0);
+  run("shop.walk.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "temperror");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "missing");
+  cr_assert_null(res.dmarc_eval.found_at);
+  cr_assert_null(res.dmarc_eval.org_tree_walk);
+  cr_assert(res.dmarc_eval.walk_failed);
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
+  cr_assert(!has_finding("DMARC_MISSING"));
+}
+
+/* The domain's own record applies whatever the walk met: only the
+ * Organizational Domain is unknown. */
+Test(check_dmarc, a_failed_walk_lookup_beside_its_own_record)
+{
+  txt("_dmarc.self.walk.test", "v=DMARC1; p=reject");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
+  run("self.walk.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.found_at, "self");
+  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert_null(res.dmarc_eval.org_tree_walk);
+  cr_assert(res.dmarc_eval.walk_failed);
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_FALSE);
+}
+
+/* The walk stops at a psd=n record below the Organizational Domain of the
+ * Public Suffix List, whose lookup fails: the policy is the walk's, and
+ * whether the two methods disagree is unknown. */
+Test(check_dmarc, a_failed_psl_lookup_leaves_the_comparison_unknown)
+{
+  char path[] = "/tmp/mp-psl-XXXXXX";
+  int fd = mkstemp(path);
+  struct mp_orgdomain *psl;
+
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(write(fd, "test\nco.test\n", 13), 13);
+  close(fd);
+  cr_assert_eq(mp_orgdomain_new(path, &psl), 0);
+  unlink(path);
+  job->psl = psl;
+  txt("_dmarc.a.b.co.test", "v=DMARC1; p=quarantine; psd=n");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.b.co.test"), 0);
+  cr_assert_eq(mp_memzone_add_owner(zone, "x.a.b.co.test"), 0);
+  run("x.a.b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.org_psl, "b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_str_eq(res.dmarc_eval.policy_domain, "a.b.co.test");
+  cr_assert_str_eq(res.dmarc_eval.org_tree_walk, "a.b.co.test");
+  cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
+  cr_assert(!has_finding("DMARC_METHODS_DISAGREE"));
+  job->psl = NULL;
+  mp_orgdomain_free(psl);
 }

@@ -595,3 +595,53 @@ Test(spf_eval, two_evaluations_in_turns_keep_their_own_state)
   mp_answer_unref(a1);
   mp_answer_unref(a2);
 }
+
+/* A failed lookup is never "not there": an include target past it is
+ * unknown, not unreached, and an address it alone authorizes gets
+ * temperror (section 4.4), which it would meet first. */
+Test(spf_eval, a_failed_include_leaves_targets_past_it_unknown)
+{
+  const char *names[] = {"c.example", "a.example"};
+  struct mp_spf_outcome o;
+
+  cr_assert_eq(mp_memzone_add_timeout(zone, "down.example"), 0);
+  mp_spf_eval_targets(&ev, names, 2);
+  o = posture("d.test", "v=spf1 include:b.example include:down.example "
+                        "include:a.example -all");
+  cr_assert_eq(o.result, MP_SPF_TEMPERROR);
+  cr_assert(o.posture.failed);
+  cr_expect(!o.posture.targets[0].reached);
+  cr_expect(o.posture.targets[0].unknown);
+  cr_expect_eq(o.posture.targets[0].effective, MP_SPF_TEMPERROR);
+  cr_expect(o.posture.targets[1].unknown);
+  /* one decided before the failure keeps its result */
+  names[1] = "b.example";
+  mp_spf_eval_targets(&ev, names, 2);
+  o = posture("d.test", "v=spf1 include:b.example include:down.example "
+                        "include:a.example -all");
+  cr_expect(o.posture.targets[1].reached);
+  cr_expect(!o.posture.targets[1].unknown);
+  cr_expect_eq(o.posture.targets[1].effective, MP_SPF_PASS);
+}
+
+/* A limit met before a failed lookup decides the result (permerror), but
+ * the tree past the failure, which the static counts walk, is unknown. */
+Test(spf_eval, a_failed_lookup_past_a_limit_marks_the_tree_unknown)
+{
+  const char *rec1 = "v=spf1 a:nx1.d.test a:nx2.d.test a:nx3.d.test "
+                     "include:down.example include:a.example -all";
+  struct mp_spf_outcome o;
+
+  cr_assert_eq(mp_memzone_add_timeout(zone, "down.example"), 0);
+  o = posture("d.test", rec1);
+  cr_assert_eq(o.result, MP_SPF_PERMERROR);
+  cr_assert_eq(o.reason, MP_SPF_REASON_VOID_LIMIT);
+  cr_expect(o.posture.failed);
+  /* the same record answered whole: nothing unknown */
+  o = posture("d.test", "v=spf1 a:nx1.d.test a:nx2.d.test a:nx3.d.test "
+                        "include:a.example -all");
+  cr_assert_eq(o.reason, MP_SPF_REASON_VOID_LIMIT);
+  cr_expect(!o.posture.failed);
+  cr_expect_eq(o.posture.lookups_static, 5);
+  cr_expect_eq(o.posture.depth, 2);
+}

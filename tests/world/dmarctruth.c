@@ -608,8 +608,8 @@ static const char *authorization(const struct mp_dv *v, const char *policy,
 }
 
 /* The rua (which 0) or ruf list of f into out, and its external entries
- * into row->external; true when an external destination is not
- * authorized. */
+ * into row->external; true when an external destination refused
+ * (not_authorized: a failed lookup is not a refusal). */
 static bool destinations(const struct mp_dv *v, const struct found *f,
                          int which, char *out, size_t cap,
                          struct mp_dmarct_row *row)
@@ -635,7 +635,7 @@ static bool destinations(const struct mp_dv *v, const struct found *f,
         verdict != NULL ? verdict : "internal");
     if (verdict != NULL) {
       add(row->external, sizeof(row->external), "%s=%s", dest, verdict);
-      unauthorized = unauthorized || strcmp(verdict, "authorized") != 0;
+      unauthorized = unauthorized || strcmp(verdict, "not_authorized") == 0;
     }
   }
   dash(out);
@@ -769,25 +769,25 @@ static void apply(const struct mp_dv *v, const struct found *f, bool self,
       finding(row, code[i]);
     }
   }
-  if (row->disagree) {
+  if (row->disagree == 1) {
     finding(row, "DMARC_METHODS_DISAGREE");
   }
 }
 
 /* RFC 7489 section 6.6.3: the domain's record, else the Organizational
- * Domain's (by the PSL), exactly one each. The name, or NULL. */
+ * Domain's (by the PSL), exactly one each. The name, or NULL; *servfail
+ * when the Organizational Domain's lookup failed (then it is unknown). */
 static const char *psl_pick(const struct mp_dv *v, const char *domain, int self,
-                            const char *org, struct found *tmp)
+                            const char *org, struct found *tmp, bool *servfail)
 {
-  bool servfail;
-
+  *servfail = false;
   if (self == 1) {
     return domain;
   }
   if (strcmp(org, "-") == 0 || strcmp(org, domain) == 0) {
     return NULL;
   }
-  return fetch(v, org, tmp, &servfail) == 1 ? org : NULL;
+  return fetch(v, org, tmp, servfail) == 1 ? org : NULL;
 }
 
 /* Every field set, the buffers only as far as they are read: the row is
@@ -801,7 +801,7 @@ static void row_init(struct mp_dmarct_row *row, const char *domain)
   row->status = "none";
   row->found_at = "-";
   row->method = "-";
-  row->disagree = false;
+  row->disagree = 0;
   row->effective = "missing";
   row->error = "-";
   row->nfindings = 0;
@@ -823,16 +823,21 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
   const struct found *psd, *pick = NULL;
   size_t nn = walk_names(domain, names), nf = 0;
   int self = 0;
+  bool walk_failed = false, psl_failed;
 
   row_init(row, domain);
   for (size_t i = 0; i < nn; i++) {
     bool servfail;
     int c = fetch(v, names[i], &f[nf], &servfail);
-    if (servfail) {
+    /* a failed lookup is no answer: the walk's result is unknown, and the
+     * policy too unless the domain's own record applies */
+    if (servfail && self != 1) {
       row->status = "temperror";
+      row->disagree = -1;
       snprintf(row->org_tree_walk, sizeof(row->org_tree_walk), "-");
       return;
     }
+    walk_failed = walk_failed || servfail;
     self = i == 0 ? c : self;
     if (c != 1) { /* none, or several: all discarded (steps 2 and 6) */
       continue;
@@ -846,7 +851,9 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
   /* no record met: "the initial target domain is the Organizational
    * Domain" (section 4.10.2) */
   snprintf(row->org_tree_walk, sizeof(row->org_tree_walk), "%s",
-           org != NULL ? org : domain);
+           walk_failed   ? "-"
+           : org != NULL ? org
+                         : domain);
   if (self > 1) { /* several records at the domain: no discovery */
     row->status = "invalid";
     row->error = "multiple_records";
@@ -854,7 +861,12 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
     finding(row, "DMARC_MULTIPLE_RECORDS");
     return;
   }
-  psl = psl_pick(v, domain, self, row->org_psl, &f[WALK_MAX]);
+  psl = psl_pick(v, domain, self, row->org_psl, &f[WALK_MAX], &psl_failed);
+  if (psl_failed && org == NULL) { /* the PSL's record would apply */
+    row->status = "temperror";
+    row->disagree = -1;
+    return;
+  }
   if (self == 1) {
     row->found_at = "self";
     row->method = "direct";
@@ -873,8 +885,10 @@ void mp_dmarct_eval(const struct mp_dv *v, const char *domain, bool exists,
     pick = &f[WALK_MAX];
     parse(pick->rec, pick->len, &f[WALK_MAX].pol);
   }
-  row->disagree = (psl == NULL) != (pick == NULL) ||
-                  (psl != NULL && strcmp(psl, pick->name) != 0);
+  row->disagree = psl_failed
+                      ? -1
+                      : (psl == NULL) != (pick == NULL) ||
+                            (psl != NULL && strcmp(psl, pick->name) != 0);
   if (pick != NULL) {
     apply(v, pick, self == 1, exists, row);
   } else if (exists) { /* a name that does not exist is reported as such */

@@ -17,12 +17,15 @@ struct mp_dmarct_row {
   const char *status;      /* "none", "valid", "invalid", "temperror" */
   const char *found_at;    /* "self", "organizational", "public_suffix", "-" */
   const char *method;      /* "direct", "psl", "tree_walk", "-" */
-  bool disagree;           /* the PSL and the walk pick different records */
+  int disagree;            /* the PSL and the walk pick different records:
+                              1, 0, or -1 when a failed lookup leaves it
+                              unknown */
   char policy_domain[256]; /* "-" when none */
   const char *effective;   /* "none", "quarantine", "reject", "missing" */
   char org_psl[256];       /* registrable domain, "-" for a public suffix */
-  char org_tree_walk[256]; /* section 4.10.2; "-" on temperror and
-                              with several records at the domain */
+  char org_tree_walk[256]; /* section 4.10.2; "-" when a lookup of the
+                              walk failed and with several records at the
+                              domain */
   char external[1024];     /* "dest=authorized,...", "-" when none */
   /* The tags of the record that applies, "-" when absent (all "-" when
    * none applies): p sp np pct adkim aspf fo psd t. */

@@ -390,7 +390,8 @@ void mp_post_eval(const struct mp_dv *v, const char *domain,
   mp_polt_eval(v, domain, MP_POLT_TLSRPT, &row->tlsrpt);
   mp_polt_eval(v, domain, MP_POLT_BIMI, &row->bimi);
   eff = row->dmarc.effective;
-  /* a declination asks for no logo: no enforcement is missing for it */
+  /* a declination asks for no logo: no enforcement is missing for it;
+   * a DMARC policy a failed lookup left unknown is not a weak one */
   const bool want[6] = {
       strcmp(row->sts.status, "invalid") == 0,
       strcmp(row->tlsrpt.status, "invalid") == 0,
@@ -398,6 +399,7 @@ void mp_post_eval(const struct mp_dv *v, const char *domain,
           strcmp(row->tlsrpt.status, "none") == 0,
       strcmp(row->bimi.status, "invalid") == 0,
       strcmp(row->bimi.status, "valid") == 0 && !row->bimi.declined &&
+          strcmp(row->dmarc.status, "temperror") != 0 &&
           strcmp(eff, "quarantine") != 0 && strcmp(eff, "reject") != 0,
       row->bimi.bad_avp};
   static const char *const pcodes[6] = {
@@ -447,7 +449,11 @@ void mp_post_format(const struct mp_post_row *r, char *buf, size_t cap)
   } else {
     cat(buf, cap, &len, "\t-\t-", NULL);
   }
-  cat(buf, cap, &len, "\t", d->method, d->disagree ? "\t1" : "\t0", NULL);
+  cat(buf, cap, &len, "\t", d->method,
+      d->disagree < 0 ? "\t-"
+      : d->disagree   ? "\t1"
+                      : "\t0",
+      NULL);
   for (int i = 0; i < 9; i++) {
     cat(buf, cap, &len, "\t", d->tag[i], NULL);
   }

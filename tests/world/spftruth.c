@@ -546,6 +546,8 @@ static enum res check_host(struct walk *w, const char *name,
 
 struct tree {
   unsigned lookups, depth;
+  bool failed; /* a target's lookup failed (SERVFAIL): the tree is not
+                  known whole */
 };
 
 /* docs/schema.md: lookups_static stops at 4294967295 rather than wrap (no
@@ -564,9 +566,10 @@ static void static_rec(struct mp_spft *t, const struct mp_spfrec *r,
 static void edge(struct mp_spft *t, const char *target, const char **path,
                  size_t np, struct tree *out)
 {
-  struct tree sub = {0, 0};
+  struct tree sub = {0, 0, false};
   struct mp_spfrec scratch;
   const struct mp_spfrec *r;
+  enum fetch f;
 
   nset_add(&t->targets, target);
   for (size_t i = 0; i < np; i++) {
@@ -574,12 +577,13 @@ static void edge(struct mp_spft *t, const char *target, const char **path,
       return;
     }
   }
-  if (get(t, target, &scratch, &r) == F_OK) {
+  if ((f = get(t, target, &scratch, &r)) == F_OK) {
     assert(np < PATH_MAX_LEN);
     path[np] = target;
     static_rec(t, r, path, np + 1, &sub);
   }
   mp_spfrec_free(&scratch);
+  out->failed = out->failed || sub.failed || f == F_SERVFAIL;
   out->lookups = add_capped(out->lookups, sub.lookups);
   out->depth = 1 + sub.depth > out->depth ? 1 + sub.depth : out->depth;
 }
@@ -589,7 +593,7 @@ static void static_rec(struct mp_spft *t, const struct mp_spfrec *r,
 {
   size_t i;
 
-  *out = (struct tree){0, 0};
+  *out = (struct tree){0, 0, false};
   for (i = 0; i < r->n && r->t[i].m != MP_SPFM_ALL; i++) {
     enum mp_spfrec_mech m = r->t[i].m;
     out->lookups =
@@ -672,6 +676,11 @@ void mp_spft_eval(struct mp_spft *t, const struct mp_zonedb *line,
     row->status = w.err;
     row->reason = w.reason;
     row->all = 0;
+    /* docs/schema.md: past a failed lookup the tree is unknown, also when
+     * a limit met first decided the result */
+    row->tree_failed = w.err == MP_SPFT_TEMPERROR ||
+                       (tree.failed && (w.reason == MP_SPFT_R_LOOKUP_LIMIT ||
+                                        w.reason == MP_SPFT_R_VOID_LIMIT));
   } else {
     row->status = MP_SPFT_VALID;
     row->exact = w.exact;

@@ -48,6 +48,8 @@ struct mp_spft_row {
   char includes[1024]; /* "a,b" or "" */
   char redirect[256];  /* "" if none */
   bool uses_ptr, uses_exists, uses_macros, exact;
+  bool tree_failed;  /* a lookup of the tree failed: lookups_static, depth
+                        and a uses_* flag that is false are unknown ("-") */
   uint64_t ip4, ip6; /* ip6: /64 networks, UINT64_MAX for 2^64 */
 };
 

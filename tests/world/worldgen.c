@@ -1766,13 +1766,21 @@ static enum mp_spft_status spf_line(struct world *w, const struct dom *d)
     out_str(o, "\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n");
     return row.status;
   }
-  char all[2] = {row.all, '\0'};
+  char all[2] = {row.all, '\0'}, lstatic[16] = "-", depth[16] = "-";
+  /* past a failed lookup the tree is unknown: "-" for its counts and for
+   * a flag not met before it */
+  const char *unknown = row.tree_failed ? "-" : "0";
 
-  out_fmt(o, "\t%u\t%u\t%u\t%u\t%s\t%s\t%s\t%d\t%d\t%d", row.lookups,
-          row.lookups_static, row.voids, row.depth, row.all != 0 ? all : "none",
+  if (!row.tree_failed) {
+    snprintf(lstatic, sizeof(lstatic), "%u", row.lookups_static);
+    snprintf(depth, sizeof(depth), "%u", row.depth);
+  }
+  out_fmt(o, "\t%u\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%s\t%s", row.lookups, lstatic,
+          row.voids, depth, row.all != 0 ? all : "none",
           row.includes[0] != '\0' ? row.includes : "-",
-          row.redirect[0] != '\0' ? row.redirect : "-", row.uses_ptr,
-          row.uses_exists, row.uses_macros);
+          row.redirect[0] != '\0' ? row.redirect : "-",
+          row.uses_ptr ? "1" : unknown, row.uses_exists ? "1" : unknown,
+          row.uses_macros ? "1" : unknown);
   if (row.status != MP_SPFT_VALID) {
     out_str(o, "\t-\t-\t-\n");
     return row.status;

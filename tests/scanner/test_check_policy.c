@@ -1,0 +1,76 @@
+/* The policy-record checks as a job finishes them (check_policy.c):
+ * MTA-STS, TLS-RPT and BIMI from their TXT answers, which an in-memory zone
+ * gives, and the findings that join them with the DMARC part. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/checks/check.h"
+#include "tests/support/memzone.h"
+
+static struct mp_memzone *zone;
+static struct mp_job *job;
+static struct mp_result res;
+
+static void setup(void)
+{
+  zone = mp_memzone_new();
+  job = calloc(1, sizeof(*job));
+  cr_assert_not_null(job);
+}
+
+static void teardown(void)
+{
+  mp_answer_unref(job->bimi.ans);
+  free(job);
+  mp_memzone_free(zone);
+}
+
+static bool has_finding(const char *code)
+{
+  for (size_t i = 0; i < res.nfindings; i++) {
+    if (strcmp(res.findings[i], code) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Finishes the BIMI part with the DMARC part given (status, effective
+ * policy) and default._bimi.logo.test answered by the zone. */
+static void bimi(const char *dmarc_status, const char *effective)
+{
+  static const char rec[] = "v=BIMI1; l=https://logo.test/l.svg";
+
+  cr_assert_eq(mp_memzone_add(zone, "default._bimi.logo.test", MP_T_TXT, 0, rec,
+                              strlen(rec)),
+               0);
+  job->bimi.ans = mp_memzone_query(zone, "default._bimi.logo.test", MP_T_TXT);
+  memset(&res, 0, sizeof(res));
+  res.dmarc_eval.evaluated = true;
+  res.dmarc_eval.status = dmarc_status;
+  res.dmarc_eval.effective_policy = effective;
+  mp_check_bimi.finish(job, &res);
+  cr_assert_str_eq(res.bimi.status, "valid");
+}
+
+TestSuite(check_policy, .init = setup, .fini = teardown);
+
+Test(check_policy, bimi_without_an_enforcing_dmarc_policy)
+{
+  bimi("valid", "none");
+  cr_assert(has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+}
+
+Test(check_policy, bimi_under_an_enforcing_dmarc_policy)
+{
+  bimi("valid", "reject");
+  cr_assert(!has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+}
+
+/* A DMARC policy that a failed lookup left unknown is not a weak one. */
+Test(check_policy, bimi_with_an_unknown_dmarc_policy_has_no_finding)
+{
+  bimi("temperror", "missing");
+  cr_assert(!has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+}
