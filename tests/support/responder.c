@@ -3,7 +3,8 @@
  * One poll() loop serves UDP (and with --tcp, TCP) on 127.0.0.1. Each query
  * is parsed only as far as the header, the question and an OPT RR; the mode
  * decides the reply. It links nothing but libc, so it uses malloc() directly
- * rather than scanner/base/alloc.c. See tests/support/README.md for the modes. */
+ * rather than scanner/base/alloc.c. See tests/support/README.md for the modes.
+ */
 
 #include <arpa/inet.h>
 #include <errno.h>
