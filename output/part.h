@@ -103,7 +103,7 @@ struct mp_field {
   const char *name; /* NDJSON key; "" for the item of a list of scalars */
   enum mp_kind kind;
   unsigned flags;      /* MP_F_* */
-  const char *meaning; /* one line, for people (docs, --help of schema) */
+  const char *meaning; /* one line, for people (docs, schemas) */
   mp_field_get get;
   bool (*when)(const void *obj); /* NULL, or false: the value is null */
   const struct mp_part *sub;     /* OBJECT: members; LIST: the item */
