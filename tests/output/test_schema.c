@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/part.h"
 #include "output/writer.h"
 #include "scanner/base/alloc.h"
 #include "tests/output/rows.h"
@@ -627,4 +628,164 @@ Test(schema, csv_check_lists_split_back_into_items)
   cr_expect_str_eq(column(&r, &t, "verdict_ready"), "false");
   record_free(&r);
   mp_free(text);
+}
+
+/* ---- the part tables --------------------------------------------------- */
+
+/* The docs' word for a kind (docs/schema.md, "Types"). */
+static const char *doc_type(const struct mp_field *f, bool csv)
+{
+  switch (f->kind) {
+  case MP_K_STRING:
+  case MP_K_TIME:
+    return "string";
+  case MP_K_ENUM:
+    return "enum";
+  case MP_K_INT:
+  case MP_K_UINT:
+    return "int";
+  case MP_K_NUMBER:
+    return "number";
+  case MP_K_BOOL:
+    return "bool";
+  case MP_K_OBJECT:
+    return "object";
+  case MP_K_LIST:
+    return csv ? "list" : "array";
+  }
+  return "?";
+}
+
+struct flat {
+  size_t n;
+  struct {
+    char name[96];
+    const char *type;
+    bool nullable;
+  } f[MP_SCHEMA_FIELDS];
+};
+
+static void flat_add(struct flat *t, const char *name, const char *type,
+                     bool nullable)
+{
+  cr_assert_lt(t->n, MP_SCHEMA_FIELDS);
+  snprintf(t->f[t->n].name, sizeof(t->f[0].name), "%s", name);
+  t->f[t->n].type = type;
+  t->f[t->n].nullable = nullable;
+  t->n++;
+}
+
+/* The NDJSON fields of part p under prefix, as the docs name them: "a.b",
+ * "a[]" for the items of a list, "a[].b" for their members. */
+static void flatten_ndjson(struct flat *t, const struct mp_part *p,
+                           const char *prefix)
+{
+  for (size_t i = 0; i < p->n; i++) {
+    const struct mp_field *f = &p->fields[i];
+    char name[96];
+
+    if (f->flags & MP_F_CSV_ONLY) {
+      continue;
+    }
+    snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "",
+             f->name);
+    flat_add(t, name, doc_type(f, false), (f->flags & MP_F_NULL) || f->when);
+    if (f->kind == MP_K_OBJECT) {
+      flatten_ndjson(t, f->sub, name);
+    } else if (f->kind == MP_K_LIST) {
+      const struct mp_field *item = &f->sub->fields[0];
+
+      strncat(name, "[]", sizeof(name) - strlen(name) - 1);
+      if (mp_field_scalar_list(f)) {
+        flat_add(t, name, doc_type(item, false), item->flags & MP_F_NULL);
+      } else {
+        flat_add(t, name, "object", false);
+        flatten_ndjson(t, f->sub, name);
+      }
+    }
+  }
+}
+
+/* Compares the table's fields with the docs' in order, and names the
+ * first field one has and the other lacks. */
+static void expect_same_fields(const struct flat *code,
+                               const struct mp_schema_table *docs,
+                               const char *what)
+{
+  for (size_t i = 0; i < code->n; i++) {
+    cr_expect_not_null(mp_schema_find(docs, code->f[i].name, NULL),
+                       "%s: %s is in the table, not in docs/schema.md", what,
+                       code->f[i].name);
+  }
+  for (size_t i = 0; i < docs->n; i++) {
+    bool found = false;
+
+    for (size_t k = 0; k < code->n && !found; k++) {
+      found = strcmp(code->f[k].name, docs->f[i].name) == 0;
+    }
+    cr_expect(found, "%s: %s is in docs/schema.md, not in the table", what,
+              docs->f[i].name);
+  }
+  cr_assert_eq(code->n, docs->n, "%s: %zu in the table, %zu documented", what,
+               code->n, docs->n);
+  for (size_t i = 0; i < code->n; i++) {
+    const struct mp_schema_field *d = &docs->f[i];
+
+    cr_expect_str_eq(code->f[i].name, d->name, "%s %zu: out of order", what,
+                     i + 1);
+    cr_expect_str_eq(code->f[i].type, d->base, "%s: %s is a %s, documented %s",
+                     what, d->name, code->f[i].type, d->base);
+    cr_expect_eq(code->f[i].nullable, d->nullable,
+                 "%s: %s is%s nullable in the table, documented%s", what,
+                 d->name, code->f[i].nullable ? "" : " not",
+                 d->nullable ? " so" : " not");
+  }
+}
+
+Test(schema, ndjson_fields_of_the_part_tables_are_documented)
+{
+  static struct mp_schema_table docs;
+  static struct flat code;
+
+  mp_schema_load(&docs, "NDJSON fields", "field", "null");
+  flatten_ndjson(&code, &mp_part_row, "");
+  expect_same_fields(&code, &docs, "NDJSON");
+}
+
+Test(schema, csv_columns_of_the_part_tables_are_documented)
+{
+  static struct mp_schema_table docs;
+  static struct flat code;
+  size_t n;
+  const struct mp_csv_column *c = mp_csv_columns(&n);
+
+  mp_schema_load(&docs, "CSV columns", "column", "empty");
+  for (size_t i = 0; i < n; i++) {
+    flat_add(&code, c[i].name, doc_type(c[i].path[c[i].depth - 1], true),
+             c[i].nullable);
+  }
+  expect_same_fields(&code, &docs, "CSV");
+}
+
+/* Every field says what it holds, in one line, and reads from the row. */
+static void expect_described(const struct mp_part *p)
+{
+  for (size_t i = 0; i < p->n; i++) {
+    const struct mp_field *f = &p->fields[i];
+
+    cr_expect(f->meaning && f->meaning[0] && !strchr(f->meaning, '\n'),
+              "%s.%s: no meaning", p->name, f->name);
+    cr_expect(f->get || f->csv_cell, "%s.%s: no accessor", p->name, f->name);
+    cr_expect_eq(f->kind == MP_K_OBJECT || f->kind == MP_K_LIST,
+                 f->sub != NULL || f->csv_cell != NULL, "%s.%s: sub", p->name,
+                 f->name);
+    if (f->sub) {
+      expect_described(f->sub);
+    }
+  }
+}
+
+Test(schema, every_field_has_a_meaning_and_an_accessor)
+{
+  expect_described(&mp_part_row);
 }
