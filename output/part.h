@@ -231,7 +231,7 @@ static inline void mp_value_list(struct mp_value *v, const void *obj, size_t n,
 struct mp_csv_column {
   char name[48];
   size_t depth;
-  const struct mp_field *path[2];
+  const struct mp_field *path[2]; /* the object, then the field */
   bool nullable; /* the cell may be empty: the field or an object above it
                     may be null (never said of a list, empty when empty) */
 };
