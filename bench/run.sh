@@ -18,7 +18,9 @@ done
 if $tiny; then
   bench/scan_bench.sh --build "$build" 300 1000
   bench/recursive_bench.sh --build "$build" --tiny
+  bench/cpu_bench.sh --build "$build" --rounds 1 1000
 else
   bench/scan_bench.sh --build "$build"
   bench/recursive_bench.sh --build "$build"
+  bench/cpu_bench.sh --build "$build"
 fi

@@ -68,6 +68,11 @@ int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
   return rc;
 }
 
+void mp_writer_flush(struct mp_writer *w)
+{
+  fflush(w->out);
+}
+
 int mp_writer_close(struct mp_writer *w)
 {
   int rc = ferror(w->out) ? -EIO : 0;

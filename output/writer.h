@@ -46,6 +46,9 @@ int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
  * the stream has failed, every later call fails too. */
 int mp_writer_write(struct mp_writer *w, const struct mp_result *r);
 
+/* Hands the rows written so far to the kernel (fflush). */
+void mp_writer_flush(struct mp_writer *w);
+
 /* Flushes out (never closes it) and reports any error the stream had, as
  * mp_writer_write() does. Call it once; w may then be discarded. */
 int mp_writer_close(struct mp_writer *w);

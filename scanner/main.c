@@ -76,7 +76,9 @@ int main(int argc, char **argv)
     mp_log_error("%s: %s", cfg.output, strerror(errno));
     return EXIT_IO;
   }
-  setvbuf(out, NULL, _IOFBF, OUT_BUFFER);
+  /* glibc ignores the size without a buffer (it takes st_blksize, 4 KB) */
+  static char outbuf[OUT_BUFFER];
+  setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 
   mp_stats_init(&st);
   rc = mp_scan_run(&cfg, in_fd, out, &st);

@@ -57,7 +57,8 @@ struct scan {
   FILE *query_log;
 
   uv_idle_t idle;
-  uv_timer_t progress;
+  uv_timer_t progress; /* each second: rows flushed, progress shown */
+  bool show_progress;
   uv_signal_t sigint, sigterm;
   bool pumping, repump, input_done, stopping, closing;
   int error; /* first input/output failure, or -EINTR */
@@ -355,6 +356,12 @@ static void on_progress(uv_timer_t *t)
 {
   struct scan *s = t->data;
 
+  /* rows reach the file at least once a second, however slow the scan;
+   * an error shows at the next write */
+  mp_writer_flush(&s->writer);
+  if (!s->show_progress) {
+    return;
+  }
   s->st->input_bytes = mp_reader_offset(s->reader);
   s->st->dns = *mp_resolver_stats(s->resolver);
   mp_stats_progress(s->st, stderr);
@@ -381,7 +388,7 @@ static void close_all(struct scan *s)
 {
   s->st->dns = *mp_resolver_stats(s->resolver);
   s->st->cache = *mp_cache_stats(s->cache);
-  if (uv_is_active((uv_handle_t *)&s->progress)) {
+  if (s->show_progress) {
     mp_stats_progress(s->st, stderr);
     fputc('\n', stderr);
   }
@@ -500,10 +507,9 @@ static int setup(struct scan *s)
   uv_signal_start(&s->sigterm, on_signal, SIGTERM);
   uv_unref((uv_handle_t *)&s->sigint);
   uv_unref((uv_handle_t *)&s->sigterm);
-  if (!cfg->quiet &&
-      (cfg->progress == 1 || (cfg->progress == -1 && isatty(2)))) {
-    uv_timer_start(&s->progress, on_progress, 1000, 1000);
-  }
+  s->show_progress =
+      !cfg->quiet && (cfg->progress == 1 || (cfg->progress == -1 && isatty(2)));
+  uv_timer_start(&s->progress, on_progress, 1000, 1000);
   uv_idle_start(&s->idle, on_idle); /* the first pump runs on the loop */
   return 0;
 }

@@ -144,6 +144,17 @@ uint64_t mp_stats_peak_rss_kib(void)
   return (uint64_t)ru.ru_maxrss; /* Linux reports KiB */
 }
 
+double mp_stats_cpu_s(void)
+{
+  struct rusage ru;
+
+  if (getrusage(RUSAGE_SELF, &ru) != 0) {
+    return 0;
+  }
+  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 uint64_t mp_stats_anon_rss_kib(void)
 {
   FILE *f = fopen("/proc/self/status", "r");
@@ -402,22 +413,24 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
       "{\"rows\":%llu,\"elapsed_s\":%.3f,\"domains_per_s\":%.1f,"
       "\"queries_sent\":%llu,\"queries_per_s\":%.1f,"
       "\"queries_per_row\":%.3f,\"retries\":%llu,\"shared\":%llu,"
-      "\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
+      "\"cpu_s\":%.3f,\"peak_rss_kib\":%llu,\"anon_rss_kib\":%llu,"
       "\"skipped_shard\":%llu,\"cache_lookups\":%llu,"
       "\"cache_hits\":%llu,\"cache_fetches\":%llu,"
-      "\"cache_evictions\":%llu,\"spf_target_fetches\":%llu,"
+      "\"cache_evictions\":%llu,\"cache_unkept\":%llu,"
+      "\"spf_target_fetches\":%llu,"
       "\"fetches_spf\":%llu,\"fetches_dmarc\":%llu,"
       "\"fetches_dkim\":%llu,\"fetches_mx\":%llu,\"status\":{",
       (unsigned long long)st->rows, t, (double)st->rows / t,
       (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
       st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
       (unsigned long long)st->dns.retries, (unsigned long long)st->dns.shared,
-      (unsigned long long)mp_stats_peak_rss_kib(),
+      mp_stats_cpu_s(), (unsigned long long)mp_stats_peak_rss_kib(),
       (unsigned long long)mp_stats_anon_rss_kib(),
       (unsigned long long)st->skipped_shard,
       (unsigned long long)st->cache.lookups, (unsigned long long)st->cache.hits,
       (unsigned long long)st->cache.fetches,
       (unsigned long long)st->cache.evictions,
+      (unsigned long long)st->cache.unkept,
       (unsigned long long)st->by_check.spf.txt,
       (unsigned long long)st->by_check.spf.fetches,
       (unsigned long long)st->by_check.dmarc.fetches,

@@ -63,6 +63,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f);
 /* Peak resident set size of this process so far, in KiB. */
 uint64_t mp_stats_peak_rss_kib(void);
 
+/* CPU seconds (user + system) the process used so far. */
+double mp_stats_cpu_s(void);
+
 /* Anonymous resident memory now (RssAnon of /proc/self/status), in KiB:
  * the process's own data, without the shared-library pages that make up
  * most of a small RSS; 0 when unknown. */

@@ -173,6 +173,7 @@ static void dkim_finish(const struct mp_job *job, struct mp_result *res)
 static void dkim_init(struct mp_job *job)
 {
   mp_replay_init(&job->dks.rp, job->cache);
+  job->dks.rp.kind = MP_CACHE_ONCE; /* no other domain asks these names */
   mp_task_init(&job->dks.task, job, &job->dks.rp, run);
   job->dks.rp.counts = &job->counts->dkim;
 }

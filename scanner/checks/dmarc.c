@@ -136,7 +136,8 @@ static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
     }
     snprintf(name, sizeof(name), "%s._report._dmarc.%s", st->out.policy_domain,
              dest);
-    if (!(a = mp_replay_get(&st->rp, name, MP_T_TXT, NULL))) {
+    /* a name of this domain's alone: not kept for others */
+    if (!(a = mp_replay_get_as(&st->rp, name, MP_T_TXT, MP_CACHE_ONCE))) {
       complete = false;
       continue;
     }

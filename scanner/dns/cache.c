@@ -21,6 +21,8 @@ struct mp_cache_entry {
   bool fetching;
   bool listed; /* on the LRU list */
   bool orphan; /* out of the table: a failure its holders still read */
+  bool once;   /* only ONCE askers: not kept when released */
+  bool memo;   /* a MEMO asker read it: memos may depend on it */
   uint16_t type;
   struct mp_answer *ans;
   uint64_t expires_ms;
@@ -103,7 +105,7 @@ static void drop_answer(struct mp_cache *c, struct mp_cache_entry *e)
   if (e->ans) {
     mp_answer_unref(e->ans);
     e->ans = NULL;
-    c->generation++;
+    c->generation += e->memo;
   }
   c->st.bytes -= e->bytes;
   e->bytes = 0;
@@ -199,8 +201,6 @@ static struct mp_cache_entry *add(struct mp_cache *c, const char *lower,
   return e;
 }
 
-/* The key of (name, type); lower gets the name lowercase without a
- * trailing dot (MP_QNAME_MAX + 2 bytes), *len its length. */
 /* The key of (name, type), and the name's canonical text in lower (a
  * buffer of MP_NAME_TEXT_MAX + 1) with its length. */
 static uint64_t key_of(const char *name, uint16_t type, char *lower,
@@ -234,8 +234,33 @@ static struct mp_cache_entry *find(const struct mp_cache *c, const char *lower,
   return e;
 }
 
+static struct mp_cache_entry *lookup(struct mp_cache *c, const char *name,
+                                     uint16_t type, bool *made);
+
+struct mp_cache_entry *mp_cache_get_kind(struct mp_cache *c, const char *name,
+                                         uint16_t type, enum mp_cache_kind kind)
+{
+  bool made;
+  struct mp_cache_entry *e = lookup(c, name, type, &made);
+
+  if (made) {
+    e->once = kind == MP_CACHE_ONCE; /* its first asker says */
+  } else if (kind != MP_CACHE_ONCE) {
+    e->once = false;
+  }
+  e->memo |= kind == MP_CACHE_MEMO;
+  return e;
+}
+
 struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type)
+{
+  return mp_cache_get_kind(c, name, type, MP_CACHE_KEEP);
+}
+
+/* The entry for (name, type), found or made (*made). */
+static struct mp_cache_entry *lookup(struct mp_cache *c, const char *name,
+                                     uint16_t type, bool *made)
 {
   char lower[MP_NAME_TEXT_MAX + 1];
   size_t len;
@@ -243,7 +268,8 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
   struct mp_cache_entry *e;
 
   c->st.lookups++;
-  if (!(e = find(c, lower, key, type))) {
+  *made = !(e = find(c, lower, key, type));
+  if (*made) {
     return add(c, lower, len, key, type);
   }
   if (e->ans && now_ms(c) >= e->expires_ms) {
@@ -267,6 +293,7 @@ struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
       c->st.refetched++;
       fresh = add(c, lower, len, key, type);
       fresh->fails = e->fails;
+      *made = true;
       return fresh;
     }
   }
@@ -283,7 +310,8 @@ void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e)
     return;
   }
   assert(e->ans && !e->fetching);
-  if (e->orphan) {
+  if (e->orphan || e->once) {
+    c->st.unkept += e->once && !e->orphan;
     destroy(c, e);
     return;
   }

@@ -54,6 +54,7 @@ struct mp_cache_stats {
   uint64_t hits;      /* answered from the cache or joined a fetch */
   uint64_t fetches;   /* fetches started */
   uint64_t evictions; /* entries dropped for the byte budget */
+  uint64_t unkept;    /* ONCE entries dropped when released */
   uint64_t expired;   /* entries refetched because their TTL ran out */
   uint64_t refetched; /* failures fetched again while still held */
   size_t entries, bytes;
@@ -66,6 +67,15 @@ struct mp_cache *mp_cache_new(const struct mp_cache_opts *opts);
  * (the scan ends its fetches first). NULL is a no-op. */
 void mp_cache_free(struct mp_cache *c);
 
+/* What an asker will do with an entry, so the budget keeps what is read
+ * again: KEEP, the default; ONCE, a lookup no other domain repeats (DKIM
+ * selector probes, report authorization): single-flighted like any, but
+ * dropped when the last holder lets go unless a KEEP or MEMO asker came
+ * too; MEMO, read by the SPF engine, whose memos are built over several
+ * entries: only dropping or refilling such an entry moves the generation
+ * (mp_cache_generation). */
+enum mp_cache_kind { MP_CACHE_KEEP, MP_CACHE_ONCE, MP_CACHE_MEMO };
+
 /* The entry for (name, type), with a reference the caller drops with
  * mp_cache_unref. When its answer is missing or expired a fetch starts
  * (or the caller joins the one under way). name is presentation form (any
@@ -73,6 +83,9 @@ void mp_cache_free(struct mp_cache *c);
  * of a name is one entry, and the fetcher gets its name text. */
 struct mp_cache_entry *mp_cache_get(struct mp_cache *c, const char *name,
                                     uint16_t type);
+struct mp_cache_entry *mp_cache_get_kind(struct mp_cache *c, const char *name,
+                                         uint16_t type,
+                                         enum mp_cache_kind kind);
 
 void mp_cache_unref(struct mp_cache *c, struct mp_cache_entry *e);
 
@@ -110,8 +123,8 @@ void *mp_cache_attachment(const struct mp_cache_entry *e);
 void mp_cache_attach(struct mp_cache *c, struct mp_cache_entry *e, void *att,
                      size_t bytes, void (*free_fn)(void *att));
 
-/* Grows whenever an entry that had an answer is dropped or refilled, so
- * memos computed over several entries can tell they may be stale. */
+/* Grows whenever a MEMO entry that had an answer is dropped or refilled,
+ * so memos computed over several entries can tell they may be stale. */
 uint64_t mp_cache_generation(const struct mp_cache *c);
 
 const struct mp_cache_stats *mp_cache_stats(const struct mp_cache *c);

@@ -43,9 +43,9 @@ static void push(struct mp_cache_entry ***arr, size_t *n, size_t *cap,
   (*arr)[(*n)++] = e;
 }
 
-const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
-                                      uint16_t type,
-                                      struct mp_cache_entry **entry)
+static const struct mp_answer *get(struct mp_replay *rp, const char *name,
+                                   uint16_t type, enum mp_cache_kind kind,
+                                   struct mp_cache_entry **entry)
 {
   static struct mp_answer nonexistent = {
       .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
@@ -60,7 +60,7 @@ const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
   }
   uint64_t fetches = mp_cache_stats(rp->cache)->fetches;
 
-  e = mp_cache_get(rp->cache, name, type);
+  e = mp_cache_get_kind(rp->cache, name, type, kind);
   if (rp->counts && mp_cache_stats(rp->cache)->fetches != fetches) {
     rp->counts->fetches++;
     rp->counts->txt += type == MP_T_TXT;
@@ -79,4 +79,17 @@ const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
     *entry = e;
   }
   return a;
+}
+
+const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
+                                      uint16_t type,
+                                      struct mp_cache_entry **entry)
+{
+  return get(rp, name, type, rp->kind, entry);
+}
+
+const struct mp_answer *mp_replay_get_as(struct mp_replay *rp, const char *name,
+                                         uint16_t type, enum mp_cache_kind kind)
+{
+  return get(rp, name, type, kind, NULL);
 }

@@ -26,6 +26,7 @@ struct mp_replay_counts {
 struct mp_replay {
   struct mp_cache *cache;
   struct mp_replay_counts *counts; /* NULL: not counted */
+  enum mp_cache_kind kind;         /* what get() asks as (KEEP) */
   struct mp_cache_entry **pins;    /* referenced entries */
   size_t npins, cappins;
   struct mp_cache_entry **pending; /* what the last run missed */
@@ -49,6 +50,11 @@ void mp_replay_reset(struct mp_replay *rp);
 const struct mp_answer *mp_replay_get(struct mp_replay *rp, const char *name,
                                       uint16_t type,
                                       struct mp_cache_entry **entry);
+
+/* get() as kind rather than rp->kind (cache.h). */
+const struct mp_answer *mp_replay_get_as(struct mp_replay *rp, const char *name,
+                                         uint16_t type,
+                                         enum mp_cache_kind kind);
 
 /* True when the last run missed something. */
 static inline bool mp_replay_missing(const struct mp_replay *rp)

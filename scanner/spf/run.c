@@ -36,6 +36,7 @@ const char *mp_spf_reason_name(enum mp_spf_reason r)
 void mp_spf_eval_init(struct mp_spf_eval *ev, struct mp_cache *cache)
 {
   mp_replay_init(&ev->rp, cache);
+  ev->rp.kind = MP_CACHE_MEMO; /* the posture memos are built over them */
   ev->impl = mp_calloc(1, sizeof(*ev->impl));
   mp_spf_memo_init(&ev->impl->root.memo);
   mp_spf_memo_init(&ev->impl->root_memo);

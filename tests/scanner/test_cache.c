@@ -182,3 +182,65 @@ Test(cache, failures_and_known_names_are_not_taken)
   mp_answer_unref(nx);
   mp_cache_free(c);
 }
+
+/* A one-shot lookup (a DKIM probe) is single-flighted but not kept; one
+ * that a keeping asker joined is kept. */
+Test(cache, once_entries_are_shared_while_held_then_dropped)
+{
+  struct world w = {.next = MP_OUTCOME_NODATA, .now = 1000};
+  struct mp_cache *c = cache_for(&w);
+  struct mp_cache_entry *a, *b;
+
+  a = mp_cache_get_kind(c, "s1._domainkey.d.example", MP_T_TXT, MP_CACHE_ONCE);
+  b = mp_cache_get_kind(c, "s1._domainkey.d.example", MP_T_TXT, MP_CACHE_ONCE);
+  cr_expect_eq(a, b);
+  cr_expect_eq(w.fetches, 1);
+  mp_cache_unref(c, a);
+  mp_cache_unref(c, b);
+  cr_expect_eq(mp_cache_stats(c)->unkept, 1);
+  cr_expect_eq(mp_cache_stats(c)->entries, 0);
+  a = mp_cache_get_kind(c, "s1._domainkey.d.example", MP_T_TXT, MP_CACHE_ONCE);
+  cr_expect_eq(w.fetches, 2);
+  b = mp_cache_get(c, "s1._domainkey.d.example", MP_T_TXT);
+  mp_cache_unref(c, a);
+  mp_cache_unref(c, b);
+  cr_expect_eq(mp_cache_stats(c)->entries, 1);
+  /* a keeping asker's entry stays, also for a later one-shot asker */
+  a = mp_cache_get(c, "mx.shared.example", MP_T_A);
+  mp_cache_unref(c, a);
+  a = mp_cache_get_kind(c, "mx.shared.example", MP_T_A, MP_CACHE_ONCE);
+  mp_cache_unref(c, a);
+  cr_expect_eq(w.fetches, 3);
+  cr_expect_eq(mp_cache_stats(c)->entries, 2);
+  cr_expect_eq(mp_cache_stats(c)->unkept, 1);
+  mp_cache_free(c);
+}
+
+/* The generation moves only when an entry the SPF engine read (MEMO) loses
+ * its answer, not for the evictions of other lookups. */
+Test(cache, only_memo_entries_move_the_generation)
+{
+  struct world w = {.next = MP_OUTCOME_NODATA, .now = 1000};
+  struct mp_cache *c = mp_cache_new(&(struct mp_cache_opts){
+      .max_bytes = 0, /* keep nothing: every release evicts */
+      .max_ttl = 86400,
+      .neg_ttl = 900,
+      .fail_ttl = 60,
+      .fetch = fetch,
+      .fetch_ctx = &w,
+      .now_ms = clock_ms,
+      .now_ctx = &w,
+  });
+  struct mp_cache_entry *e;
+  uint64_t g = mp_cache_generation(c);
+
+  e = mp_cache_get(c, "a.example", MP_T_A);
+  mp_cache_unref(c, e);
+  cr_expect_eq(mp_cache_stats(c)->evictions, 1);
+  cr_expect_eq(mp_cache_generation(c), g);
+  e = mp_cache_get_kind(c, "_spf.p.example", MP_T_TXT, MP_CACHE_MEMO);
+  mp_cache_unref(c, e);
+  cr_expect_eq(mp_cache_stats(c)->evictions, 2);
+  cr_expect_gt(mp_cache_generation(c), g);
+  mp_cache_free(c);
+}
