@@ -170,7 +170,8 @@ static void finding_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_result *r = ctx;
 
-  it->data = r->findings[i] ? r->findings[i] : "";
+  it->data = mp_finding_name(r->findings[i]);
+  it->data = it->data ? it->data : "";
   it->len = strlen(it->data);
 }
 

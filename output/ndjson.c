@@ -645,11 +645,13 @@ static void findings(FILE *f, const struct mp_result *r)
 
   LIT(f, ",\"findings\":[");
   for (size_t i = 0; i < n; i++) {
-    assert(r->findings[i]);
+    const char *code = mp_finding_name(r->findings[i]);
+
+    assert(code);
     if (i > 0) {
       putc_unlocked(',', f);
     }
-    mp_json_cstr(f, r->findings[i] ? r->findings[i] : "");
+    mp_json_cstr(f, code ? code : "");
   }
   putc_unlocked(']', f);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/finding.h"
 #include "scanner/dns/dns.h"
 
 /* What the scanner hands to a writer: one row per input line. Everything
@@ -296,7 +297,7 @@ struct mp_result {
   struct mp_result_policy mta_sts, tls_rpt, bimi;
   struct mp_result_verdict verdict;
   size_t nfindings; /* finding codes, stable (docs) */
-  const char *findings[MP_FINDINGS_MAX];
+  enum mp_finding_code findings[MP_FINDINGS_MAX]; /* output/finding.h */
 };
 
 #endif

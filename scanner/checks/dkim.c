@@ -140,24 +140,24 @@ static void findings(struct mp_result *res)
     const struct mp_result_dkim_key *k = &d->found[i];
 
     if (k->error) {
-      mp_result_add_finding(res, "DKIM_KEY_INVALID");
+      mp_result_add_finding(res, MP_FINDING_DKIM_KEY_INVALID);
     } else if (k->revoked) {
-      mp_result_add_finding(res, "DKIM_KEY_REVOKED");
+      mp_result_add_finding(res, MP_FINDING_DKIM_KEY_REVOKED);
     } else if (k->bits) {
       enum mp_dkim_rsa_class c = mp_dkim_rsa_classify(k->bits);
 
       if (c == MP_DKIM_RSA_FORBIDDEN) {
-        mp_result_add_finding(res, "DKIM_KEY_FORBIDDEN");
+        mp_result_add_finding(res, MP_FINDING_DKIM_KEY_FORBIDDEN);
       } else if (c == MP_DKIM_RSA_WEAK) {
-        mp_result_add_finding(res, "DKIM_KEY_WEAK");
+        mp_result_add_finding(res, MP_FINDING_DKIM_KEY_WEAK);
       }
     }
     if (k->testing) {
-      mp_result_add_finding(res, "DKIM_TESTING");
+      mp_result_add_finding(res, MP_FINDING_DKIM_TESTING);
     }
   }
   if (d->nfailed) {
-    mp_result_add_finding(res, "DKIM_PROBE_FAILED");
+    mp_result_add_finding(res, MP_FINDING_DKIM_PROBE_FAILED);
   }
 }
 

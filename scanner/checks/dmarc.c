@@ -385,18 +385,18 @@ static bool weaker(const char *a, const char *b)
  * ignored by itself and listed in the row. */
 static const struct {
   enum mp_dmarc_tag tag;
-  const char *code;
+  enum mp_finding_code code;
 } dropped_codes[] = {
-    {MP_DMARC_TAG_SP, "DMARC_SP_INVALID"},
-    {MP_DMARC_TAG_NP, "DMARC_NP_INVALID"},
-    {MP_DMARC_TAG_PCT, "DMARC_PCT_INVALID"},
-    {MP_DMARC_TAG_ADKIM, "DMARC_ADKIM_INVALID"},
-    {MP_DMARC_TAG_ASPF, "DMARC_ASPF_INVALID"},
-    {MP_DMARC_TAG_FO, "DMARC_FO_INVALID"},
-    {MP_DMARC_TAG_RF, "DMARC_RF_INVALID"},
-    {MP_DMARC_TAG_RI, "DMARC_RI_INVALID"},
-    {MP_DMARC_TAG_PSD, "DMARC_PSD_INVALID"},
-    {MP_DMARC_TAG_T, "DMARC_T_INVALID"},
+    {MP_DMARC_TAG_SP, MP_FINDING_DMARC_SP_INVALID},
+    {MP_DMARC_TAG_NP, MP_FINDING_DMARC_NP_INVALID},
+    {MP_DMARC_TAG_PCT, MP_FINDING_DMARC_PCT_INVALID},
+    {MP_DMARC_TAG_ADKIM, MP_FINDING_DMARC_ADKIM_INVALID},
+    {MP_DMARC_TAG_ASPF, MP_FINDING_DMARC_ASPF_INVALID},
+    {MP_DMARC_TAG_FO, MP_FINDING_DMARC_FO_INVALID},
+    {MP_DMARC_TAG_RF, MP_FINDING_DMARC_RF_INVALID},
+    {MP_DMARC_TAG_RI, MP_FINDING_DMARC_RI_INVALID},
+    {MP_DMARC_TAG_PSD, MP_FINDING_DMARC_PSD_INVALID},
+    {MP_DMARC_TAG_T, MP_FINDING_DMARC_T_INVALID},
 };
 
 static void findings(const struct mp_job *job, struct mp_result *res)
@@ -404,18 +404,18 @@ static void findings(const struct mp_job *job, struct mp_result *res)
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
   if (d->error && strcmp(d->error, "multiple_records") == 0) {
-    mp_result_add_finding(res, "DMARC_MULTIPLE_RECORDS");
+    mp_result_add_finding(res, MP_FINDING_DMARC_MULTIPLE_RECORDS);
   } else if (d->error && strcmp(d->error, "no_policy") == 0) {
-    mp_result_add_finding(res, "DMARC_NO_POLICY");
+    mp_result_add_finding(res, MP_FINDING_DMARC_NO_POLICY);
   } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
-    mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
+    mp_result_add_finding(res, MP_FINDING_DMARC_DUPLICATE_TAG);
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
              strcmp(d->status, "temperror") != 0 && !d->domain_missing &&
              !mp_outcome_failed(d->domain_lookup)) {
     /* a domain that does not exist is reported as such (status), so one
      * whose existence a failed lookup left unknown (the row's status says
      * it) gets no finding that only a domain that exists gets */
-    mp_result_add_finding(res, "DMARC_MISSING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_MISSING);
   }
   /* the record that applies was read: valid, or without a usable policy,
    * where the dropped value may be why */
@@ -432,25 +432,25 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     return;
   }
   if (!d->p) {
-    mp_result_add_finding(res, "DMARC_P_MISSING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_P_MISSING);
   }
   if (strcmp(d->effective_policy, "none") == 0) {
-    mp_result_add_finding(res, "DMARC_P_NONE");
+    mp_result_add_finding(res, MP_FINDING_DMARC_P_NONE);
   }
   if (weaker(d->sp, d->p) || weaker(d->np, d->p)) {
-    mp_result_add_finding(res, "DMARC_SP_WEAKER");
+    mp_result_add_finding(res, MP_FINDING_DMARC_SP_WEAKER);
   }
   if (d->testing == 'y') {
-    mp_result_add_finding(res, "DMARC_TESTING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_TESTING);
   }
   if (d->pct >= 0 && d->pct < 100) {
-    mp_result_add_finding(res, "DMARC_PCT");
+    mp_result_add_finding(res, MP_FINDING_DMARC_PCT);
   }
   if (d->nremoved) {
-    mp_result_add_finding(res, "DMARC_REMOVED_TAG");
+    mp_result_add_finding(res, MP_FINDING_DMARC_REMOVED_TAG);
   }
   if (!d->nrua) {
-    mp_result_add_finding(res, "DMARC_NO_RUA");
+    mp_result_add_finding(res, MP_FINDING_DMARC_NO_RUA);
   }
   for (size_t i = 0; i < d->nrua + d->nruf; i++) {
     const struct mp_result_report_dest *x =
@@ -459,11 +459,11 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     /* a failed lookup of the authorization record is not a refusal: the
      * entry says lookup_failed, and no finding claims more */
     if (x->authorization && strcmp(x->authorization, "not_authorized") == 0) {
-      mp_result_add_finding(res, "DMARC_REPORT_UNAUTHORIZED");
+      mp_result_add_finding(res, MP_FINDING_DMARC_REPORT_UNAUTHORIZED);
     }
   }
   if (d->methods_disagree == MP_TRI_TRUE) {
-    mp_result_add_finding(res, "DMARC_METHODS_DISAGREE");
+    mp_result_add_finding(res, MP_FINDING_DMARC_METHODS_DISAGREE);
   }
 }
 

@@ -238,16 +238,16 @@ static void findings(struct mp_result *res)
        literal = false;
 
   if (res->mx.outcome == MP_OUTCOME_NODATA) {
-    mp_result_add_finding(res, "MX_NONE");
+    mp_result_add_finding(res, MP_FINDING_MX_NONE);
   }
   if (o->null_mx) {
-    mp_result_add_finding(res, "MX_NULL");
+    mp_result_add_finding(res, MP_FINDING_MX_NULL);
   }
   for (size_t i = 0; i < o->nhosts; i++) {
     const struct mp_result_mx_host *h = &o->hosts[i];
 
     if (!h->host[0]) {
-      mp_result_add_finding(res, "MX_NULL_MIXED");
+      mp_result_add_finding(res, MP_FINDING_MX_NULL_MIXED);
       continue;
     }
     literal |= h->ip_literal;
@@ -263,25 +263,25 @@ static void findings(struct mp_result *res)
     }
   }
   if (literal) {
-    mp_result_add_finding(res, "MX_IP_LITERAL");
+    mp_result_add_finding(res, MP_FINDING_MX_IP_LITERAL);
   }
   if (alias) {
-    mp_result_add_finding(res, "MX_CNAME");
+    mp_result_add_finding(res, MP_FINDING_MX_CNAME);
   }
   if (o->unresolved) {
-    mp_result_add_finding(res, "MX_UNRESOLVED");
+    mp_result_add_finding(res, MP_FINDING_MX_UNRESOLVED);
   }
   if (noptr) {
-    mp_result_add_finding(res, "MX_PTR_MISSING");
+    mp_result_add_finding(res, MP_FINDING_MX_PTR_MISSING);
   }
   if (nofc) {
-    mp_result_add_finding(res, "MX_NO_FCRDNS");
+    mp_result_add_finding(res, MP_FINDING_MX_NO_FCRDNS);
   }
   if (generic) {
-    mp_result_add_finding(res, "MX_PTR_GENERIC");
+    mp_result_add_finding(res, MP_FINDING_MX_PTR_GENERIC);
   }
   if (o->lookup_failed) {
-    mp_result_add_finding(res, "MX_TEMPERROR");
+    mp_result_add_finding(res, MP_FINDING_MX_TEMPERROR);
   }
 }
 

@@ -76,7 +76,7 @@ static void mta_sts_finish(const struct mp_job *job, struct mp_result *res)
   pick(&m.pick, &res->mta_sts);
   res->mta_sts.field1 = m.id;
   if (m.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "MTA_STS_INVALID");
+    mp_result_add_finding(res, MP_FINDING_MTA_STS_INVALID);
   }
 }
 
@@ -95,11 +95,11 @@ static void tls_rpt_finish(const struct mp_job *job, struct mp_result *res)
     res->tls_rpt.field1 = t.rua[0];
   }
   if (t.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "TLS_RPT_INVALID");
+    mp_result_add_finding(res, MP_FINDING_TLS_RPT_INVALID);
   }
   if (t.pick.status == MP_POLICY_NONE && res->mta_sts.status &&
       strcmp(res->mta_sts.status, "valid") == 0) {
-    mp_result_add_finding(res, "MTA_STS_WITHOUT_TLS_RPT");
+    mp_result_add_finding(res, MP_FINDING_MTA_STS_WITHOUT_TLS_RPT);
   }
 }
 
@@ -117,10 +117,10 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
   res->bimi.field1 = b.l;
   res->bimi.field2 = b.a;
   if (b.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "BIMI_INVALID");
+    mp_result_add_finding(res, MP_FINDING_BIMI_INVALID);
   }
   if (b.pick.status == MP_POLICY_VALID && b.bad_avp) {
-    mp_result_add_finding(res, "BIMI_BAD_AVP");
+    mp_result_add_finding(res, MP_FINDING_BIMI_BAD_AVP);
   }
   /* BIMI is only honoured under an enforcing DMARC policy (draft 4.1):
    * the DMARC check has filled its part by now (it runs first). A
@@ -132,7 +132,7 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
       (!res->dmarc_eval.effective_policy ||
        (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
         strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {
-    mp_result_add_finding(res, "BIMI_WITHOUT_ENFORCEMENT");
+    mp_result_add_finding(res, MP_FINDING_BIMI_WITHOUT_ENFORCEMENT);
   }
 }
 

@@ -161,23 +161,41 @@ static void describe_record(const struct mp_job *job,
   }
 }
 
-static void add_reason_finding(struct mp_result *res, enum mp_spf_reason reason)
+/* The finding that says why the posture is not valid; false for a reason
+ * that has none. */
+static bool reason_finding(enum mp_spf_reason reason, enum mp_finding_code *out)
 {
-  static const char *const codes[] = {
-      [MP_SPF_REASON_MULTIPLE] = "SPF_MULTIPLE_RECORDS",
-      [MP_SPF_REASON_SYNTAX] = "SPF_SYNTAX",
-      [MP_SPF_REASON_MACRO] = "SPF_SYNTAX",
-      [MP_SPF_REASON_LOOKUP_LIMIT] = "SPF_LOOKUP_LIMIT",
-      [MP_SPF_REASON_VOID_LIMIT] = "SPF_VOID_LIMIT",
-      [MP_SPF_REASON_INCLUDE_NONE] = "SPF_INCLUDE_NO_RECORD",
-      [MP_SPF_REASON_REDIRECT_NONE] = "SPF_REDIRECT_NO_RECORD",
-      [MP_SPF_REASON_MX_LIMIT] = "SPF_MX_LIMIT",
-      [MP_SPF_REASON_DNS] = "SPF_TEMPERROR",
-      [MP_SPF_REASON_NO_RECORD] = "SPF_MISSING",
-  };
-
-  if ((size_t)reason < sizeof(codes) / sizeof(codes[0]) && codes[reason]) {
-    mp_result_add_finding(res, codes[reason]);
+  switch (reason) {
+  case MP_SPF_REASON_MULTIPLE:
+    *out = MP_FINDING_SPF_MULTIPLE_RECORDS;
+    return true;
+  case MP_SPF_REASON_SYNTAX:
+  case MP_SPF_REASON_MACRO:
+    *out = MP_FINDING_SPF_SYNTAX;
+    return true;
+  case MP_SPF_REASON_LOOKUP_LIMIT:
+    *out = MP_FINDING_SPF_LOOKUP_LIMIT;
+    return true;
+  case MP_SPF_REASON_VOID_LIMIT:
+    *out = MP_FINDING_SPF_VOID_LIMIT;
+    return true;
+  case MP_SPF_REASON_INCLUDE_NONE:
+    *out = MP_FINDING_SPF_INCLUDE_NO_RECORD;
+    return true;
+  case MP_SPF_REASON_REDIRECT_NONE:
+    *out = MP_FINDING_SPF_REDIRECT_NO_RECORD;
+    return true;
+  case MP_SPF_REASON_MX_LIMIT:
+    *out = MP_FINDING_SPF_MX_LIMIT;
+    return true;
+  case MP_SPF_REASON_DNS:
+    *out = MP_FINDING_SPF_TEMPERROR;
+    return true;
+  case MP_SPF_REASON_NO_RECORD:
+    *out = MP_FINDING_SPF_MISSING;
+    return true;
+  default:
+    return false;
   }
 }
 
@@ -189,38 +207,42 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     /* a domain that does not exist is reported as such, not as one
      * missing its record */
     if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
-      add_reason_finding(res, job->spf.posture.reason);
+      enum mp_finding_code code;
+
+      if (reason_finding(job->spf.posture.reason, &code)) {
+        mp_result_add_finding(res, code);
+      }
     }
     return;
   }
   if (spf->all == '+') {
-    mp_result_add_finding(res, "SPF_PLUS_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_PLUS_ALL);
   } else if (spf->all == '?') {
-    mp_result_add_finding(res, "SPF_NEUTRAL_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_NEUTRAL_ALL);
   } else if (!spf->all) {
-    mp_result_add_finding(res, "SPF_NO_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_NO_ALL);
   }
   if (spf->uses_ptr) {
-    mp_result_add_finding(res, "SPF_PTR_USED");
+    mp_result_add_finding(res, MP_FINDING_SPF_PTR_USED);
   }
   if (spf->length > 450) {
-    mp_result_add_finding(res, "SPF_TOO_LONG");
+    mp_result_add_finding(res, MP_FINDING_SPF_TOO_LONG);
   }
   if (spf->length > 512) {
-    mp_result_add_finding(res, "SPF_OVER_UDP");
+    mp_result_add_finding(res, MP_FINDING_SPF_OVER_UDP);
   }
   if (spf->all != '+' && spf->ip4_addresses > (1u << 24)) {
-    mp_result_add_finding(res, "SPF_BROAD");
+    mp_result_add_finding(res, MP_FINDING_SPF_BROAD);
   }
   for (size_t k = 0; k < spf->ntargets; k++) {
     if (!spf->targets[k].effective ||
         strcmp(spf->targets[k].effective, "pass") != 0) {
-      mp_result_add_finding(res, "SPF_INCLUDE_MISSING");
+      mp_result_add_finding(res, MP_FINDING_SPF_INCLUDE_MISSING);
     }
   }
   for (size_t k = 0; k < spf->nchecks; k++) {
     if (strcmp(spf->checks[k].result, "pass") != 0) {
-      mp_result_add_finding(res, "SPF_SENDER_NOT_PASS");
+      mp_result_add_finding(res, MP_FINDING_SPF_SENDER_NOT_PASS);
     }
   }
 }

@@ -154,7 +154,7 @@ static inline void rows_timeout(struct mp_result *r)
   r->mx = rows_lookup("slow.example", MP_T_MX, MP_OUTCOME_NODATA, 0, NULL, 0);
   rows_spf(&r->spf_eval, "temperror", "dns");
   r->nfindings = 1;
-  r->findings[0] = "SPF_TEMPERROR";
+  r->findings[0] = MP_FINDING_SPF_TEMPERROR;
 }
 
 /* Line 4: hostile bytes everywhere a DNS answer can put them. */
@@ -196,7 +196,7 @@ static inline void rows_hostile(struct mp_result *r)
   r->dmarc.count = 0;
   rows_spf(&r->spf_eval, "permerror", "multiple_records");
   r->nfindings = 1;
-  r->findings[0] = "SPF_MULTIPLE_RECORDS";
+  r->findings[0] = MP_FINDING_SPF_MULTIPLE_RECORDS;
 }
 
 /* Line 5: an evaluated policy with includes, --spf-ip checks (one per
@@ -249,8 +249,8 @@ static inline void rows_spf_full(struct mp_result *r)
   s->targets[1].reached = true; /* reached, but shadowed */
   s->targets[2].name = "other.example";
   r->nfindings = 2;
-  r->findings[0] = "SPF_INCLUDE_MISSING";
-  r->findings[1] = "SPF_SENDER_NOT_PASS";
+  r->findings[0] = MP_FINDING_SPF_INCLUDE_MISSING;
+  r->findings[1] = MP_FINDING_SPF_SENDER_NOT_PASS;
 }
 
 /* Line 6: a syntax error in an included record. */
@@ -284,7 +284,7 @@ static inline void rows_spf_syntax(struct mp_result *r)
   s->nincludes = 1;
   s->includes[0] = rows_within(rows_syntax_txt[0].data, "broken.example");
   r->nfindings = 1;
-  r->findings[0] = "SPF_SYNTAX";
+  r->findings[0] = MP_FINDING_SPF_SYNTAX;
 }
 
 /* Line 7: no SPF record at all. */
@@ -301,7 +301,7 @@ static inline void rows_spf_none(struct mp_result *r)
   r->spf.count = 0;
   rows_spf(&r->spf_eval, "none", "no_record");
   r->nfindings = 1;
-  r->findings[0] = "SPF_MISSING";
+  r->findings[0] = MP_FINDING_SPF_MISSING;
 }
 
 /* Line 8: every check evaluated. news.brand.example has no DMARC record of
@@ -483,7 +483,7 @@ static inline void rows_full(struct mp_result *r)
   r->verdict.failed[0] = "spf_or_dkim";
   r->verdict.failed[1] = "mx_fcrdns";
   r->nfindings = 1;
-  r->findings[0] = "SPF_MISSING";
+  r->findings[0] = MP_FINDING_SPF_MISSING;
 }
 
 /* Line 9: a parked domain: SPF -all, its own DMARC record with np= and t=n,

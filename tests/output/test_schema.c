@@ -61,7 +61,7 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   s->targets[5].effective = "softfail";
   rows[n].nfindings = MP_FINDINGS_MAX + 5;
   for (size_t i = 0; i < MP_FINDINGS_MAX; i++) {
-    rows[n].findings[i] = "SPF_BROAD";
+    rows[n].findings[i] = MP_FINDING_SPF_BROAD;
   }
   rows[n].line = 310;
   n++;

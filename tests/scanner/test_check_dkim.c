@@ -112,10 +112,10 @@ Test(check_dkim, probes_every_default_selector)
   cr_assert_eq(res.dkim.probed, n);
 }
 
-static bool has(const char *code)
+static bool has(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -135,7 +135,7 @@ Test(check_dkim, a_failed_probe_beside_a_found_key_is_listed)
   cr_assert_eq(res.dkim.nfailed, 1);
   cr_expect_str_eq(res.dkim.failed[0].selector, "selector1");
   cr_expect_eq(res.dkim.failed[0].outcome, MP_OUTCOME_TIMEOUT);
-  cr_expect(has("DKIM_PROBE_FAILED"));
+  cr_expect(has(MP_FINDING_DKIM_PROBE_FAILED));
 }
 
 Test(check_dkim, a_failed_probe_without_a_key_is_temperror)
@@ -147,7 +147,7 @@ Test(check_dkim, a_failed_probe_without_a_key_is_temperror)
   cr_assert_eq(res.dkim.nfailed, 2);
   cr_expect_str_eq(res.dkim.failed[0].selector, "k1");
   cr_expect_str_eq(res.dkim.failed[1].selector, "s2");
-  cr_expect(has("DKIM_PROBE_FAILED"));
+  cr_expect(has(MP_FINDING_DKIM_PROBE_FAILED));
 }
 
 Test(check_dkim, complete_probes_list_no_failure)
@@ -156,7 +156,7 @@ Test(check_dkim, complete_probes_list_no_failure)
   run("example.test");
   cr_expect_str_eq(res.dkim.status, "found");
   cr_expect_eq(res.dkim.nfailed, 0);
-  cr_expect_not(has("DKIM_PROBE_FAILED"));
+  cr_expect_not(has(MP_FINDING_DKIM_PROBE_FAILED));
 }
 
 /* Every failed probe is listed, however many fail (a key lost with one

@@ -76,10 +76,10 @@ static void run(const char *domain)
   mp_check_dmarc.finish(job, &res);
 }
 
-static bool has_finding(const char *code)
+static bool has_finding(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -128,7 +128,7 @@ Test(check_dmarc, np_is_unknown_when_the_existence_lookup_fails)
   cr_assert_str_eq(res.dmarc_eval.np, "reject");
   cr_assert(!res.dmarc_eval.domain_missing);
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
   /* the row (--checks dmarc) says the lookup failed, not "ok" */
   job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
   cr_assert_eq(mp_checks[1], &mp_check_dmarc);
@@ -152,12 +152,12 @@ Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
   run("gone.nodmarc.test");
   cr_assert_str_eq(res.dmarc_eval.status, "none");
   cr_assert(res.dmarc_eval.domain_missing);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
   mp_check_dmarc.reset(job);
   mp_answer_unref(job->dmarc_txt.ans);
   txt("here.nodmarc.test", "v=spf1 -all");
   run("here.nodmarc.test");
-  cr_assert(has_finding("DMARC_MISSING"));
+  cr_assert(has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* No policy anywhere, and whether the domain exists is unknown: it may
@@ -168,7 +168,7 @@ Test(check_dmarc, no_dmarc_missing_when_existence_is_unknown)
   run("maybe.nodmarc.test");
   cr_assert_str_eq(res.dmarc_eval.status, "none");
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* Its own record shows the domain exists: no question asked. */
@@ -212,13 +212,13 @@ Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
                0);
   run("rep.test");
   cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "lookup_failed");
-  cr_assert(!has_finding("DMARC_REPORT_UNAUTHORIZED"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
   mp_check_dmarc.reset(job);
   mp_answer_unref(job->dmarc_txt.ans);
   txt("_dmarc.rep2.test", "v=DMARC1; p=reject; rua=mailto:b@no.example");
   run("rep2.test");
   cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
-  cr_assert(has_finding("DMARC_REPORT_UNAUTHORIZED"));
+  cr_assert(has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
 }
 
 /* A failed lookup of the tree walk is never "no record": the record that
@@ -235,7 +235,7 @@ Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
   cr_assert_null(res.dmarc_eval.org_tree_walk);
   cr_assert(res.dmarc_eval.walk_failed);
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* The domain's own record applies whatever the walk met: only the
@@ -277,7 +277,7 @@ Test(check_dmarc, a_failed_psl_lookup_leaves_the_comparison_unknown)
   cr_assert_str_eq(res.dmarc_eval.policy_domain, "a.b.co.test");
   cr_assert_str_eq(res.dmarc_eval.org_tree_walk, "a.b.co.test");
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
-  cr_assert(!has_finding("DMARC_METHODS_DISAGREE"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_METHODS_DISAGREE));
   job->psl = NULL;
   mp_orgdomain_free(psl);
 }

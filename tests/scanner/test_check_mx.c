@@ -95,10 +95,10 @@ static void run(const char *domain)
   mp_verdict(&res);
 }
 
-static bool has(const char *code)
+static bool has(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -123,7 +123,7 @@ Test(check_mx, a_host_without_addresses_does_not_resolve)
   cr_expect_eq(mx->hosts[0].a_outcome, MP_OUTCOME_NODATA);
   cr_expect_eq(mx->hosts[0].aaaa_outcome, MP_OUTCOME_NODATA);
   cr_expect_eq(mx->unresolved, 1);
-  cr_expect(has("MX_UNRESOLVED"));
+  cr_expect(has(MP_FINDING_MX_UNRESOLVED));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
   cr_expect_eq(res.verdict.ready, MP_TRI_FALSE);
 }
@@ -140,8 +140,8 @@ Test(check_mx, a_failed_address_lookup_is_unknown_not_unresolved)
   cr_expect_eq(mx->hosts[0].aaaa_outcome, MP_OUTCOME_TIMEOUT);
   cr_expect_eq(mx->hosts[0].naddrs, 0);
   cr_expect_eq(mx->unresolved, 0);
-  cr_expect_not(has("MX_UNRESOLVED"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_UNRESOLVED));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
   expect_mx_fcrdns_unknown();
 }
@@ -154,7 +154,7 @@ Test(check_mx, a_servfail_of_an_address_lookup_is_its_outcome)
   run("example.test");
   cr_expect_eq(mx->hosts[0].resolves, MP_TRI_UNKNOWN);
   cr_expect_eq(mx->hosts[0].a_outcome, MP_OUTCOME_SERVFAIL);
-  cr_expect_not(has("MX_UNRESOLVED"));
+  cr_expect_not(has(MP_FINDING_MX_UNRESOLVED));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
 }
 
@@ -174,7 +174,7 @@ Test(check_mx, a_failed_a_lookup_beside_aaaa_records_leaves_fcrdns_unknown)
   cr_assert_eq(mx->hosts[0].naddrs, 1);
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_TRUE);
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   expect_mx_fcrdns_unknown();
 }
 
@@ -191,8 +191,8 @@ Test(check_mx, a_failed_forward_lookup_leaves_fcrdns_unknown)
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "ok");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_UNKNOWN);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "timeout");
-  cr_expect_not(has("MX_NO_FCRDNS"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_NO_FCRDNS));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
   expect_mx_fcrdns_unknown();
 }
@@ -206,8 +206,8 @@ Test(check_mx, a_forward_answer_without_the_address_is_not_confirmed)
   run("example.test");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "ok");
-  cr_expect(has("MX_NO_FCRDNS"));
-  cr_expect_not(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_NO_FCRDNS));
+  cr_expect_not(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
   cr_expect_str_eq(res.verdict.failed[0], "mx_fcrdns");
 }
@@ -223,7 +223,7 @@ Test(check_mx, a_confirming_ptr_name_decides_beside_a_failed_one)
   run("example.test");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_TRUE);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "ok");
-  cr_expect_not(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_TRUE);
   cr_expect_eq(res.verdict.ready, MP_TRI_TRUE);
 }
@@ -238,8 +238,8 @@ Test(check_mx, a_failed_ptr_lookup_is_not_a_missing_ptr)
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "timeout");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_UNKNOWN);
   cr_expect_null(mx->hosts[0].addrs[0].forward_outcome);
-  cr_expect_not(has("MX_PTR_MISSING"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_PTR_MISSING));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   expect_mx_fcrdns_unknown();
 }
 
@@ -250,7 +250,7 @@ Test(check_mx, no_ptr_record_is_missing_and_not_confirmed)
   run("example.test");
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "nxdomain");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
-  cr_expect(has("MX_PTR_MISSING"));
+  cr_expect(has(MP_FINDING_MX_PTR_MISSING));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
 }
 
@@ -267,7 +267,7 @@ Test(check_mx, an_unconfirmed_address_decides_beside_an_unknown_host)
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
   cr_expect_eq(mx->hosts[1].resolves, MP_TRI_UNKNOWN);
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(res.verdict.ready, MP_TRI_FALSE);
 }
 

@@ -26,10 +26,10 @@ static void teardown(void)
   mp_memzone_free(zone);
 }
 
-static bool has_finding(const char *code)
+static bool has_finding(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -59,18 +59,18 @@ TestSuite(check_policy, .init = setup, .fini = teardown);
 Test(check_policy, bimi_without_an_enforcing_dmarc_policy)
 {
   bimi("valid", "none");
-  cr_assert(has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+  cr_assert(has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }
 
 Test(check_policy, bimi_under_an_enforcing_dmarc_policy)
 {
   bimi("valid", "reject");
-  cr_assert(!has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+  cr_assert(!has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }
 
 /* A DMARC policy that a failed lookup left unknown is not a weak one. */
 Test(check_policy, bimi_with_an_unknown_dmarc_policy_has_no_finding)
 {
   bimi("temperror", "missing");
-  cr_assert(!has_finding("BIMI_WITHOUT_ENFORCEMENT"));
+  cr_assert(!has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }
