@@ -11,29 +11,26 @@
 #include "scanner/base/alloc.h"
 #include "scanner/config.h"
 #include "scanner/findings.h"
+#include "scanner/spf/eval.h"
 
-void mp_check_pick(const struct mp_result_lookup *txt,
-                   bool (*is_record)(const char *, size_t),
-                   struct mp_result_records *out)
-{
-  memset(out, 0, sizeof(*out));
-  if (!txt->queried || txt->outcome != MP_OUTCOME_OK) {
-    return;
-  }
-  for (size_t i = 0; i < txt->count; i++) {
-    if (is_record(txt->rr[i].data, txt->rr[i].len)) {
-      if (out->count < MP_PICK_MAX) {
-        out->rr[out->count] = &txt->rr[i];
-      }
-      out->count++;
-    }
-  }
-}
+/* The SPF check's state. */
+struct spf_state {
+  struct mp_lookup txt; /* TXT <domain> */
+  struct mp_spf_eval ev;
+  struct mp_task task;
+  size_t phase; /* 0: posture, k: the k-th --spf-ip address */
+  struct mp_spf_outcome posture;
+  struct {
+    enum mp_spf_result result;
+    enum mp_spf_reason reason;
+  } checks[MP_SPF_CHECKS_MAX];
+  char error_record[512]; /* a copy: the cache may drop the original */
+  size_t error_record_len;
+};
 
 /* Keeps what the row needs from an outcome that points into the cache:
  * the references are dropped after each phase. */
-static void keep_posture(struct mp_spf_state *st,
-                         const struct mp_spf_outcome *out)
+static void keep_posture(struct spf_state *st, const struct mp_spf_outcome *out)
 {
   st->posture = *out;
   st->error_record_len = 0;
@@ -51,7 +48,7 @@ static void keep_posture(struct mp_spf_state *st,
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
-  struct mp_spf_state *st = &job->spf;
+  struct spf_state *st = MP_CONTAINER_OF(t, struct spf_state, task);
   const struct mp_config *cfg = job->cfg;
   char sender[64 + 1 + MP_NAME_MAX + 1]; /* RFC 5321 4.5.3.1 */
   struct mp_spf_outcome out;
@@ -65,7 +62,7 @@ static int run(struct mp_task *t)
         .sender = sender,
         .helo = cfg->spf_helo ? cfg->spf_helo : job->domain,
         .domain = job->domain,
-        .root_txt = job->txt.ans,
+        .root_txt = st->txt.ans,
     };
 
     if (st->phase > 0) {
@@ -92,23 +89,27 @@ static int run(struct mp_task *t)
  * whatever DNS said (section 4.3). */
 static void on_txt(struct mp_job *job, struct mp_lookup *lk)
 {
+  struct spf_state *st = MP_CONTAINER_OF(lk, struct spf_state, txt);
+
   /* shared: another check that asks the cache for it (the DMARC check,
    * whether the domain exists) gets it without a query */
   mp_cache_offer(job->cache, lk->name, MP_T_TXT, lk->ans);
-  job->spf.phase = 0;
-  mp_task_start(&job->spf.task);
+  st->phase = 0;
+  mp_task_start(&st->task);
 }
 
-static void spf_start(struct mp_job *job)
+static void spf_start(struct mp_job *job, void *state)
 {
+  struct spf_state *st = state;
+
   if (!mp_spf_domain_ok(job->domain)) {
     /* RFC 7208 section 4.3: none, with no query (a single label such as
      * "a2345678" passes the input's rules) */
-    job->spf.phase = 0;
-    mp_task_start(&job->spf.task);
+    st->phase = 0;
+    mp_task_start(&st->task);
     return;
   }
-  mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
+  mp_job_lookup(job, &st->txt, job->domain, MP_T_TXT, on_txt);
 }
 
 /* --- the row -------------------------------------------------------------
@@ -129,8 +130,8 @@ static const char *status_of(enum mp_spf_result result)
 }
 
 /* The domain's own record: direct includes, redirect, length. The
- * evaluator parsed it (from job->txt); it is not parsed again. */
-static void describe_record(const struct mp_job *job,
+ * evaluator parsed it (from st->txt); it is not parsed again. */
+static void describe_record(const struct spf_state *st,
                             const struct mp_result *res,
                             struct mp_result_spf *spf)
 {
@@ -143,7 +144,7 @@ static void describe_record(const struct mp_job *job,
   rr = res->spf.rr[0];
   spf->record = (struct mp_slice){rr->data, rr->len};
   spf->length = rr->len;
-  if (!(rec = mp_spf_eval_record(&job->spf.ev)) || rec->text != rr->data) {
+  if (!(rec = mp_spf_eval_record(&st->ev)) || rec->text != rr->data) {
     return;
   }
   for (size_t i = 0; i < rec->nterms; i++) {
@@ -199,7 +200,7 @@ static bool reason_finding(enum mp_spf_reason reason, enum mp_finding_code *out)
   }
 }
 
-static void findings(const struct mp_job *job, struct mp_result *res)
+static void findings(const struct spf_state *st, struct mp_result *res)
 {
   const struct mp_result_spf *spf = &res->spf_eval;
 
@@ -209,7 +210,7 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
       enum mp_finding_code code;
 
-      if (reason_finding(job->spf.posture.reason, &code)) {
+      if (reason_finding(st->posture.reason, &code)) {
         mp_result_add_finding(res, code);
       }
     }
@@ -247,15 +248,16 @@ static void findings(const struct mp_job *job, struct mp_result *res)
   }
 }
 
-static void spf_finish(const struct mp_job *job, struct mp_result *res)
+static void spf_finish(const struct mp_job *job, const void *state,
+                       struct mp_result *res)
 {
-  const struct mp_spf_state *st = &job->spf;
+  const struct spf_state *st = state;
   const struct mp_spf_outcome *o = &st->posture;
   const struct mp_config *cfg = job->cfg;
   struct mp_result_spf *spf = &res->spf_eval;
   static const char quals[] = {'+', '-', '~', '?'};
 
-  mp_job_fill_lookup(&job->txt, &res->txt);
+  mp_job_fill_lookup(&st->txt, &res->txt);
   mp_check_pick(&res->txt, mp_spf_is_record, &res->spf);
   memset(spf, 0, sizeof(*spf));
   spf->evaluated = true;
@@ -281,7 +283,7 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   spf->exact = o->posture.exact;
   spf->ip4_addresses = o->posture.ip4_addresses;
   spf->ip6_prefixes = o->posture.ip6_prefixes;
-  describe_record(job, res, spf);
+  describe_record(st, res, spf);
   spf->nchecks = cfg->nspf_ips;
   for (size_t k = 0; k < cfg->nspf_ips; k++) {
     spf->checks[k].ip = cfg->spf_ips[k].text;
@@ -306,28 +308,42 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
                   (enum mp_spf_result)o->posture.targets[k].effective)
             : NULL;
   }
-  findings(job, res);
+  findings(st, res);
 }
 
-static void spf_init(struct mp_job *job)
+static void spf_init(struct mp_job *job, void *state)
 {
-  mp_spf_eval_init(&job->spf.ev, job->cache);
-  mp_spf_eval_targets(&job->spf.ev, job->cfg->spf_includes,
-                      job->cfg->nspf_includes);
-  mp_task_init(&job->spf.task, job, &job->spf.ev.rp, run);
-  job->spf.ev.rp.counts = &job->counts->spf;
+  struct spf_state *st = state;
+
+  mp_spf_eval_init(&st->ev, job->cache);
+  mp_spf_eval_targets(&st->ev, job->cfg->spf_includes, job->cfg->nspf_includes);
+  mp_task_init(&st->task, job, &st->ev.rp, run);
+  st->ev.rp.counts = &job->counts->spf;
 }
 
-static void spf_close(struct mp_job *job)
+static void spf_reset(struct mp_job *job, void *state)
 {
-  mp_spf_eval_close(&job->spf.ev);
-  mp_task_close(&job->spf.task);
+  struct spf_state *st = state;
+
+  (void)job;
+  mp_lookup_reset(&st->txt);
+}
+
+static void spf_close(struct mp_job *job, void *state)
+{
+  struct spf_state *st = state;
+
+  (void)job;
+  mp_spf_eval_close(&st->ev);
+  mp_task_close(&st->task);
 }
 
 const struct mp_check mp_check_spf = {
     .name = "spf",
+    .state_size = sizeof(struct spf_state),
     .init = spf_init,
     .start = spf_start,
     .finish = spf_finish,
+    .reset = spf_reset,
     .close = spf_close,
 };

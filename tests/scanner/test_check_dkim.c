@@ -40,7 +40,7 @@ static void setup(void)
   job->cache = cache;
   job->cfg = &cfg;
   job->counts = &counts;
-  mp_check_dkim.init(job);
+  mp_job_init_checks(job);
   /* the zone has no empty non-terminals: make the parent of the keys exist
    * (else NXDOMAIN there skips the probes, RFC 8020) */
   cr_assert_eq(mp_memzone_add_owner(zone, "_domainkey.example.test"), 0);
@@ -48,8 +48,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-  mp_check_dkim.reset(job);
-  mp_check_dkim.close(job);
+  mp_job_reset(job);
+  mp_job_close_checks(job);
   free(job);
   mp_cache_free(cache);
   mp_memzone_free(zone);
@@ -58,12 +58,14 @@ static void teardown(void)
 /* Runs the check for domain; the job is held, so it never completes. */
 static void run(const char *domain)
 {
+  void *st = mp_job_state(job, &mp_check_dkim);
+
   snprintf(job->domain, sizeof(job->domain), "%s", domain);
   mp_job_hold(job);
-  mp_check_dkim.start(job);
+  mp_check_dkim.start(job, st);
   cr_assert_eq(job->pending, 1, "the check did not finish");
   memset(&res, 0, sizeof(res));
-  mp_check_dkim.finish(job, &res);
+  mp_check_dkim.finish(job, st, &res);
 }
 
 TestSuite(check_dkim, .init = setup, .fini = teardown);
