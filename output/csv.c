@@ -232,7 +232,7 @@ static enum mp_tri tree_flag(const struct mp_result_spf *s, bool b)
 static void spf_summary_cells(FILE *f, const struct mp_result_spf *s)
 {
   putc_unlocked(',', f);
-  cstr_cell(f, s->status);
+  cstr_cell(f, mp_spf_status_name(s->status));
   putc_unlocked(',', f);
   cstr_cell(f, s->reason);
   putc_unlocked(',', f);

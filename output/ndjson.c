@@ -234,7 +234,7 @@ static void spf(FILE *f, const struct mp_result *r)
   putc_unlocked('{', f);
   picked_members(f, &r->spf);
   LIT(f, ",\"status\":");
-  mp_json_cstr(f, s->status);
+  mp_json_cstr(f, mp_spf_status_name(s->status));
   LIT(f, ",\"reason\":");
   mp_json_cstr(f, s->reason);
   LIT(f, ",\"error_offset\":");

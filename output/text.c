@@ -34,7 +34,7 @@ static void spf(FILE *f, const struct mp_result *r)
   const struct mp_result_spf *s = &r->spf_eval;
 
   if (s->status) {
-    fprintf(f, "  spf=%s", s->status);
+    fprintf(f, "  spf=%s", mp_spf_status_name(s->status));
     if (s->reason) {
       fprintf(f, "(%s)", s->reason);
     }

@@ -115,17 +115,17 @@ static void spf_start(struct mp_job *job, void *state)
 /* --- the row -------------------------------------------------------------
  */
 
-static const char *status_of(enum mp_spf_result result)
+static enum mp_spf_status status_of(enum mp_spf_result result)
 {
   switch (result) {
   case MP_SPF_NONE:
-    return "none";
+    return MP_SPF_STATUS_NONE;
   case MP_SPF_PERMERROR:
-    return "permerror";
+    return MP_SPF_STATUS_PERMERROR;
   case MP_SPF_TEMPERROR:
-    return "temperror";
+    return MP_SPF_STATUS_TEMPERROR;
   default:
-    return "valid";
+    return MP_SPF_STATUS_VALID;
   }
 }
 
@@ -204,7 +204,7 @@ static void findings(const struct spf_state *st, struct mp_result *res)
 {
   const struct mp_result_spf *spf = &res->spf_eval;
 
-  if (strcmp(spf->status, "valid") != 0) {
+  if (spf->status != MP_SPF_STATUS_VALID) {
     /* a domain that does not exist is reported as such, not as one
      * missing its record */
     if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
@@ -264,7 +264,7 @@ static void spf_finish(const struct mp_job *job, const void *state,
   spf->error_offset = -1;
   spf->status = status_of(o->result);
   spf->reason =
-      strcmp(spf->status, "valid") == 0 ? NULL : mp_spf_reason_name(o->reason);
+      spf->status == MP_SPF_STATUS_VALID ? NULL : mp_spf_reason_name(o->reason);
   if (o->reason == MP_SPF_REASON_SYNTAX) {
     spf->error_offset = (int64_t)o->error_offset;
     spf->error_record =
@@ -279,7 +279,7 @@ static void spf_finish(const struct mp_job *job, const void *state,
   spf->uses_exists = o->posture.uses_exists;
   spf->uses_macros = o->posture.uses_macros;
   spf->tree_failed = o->posture.failed;
-  spf->counted = strcmp(spf->status, "valid") == 0;
+  spf->counted = spf->status == MP_SPF_STATUS_VALID;
   spf->exact = o->posture.exact;
   spf->ip4_addresses = o->posture.ip4_addresses;
   spf->ip6_prefixes = o->posture.ip6_prefixes;

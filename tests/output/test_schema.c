@@ -66,7 +66,7 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   rows[n].line = 310;
   n++;
   rows_spf_full(&rows[n]); /* a loop: over the limit */
-  rows_spf(&rows[n].spf_eval, "permerror", "lookup_limit");
+  rows_spf(&rows[n].spf_eval, MP_SPF_STATUS_PERMERROR, "lookup_limit");
   rows[n].spf_eval.lookups = 11;
   rows[n].spf_eval.lookups_static = UINT32_MAX;
   rows[n].spf_eval.depth = 48;

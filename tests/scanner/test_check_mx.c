@@ -91,7 +91,7 @@ static void run(const char *domain)
   mp_check_mx.finish(job, st, &res);
   res.status = MP_STATUS_OK;
   res.spf_eval.evaluated = res.dmarc_eval.evaluated = true;
-  res.spf_eval.status = "valid";
+  res.spf_eval.status = MP_SPF_STATUS_VALID;
   res.dmarc_eval.status = "valid";
   res.dmarc_eval.effective_policy = "reject";
   mp_verdict(&res);
