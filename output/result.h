@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/finding.h"
+#include "output/status.h"
 #include "scanner/dns/dns.h"
 
 /* What the scanner hands to a writer: one row per input line. Everything
@@ -71,10 +73,10 @@ struct mp_result_records {
 /* The SPF evaluation of the domain (RFC 7208), without a client address
  * ("posture"), plus one check_host() per --spf-ip address. */
 struct mp_result_spf {
-  bool evaluated;       /* false: invalid name (row has no spf object) */
-  const char *status;   /* "none", "valid", "permerror", "temperror" */
-  const char *reason;   /* why not valid (a reason code), or NULL */
-  int64_t error_offset; /* syntax error: byte offset in the record, -1 */
+  bool evaluated;            /* false: invalid name (row has no spf object) */
+  enum mp_spf_status status; /* output/status.h */
+  const char *reason;        /* why not valid (a reason code), or NULL */
+  int64_t error_offset;      /* syntax error: byte offset in the record, -1 */
   struct mp_slice error_record; /* the record holding the syntax error */
   struct mp_slice record;       /* the domain's record when there is one */
   unsigned lookups;             /* DNS-querying terms evaluated (max 11) */
@@ -296,7 +298,7 @@ struct mp_result {
   struct mp_result_policy mta_sts, tls_rpt, bimi;
   struct mp_result_verdict verdict;
   size_t nfindings; /* finding codes, stable (docs) */
-  const char *findings[MP_FINDINGS_MAX];
+  enum mp_finding_code findings[MP_FINDINGS_MAX]; /* output/finding.h */
 };
 
 #endif

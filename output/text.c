@@ -34,7 +34,7 @@ static void spf(FILE *f, const struct mp_result *r)
   const struct mp_result_spf *s = &r->spf_eval;
 
   if (s->status) {
-    fprintf(f, "  spf=%s", s->status);
+    fprintf(f, "  spf=%s", mp_spf_status_name(s->status));
     if (s->reason) {
       fprintf(f, "(%s)", s->reason);
     }
@@ -114,7 +114,9 @@ static void checks(FILE *f, const struct mp_result *r)
 static void findings(FILE *f, const struct mp_result *r)
 {
   for (size_t i = 0; i < r->nfindings && i < MP_FINDINGS_MAX; i++) {
-    fprintf(f, "%s%s", i ? " " : "  [", r->findings[i] ? r->findings[i] : "?");
+    const char *code = mp_finding_name(r->findings[i]);
+
+    fprintf(f, "%s%s", i ? " " : "  [", code ? code : "?");
   }
   if (r->nfindings > 0) {
     fputc(']', f);

@@ -15,19 +15,6 @@ const char *const mp_dkim_default_selectors[] = {
     "mail",     "smtpapi",   "mandrill",  "mailjet", "zendesk1",
     "zendesk2", "pm",        "sig1",      NULL};
 
-const char *const mp_check_names[] = {"spf",     "dmarc",   "dkim", "mx",
-                                      "mta-sts", "tls-rpt", "bimi", NULL};
-
-bool mp_config_check_on(const struct mp_config *c, const char *name)
-{
-  for (unsigned i = 0; mp_check_names[i]; i++) {
-    if (strcmp(mp_check_names[i], name) == 0) {
-      return (c->checks >> i) & 1;
-    }
-  }
-  return true;
-}
-
 /* ---- the API ----------------------------------------------------------- */
 
 void mp_config_close(struct mp_config *c)
@@ -197,7 +184,12 @@ void mp_config_usage(FILE *f)
       fprintf(f, "%s:\n", mp_options[i].section);
     }
     if (mp_options[i].help) {
-      usage_text(f, mp_options[i].help, usage_names(f, &mp_options[i]));
+      char text[512];
+
+      usage_text(f,
+                 mp_options_expand(&mp_options[i], mp_options[i].help, ",",
+                                   text, sizeof(text)),
+                 usage_names(f, &mp_options[i]));
     }
   }
   fputs("\n"

@@ -38,7 +38,7 @@ struct mp_config {
   const char *query_log;  /* each distinct query sent, for dnsperf */
   uint16_t edns_size;
   size_t cache_mb;                   /* answer cache budget; 0 = no caching */
-  unsigned checks;                   /* --checks: bit i for mp_check_names[i] */
+  unsigned checks;                   /* --checks: bit i for mp_checks[i] */
   const char *const *dkim_selectors; /* NULL-terminated */
   bool dkim_shortcut;   /* skip the probes after NXDOMAIN at _domainkey */
   const char *psl_file; /* the Public Suffix List (RFC 7489 3.2) */
@@ -67,13 +67,6 @@ struct mp_config {
 /* The DKIM selectors probed when --dkim-selectors is not given: those of
  * the common providers. */
 extern const char *const mp_dkim_default_selectors[];
-
-/* The checks --checks can name, in row order. */
-extern const char *const mp_check_names[];
-
-/* True when the check called name is on (names not in the list are
- * always on). */
-bool mp_config_check_on(const struct mp_config *c, const char *name);
 
 /* Sets the defaults (those of the option table, options.h). */
 void mp_config_init(struct mp_config *c);

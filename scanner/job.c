@@ -4,15 +4,25 @@
 #include <string.h>
 
 #include "scanner/base/alloc.h"
-#include "scanner/checks/check.h"
+#include "scanner/checks/registry.h"
 #include "scanner/config.h"
 #include "scanner/verdict.h"
 
-/* In row order: a check may read the parts filled before it (BIMI reads
- * the DMARC policy). */
-const struct mp_check *const mp_checks[] = {
-    &mp_check_spf,     &mp_check_dmarc,   &mp_check_dkim, &mp_check_mx,
-    &mp_check_mta_sts, &mp_check_tls_rpt, &mp_check_bimi, NULL};
+static void *slot(const struct mp_job *job, size_t i)
+{
+  return job->state + mp_check_state_offset(i);
+}
+
+void *mp_job_state(const struct mp_job *job, const struct mp_check *check)
+{
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if (mp_checks[i] == check) {
+      return slot(job, i);
+    }
+  }
+  assert(0); /* not a check of the registry */
+  return NULL;
+}
 
 void mp_job_hold(struct mp_job *job)
 {
@@ -132,7 +142,11 @@ void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
     return;
   }
   memcpy(lk->name, name, n + 1);
-  mp_resolver_submit(job->resolver, lk->name, type, &lk->w);
+  if (job->submit) {
+    job->submit(job, lk->name, type, &lk->w);
+  } else {
+    mp_resolver_submit(job->resolver, lk->name, type, &lk->w);
+  }
 }
 
 void mp_job_start(struct mp_job *job)
@@ -142,7 +156,7 @@ void mp_job_start(struct mp_job *job)
   job->pending = 1;
   for (size_t i = 0; mp_checks[i]; i++) {
     if ((job->on >> i) & 1) {
-      mp_checks[i]->start(job);
+      mp_checks[i]->start(job, slot(job, i));
     }
   }
   mp_job_release(job);
@@ -230,47 +244,47 @@ void mp_job_result(const struct mp_job *job, struct mp_result *res)
   res->txt.rcode = res->dmarc_txt.rcode = res->mx.rcode = -1;
   for (size_t i = 0; mp_checks[i]; i++) {
     if ((job->on >> i) & 1) {
-      mp_checks[i]->finish(job, res);
+      mp_checks[i]->finish(job, slot(job, i), res);
     }
   }
   res->status = derive_status(res);
   mp_verdict(res);
 }
 
+void mp_lookup_reset(struct mp_lookup *lk)
+{
+  mp_answer_unref(lk->ans);
+  lk->ans = NULL;
+}
+
 void mp_job_reset(struct mp_job *job)
 {
-  struct mp_lookup *all[] = {&job->txt,     &job->dmarc_txt, &job->mx,
-                             &job->mta_sts, &job->tls_rpt,   &job->bimi};
-
-  for (const struct mp_check *const *c = mp_checks; *c; c++) {
-    if ((*c)->reset) {
-      (*c)->reset(job);
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if (mp_checks[i]->reset) {
+      mp_checks[i]->reset(job, slot(job, i));
     }
-  }
-  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-    mp_answer_unref(all[i]->ans);
-    all[i]->ans = NULL;
   }
 }
 
+/* --checks: bit i names mp_checks[i] (the registry is the only list). */
 void mp_job_init_checks(struct mp_job *job)
 {
-  job->on = 0;
+  job->on = job->cfg->checks;
+  job->state = mp_calloc(1, mp_checks_state_size());
   for (size_t i = 0; mp_checks[i]; i++) {
-    if (mp_config_check_on(job->cfg, mp_checks[i]->name)) {
-      job->on |= 1u << i;
-    }
     if (mp_checks[i]->init) {
-      mp_checks[i]->init(job);
+      mp_checks[i]->init(job, slot(job, i));
     }
   }
 }
 
 void mp_job_close_checks(struct mp_job *job)
 {
-  for (const struct mp_check *const *c = mp_checks; *c; c++) {
-    if ((*c)->close) {
-      (*c)->close(job);
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if (mp_checks[i]->close) {
+      mp_checks[i]->close(job, slot(job, i));
     }
   }
+  mp_free(job->state);
+  job->state = NULL;
 }

@@ -8,9 +8,9 @@
 #include "scanner/dns/cache.h"
 #include "scanner/dns/replay.h"
 #include "scanner/dns/resolver.h"
-#include "scanner/spf/eval.h"
 
 struct mp_config;
+struct mp_check;
 
 /* The per-domain job: the lookups the check modules ask for, counted until
  * the last one lands, then turned into one row. Jobs come from a pool sized
@@ -52,53 +52,6 @@ struct mp_task {
   size_t capwaiters;
 };
 
-/* The SPF check's state. */
-struct mp_spf_state {
-  struct mp_spf_eval ev;
-  struct mp_task task;
-  size_t phase; /* 0: posture, k: the k-th --spf-ip address */
-  struct mp_spf_outcome posture;
-  struct {
-    enum mp_spf_result result;
-    enum mp_spf_reason reason;
-  } checks[MP_SPF_CHECKS_MAX];
-  char error_record[512]; /* a copy: the cache may drop the original */
-  size_t error_record_len;
-};
-
-/* The MX check's state: the hosts, their addresses and reverse DNS. */
-struct mp_mx_state {
-  struct mp_replay rp;
-  struct mp_task task;
-  struct mp_result_mx_check out; /* points into answers rp holds */
-};
-
-#define MP_DKIM_KEY_TYPE_MAX 64 /* bytes of a k= value kept for the row */
-
-/* The DKIM check's state: the probes and the keys found. */
-struct mp_dkim_state {
-  struct mp_replay rp;
-  struct mp_task task;
-  struct mp_result_dkim out; /* points into answers rp holds, and into
-                                key_type */
-  char key_type[MP_DKIM_FOUND_MAX][MP_DKIM_KEY_TYPE_MAX + 1]; /* k= values
-                                that are neither rsa nor ed25519 */
-};
-
-/* The DMARC check's state: discovery, the record that applies, report
- * authorization. */
-struct mp_dmarc_state {
-  struct mp_replay rp;
-  struct mp_task task;
-  struct mp_result_dmarc out; /* points into the job and rp's answers */
-  char dest[2 * MP_DMARC_URIS_MAX][MP_NAME_MAX + 1]; /* rua, ruf domains */
-  char fo[8];                                        /* "0:1:d:s" */
-  uint32_t dropped; /* bit (1u << enum mp_dmarc_tag): a tag of the record
-                       that applies whose value was dropped for its default
-                       (its finding code is in check_dmarc.c) */
-  int exists;       /* the domain exists: 1, 0, or -1 when its lookup failed */
-};
-
 /* Cache fetches by check, for the summary (the scan's, shared by jobs). */
 struct mp_check_counts {
   struct mp_replay_counts spf, dkim, mx, dmarc;
@@ -127,37 +80,21 @@ struct mp_job {
   int64_t started_us;
   uint64_t started_ns;
 
-  /* check state: each check module owns its members */
-  struct mp_lookup txt;                    /* spf */
-  struct mp_lookup dmarc_txt;              /* dmarc */
-  struct mp_lookup mx;                     /* mx */
-  struct mp_spf_state spf;                 /* spf */
-  struct mp_mx_state mxs;                  /* mx */
-  struct mp_dkim_state dks;                /* dkim */
-  struct mp_dmarc_state dms;               /* dmarc */
-  struct mp_lookup mta_sts, tls_rpt, bimi; /* the policy records */
+  unsigned char *state; /* the checks' slots (mp_job_state) */
+  /* lookups go to submit when it is set (tests answer from a zone in
+   * memory), else to the resolver */
+  void (*submit)(struct mp_job *job, const char *name, uint16_t type,
+                 struct mp_waiter *w);
 };
 
-/* A check module: init()/close() set up and free its state in a job slot
- * (once per scan; may be NULL); start() asks for the lookups it needs
- * (mp_job_lookup, tasks); finish() turns the answers into its part of the
- * row and reset() drops what it holds before the slot is reused (may be
- * NULL). All run on the loop; finish() only reads the job. */
-struct mp_check {
-  const char *name;
-  void (*init)(struct mp_job *job);
-  void (*start)(struct mp_job *job);
-  void (*finish)(const struct mp_job *job, struct mp_result *res);
-  void (*reset)(struct mp_job *job);
-  void (*close)(struct mp_job *job);
-};
-
-/* Runs every check's init (close) on a job slot. */
+/* Allocates the checks' state block of a job slot and runs every check's
+ * init on it; sets job->on from cfg->checks (init) before. Close runs
+ * every check's close and frees the block. */
 void mp_job_init_checks(struct mp_job *job);
 void mp_job_close_checks(struct mp_job *job);
 
-/* The checks every job runs, in row order; NULL-terminated. */
-extern const struct mp_check *const mp_checks[];
+/* The state slot of check (an entry of mp_checks) in job. */
+void *mp_job_state(const struct mp_job *job, const struct mp_check *check);
 
 /* Asks the resolver for (name, type) on behalf of job; done (may be NULL)
  * runs when the answer is in lk->ans. lk must stay put until then. */
@@ -187,6 +124,9 @@ void mp_job_result(const struct mp_job *job, struct mp_result *res);
 
 /* Drops the answers so the job can be reused. */
 void mp_job_reset(struct mp_job *job);
+
+/* Drops a lookup's answer (the check's reset). */
+void mp_lookup_reset(struct mp_lookup *lk);
 
 /* Copies a lookup into a row's lookup (borrowing its answer). */
 void mp_job_fill_lookup(const struct mp_lookup *lk,

@@ -11,6 +11,7 @@
 
 #include "output/writer.h"
 #include "scanner/base/alloc.h"
+#include "scanner/checks/registry.h"
 #include "scanner/optval.h"
 #include "scanner/records/orgdomain.h"
 
@@ -230,22 +231,43 @@ static int read_spf_include(struct mp_config *c, const struct mp_option *o,
   return 0;
 }
 
-/* "spf,dmarc,mx": the bits of the named checks (mp_check_names). */
+const char *mp_options_expand(const struct mp_option *o, const char *text,
+                              const char *sep, char *buf, size_t n)
+{
+  const char *at = strstr(text, "{list}");
+  size_t k;
+
+  if (!at || !o->list) {
+    snprintf(buf, n, "%s", text);
+    return buf;
+  }
+  k = (size_t)snprintf(buf, n, "%.*s", (int)(at - text), text);
+  for (size_t i = 0; o->list(i) && k < n; i++) {
+    k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? sep : "", o->list(i));
+  }
+  if (k < n) {
+    snprintf(buf + k, n - k, "%s", at + strlen("{list}"));
+  }
+  return buf;
+}
+
+/* "spf,dmarc,mx": the bits of the named checks (the registry's order). */
 static int read_checks(struct mp_config *c, const struct mp_option *o,
                        const char *arg, char *err, size_t errlen)
 {
   unsigned bits = 0;
+  char expect[256];
 
   for (const char *s = arg; *s;) {
     size_t len = strcspn(s, ","), i;
 
-    for (i = 0; mp_check_names[i]; i++) {
-      if (strlen(mp_check_names[i]) == len &&
-          strncmp(mp_check_names[i], s, len) == 0) {
+    for (i = 0; mp_check_name(i); i++) {
+      if (strlen(mp_check_name(i)) == len &&
+          strncmp(mp_check_name(i), s, len) == 0) {
         break;
       }
     }
-    if (!mp_check_names[i]) {
+    if (!mp_check_name(i)) {
       bits = 0;
       break;
     }
@@ -254,8 +276,9 @@ static int read_checks(struct mp_config *c, const struct mp_option *o,
   }
   if (!bits) {
     /* "; got": the list's own commas would blur ", got" */
-    return mp_options_error(err, errlen, "--%s: expected %s; got '%s'", o->name,
-                            o->expect, arg);
+    return mp_options_error(
+        err, errlen, "--%s: expected %s; got '%s'", o->name,
+        mp_options_expand(o, o->expect, ", ", expect, sizeof(expect)), arg);
   }
   c->checks = bits;
   return 0;
@@ -459,10 +482,9 @@ const struct mp_option mp_options[] = {
     {"verbose", 'v', NULL, "more log output (-vv: every query)", NULL,
      read_verbose, FIELD(log_level)},
     {"checks", 0, "LIST",
-     "only these checks: spf,dmarc,dkim,mx,mta-sts,tls-rpt,bimi\n"
+     "only these checks: {list}\n"
      "(default: all; fewer checks, fewer queries)",
-     NULL, read_checks,
-     .expect = "a list of spf, dmarc, dkim, mx, mta-sts, tls-rpt, bimi"},
+     NULL, read_checks, .expect = "a list of {list}", .list = mp_check_name},
     /* the Public Suffix List of RFC 7489 section 3.2 */
     {"psl-file", 0, "FILE",
      "the Public Suffix List (default: Debian's,\n" MP_ORGDOMAIN_DEFAULT_PSL

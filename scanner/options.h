@@ -44,6 +44,10 @@ struct mp_option {
   const char *expect;           /* what a bad value should have been */
   bool (*valid)(const char *s); /* strings: the values taken */
   int value;                    /* flags: what they set */
+  /* a LIST of names kept elsewhere (--checks: the check registry): the
+   * i-th name, NULL past the last; "{list}" in help and expect stands
+   * for them (mp_options_expand) */
+  const char *(*list)(size_t i);
 };
 
 /* The options in --help's order: mp_options_count of them, at most
@@ -51,6 +55,11 @@ struct mp_option {
 #define MP_OPTIONS_MAX 48
 extern const struct mp_option mp_options[];
 extern const size_t mp_options_count;
+
+/* Copies text to buf[0..n), "{list}" replaced by o->list's names joined
+ * by sep. Returns buf. */
+const char *mp_options_expand(const struct mp_option *o, const char *text,
+                              const char *sep, char *buf, size_t n);
 
 /* Writes a usage error (printf format) into err[0..errlen). Returns
  * -EINVAL. */

@@ -65,7 +65,7 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
   if (res->spf_eval.evaluated) {
     a->spf_rows++;
     a->spf_record += res->spf.count > 0;
-    a->spf_valid += is(res->spf_eval.status, "valid");
+    a->spf_valid += res->spf_eval.status == MP_SPF_STATUS_VALID;
     a->spf_lookup_limit += is(res->spf_eval.reason, "lookup_limit");
     a->spf_plus_all += res->spf_eval.all == '+';
     for (size_t i = 0; i < res->spf_eval.nincludes && i < MP_SPF_INCLUDES_MAX;

@@ -27,10 +27,11 @@ static enum mp_tri spf_or_dkim(const struct mp_result *res)
 {
   const struct mp_result_dkim *d = &res->dkim;
 
-  if (is(res->spf_eval.status, "valid") || mp_verdict_dkim_usable(d)) {
+  if (res->spf_eval.status == MP_SPF_STATUS_VALID ||
+      mp_verdict_dkim_usable(d)) {
     return MP_TRI_TRUE;
   }
-  if (is(res->spf_eval.status, "temperror") ||
+  if (res->spf_eval.status == MP_SPF_STATUS_TEMPERROR ||
       (d->evaluated && (is(d->status, "temperror") || d->nfailed > 0))) {
     return MP_TRI_UNKNOWN;
   }

@@ -195,7 +195,7 @@ MP_GET(verdict, struct mp_result, r,
 MP_GET(findings, struct mp_result, r,
        mp_value_list(v, r, r->nfindings, MP_FINDINGS_MAX))
 MP_GET(finding, struct mp_result, r,
-       mp_value_cstr(v, r->findings[i] ? r->findings[i] : ""))
+       mp_value_cstr(v, mp_finding_name(r->findings[i])))
 
 static const struct mp_field finding_fields[] = {
     {.name = "",

@@ -37,7 +37,8 @@ MP_GET(records, struct mp_result, r,
        mp_value_list(v, &r->spf, r->spf.count, MP_PICK_MAX))
 MP_GET(record_item, struct mp_result_records, p,
        mp_value_text(v, (struct mp_slice){p->rr[i]->data, p->rr[i]->len}))
-MP_GET(status, struct mp_result, r, mp_value_cstr(v, S(r)->status))
+MP_GET(status, struct mp_result, r,
+       mp_value_cstr(v, mp_spf_status_name(S(r)->status)))
 MP_GET(reason, struct mp_result, r, mp_value_cstr(v, S(r)->reason))
 MP_GET(error_offset, struct mp_result, r,
        mp_value_int_or_null(v, S(r)->error_offset))

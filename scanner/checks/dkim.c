@@ -13,6 +13,17 @@
 #include "scanner/records/dkim_key.h"
 #include "scanner/findings.h"
 
+#define KEY_TYPE_MAX 64 /* bytes of a k= value kept for the row */
+
+/* The DKIM check's state: the probes and the keys found. */
+struct dkim_state {
+  struct mp_check_work work;
+  struct mp_result_dkim out; /* points into answers work.rp holds, and
+                                into key_type */
+  char key_type[MP_DKIM_FOUND_MAX][KEY_TYPE_MAX + 1]; /* k= values that
+                                are neither rsa nor ed25519 */
+};
+
 /* Every failed probe is listed: a key under a selector whose probe failed
  * is unknown, and the row says which one. */
 _Static_assert(MP_DKIM_SELECTORS_MAX <= MP_DKIM_FAILED_MAX,
@@ -25,10 +36,10 @@ static bool failed(const struct mp_answer *a)
 
 /* The key type for the row: "rsa", "ed25519", or the k= value as written
  * (RFC 6376 3.6.1 lets k= name other algorithms; verifiers ignore such
- * keys), its first MP_DKIM_KEY_TYPE_MAX bytes copied to buf. */
+ * keys), its first KEY_TYPE_MAX bytes copied to buf. */
 static const char *key_type(const struct mp_dkim_key *k, char *buf)
 {
-  size_t n = k->k.len < MP_DKIM_KEY_TYPE_MAX ? k->k.len : MP_DKIM_KEY_TYPE_MAX;
+  size_t n = k->k.len < KEY_TYPE_MAX ? k->k.len : KEY_TYPE_MAX;
 
   if (k->type != MP_DKIM_KEY_OTHER) {
     return mp_dkim_key_type_name(k->type);
@@ -69,7 +80,8 @@ static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
   const struct mp_config *cfg = job->cfg;
-  struct mp_result_dkim *o = &job->dks.out;
+  struct dkim_state *st = MP_CONTAINER_OF(t, struct dkim_state, work.task);
+  struct mp_result_dkim *o = &st->out;
   char name[MP_QNAME_MAX + 80];
   const struct mp_answer *a;
   bool complete = true;
@@ -78,7 +90,7 @@ static int run(struct mp_task *t)
   o->evaluated = true;
   if (cfg->dkim_shortcut) {
     snprintf(name, sizeof(name), "_domainkey.%s", job->domain);
-    if (!(a = mp_replay_get(&job->dks.rp, name, MP_T_TXT, NULL))) {
+    if (!(a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
       return 1; /* the probes wait for it */
     }
     if (a->outcome == MP_OUTCOME_NXDOMAIN) {
@@ -89,7 +101,7 @@ static int run(struct mp_task *t)
   for (size_t i = 0; cfg->dkim_selectors[i]; i++) {
     snprintf(name, sizeof(name), "%s._domainkey.%s", cfg->dkim_selectors[i],
              job->domain);
-    if (!(a = mp_replay_get(&job->dks.rp, name, MP_T_TXT, NULL))) {
+    if (!(a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
       complete = false;
       continue;
     }
@@ -106,7 +118,7 @@ static int run(struct mp_task *t)
     }
     if (o->nfound < MP_DKIM_FOUND_MAX
             ? take_key(a, cfg->dkim_selectors[i], &o->found[o->nfound],
-                       job->dks.key_type[o->nfound])
+                       st->key_type[o->nfound])
             : a->count > 0) {
       o->nfound++;
     }
@@ -126,10 +138,13 @@ static int run(struct mp_task *t)
   return 0;
 }
 
-static void dkim_start(struct mp_job *job)
+static void dkim_start(struct mp_job *job, void *state)
 {
-  memset(&job->dks.out, 0, sizeof(job->dks.out));
-  mp_task_start(&job->dks.task);
+  struct dkim_state *st = state;
+
+  (void)job;
+  memset(&st->out, 0, sizeof(st->out));
+  mp_task_start(&st->work.task);
 }
 
 static void findings(struct mp_result *res)
@@ -140,57 +155,67 @@ static void findings(struct mp_result *res)
     const struct mp_result_dkim_key *k = &d->found[i];
 
     if (k->error) {
-      mp_result_add_finding(res, "DKIM_KEY_INVALID");
+      mp_result_add_finding(res, MP_FINDING_DKIM_KEY_INVALID);
     } else if (k->revoked) {
-      mp_result_add_finding(res, "DKIM_KEY_REVOKED");
+      mp_result_add_finding(res, MP_FINDING_DKIM_KEY_REVOKED);
     } else if (k->bits) {
       enum mp_dkim_rsa_class c = mp_dkim_rsa_classify(k->bits);
 
       if (c == MP_DKIM_RSA_FORBIDDEN) {
-        mp_result_add_finding(res, "DKIM_KEY_FORBIDDEN");
+        mp_result_add_finding(res, MP_FINDING_DKIM_KEY_FORBIDDEN);
       } else if (c == MP_DKIM_RSA_WEAK) {
-        mp_result_add_finding(res, "DKIM_KEY_WEAK");
+        mp_result_add_finding(res, MP_FINDING_DKIM_KEY_WEAK);
       }
     }
     if (k->testing) {
-      mp_result_add_finding(res, "DKIM_TESTING");
+      mp_result_add_finding(res, MP_FINDING_DKIM_TESTING);
     }
   }
   if (d->nfailed) {
-    mp_result_add_finding(res, "DKIM_PROBE_FAILED");
+    mp_result_add_finding(res, MP_FINDING_DKIM_PROBE_FAILED);
   }
 }
 
-static void dkim_finish(const struct mp_job *job, struct mp_result *res)
+static void dkim_finish(const struct mp_job *job, const void *state,
+                        struct mp_result *res)
 {
-  res->dkim = job->dks.out;
+  const struct dkim_state *st = state;
+
+  (void)job;
+  res->dkim = st->out;
   res->dkim.evaluated = res->dkim.status != NULL;
   if (res->dkim.evaluated) {
     findings(res);
   }
 }
 
-static void dkim_init(struct mp_job *job)
+static void dkim_init(struct mp_job *job, void *state)
 {
-  mp_replay_init(&job->dks.rp, job->cache);
-  job->dks.rp.kind = MP_CACHE_ONCE; /* no other domain asks these names */
-  mp_task_init(&job->dks.task, job, &job->dks.rp, run);
-  job->dks.rp.counts = &job->counts->dkim;
+  struct dkim_state *st = state;
+
+  mp_check_work_init(&st->work, job, run, &job->counts->dkim);
+  st->work.rp.kind = MP_CACHE_ONCE; /* no other domain asks these names */
 }
 
-static void dkim_reset(struct mp_job *job)
+static void dkim_reset(struct mp_job *job, void *state)
 {
-  mp_replay_reset(&job->dks.rp);
+  struct dkim_state *st = state;
+
+  (void)job;
+  mp_check_work_reset(&st->work);
 }
 
-static void dkim_close(struct mp_job *job)
+static void dkim_close(struct mp_job *job, void *state)
 {
-  mp_replay_close(&job->dks.rp);
-  mp_task_close(&job->dks.task);
+  struct dkim_state *st = state;
+
+  (void)job;
+  mp_check_work_close(&st->work);
 }
 
 const struct mp_check mp_check_dkim = {
     .name = "dkim",
+    .state_size = sizeof(struct dkim_state),
     .init = dkim_init,
     .start = dkim_start,
     .finish = dkim_finish,

@@ -16,6 +16,20 @@
 #include "scanner/findings.h"
 #include "scanner/records/orgdomain.h"
 
+/* The DMARC check's state: discovery, the record that applies, report
+ * authorization. */
+struct dmarc_state {
+  struct mp_lookup txt; /* TXT _dmarc.<domain> */
+  struct mp_check_work work;
+  struct mp_result_dmarc out; /* points into the job and work.rp's answers */
+  char dest[2 * MP_DMARC_URIS_MAX][MP_NAME_MAX + 1]; /* rua, ruf domains */
+  char fo[8];                                        /* "0:1:d:s" */
+  uint32_t dropped; /* bit (1u << enum mp_dmarc_tag): a tag of the record
+                       that applies whose value was dropped for its default
+                       (its finding code is in dropped_codes) */
+  int exists;       /* the domain exists: 1, 0, or -1 when its lookup failed */
+};
+
 static bool failed(const struct mp_answer *a)
 {
   return a->outcome != MP_OUTCOME_OK && a->outcome != MP_OUTCOME_NODATA &&
@@ -64,8 +78,8 @@ static void walk_answer(const struct mp_answer *a,
 /* The Tree Walk, one name after another as long as the answers say the
  * walk goes on (at most 8 queries; name 0 is the job's own lookup). Returns
  * false while an answer is missing. */
-static bool tree_walk(struct mp_job *job, struct mp_orgdomain_walk *w,
-                      const struct mp_answer **got,
+static bool tree_walk(struct mp_job *job, struct dmarc_state *st,
+                      struct mp_orgdomain_walk *w, const struct mp_answer **got,
                       struct mp_orgdomain_walk_result *res)
 {
   struct mp_orgdomain_answer ans[MP_ORGDOMAIN_WALK_MAX];
@@ -77,10 +91,10 @@ static bool tree_walk(struct mp_job *job, struct mp_orgdomain_walk *w,
   }
   for (; n < w->n && (n == 0 || mp_orgdomain_walk_more(w, ans, n)); n++) {
     if (n == 0) {
-      got[0] = job->dmarc_txt.ans;
+      got[0] = st->txt.ans;
     } else {
       mp_orgdomain_walk_qname(w, job->domain, n, name, sizeof(name));
-      if (!(got[n] = mp_replay_get(&job->dms.rp, name, MP_T_TXT, NULL))) {
+      if (!(got[n] = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
         return false;
       }
     }
@@ -104,12 +118,12 @@ static const char *effective(uint8_t policy, bool testing)
 /* The report destinations of one list; external ones need an
  * authorization record (RFC 7489 7.1). Returns false while an answer is
  * missing. */
-static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
+static bool destinations(struct mp_job *job, struct dmarc_state *st,
+                         const struct mp_dmarc_record *rec,
                          const struct mp_dmarc_uri *uri, size_t n,
                          struct mp_result_report_dest *out, size_t *nout,
                          size_t slot0)
 {
-  struct mp_dmarc_state *st = &job->dms;
   const char *policy_org =
       job->psl ? mp_orgdomain_psl(job->psl, st->out.policy_domain) : NULL;
   bool complete = true;
@@ -137,7 +151,7 @@ static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
     snprintf(name, sizeof(name), "%s._report._dmarc.%s", st->out.policy_domain,
              dest);
     /* a name of this domain's alone: not kept for others */
-    if (!(a = mp_replay_get_as(&st->rp, name, MP_T_TXT, MP_CACHE_ONCE))) {
+    if (!(a = mp_replay_get_as(&st->work.rp, name, MP_T_TXT, MP_CACHE_ONCE))) {
       complete = false;
       continue;
     }
@@ -155,26 +169,27 @@ static bool destinations(struct mp_job *job, const struct mp_dmarc_record *rec,
  * query is added then; the check never reads another check's state).
  * Sets st->exists (1, 0, -1 for a failed lookup); false while the answer
  * is being fetched. */
-static bool domain_exists(struct mp_job *job)
+static bool domain_exists(struct mp_job *job, struct dmarc_state *st)
 {
-  const struct mp_answer *a = job->dmarc_txt.ans;
+  const struct mp_answer *a = st->txt.ans;
 
   if (a->outcome != MP_OUTCOME_NXDOMAIN) {
-    job->dms.exists = 1;
+    st->exists = 1;
     return true;
   }
-  if (!(a = mp_replay_get(&job->dms.rp, job->domain, MP_T_TXT, NULL))) {
+  if (!(a = mp_replay_get(&st->work.rp, job->domain, MP_T_TXT, NULL))) {
     return false;
   }
-  job->dms.exists = failed(a) ? -1 : a->outcome != MP_OUTCOME_NXDOMAIN;
-  job->dms.out.domain_lookup = a->outcome;
+  st->exists = failed(a) ? -1 : a->outcome != MP_OUTCOME_NXDOMAIN;
+  st->out.domain_lookup = a->outcome;
   return true;
 }
 
 /* Fills the row's fields from the record that applies. */
-static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
+static bool describe(struct mp_job *job, struct dmarc_state *st,
+                     const struct mp_rr *rr, bool inherited)
 {
-  struct mp_result_dmarc *o = &job->dms.out;
+  struct mp_result_dmarc *o = &st->out;
   struct mp_dmarc_record rec;
   struct mp_dmarc_error err;
   uint8_t policy;
@@ -190,7 +205,7 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
     o->effective_policy = "missing";
     return true;
   }
-  job->dms.dropped = rec.seen & ~rec.valid;
+  st->dropped = rec.seen & ~rec.valid;
   o->p = rec.p ? mp_dmarc_policy_name(rec.p) : NULL;
   o->sp = rec.sp ? mp_dmarc_policy_name(rec.sp) : NULL;
   o->np = rec.np ? mp_dmarc_policy_name(rec.np) : NULL;
@@ -219,18 +234,18 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
     for (size_t i = 0; i < 4; i++) {
       if (rec.fo & (1u << i)) {
         if (k) {
-          job->dms.fo[k++] = ':';
+          st->fo[k++] = ':';
         }
-        job->dms.fo[k++] = opts[i];
+        st->fo[k++] = opts[i];
       }
     }
-    o->fo = (struct mp_slice){job->dms.fo, k};
+    o->fo = (struct mp_slice){st->fo, k};
   }
   /* RFC 9989 4.10.1: the domain itself takes p; a domain below the one
    * with the record takes sp, or np when it does not exist */
   policy = !inherited                 ? rec.eff_p
-           : job->dms.exists == 0     ? rec.eff_np
-           : job->dms.exists == 1     ? rec.eff_sp
+           : st->exists == 0          ? rec.eff_np
+           : st->exists == 1          ? rec.eff_sp
            : rec.eff_np == rec.eff_sp ? rec.eff_sp
                                       : MP_DMARC_POLICY_ABSENT;
   o->effective_policy = effective(policy, rec.t);
@@ -242,8 +257,9 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
      * policy is unknown, not absent */
     o->status = "temperror";
   }
-  complete = destinations(job, &rec, rec.rua, rec.nrua, o->rua, &o->nrua, 0);
-  complete &= destinations(job, &rec, rec.ruf, rec.nruf, o->ruf, &o->nruf,
+  complete =
+      destinations(job, st, &rec, rec.rua, rec.nrua, o->rua, &o->nrua, 0);
+  complete &= destinations(job, st, &rec, rec.ruf, rec.nruf, o->ruf, &o->nruf,
                            MP_DMARC_URIS_MAX);
   return complete;
 }
@@ -251,8 +267,9 @@ static bool describe(struct mp_job *job, const struct mp_rr *rr, bool inherited)
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
-  struct mp_result_dmarc *o = &job->dms.out;
-  const struct mp_answer *own = job->dmarc_txt.ans, *got[8], *org = NULL;
+  struct dmarc_state *st = MP_CONTAINER_OF(t, struct dmarc_state, work.task);
+  struct mp_result_dmarc *o = &st->out;
+  const struct mp_answer *own = st->txt.ans, *got[8], *org = NULL;
   const struct mp_rr *rr, *org_rr = NULL;
   const char *psl_policy, *walk_policy;
   struct mp_orgdomain_walk w;
@@ -262,8 +279,8 @@ static int run(struct mp_task *t)
   bool known, org_failed = false;
 
   memset(o, 0, sizeof(*o));
-  job->dms.dropped = 0;
-  job->dms.exists = 1;
+  st->dropped = 0;
+  st->exists = 1;
   o->evaluated = true;
   o->pct = -1;
   o->effective_policy = "missing";
@@ -281,11 +298,11 @@ static int run(struct mp_task *t)
     return 0;
   }
   /* both asked before waiting, so their queries go out together */
-  known = domain_exists(job);
-  if (!tree_walk(job, &w, got, &res) || !known) {
+  known = domain_exists(job, st);
+  if (!tree_walk(job, st, &w, got, &res) || !known) {
     return 1;
   }
-  o->domain_missing = job->dms.exists == 0;
+  o->domain_missing = st->exists == 0;
   /* A failed lookup of the walk is never read as "no record" (RFC 9989
    * 4.10.1 leaves DNS errors to the receiver): the Organizational Domain
    * is unknown, and so is the policy unless the domain's own record
@@ -298,7 +315,7 @@ static int run(struct mp_task *t)
   /* RFC 7489: the Organizational Domain's record, when it is another */
   if (o->org_psl && strcasecmp(o->org_psl, job->domain) != 0) {
     snprintf(name, sizeof(name), "_dmarc.%s", o->org_psl);
-    if (!(org = mp_replay_get(&job->dms.rp, name, MP_T_TXT, NULL))) {
+    if (!(org = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
       return 1;
     }
     org_failed = failed(org);
@@ -347,24 +364,27 @@ static int run(struct mp_task *t)
     o->status = "none";
     return 0;
   }
-  return describe(job, rr, n != 1) ? 0 : 1;
+  return describe(job, st, rr, n != 1) ? 0 : 1;
 }
 
 static void on_dmarc(struct mp_job *job, struct mp_lookup *lk)
 {
-  (void)lk;
-  mp_task_start(&job->dms.task);
+  struct dmarc_state *st = MP_CONTAINER_OF(lk, struct dmarc_state, txt);
+
+  (void)job;
+  mp_task_start(&st->work.task);
 }
 
-static void dmarc_start(struct mp_job *job)
+static void dmarc_start(struct mp_job *job, void *state)
 {
+  struct dmarc_state *st = state;
   char name[sizeof("_dmarc.") + MP_NAME_MAX];
 
-  memset(&job->dms.out, 0, sizeof(job->dms.out));
+  memset(&st->out, 0, sizeof(st->out));
   /* A domain too long for the prefix still gets its lookup, answered
    * "error", so the row says why. */
   snprintf(name, sizeof(name), "_dmarc.%s", job->domain);
-  mp_job_lookup(job, &job->dmarc_txt, name, MP_T_TXT, on_dmarc);
+  mp_job_lookup(job, &st->txt, name, MP_T_TXT, on_dmarc);
 }
 
 static bool weaker(const char *a, const char *b)
@@ -386,37 +406,37 @@ static bool weaker(const char *a, const char *b)
  * ignored by itself and listed in the row. */
 static const struct {
   enum mp_dmarc_tag tag;
-  const char *code;
+  enum mp_finding_code code;
 } dropped_codes[] = {
-    {MP_DMARC_TAG_SP, "DMARC_SP_INVALID"},
-    {MP_DMARC_TAG_NP, "DMARC_NP_INVALID"},
-    {MP_DMARC_TAG_PCT, "DMARC_PCT_INVALID"},
-    {MP_DMARC_TAG_ADKIM, "DMARC_ADKIM_INVALID"},
-    {MP_DMARC_TAG_ASPF, "DMARC_ASPF_INVALID"},
-    {MP_DMARC_TAG_FO, "DMARC_FO_INVALID"},
-    {MP_DMARC_TAG_RF, "DMARC_RF_INVALID"},
-    {MP_DMARC_TAG_RI, "DMARC_RI_INVALID"},
-    {MP_DMARC_TAG_PSD, "DMARC_PSD_INVALID"},
-    {MP_DMARC_TAG_T, "DMARC_T_INVALID"},
+    {MP_DMARC_TAG_SP, MP_FINDING_DMARC_SP_INVALID},
+    {MP_DMARC_TAG_NP, MP_FINDING_DMARC_NP_INVALID},
+    {MP_DMARC_TAG_PCT, MP_FINDING_DMARC_PCT_INVALID},
+    {MP_DMARC_TAG_ADKIM, MP_FINDING_DMARC_ADKIM_INVALID},
+    {MP_DMARC_TAG_ASPF, MP_FINDING_DMARC_ASPF_INVALID},
+    {MP_DMARC_TAG_FO, MP_FINDING_DMARC_FO_INVALID},
+    {MP_DMARC_TAG_RF, MP_FINDING_DMARC_RF_INVALID},
+    {MP_DMARC_TAG_RI, MP_FINDING_DMARC_RI_INVALID},
+    {MP_DMARC_TAG_PSD, MP_FINDING_DMARC_PSD_INVALID},
+    {MP_DMARC_TAG_T, MP_FINDING_DMARC_T_INVALID},
 };
 
-static void findings(const struct mp_job *job, struct mp_result *res)
+static void findings(const struct dmarc_state *st, struct mp_result *res)
 {
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
   if (d->error && strcmp(d->error, "multiple_records") == 0) {
-    mp_result_add_finding(res, "DMARC_MULTIPLE_RECORDS");
+    mp_result_add_finding(res, MP_FINDING_DMARC_MULTIPLE_RECORDS);
   } else if (d->error && strcmp(d->error, "no_policy") == 0) {
-    mp_result_add_finding(res, "DMARC_NO_POLICY");
+    mp_result_add_finding(res, MP_FINDING_DMARC_NO_POLICY);
   } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
-    mp_result_add_finding(res, "DMARC_DUPLICATE_TAG");
+    mp_result_add_finding(res, MP_FINDING_DMARC_DUPLICATE_TAG);
   } else if (strcmp(d->effective_policy, "missing") == 0 &&
              strcmp(d->status, "temperror") != 0 && !d->domain_missing &&
              !mp_outcome_failed(d->domain_lookup)) {
     /* a domain that does not exist is reported as such (status), so one
      * whose existence a failed lookup left unknown (the row's status says
      * it) gets no finding that only a domain that exists gets */
-    mp_result_add_finding(res, "DMARC_MISSING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_MISSING);
   }
   /* the record that applies was read: valid, or without a usable policy,
    * where the dropped value may be why */
@@ -424,7 +444,7 @@ static void findings(const struct mp_job *job, struct mp_result *res)
       (d->error && strcmp(d->error, "no_policy") == 0)) {
     for (size_t i = 0; i < sizeof(dropped_codes) / sizeof(dropped_codes[0]);
          i++) {
-      if (job->dms.dropped & (1u << dropped_codes[i].tag)) {
+      if (st->dropped & (1u << dropped_codes[i].tag)) {
         mp_result_add_finding(res, dropped_codes[i].code);
       }
     }
@@ -433,25 +453,25 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     return;
   }
   if (!d->p) {
-    mp_result_add_finding(res, "DMARC_P_MISSING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_P_MISSING);
   }
   if (strcmp(d->effective_policy, "none") == 0) {
-    mp_result_add_finding(res, "DMARC_P_NONE");
+    mp_result_add_finding(res, MP_FINDING_DMARC_P_NONE);
   }
   if (weaker(d->sp, d->p) || weaker(d->np, d->p)) {
-    mp_result_add_finding(res, "DMARC_SP_WEAKER");
+    mp_result_add_finding(res, MP_FINDING_DMARC_SP_WEAKER);
   }
   if (d->testing == 'y') {
-    mp_result_add_finding(res, "DMARC_TESTING");
+    mp_result_add_finding(res, MP_FINDING_DMARC_TESTING);
   }
   if (d->pct >= 0 && d->pct < 100) {
-    mp_result_add_finding(res, "DMARC_PCT");
+    mp_result_add_finding(res, MP_FINDING_DMARC_PCT);
   }
   if (d->nremoved) {
-    mp_result_add_finding(res, "DMARC_REMOVED_TAG");
+    mp_result_add_finding(res, MP_FINDING_DMARC_REMOVED_TAG);
   }
   if (!d->nrua) {
-    mp_result_add_finding(res, "DMARC_NO_RUA");
+    mp_result_add_finding(res, MP_FINDING_DMARC_NO_RUA);
   }
   for (size_t i = 0; i < d->nrua + d->nruf; i++) {
     const struct mp_result_report_dest *x =
@@ -460,44 +480,55 @@ static void findings(const struct mp_job *job, struct mp_result *res)
     /* a failed lookup of the authorization record is not a refusal: the
      * entry says lookup_failed, and no finding claims more */
     if (x->authorization && strcmp(x->authorization, "not_authorized") == 0) {
-      mp_result_add_finding(res, "DMARC_REPORT_UNAUTHORIZED");
+      mp_result_add_finding(res, MP_FINDING_DMARC_REPORT_UNAUTHORIZED);
     }
   }
   if (d->methods_disagree == MP_TRI_TRUE) {
-    mp_result_add_finding(res, "DMARC_METHODS_DISAGREE");
+    mp_result_add_finding(res, MP_FINDING_DMARC_METHODS_DISAGREE);
   }
 }
 
-static void dmarc_finish(const struct mp_job *job, struct mp_result *res)
+static void dmarc_finish(const struct mp_job *job, const void *state,
+                         struct mp_result *res)
 {
-  mp_job_fill_lookup(&job->dmarc_txt, &res->dmarc_txt);
+  const struct dmarc_state *st = state;
+
+  (void)job;
+  mp_job_fill_lookup(&st->txt, &res->dmarc_txt);
   mp_check_pick(&res->dmarc_txt, mp_dmarc_is_record, &res->dmarc);
-  res->dmarc_eval = job->dms.out;
+  res->dmarc_eval = st->out;
   if (res->dmarc_eval.evaluated) {
-    findings(job, res);
+    findings(st, res);
   }
 }
 
-static void dmarc_init(struct mp_job *job)
+static void dmarc_init(struct mp_job *job, void *state)
 {
-  mp_replay_init(&job->dms.rp, job->cache);
-  mp_task_init(&job->dms.task, job, &job->dms.rp, run);
-  job->dms.rp.counts = &job->counts->dmarc;
+  struct dmarc_state *st = state;
+
+  mp_check_work_init(&st->work, job, run, &job->counts->dmarc);
 }
 
-static void dmarc_reset(struct mp_job *job)
+static void dmarc_reset(struct mp_job *job, void *state)
 {
-  mp_replay_reset(&job->dms.rp);
+  struct dmarc_state *st = state;
+
+  (void)job;
+  mp_lookup_reset(&st->txt);
+  mp_check_work_reset(&st->work);
 }
 
-static void dmarc_close(struct mp_job *job)
+static void dmarc_close(struct mp_job *job, void *state)
 {
-  mp_replay_close(&job->dms.rp);
-  mp_task_close(&job->dms.task);
+  struct dmarc_state *st = state;
+
+  (void)job;
+  mp_check_work_close(&st->work);
 }
 
 const struct mp_check mp_check_dmarc = {
     .name = "dmarc",
+    .state_size = sizeof(struct dmarc_state),
     .init = dmarc_init,
     .start = dmarc_start,
     .finish = dmarc_finish,

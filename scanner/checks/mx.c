@@ -16,6 +16,13 @@
 
 #define PTR_NAMES_MAX 3 /* PTR names tried for forward confirmation */
 
+/* The MX check's state: the hosts, their addresses and reverse DNS. */
+struct mx_state {
+  struct mp_lookup mx; /* MX <domain> */
+  struct mp_check_work work;
+  struct mp_result_mx_check out; /* points into answers work.rp holds */
+};
+
 /* An answer that says nothing about the name: a lookup that failed is
  * never read as one (no records, no PTR, no address). */
 static bool failed(const struct mp_answer *a)
@@ -145,7 +152,8 @@ static enum mp_tri all_fcrdns(const struct mp_result_mx_check *o)
 /* --spf-ip: the real sending addresses, whose reverse DNS receivers check
  * (in place of the MX hosts, which only stand in for them). Their PTRs
  * and forward lookups are shared by every domain through the cache. */
-static bool examine_senders(struct mp_job *job, struct mp_result_mx_check *o)
+static bool examine_senders(struct mp_job *job, struct mp_replay *rp,
+                            struct mp_result_mx_check *o)
 {
   const struct mp_config *cfg = job->cfg;
   bool complete = true, unknown = false, no = false;
@@ -154,8 +162,8 @@ static bool examine_senders(struct mp_job *job, struct mp_result_mx_check *o)
     struct mp_result_mx_addr *ad = &o->senders[o->nsenders++];
 
     ad->addr = cfg->spf_ips[i].text;
-    complete &= examine_address(&job->mxs.rp, ad, cfg->spf_ips[i].family,
-                                cfg->spf_ips[i].addr);
+    complete &=
+        examine_address(rp, ad, cfg->spf_ips[i].family, cfg->spf_ips[i].addr);
     unknown |= ad->fcrdns == MP_TRI_UNKNOWN;
     no |= ad->fcrdns == MP_TRI_FALSE;
   }
@@ -168,14 +176,15 @@ static bool examine_senders(struct mp_job *job, struct mp_result_mx_check *o)
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
-  struct mp_result_mx_check *o = &job->mxs.out;
-  const struct mp_answer *mx = job->mx.ans;
+  struct mx_state *st = MP_CONTAINER_OF(t, struct mx_state, work.task);
+  struct mp_result_mx_check *o = &st->out;
+  const struct mp_answer *mx = st->mx.ans;
   size_t order[MP_MX_HOSTS_MAX], n = 0;
   bool complete;
 
   memset(o, 0, sizeof(*o));
   o->evaluated = true;
-  complete = examine_senders(job, o);
+  complete = examine_senders(job, &st->work.rp, o);
   if (mx->count == 1 && !mx->rr[0].data[0]) {
     o->null_mx = true; /* RFC 7505: accepts no mail */
     return complete ? 0 : 1;
@@ -207,7 +216,7 @@ static int run(struct mp_task *t)
     if (!h->host[0]) {
       continue; /* a null MX among others: nothing to examine */
     }
-    complete &= examine_host(&job->mxs.rp, h, &unknown);
+    complete &= examine_host(&st->work.rp, h, &unknown);
     o->unresolved += h->resolves == MP_TRI_FALSE;
     o->lookup_failed |= unknown;
   }
@@ -217,18 +226,22 @@ static int run(struct mp_task *t)
 
 static void on_mx(struct mp_job *job, struct mp_lookup *lk)
 {
+  struct mx_state *st = MP_CONTAINER_OF(lk, struct mx_state, mx);
+
   /* the hosts when there are some; the --spf-ip addresses also when there
    * are none */
   if (lk->ans->outcome == MP_OUTCOME_OK ||
       (lk->ans->outcome == MP_OUTCOME_NODATA && job->cfg->nspf_ips > 0)) {
-    mp_task_start(&job->mxs.task);
+    mp_task_start(&st->work.task);
   }
 }
 
-static void mx_start(struct mp_job *job)
+static void mx_start(struct mp_job *job, void *state)
 {
-  memset(&job->mxs.out, 0, sizeof(job->mxs.out));
-  mp_job_lookup(job, &job->mx, job->domain, MP_T_MX, on_mx);
+  struct mx_state *st = state;
+
+  memset(&st->out, 0, sizeof(st->out));
+  mp_job_lookup(job, &st->mx, job->domain, MP_T_MX, on_mx);
 }
 
 static void findings(struct mp_result *res)
@@ -238,16 +251,16 @@ static void findings(struct mp_result *res)
        literal = false;
 
   if (res->mx.outcome == MP_OUTCOME_NODATA) {
-    mp_result_add_finding(res, "MX_NONE");
+    mp_result_add_finding(res, MP_FINDING_MX_NONE);
   }
   if (o->null_mx) {
-    mp_result_add_finding(res, "MX_NULL");
+    mp_result_add_finding(res, MP_FINDING_MX_NULL);
   }
   for (size_t i = 0; i < o->nhosts; i++) {
     const struct mp_result_mx_host *h = &o->hosts[i];
 
     if (!h->host[0]) {
-      mp_result_add_finding(res, "MX_NULL_MIXED");
+      mp_result_add_finding(res, MP_FINDING_MX_NULL_MIXED);
       continue;
     }
     literal |= h->ip_literal;
@@ -263,61 +276,71 @@ static void findings(struct mp_result *res)
     }
   }
   if (literal) {
-    mp_result_add_finding(res, "MX_IP_LITERAL");
+    mp_result_add_finding(res, MP_FINDING_MX_IP_LITERAL);
   }
   if (alias) {
-    mp_result_add_finding(res, "MX_CNAME");
+    mp_result_add_finding(res, MP_FINDING_MX_CNAME);
   }
   if (o->unresolved) {
-    mp_result_add_finding(res, "MX_UNRESOLVED");
+    mp_result_add_finding(res, MP_FINDING_MX_UNRESOLVED);
   }
   if (noptr) {
-    mp_result_add_finding(res, "MX_PTR_MISSING");
+    mp_result_add_finding(res, MP_FINDING_MX_PTR_MISSING);
   }
   if (nofc) {
-    mp_result_add_finding(res, "MX_NO_FCRDNS");
+    mp_result_add_finding(res, MP_FINDING_MX_NO_FCRDNS);
   }
   if (generic) {
-    mp_result_add_finding(res, "MX_PTR_GENERIC");
+    mp_result_add_finding(res, MP_FINDING_MX_PTR_GENERIC);
   }
   if (o->lookup_failed) {
-    mp_result_add_finding(res, "MX_TEMPERROR");
+    mp_result_add_finding(res, MP_FINDING_MX_TEMPERROR);
   }
 }
 
-static void mx_finish(const struct mp_job *job, struct mp_result *res)
+static void mx_finish(const struct mp_job *job, const void *state,
+                      struct mp_result *res)
 {
+  const struct mx_state *st = state;
   enum mp_outcome o;
 
-  mp_job_fill_lookup(&job->mx, &res->mx);
+  (void)job;
+  mp_job_fill_lookup(&st->mx, &res->mx);
   o = res->mx.outcome;
   if (o == MP_OUTCOME_OK || o == MP_OUTCOME_NODATA) {
-    res->mx_check = job->mxs.out;
+    res->mx_check = st->out;
     res->mx_check.evaluated = true;
     findings(res);
   }
 }
 
-static void mx_init(struct mp_job *job)
+static void mx_init(struct mp_job *job, void *state)
 {
-  mp_replay_init(&job->mxs.rp, job->cache);
-  mp_task_init(&job->mxs.task, job, &job->mxs.rp, run);
-  job->mxs.rp.counts = &job->counts->mx;
+  struct mx_state *st = state;
+
+  mp_check_work_init(&st->work, job, run, &job->counts->mx);
 }
 
-static void mx_reset(struct mp_job *job)
+static void mx_reset(struct mp_job *job, void *state)
 {
-  mp_replay_reset(&job->mxs.rp);
+  struct mx_state *st = state;
+
+  (void)job;
+  mp_lookup_reset(&st->mx);
+  mp_check_work_reset(&st->work);
 }
 
-static void mx_close(struct mp_job *job)
+static void mx_close(struct mp_job *job, void *state)
 {
-  mp_replay_close(&job->mxs.rp);
-  mp_task_close(&job->mxs.task);
+  struct mx_state *st = state;
+
+  (void)job;
+  mp_check_work_close(&st->work);
 }
 
 const struct mp_check mp_check_mx = {
     .name = "mx",
+    .state_size = sizeof(struct mx_state),
     .init = mx_init,
     .start = mx_start,
     .finish = mx_finish,

@@ -10,27 +10,41 @@
 #include "scanner/findings.h"
 #include "scanner/records/policy_txt.h"
 
-static void ask(struct mp_job *job, struct mp_lookup *lk, const char *prefix)
+/* Each policy check's state: its one lookup. */
+struct policy_state {
+  struct mp_lookup lk;
+};
+
+static void ask(struct mp_job *job, void *state, const char *prefix)
 {
+  struct policy_state *st = state;
   char name[sizeof("default._bimi.") + MP_NAME_MAX];
 
   snprintf(name, sizeof(name), "%s%s", prefix, job->domain);
-  mp_job_lookup(job, lk, name, MP_T_TXT, NULL);
+  mp_job_lookup(job, &st->lk, name, MP_T_TXT, NULL);
 }
 
-static void mta_sts_start(struct mp_job *job)
+static void mta_sts_start(struct mp_job *job, void *st)
 {
-  ask(job, &job->mta_sts, "_mta-sts.");
+  ask(job, st, "_mta-sts.");
 }
 
-static void tls_rpt_start(struct mp_job *job)
+static void tls_rpt_start(struct mp_job *job, void *st)
 {
-  ask(job, &job->tls_rpt, "_smtp._tls.");
+  ask(job, st, "_smtp._tls.");
 }
 
-static void bimi_start(struct mp_job *job)
+static void bimi_start(struct mp_job *job, void *st)
 {
-  ask(job, &job->bimi, "default._bimi.");
+  ask(job, st, "default._bimi.");
+}
+
+static void policy_reset(struct mp_job *job, void *state)
+{
+  struct policy_state *st = state;
+
+  (void)job;
+  mp_lookup_reset(&st->lk);
 }
 
 /* The part every record kind shares: status from the DNS outcome, then
@@ -63,30 +77,38 @@ static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out)
   out->error = p->error;
 }
 
-static void mta_sts_finish(const struct mp_job *job, struct mp_result *res)
+static void mta_sts_finish(const struct mp_job *job, const void *state,
+                           struct mp_result *res)
 {
+  const struct policy_state *st = state;
+
+  (void)job;
   const struct mp_rr *rr;
   size_t n;
   struct mp_mta_sts m;
 
-  if (!begin(&job->mta_sts, &res->mta_sts, &rr, &n)) {
+  if (!begin(&st->lk, &res->mta_sts, &rr, &n)) {
     return;
   }
   mp_policy_txt_parse_mta_sts(rr, n, &m);
   pick(&m.pick, &res->mta_sts);
   res->mta_sts.field1 = m.id;
   if (m.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "MTA_STS_INVALID");
+    mp_result_add_finding(res, MP_FINDING_MTA_STS_INVALID);
   }
 }
 
-static void tls_rpt_finish(const struct mp_job *job, struct mp_result *res)
+static void tls_rpt_finish(const struct mp_job *job, const void *state,
+                           struct mp_result *res)
 {
+  const struct policy_state *st = state;
+
+  (void)job;
   const struct mp_rr *rr;
   size_t n;
   struct mp_tls_rpt t;
 
-  if (!begin(&job->tls_rpt, &res->tls_rpt, &rr, &n)) {
+  if (!begin(&st->lk, &res->tls_rpt, &rr, &n)) {
     return;
   }
   mp_policy_txt_parse_tls_rpt(rr, n, &t);
@@ -95,21 +117,25 @@ static void tls_rpt_finish(const struct mp_job *job, struct mp_result *res)
     res->tls_rpt.field1 = t.rua[0];
   }
   if (t.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "TLS_RPT_INVALID");
+    mp_result_add_finding(res, MP_FINDING_TLS_RPT_INVALID);
   }
   if (t.pick.status == MP_POLICY_NONE && res->mta_sts.status &&
       strcmp(res->mta_sts.status, "valid") == 0) {
-    mp_result_add_finding(res, "MTA_STS_WITHOUT_TLS_RPT");
+    mp_result_add_finding(res, MP_FINDING_MTA_STS_WITHOUT_TLS_RPT);
   }
 }
 
-static void bimi_finish(const struct mp_job *job, struct mp_result *res)
+static void bimi_finish(const struct mp_job *job, const void *state,
+                        struct mp_result *res)
 {
+  const struct policy_state *st = state;
+
+  (void)job;
   const struct mp_rr *rr;
   size_t n;
   struct mp_bimi b;
 
-  if (!begin(&job->bimi, &res->bimi, &rr, &n)) {
+  if (!begin(&st->lk, &res->bimi, &rr, &n)) {
     return;
   }
   mp_policy_txt_parse_bimi(rr, n, &b);
@@ -117,10 +143,10 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
   res->bimi.field1 = b.l;
   res->bimi.field2 = b.a;
   if (b.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, "BIMI_INVALID");
+    mp_result_add_finding(res, MP_FINDING_BIMI_INVALID);
   }
   if (b.pick.status == MP_POLICY_VALID && b.bad_avp) {
-    mp_result_add_finding(res, "BIMI_BAD_AVP");
+    mp_result_add_finding(res, MP_FINDING_BIMI_BAD_AVP);
   }
   /* BIMI is only honoured under an enforcing DMARC policy (draft 4.1):
    * the DMARC check has filled its part by now (it runs first). A
@@ -132,24 +158,30 @@ static void bimi_finish(const struct mp_job *job, struct mp_result *res)
       (!res->dmarc_eval.effective_policy ||
        (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
         strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {
-    mp_result_add_finding(res, "BIMI_WITHOUT_ENFORCEMENT");
+    mp_result_add_finding(res, MP_FINDING_BIMI_WITHOUT_ENFORCEMENT);
   }
 }
 
 const struct mp_check mp_check_mta_sts = {
     .name = "mta-sts",
+    .state_size = sizeof(struct policy_state),
     .start = mta_sts_start,
     .finish = mta_sts_finish,
+    .reset = policy_reset,
 };
 
 const struct mp_check mp_check_tls_rpt = {
     .name = "tls-rpt",
+    .state_size = sizeof(struct policy_state),
     .start = tls_rpt_start,
     .finish = tls_rpt_finish,
+    .reset = policy_reset,
 };
 
 const struct mp_check mp_check_bimi = {
     .name = "bimi",
+    .state_size = sizeof(struct policy_state),
     .start = bimi_start,
     .finish = bimi_finish,
+    .reset = policy_reset,
 };

@@ -11,29 +11,26 @@
 #include "scanner/base/alloc.h"
 #include "scanner/config.h"
 #include "scanner/findings.h"
+#include "scanner/spf/eval.h"
 
-void mp_check_pick(const struct mp_result_lookup *txt,
-                   bool (*is_record)(const char *, size_t),
-                   struct mp_result_records *out)
-{
-  memset(out, 0, sizeof(*out));
-  if (!txt->queried || txt->outcome != MP_OUTCOME_OK) {
-    return;
-  }
-  for (size_t i = 0; i < txt->count; i++) {
-    if (is_record(txt->rr[i].data, txt->rr[i].len)) {
-      if (out->count < MP_PICK_MAX) {
-        out->rr[out->count] = &txt->rr[i];
-      }
-      out->count++;
-    }
-  }
-}
+/* The SPF check's state. */
+struct spf_state {
+  struct mp_lookup txt; /* TXT <domain> */
+  struct mp_spf_eval ev;
+  struct mp_task task;
+  size_t phase; /* 0: posture, k: the k-th --spf-ip address */
+  struct mp_spf_outcome posture;
+  struct {
+    enum mp_spf_result result;
+    enum mp_spf_reason reason;
+  } checks[MP_SPF_CHECKS_MAX];
+  char error_record[512]; /* a copy: the cache may drop the original */
+  size_t error_record_len;
+};
 
 /* Keeps what the row needs from an outcome that points into the cache:
  * the references are dropped after each phase. */
-static void keep_posture(struct mp_spf_state *st,
-                         const struct mp_spf_outcome *out)
+static void keep_posture(struct spf_state *st, const struct mp_spf_outcome *out)
 {
   st->posture = *out;
   st->error_record_len = 0;
@@ -51,7 +48,7 @@ static void keep_posture(struct mp_spf_state *st,
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
-  struct mp_spf_state *st = &job->spf;
+  struct spf_state *st = MP_CONTAINER_OF(t, struct spf_state, task);
   const struct mp_config *cfg = job->cfg;
   char sender[64 + 1 + MP_NAME_MAX + 1]; /* RFC 5321 4.5.3.1 */
   struct mp_spf_outcome out;
@@ -65,7 +62,7 @@ static int run(struct mp_task *t)
         .sender = sender,
         .helo = cfg->spf_helo ? cfg->spf_helo : job->domain,
         .domain = job->domain,
-        .root_txt = job->txt.ans,
+        .root_txt = st->txt.ans,
     };
 
     if (st->phase > 0) {
@@ -92,45 +89,49 @@ static int run(struct mp_task *t)
  * whatever DNS said (section 4.3). */
 static void on_txt(struct mp_job *job, struct mp_lookup *lk)
 {
+  struct spf_state *st = MP_CONTAINER_OF(lk, struct spf_state, txt);
+
   /* shared: another check that asks the cache for it (the DMARC check,
    * whether the domain exists) gets it without a query */
   mp_cache_offer(job->cache, lk->name, MP_T_TXT, lk->ans);
-  job->spf.phase = 0;
-  mp_task_start(&job->spf.task);
+  st->phase = 0;
+  mp_task_start(&st->task);
 }
 
-static void spf_start(struct mp_job *job)
+static void spf_start(struct mp_job *job, void *state)
 {
+  struct spf_state *st = state;
+
   if (!mp_spf_domain_ok(job->domain)) {
     /* RFC 7208 section 4.3: none, with no query (a single label such as
      * "a2345678" passes the input's rules) */
-    job->spf.phase = 0;
-    mp_task_start(&job->spf.task);
+    st->phase = 0;
+    mp_task_start(&st->task);
     return;
   }
-  mp_job_lookup(job, &job->txt, job->domain, MP_T_TXT, on_txt);
+  mp_job_lookup(job, &st->txt, job->domain, MP_T_TXT, on_txt);
 }
 
 /* --- the row -------------------------------------------------------------
  */
 
-static const char *status_of(enum mp_spf_result result)
+static enum mp_spf_status status_of(enum mp_spf_result result)
 {
   switch (result) {
   case MP_SPF_NONE:
-    return "none";
+    return MP_SPF_STATUS_NONE;
   case MP_SPF_PERMERROR:
-    return "permerror";
+    return MP_SPF_STATUS_PERMERROR;
   case MP_SPF_TEMPERROR:
-    return "temperror";
+    return MP_SPF_STATUS_TEMPERROR;
   default:
-    return "valid";
+    return MP_SPF_STATUS_VALID;
   }
 }
 
 /* The domain's own record: direct includes, redirect, length. The
- * evaluator parsed it (from job->txt); it is not parsed again. */
-static void describe_record(const struct mp_job *job,
+ * evaluator parsed it (from st->txt); it is not parsed again. */
+static void describe_record(const struct spf_state *st,
                             const struct mp_result *res,
                             struct mp_result_spf *spf)
 {
@@ -143,7 +144,7 @@ static void describe_record(const struct mp_job *job,
   rr = res->spf.rr[0];
   spf->record = (struct mp_slice){rr->data, rr->len};
   spf->length = rr->len;
-  if (!(rec = mp_spf_eval_record(&job->spf.ev)) || rec->text != rr->data) {
+  if (!(rec = mp_spf_eval_record(&st->ev)) || rec->text != rr->data) {
     return;
   }
   for (size_t i = 0; i < rec->nterms; i++) {
@@ -161,86 +162,109 @@ static void describe_record(const struct mp_job *job,
   }
 }
 
-static void add_reason_finding(struct mp_result *res, enum mp_spf_reason reason)
+/* The finding that says why the posture is not valid; false for a reason
+ * that has none. */
+static bool reason_finding(enum mp_spf_reason reason, enum mp_finding_code *out)
 {
-  static const char *const codes[] = {
-      [MP_SPF_REASON_MULTIPLE] = "SPF_MULTIPLE_RECORDS",
-      [MP_SPF_REASON_SYNTAX] = "SPF_SYNTAX",
-      [MP_SPF_REASON_MACRO] = "SPF_SYNTAX",
-      [MP_SPF_REASON_LOOKUP_LIMIT] = "SPF_LOOKUP_LIMIT",
-      [MP_SPF_REASON_VOID_LIMIT] = "SPF_VOID_LIMIT",
-      [MP_SPF_REASON_INCLUDE_NONE] = "SPF_INCLUDE_NO_RECORD",
-      [MP_SPF_REASON_REDIRECT_NONE] = "SPF_REDIRECT_NO_RECORD",
-      [MP_SPF_REASON_MX_LIMIT] = "SPF_MX_LIMIT",
-      [MP_SPF_REASON_DNS] = "SPF_TEMPERROR",
-      [MP_SPF_REASON_NO_RECORD] = "SPF_MISSING",
-  };
-
-  if ((size_t)reason < sizeof(codes) / sizeof(codes[0]) && codes[reason]) {
-    mp_result_add_finding(res, codes[reason]);
+  switch (reason) {
+  case MP_SPF_REASON_MULTIPLE:
+    *out = MP_FINDING_SPF_MULTIPLE_RECORDS;
+    return true;
+  case MP_SPF_REASON_SYNTAX:
+  case MP_SPF_REASON_MACRO:
+    *out = MP_FINDING_SPF_SYNTAX;
+    return true;
+  case MP_SPF_REASON_LOOKUP_LIMIT:
+    *out = MP_FINDING_SPF_LOOKUP_LIMIT;
+    return true;
+  case MP_SPF_REASON_VOID_LIMIT:
+    *out = MP_FINDING_SPF_VOID_LIMIT;
+    return true;
+  case MP_SPF_REASON_INCLUDE_NONE:
+    *out = MP_FINDING_SPF_INCLUDE_NO_RECORD;
+    return true;
+  case MP_SPF_REASON_REDIRECT_NONE:
+    *out = MP_FINDING_SPF_REDIRECT_NO_RECORD;
+    return true;
+  case MP_SPF_REASON_MX_LIMIT:
+    *out = MP_FINDING_SPF_MX_LIMIT;
+    return true;
+  case MP_SPF_REASON_DNS:
+    *out = MP_FINDING_SPF_TEMPERROR;
+    return true;
+  case MP_SPF_REASON_NO_RECORD:
+    *out = MP_FINDING_SPF_MISSING;
+    return true;
+  default:
+    return false;
   }
 }
 
-static void findings(const struct mp_job *job, struct mp_result *res)
+static void findings(const struct spf_state *st, struct mp_result *res)
 {
   const struct mp_result_spf *spf = &res->spf_eval;
 
-  if (strcmp(spf->status, "valid") != 0) {
+  if (spf->status != MP_SPF_STATUS_VALID) {
     /* a domain that does not exist is reported as such, not as one
      * missing its record */
     if (res->txt.outcome != MP_OUTCOME_NXDOMAIN) {
-      add_reason_finding(res, job->spf.posture.reason);
+      enum mp_finding_code code;
+
+      if (reason_finding(st->posture.reason, &code)) {
+        mp_result_add_finding(res, code);
+      }
     }
     return;
   }
   if (spf->all == '+') {
-    mp_result_add_finding(res, "SPF_PLUS_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_PLUS_ALL);
   } else if (spf->all == '?') {
-    mp_result_add_finding(res, "SPF_NEUTRAL_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_NEUTRAL_ALL);
   } else if (!spf->all) {
-    mp_result_add_finding(res, "SPF_NO_ALL");
+    mp_result_add_finding(res, MP_FINDING_SPF_NO_ALL);
   }
   if (spf->uses_ptr) {
-    mp_result_add_finding(res, "SPF_PTR_USED");
+    mp_result_add_finding(res, MP_FINDING_SPF_PTR_USED);
   }
   if (spf->length > 450) {
-    mp_result_add_finding(res, "SPF_TOO_LONG");
+    mp_result_add_finding(res, MP_FINDING_SPF_TOO_LONG);
   }
   if (spf->length > 512) {
-    mp_result_add_finding(res, "SPF_OVER_UDP");
+    mp_result_add_finding(res, MP_FINDING_SPF_OVER_UDP);
   }
   if (spf->all != '+' && spf->ip4_addresses > (1u << 24)) {
-    mp_result_add_finding(res, "SPF_BROAD");
+    mp_result_add_finding(res, MP_FINDING_SPF_BROAD);
   }
   for (size_t k = 0; k < spf->ntargets; k++) {
     if (!spf->targets[k].effective ||
         strcmp(spf->targets[k].effective, "pass") != 0) {
-      mp_result_add_finding(res, "SPF_INCLUDE_MISSING");
+      mp_result_add_finding(res, MP_FINDING_SPF_INCLUDE_MISSING);
     }
   }
   for (size_t k = 0; k < spf->nchecks; k++) {
     if (strcmp(spf->checks[k].result, "pass") != 0) {
-      mp_result_add_finding(res, "SPF_SENDER_NOT_PASS");
+      mp_result_add_finding(res, MP_FINDING_SPF_SENDER_NOT_PASS);
     }
   }
 }
 
-static void spf_finish(const struct mp_job *job, struct mp_result *res)
+static void spf_finish(const struct mp_job *job, const void *state,
+                       struct mp_result *res)
 {
-  const struct mp_spf_state *st = &job->spf;
+  const struct spf_state *st = state;
   const struct mp_spf_outcome *o = &st->posture;
   const struct mp_config *cfg = job->cfg;
   struct mp_result_spf *spf = &res->spf_eval;
   static const char quals[] = {'+', '-', '~', '?'};
 
-  mp_job_fill_lookup(&job->txt, &res->txt);
+  mp_job_fill_lookup(&st->txt, &res->txt);
   mp_check_pick(&res->txt, mp_spf_is_record, &res->spf);
   memset(spf, 0, sizeof(*spf));
   spf->evaluated = true;
   spf->error_offset = -1;
   spf->status = status_of(o->result);
   spf->reason =
-      strcmp(spf->status, "valid") == 0 ? NULL : mp_spf_reason_name(o->reason);
+      spf->status == MP_SPF_STATUS_VALID ? NULL : mp_spf_reason_name(o->reason);
   if (o->reason == MP_SPF_REASON_SYNTAX) {
     spf->error_offset = (int64_t)o->error_offset;
     spf->error_record =
@@ -255,11 +279,11 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
   spf->uses_exists = o->posture.uses_exists;
   spf->uses_macros = o->posture.uses_macros;
   spf->tree_failed = o->posture.failed;
-  spf->counted = strcmp(spf->status, "valid") == 0;
+  spf->counted = spf->status == MP_SPF_STATUS_VALID;
   spf->exact = o->posture.exact;
   spf->ip4_addresses = o->posture.ip4_addresses;
   spf->ip6_prefixes = o->posture.ip6_prefixes;
-  describe_record(job, res, spf);
+  describe_record(st, res, spf);
   spf->nchecks = cfg->nspf_ips;
   for (size_t k = 0; k < cfg->nspf_ips; k++) {
     spf->checks[k].ip = cfg->spf_ips[k].text;
@@ -284,28 +308,42 @@ static void spf_finish(const struct mp_job *job, struct mp_result *res)
                   (enum mp_spf_result)o->posture.targets[k].effective)
             : NULL;
   }
-  findings(job, res);
+  findings(st, res);
 }
 
-static void spf_init(struct mp_job *job)
+static void spf_init(struct mp_job *job, void *state)
 {
-  mp_spf_eval_init(&job->spf.ev, job->cache);
-  mp_spf_eval_targets(&job->spf.ev, job->cfg->spf_includes,
-                      job->cfg->nspf_includes);
-  mp_task_init(&job->spf.task, job, &job->spf.ev.rp, run);
-  job->spf.ev.rp.counts = &job->counts->spf;
+  struct spf_state *st = state;
+
+  mp_spf_eval_init(&st->ev, job->cache);
+  mp_spf_eval_targets(&st->ev, job->cfg->spf_includes, job->cfg->nspf_includes);
+  mp_task_init(&st->task, job, &st->ev.rp, run);
+  st->ev.rp.counts = &job->counts->spf;
 }
 
-static void spf_close(struct mp_job *job)
+static void spf_reset(struct mp_job *job, void *state)
 {
-  mp_spf_eval_close(&job->spf.ev);
-  mp_task_close(&job->spf.task);
+  struct spf_state *st = state;
+
+  (void)job;
+  mp_lookup_reset(&st->txt);
+}
+
+static void spf_close(struct mp_job *job, void *state)
+{
+  struct spf_state *st = state;
+
+  (void)job;
+  mp_spf_eval_close(&st->ev);
+  mp_task_close(&st->task);
 }
 
 const struct mp_check mp_check_spf = {
     .name = "spf",
+    .state_size = sizeof(struct spf_state),
     .init = spf_init,
     .start = spf_start,
     .finish = spf_finish,
+    .reset = spf_reset,
     .close = spf_close,
 };

@@ -67,7 +67,7 @@ static inline struct mp_slice rows_within(const char *record, const char *piece)
 }
 
 /* An evaluation with nothing found yet: no record, no counts. */
-static inline void rows_spf(struct mp_result_spf *s, const char *status,
+static inline void rows_spf(struct mp_result_spf *s, enum mp_spf_status status,
                             const char *reason)
 {
   memset(s, 0, sizeof(*s));
@@ -82,7 +82,7 @@ static inline void rows_spf_flat(struct mp_result_spf *s,
                                  const struct mp_rr *rr, char all, uint64_t ip4,
                                  uint64_t ip6)
 {
-  rows_spf(s, "valid", NULL);
+  rows_spf(s, MP_SPF_STATUS_VALID, NULL);
   s->record = rows_slice(rr->data, rr->len);
   s->length = rr->len;
   s->all = all;
@@ -152,9 +152,9 @@ static inline void rows_timeout(struct mp_result *r)
   r->dmarc_txt = rows_lookup("_dmarc.slow.example", MP_T_TXT,
                              MP_OUTCOME_NXDOMAIN, 3, NULL, 0);
   r->mx = rows_lookup("slow.example", MP_T_MX, MP_OUTCOME_NODATA, 0, NULL, 0);
-  rows_spf(&r->spf_eval, "temperror", "dns");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_TEMPERROR, "dns");
   r->nfindings = 1;
-  r->findings[0] = "SPF_TEMPERROR";
+  r->findings[0] = MP_FINDING_SPF_TEMPERROR;
 }
 
 /* Line 4: hostile bytes everywhere a DNS answer can put them. */
@@ -194,9 +194,9 @@ static inline void rows_hostile(struct mp_result *r)
     r->spf.rr[i] = &rows_hostile_txt[i % 2 ? 2 : 0];
   }
   r->dmarc.count = 0;
-  rows_spf(&r->spf_eval, "permerror", "multiple_records");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_PERMERROR, "multiple_records");
   r->nfindings = 1;
-  r->findings[0] = "SPF_MULTIPLE_RECORDS";
+  r->findings[0] = MP_FINDING_SPF_MULTIPLE_RECORDS;
 }
 
 /* Line 5: an evaluated policy with includes, --spf-ip checks (one per
@@ -249,8 +249,8 @@ static inline void rows_spf_full(struct mp_result *r)
   s->targets[1].reached = true; /* reached, but shadowed */
   s->targets[2].name = "other.example";
   r->nfindings = 2;
-  r->findings[0] = "SPF_INCLUDE_MISSING";
-  r->findings[1] = "SPF_SENDER_NOT_PASS";
+  r->findings[0] = MP_FINDING_SPF_INCLUDE_MISSING;
+  r->findings[1] = MP_FINDING_SPF_SENDER_NOT_PASS;
 }
 
 /* Line 6: a syntax error in an included record. */
@@ -272,7 +272,7 @@ static inline void rows_spf_syntax(struct mp_result *r)
   r->txt = rows_lookup("syntax.example", MP_T_TXT, MP_OUTCOME_OK, 0,
                        rows_syntax_txt, 1);
   r->spf.rr[0] = &rows_syntax_txt[0];
-  rows_spf(s, "permerror", "syntax");
+  rows_spf(s, MP_SPF_STATUS_PERMERROR, "syntax");
   s->error_offset = 7;
   s->error_record =
       rows_slice(rows_syntax_broken, sizeof(rows_syntax_broken) - 1);
@@ -284,7 +284,7 @@ static inline void rows_spf_syntax(struct mp_result *r)
   s->nincludes = 1;
   s->includes[0] = rows_within(rows_syntax_txt[0].data, "broken.example");
   r->nfindings = 1;
-  r->findings[0] = "SPF_SYNTAX";
+  r->findings[0] = MP_FINDING_SPF_SYNTAX;
 }
 
 /* Line 7: no SPF record at all. */
@@ -299,9 +299,9 @@ static inline void rows_spf_none(struct mp_result *r)
   r->txt = rows_lookup("nospf.example", MP_T_TXT, MP_OUTCOME_OK, 0,
                        &rows_ok_txt[1], 1);
   r->spf.count = 0;
-  rows_spf(&r->spf_eval, "none", "no_record");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, "no_record");
   r->nfindings = 1;
-  r->findings[0] = "SPF_MISSING";
+  r->findings[0] = MP_FINDING_SPF_MISSING;
 }
 
 /* Line 8: every check evaluated. news.brand.example has no DMARC record of
@@ -470,7 +470,7 @@ static inline void rows_full(struct mp_result *r)
                       rows_full_mx, 2);
   r->spf.count = 0;
   r->dmarc.count = 0;
-  rows_spf(&r->spf_eval, "none", "no_record");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, "no_record");
   rows_full_dmarc_eval(&r->dmarc_eval);
   rows_full_dkim(&r->dkim);
   rows_full_mx_check(&r->mx_check);
@@ -483,7 +483,7 @@ static inline void rows_full(struct mp_result *r)
   r->verdict.failed[0] = "spf_or_dkim";
   r->verdict.failed[1] = "mx_fcrdns";
   r->nfindings = 1;
-  r->findings[0] = "SPF_MISSING";
+  r->findings[0] = MP_FINDING_SPF_MISSING;
 }
 
 /* Line 9: a parked domain: SPF -all, its own DMARC record with np= and t=n,

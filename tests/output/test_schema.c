@@ -62,12 +62,12 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   s->targets[5].effective = "softfail";
   rows[n].nfindings = MP_FINDINGS_MAX + 5;
   for (size_t i = 0; i < MP_FINDINGS_MAX; i++) {
-    rows[n].findings[i] = "SPF_BROAD";
+    rows[n].findings[i] = MP_FINDING_SPF_BROAD;
   }
   rows[n].line = 310;
   n++;
   rows_spf_full(&rows[n]); /* a loop: over the limit */
-  rows_spf(&rows[n].spf_eval, "permerror", "lookup_limit");
+  rows_spf(&rows[n].spf_eval, MP_SPF_STATUS_PERMERROR, "lookup_limit");
   rows[n].spf_eval.lookups = 11;
   rows[n].spf_eval.lookups_static = UINT32_MAX;
   rows[n].spf_eval.depth = 48;

@@ -26,6 +26,17 @@ static void txt(const char *owner, const char *text)
   cr_assert_eq(mp_memzone_add(zone, owner, MP_T_TXT, 0, text, strlen(text)), 0);
 }
 
+/* Lookups are answered by the zone, at once. */
+static void submit(struct mp_job *j, const char *name, uint16_t type,
+                   struct mp_waiter *w)
+{
+  struct mp_answer *a = mp_memzone_query(zone, name, type);
+
+  (void)j;
+  w->cb(w, a);
+  mp_answer_unref(a);
+}
+
 static void setup(void)
 {
   struct mp_cache_opts o = {.max_bytes = 1 << 20,
@@ -43,15 +54,15 @@ static void setup(void)
   job->cache = cache;
   job->cfg = &cfg;
   job->counts = &counts;
-  mp_check_dmarc.init(job);
+  job->submit = submit;
+  mp_job_init_checks(job);
   txt("_dmarc.example.test", "v=DMARC1; p=none; sp=quarantine; np=reject");
 }
 
 static void teardown(void)
 {
-  mp_check_dmarc.reset(job);
-  mp_check_dmarc.close(job);
-  mp_answer_unref(job->dmarc_txt.ans);
+  mp_job_reset(job);
+  mp_job_close_checks(job);
   free(job);
   mp_cache_free(cache);
   mp_memzone_free(zone);
@@ -61,25 +72,22 @@ static void teardown(void)
  * the zone; the job is held, so it never completes. */
 static void run(const char *domain)
 {
+  void *st = mp_job_state(job, &mp_check_dmarc);
+
+  mp_job_reset(job);
   job->pending = 0;
   snprintf(job->domain, sizeof(job->domain), "%s", domain);
-  cr_assert_lt((size_t)snprintf(job->dmarc_txt.name,
-                                sizeof(job->dmarc_txt.name), "_dmarc.%s",
-                                domain),
-               sizeof(job->dmarc_txt.name));
-  job->dmarc_txt.type = MP_T_TXT;
-  job->dmarc_txt.ans = mp_memzone_query(zone, job->dmarc_txt.name, MP_T_TXT);
   mp_job_hold(job);
-  mp_task_start(&job->dms.task);
+  mp_check_dmarc.start(job, st);
   cr_assert_eq(job->pending, 1, "the check did not finish");
   memset(&res, 0, sizeof(res));
-  mp_check_dmarc.finish(job, &res);
+  mp_check_dmarc.finish(job, st, &res);
 }
 
-static bool has_finding(const char *code)
+static bool has_finding(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -128,7 +136,7 @@ Test(check_dmarc, np_is_unknown_when_the_existence_lookup_fails)
   cr_assert_str_eq(res.dmarc_eval.np, "reject");
   cr_assert(!res.dmarc_eval.domain_missing);
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
   /* the row (--checks dmarc) says the lookup failed, not "ok" */
   job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
   cr_assert_eq(mp_checks[1], &mp_check_dmarc);
@@ -152,12 +160,11 @@ Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
   run("gone.nodmarc.test");
   cr_assert_str_eq(res.dmarc_eval.status, "none");
   cr_assert(res.dmarc_eval.domain_missing);
-  cr_assert(!has_finding("DMARC_MISSING"));
-  mp_check_dmarc.reset(job);
-  mp_answer_unref(job->dmarc_txt.ans);
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
+  mp_job_reset(job);
   txt("here.nodmarc.test", "v=spf1 -all");
   run("here.nodmarc.test");
-  cr_assert(has_finding("DMARC_MISSING"));
+  cr_assert(has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* No policy anywhere, and whether the domain exists is unknown: it may
@@ -168,7 +175,7 @@ Test(check_dmarc, no_dmarc_missing_when_existence_is_unknown)
   run("maybe.nodmarc.test");
   cr_assert_str_eq(res.dmarc_eval.status, "none");
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* Its own record shows the domain exists: no question asked. */
@@ -212,13 +219,12 @@ Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
                0);
   run("rep.test");
   cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "lookup_failed");
-  cr_assert(!has_finding("DMARC_REPORT_UNAUTHORIZED"));
-  mp_check_dmarc.reset(job);
-  mp_answer_unref(job->dmarc_txt.ans);
+  cr_assert(!has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
+  mp_job_reset(job);
   txt("_dmarc.rep2.test", "v=DMARC1; p=reject; rua=mailto:b@no.example");
   run("rep2.test");
   cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
-  cr_assert(has_finding("DMARC_REPORT_UNAUTHORIZED"));
+  cr_assert(has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
 }
 
 /* A failed lookup of the tree walk is never "no record": the record that
@@ -235,7 +241,7 @@ Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
   cr_assert_null(res.dmarc_eval.org_tree_walk);
   cr_assert(res.dmarc_eval.walk_failed);
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
-  cr_assert(!has_finding("DMARC_MISSING"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
 }
 
 /* The domain's own record applies whatever the walk met: only the
@@ -277,7 +283,7 @@ Test(check_dmarc, a_failed_psl_lookup_leaves_the_comparison_unknown)
   cr_assert_str_eq(res.dmarc_eval.policy_domain, "a.b.co.test");
   cr_assert_str_eq(res.dmarc_eval.org_tree_walk, "a.b.co.test");
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
-  cr_assert(!has_finding("DMARC_METHODS_DISAGREE"));
+  cr_assert(!has_finding(MP_FINDING_DMARC_METHODS_DISAGREE));
   job->psl = NULL;
   mp_orgdomain_free(psl);
 }

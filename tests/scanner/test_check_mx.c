@@ -33,6 +33,17 @@ static void timeout(const char *owner)
   cr_assert_eq(mp_memzone_add_timeout(zone, owner), 0);
 }
 
+/* Lookups are answered by the zone, at once. */
+static void submit(struct mp_job *j, const char *name, uint16_t type,
+                   struct mp_waiter *w)
+{
+  struct mp_answer *a = mp_memzone_query(zone, name, type);
+
+  (void)j;
+  w->cb(w, a);
+  mp_answer_unref(a);
+}
+
 static void setup(void)
 {
   struct mp_cache_opts o = {.max_bytes = 1 << 20,
@@ -50,17 +61,14 @@ static void setup(void)
   job->cache = cache;
   job->cfg = &cfg;
   job->counts = &counts;
-  job->on = ~0u;
-  mp_check_mx.init(job);
+  job->submit = submit;
+  mp_job_init_checks(job);
 }
 
 static void teardown(void)
 {
-  if (job->mx.ans) {
-    mp_answer_unref(job->mx.ans);
-  }
-  mp_check_mx.reset(job);
-  mp_check_mx.close(job);
+  mp_job_reset(job);
+  mp_job_close_checks(job);
   free(job);
   mp_cache_free(cache);
   mp_memzone_free(zone);
@@ -72,33 +80,27 @@ TestSuite(check_mx, .init = setup, .fini = teardown);
  * verdict over a row whose SPF and DMARC meet their requirements. */
 static void run(const char *domain)
 {
+  void *st = mp_job_state(job, &mp_check_mx);
+
+  mp_job_reset(job);
   snprintf(job->domain, sizeof(job->domain), "%s", domain);
-  snprintf(job->mx.name, sizeof(job->mx.name), "%s", domain);
-  job->mx.type = MP_T_MX;
-  job->mx.ans = mp_memzone_query(zone, domain, MP_T_MX);
-  memset(&job->mxs.out, 0, sizeof(job->mxs.out));
   mp_job_hold(job);
-  /* as the check's MX callback does: the hosts are examined when there
-   * are some, the --spf-ip addresses also when there are none */
-  if (job->mx.ans->outcome == MP_OUTCOME_OK ||
-      (job->mx.ans->outcome == MP_OUTCOME_NODATA && cfg.nspf_ips > 0)) {
-    mp_task_start(&job->mxs.task);
-  }
+  mp_check_mx.start(job, st);
   cr_assert_eq(job->pending, 1, "the check did not finish");
   memset(&res, 0, sizeof(res));
-  mp_check_mx.finish(job, &res);
+  mp_check_mx.finish(job, st, &res);
   res.status = MP_STATUS_OK;
   res.spf_eval.evaluated = res.dmarc_eval.evaluated = true;
-  res.spf_eval.status = "valid";
+  res.spf_eval.status = MP_SPF_STATUS_VALID;
   res.dmarc_eval.status = "valid";
   res.dmarc_eval.effective_policy = "reject";
   mp_verdict(&res);
 }
 
-static bool has(const char *code)
+static bool has(enum mp_finding_code code)
 {
   for (size_t i = 0; i < res.nfindings; i++) {
-    if (strcmp(res.findings[i], code) == 0) {
+    if (res.findings[i] == code) {
       return true;
     }
   }
@@ -123,7 +125,7 @@ Test(check_mx, a_host_without_addresses_does_not_resolve)
   cr_expect_eq(mx->hosts[0].a_outcome, MP_OUTCOME_NODATA);
   cr_expect_eq(mx->hosts[0].aaaa_outcome, MP_OUTCOME_NODATA);
   cr_expect_eq(mx->unresolved, 1);
-  cr_expect(has("MX_UNRESOLVED"));
+  cr_expect(has(MP_FINDING_MX_UNRESOLVED));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
   cr_expect_eq(res.verdict.ready, MP_TRI_FALSE);
 }
@@ -140,8 +142,8 @@ Test(check_mx, a_failed_address_lookup_is_unknown_not_unresolved)
   cr_expect_eq(mx->hosts[0].aaaa_outcome, MP_OUTCOME_TIMEOUT);
   cr_expect_eq(mx->hosts[0].naddrs, 0);
   cr_expect_eq(mx->unresolved, 0);
-  cr_expect_not(has("MX_UNRESOLVED"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_UNRESOLVED));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
   expect_mx_fcrdns_unknown();
 }
@@ -154,7 +156,7 @@ Test(check_mx, a_servfail_of_an_address_lookup_is_its_outcome)
   run("example.test");
   cr_expect_eq(mx->hosts[0].resolves, MP_TRI_UNKNOWN);
   cr_expect_eq(mx->hosts[0].a_outcome, MP_OUTCOME_SERVFAIL);
-  cr_expect_not(has("MX_UNRESOLVED"));
+  cr_expect_not(has(MP_FINDING_MX_UNRESOLVED));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
 }
 
@@ -174,7 +176,7 @@ Test(check_mx, a_failed_a_lookup_beside_aaaa_records_leaves_fcrdns_unknown)
   cr_assert_eq(mx->hosts[0].naddrs, 1);
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_TRUE);
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   expect_mx_fcrdns_unknown();
 }
 
@@ -191,8 +193,8 @@ Test(check_mx, a_failed_forward_lookup_leaves_fcrdns_unknown)
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "ok");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_UNKNOWN);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "timeout");
-  cr_expect_not(has("MX_NO_FCRDNS"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_NO_FCRDNS));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_UNKNOWN);
   expect_mx_fcrdns_unknown();
 }
@@ -206,8 +208,8 @@ Test(check_mx, a_forward_answer_without_the_address_is_not_confirmed)
   run("example.test");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "ok");
-  cr_expect(has("MX_NO_FCRDNS"));
-  cr_expect_not(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_NO_FCRDNS));
+  cr_expect_not(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
   cr_expect_str_eq(res.verdict.failed[0], "mx_fcrdns");
 }
@@ -223,7 +225,7 @@ Test(check_mx, a_confirming_ptr_name_decides_beside_a_failed_one)
   run("example.test");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_TRUE);
   cr_expect_str_eq(mx->hosts[0].addrs[0].forward_outcome, "ok");
-  cr_expect_not(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_TRUE);
   cr_expect_eq(res.verdict.ready, MP_TRI_TRUE);
 }
@@ -238,8 +240,8 @@ Test(check_mx, a_failed_ptr_lookup_is_not_a_missing_ptr)
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "timeout");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_UNKNOWN);
   cr_expect_null(mx->hosts[0].addrs[0].forward_outcome);
-  cr_expect_not(has("MX_PTR_MISSING"));
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect_not(has(MP_FINDING_MX_PTR_MISSING));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   expect_mx_fcrdns_unknown();
 }
 
@@ -250,7 +252,7 @@ Test(check_mx, no_ptr_record_is_missing_and_not_confirmed)
   run("example.test");
   cr_expect_str_eq(mx->hosts[0].addrs[0].ptr_outcome, "nxdomain");
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
-  cr_expect(has("MX_PTR_MISSING"));
+  cr_expect(has(MP_FINDING_MX_PTR_MISSING));
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
 }
 
@@ -267,7 +269,7 @@ Test(check_mx, an_unconfirmed_address_decides_beside_an_unknown_host)
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_FALSE);
   cr_expect_eq(mx->hosts[1].resolves, MP_TRI_UNKNOWN);
   cr_expect_eq(mx->all_fcrdns, MP_TRI_FALSE);
-  cr_expect(has("MX_TEMPERROR"));
+  cr_expect(has(MP_FINDING_MX_TEMPERROR));
   cr_expect_eq(res.verdict.ready, MP_TRI_FALSE);
 }
 
@@ -320,7 +322,7 @@ Test(check_mx, spf_ip_addresses_stand_for_the_senders_without_mx)
   rr("out.sender.test", MP_T_A, "192.0.2.7");
   rr("out.sender.test", MP_T_AAAA, "2001:db8::7");
   run("example.test");
-  cr_expect_eq(job->mx.ans->outcome, MP_OUTCOME_NODATA);
+  cr_expect_eq(res.mx.outcome, MP_OUTCOME_NODATA);
   cr_assert_eq(mx->nsenders, 2);
   cr_expect_str_eq(mx->senders[0].addr, "192.0.2.7");
   cr_expect_str_eq(mx->senders[0].ptr, "out.sender.test");

@@ -49,7 +49,7 @@ static void row(const char *const *includes, size_t ni,
   memset(&r, 0, sizeof(r));
   r.status = MP_STATUS_OK;
   r.spf_eval.evaluated = true;
-  r.spf_eval.status = "valid";
+  r.spf_eval.status = MP_SPF_STATUS_VALID;
   r.spf_eval.nincludes = ni;
   for (size_t i = 0; i < ni; i++) {
     r.spf_eval.includes[i].p = includes[i];

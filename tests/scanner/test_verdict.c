@@ -15,7 +15,7 @@ static void setup(void)
   memset(&res, 0, sizeof(res));
   res.status = MP_STATUS_OK;
   res.spf_eval.evaluated = true;
-  res.spf_eval.status = "valid";
+  res.spf_eval.status = MP_SPF_STATUS_VALID;
   res.dmarc_eval.evaluated = true;
   res.dmarc_eval.status = "valid";
   res.dmarc_eval.effective_policy = "reject";
@@ -102,13 +102,13 @@ Test(verdict, a_failure_is_not_ready_beside_an_unknown)
 
 Test(verdict, an_spf_temperror_leaves_spf_or_dkim_unknown)
 {
-  res.spf_eval.status = "temperror";
+  res.spf_eval.status = MP_SPF_STATUS_TEMPERROR;
   expect(MP_TRI_UNKNOWN, "-", "spf_or_dkim");
 }
 
 Test(verdict, an_spf_temperror_with_a_usable_dkim_key_is_met)
 {
-  res.spf_eval.status = "temperror";
+  res.spf_eval.status = MP_SPF_STATUS_TEMPERROR;
   res.dkim.evaluated = true;
   res.dkim.status = "found";
   res.dkim.nfound = 1;
@@ -119,7 +119,7 @@ Test(verdict, an_spf_temperror_with_a_usable_dkim_key_is_met)
 
 Test(verdict, a_dkim_temperror_leaves_spf_or_dkim_unknown)
 {
-  res.spf_eval.status = "none";
+  res.spf_eval.status = MP_SPF_STATUS_NONE;
   res.dkim.evaluated = true;
   res.dkim.status = "temperror";
   expect(MP_TRI_UNKNOWN, "-", "spf_or_dkim");
@@ -129,7 +129,7 @@ Test(verdict, a_dkim_temperror_leaves_spf_or_dkim_unknown)
  * found and no SPF, spf_or_dkim is not known to fail. */
 Test(verdict, a_failed_dkim_probe_beside_an_unusable_key_is_unknown)
 {
-  res.spf_eval.status = "none";
+  res.spf_eval.status = MP_SPF_STATUS_NONE;
   res.dkim.evaluated = true;
   res.dkim.status = "found";
   res.dkim.nfound = 1;
@@ -143,7 +143,7 @@ Test(verdict, a_failed_dkim_probe_beside_an_unusable_key_is_unknown)
 
 Test(verdict, an_spf_permerror_without_dkim_fails)
 {
-  res.spf_eval.status = "permerror";
+  res.spf_eval.status = MP_SPF_STATUS_PERMERROR;
   res.dkim.evaluated = true;
   res.dkim.status = "none";
   expect(MP_TRI_FALSE, "spf_or_dkim", "-");
