@@ -14,7 +14,7 @@ jobs=$(nproc)
 
 echo "== gcc, -Werror"
 cmake -S . -B build-ci-gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
-  -DMP_WERROR=ON -DMP_TEST_DNS_PORT=55353 >/dev/null
+  -DMP_WERROR=ON -DMP_TEST_DNS_PORT=21353 >/dev/null
 cmake --build build-ci-gcc -j"$jobs"
 ctest --test-dir build-ci-gcc --output-on-failure -j"$jobs"
 # The counts the conformance suites (in memory and over DNS, through the
@@ -27,7 +27,7 @@ grep -hE 'rfc7208 over DNS:|rfc4408 over DNS:|dmarc examples over DNS:' \
 
 echo "== clang, ASan + UBSan"
 cmake -S . -B build-ci-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-  -DMP_WERROR=ON -DMP_SANITIZE=address,undefined -DMP_TEST_DNS_PORT=55363 \
+  -DMP_WERROR=ON -DMP_SANITIZE=address,undefined -DMP_TEST_DNS_PORT=22353 \
   >/dev/null
 cmake --build build-ci-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-ci-asan --output-on-failure \
