@@ -396,7 +396,11 @@ Test(faults, concurrent_lookups_of_one_name_share_a_query)
   cr_assert_not_null(text);
   sum = mp_json_parse(text, strlen(text), NULL, 0);
   cr_assert_not_null(sum);
-  cr_expect_eq(mp_json_get(sum, "queries_sent")->integer, 1);
+  /* one query, sent again only if its first attempt went unanswered for
+   * the initial timeout (a machine too busy to run the responder) */
+  cr_expect_eq(mp_json_get(sum, "queries_sent")->integer -
+                   mp_json_get(sum, "retries")->integer,
+               1);
   cr_expect_eq(mp_json_get(sum, "shared")->integer, 49);
   mp_json_free(sum);
   mp_free(text);
