@@ -1,5 +1,6 @@
 #include "output/finding.h"
 
+#include <assert.h>
 #include <stddef.h>
 
 static const char *const names[MP_FINDING_COUNT] = {
@@ -11,6 +12,18 @@ static const char *const names[MP_FINDING_COUNT] = {
 const char *mp_finding_name(enum mp_finding_code c)
 {
   return (unsigned)c < MP_FINDING_COUNT ? names[c] : NULL;
+}
+
+enum mp_severity mp_finding_severity(enum mp_finding_code c)
+{
+  static const enum mp_severity sev[MP_FINDING_COUNT] = {
+#define MP_X_FINDING(code, s, text, ref) [MP_FINDING_##code] = MP_SEV_##s,
+      MP_FINDING_MAP(MP_X_FINDING)
+#undef MP_X_FINDING
+  };
+
+  assert((unsigned)c < MP_FINDING_COUNT);
+  return sev[c];
 }
 
 const char *mp_severity_name(enum mp_severity s)

@@ -188,6 +188,7 @@ enum mp_severity {
   MP_SEV_ERROR,   /* receivers will reject or the policy is broken */
   MP_SEV_WARNING, /* works today, but fragile or against a SHOULD */
   MP_SEV_INFO,    /* worth knowing */
+  MP_SEV_COUNT
 };
 
 enum mp_finding_code {
@@ -200,7 +201,10 @@ enum mp_finding_code {
 /* "SPF_MISSING", ... as in rows; NULL for a value outside the table. */
 const char *mp_finding_name(enum mp_finding_code c);
 
-/* "error", "warning", "info". */
+/* The severity of code c in the table (c within the table). */
+enum mp_severity mp_finding_severity(enum mp_finding_code c);
+
+/* "error", "warning", "info"; NULL past the last. */
 const char *mp_severity_name(enum mp_severity s);
 
 #endif

@@ -34,6 +34,12 @@ static int stream_error(FILE *f, int rc)
 int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
                    FILE *out)
 {
+  return mp_writer_append(w, ops, out, false);
+}
+
+int mp_writer_append(struct mp_writer *w, const struct mp_writer_ops *ops,
+                     FILE *out, bool has_header)
+{
   int rc = 0;
 
   w->ops = ops;
@@ -42,7 +48,7 @@ int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
   if (ferror(out)) {
     return -EIO;
   }
-  if (ops->open) {
+  if (ops->open && !has_header) {
     errno = 0;
     rc = stream_error(out, ops->open(w));
   }

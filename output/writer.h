@@ -1,6 +1,7 @@
 #ifndef MP_OUTPUT_WRITER_H
 #define MP_OUTPUT_WRITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,11 @@ const struct mp_writer_ops *mp_writer_find(const char *name);
  * errno. */
 int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
                    FILE *out);
+
+/* As mp_writer_init(), for rows appended to a file that has rows (a
+ * resumed scan): no header when has_header. */
+int mp_writer_append(struct mp_writer *w, const struct mp_writer_ops *ops,
+                     FILE *out, bool has_header);
 
 /* Writes one row; r is borrowed for the call. Returns 0, or a negative
  * errno when the stream has failed (the errno of the failed stdio call,

@@ -33,6 +33,7 @@ void mp_config_init(struct mp_config *c)
   c->dkim_selectors = mp_dkim_default_selectors;
   c->dkim_shortcut = true;
   c->progress = -1; /* when stderr is a terminal */
+  c->fail_on = -1;  /* no finding fails the scan */
   c->log_level = MP_LOG_WARN;
   for (size_t i = 0; i < mp_options_count; i++) {
     if (mp_options[i].dflt) {

@@ -58,6 +58,8 @@ struct mp_config {
    * sender <spf_sender>@<domain> and HELO spf_helo (NULL: the domain) */
   const char *spf_sender;
   const char *spf_helo;
+  bool resume; /* --resume: continue into -o FILE */
+  int fail_on; /* --fail-on: -1, or the enum mp_severity that fails */
   bool quiet;
   int progress; /* -1: when stderr is a terminal */
   enum mp_log_level log_level;

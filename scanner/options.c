@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/finding.h"
 #include "output/writer.h"
 #include "scanner/base/alloc.h"
 #include "scanner/checks/registry.h"
@@ -343,7 +344,43 @@ static int read_selectors(struct mp_config *c, const struct mp_option *o,
   return n ? 0 : mp_options_error(err, errlen, "--%s: an empty list", o->name);
 }
 
+/* "error", "warning" or "info": a severity of output/finding.h. */
+static int read_fail_on(struct mp_config *c, const struct mp_option *o,
+                        const char *arg, char *err, size_t errlen)
+{
+  for (int i = 0; mp_severity_name((enum mp_severity)i); i++) {
+    if (strcmp(arg, mp_severity_name((enum mp_severity)i)) == 0) {
+      c->fail_on = i;
+      return 0;
+    }
+  }
+  return bad(o, arg, err, errlen);
+}
+
 /* ---- checks once every option is read ---------------------------------- */
+
+/* --resume appends to -o FILE, reading back its rows, and fingerprints
+ * the input file: the text format has no line numbers to read back, and
+ * a pipe cannot be read twice. */
+static int check_resume(struct mp_config *c, const struct mp_option *o,
+                        char *err, size_t errlen)
+{
+  (void)o;
+  if (!c->resume) {
+    return 0;
+  }
+  if (!c->output) {
+    return mp_options_error(err, errlen, "--resume needs -o FILE");
+  }
+  if (!c->input) {
+    return mp_options_error(err, errlen, "--resume needs an input file");
+  }
+  if (strcmp(c->format, "text") == 0) {
+    return mp_options_error(err, errlen,
+                            "--resume needs -f ndjson or csv, not text");
+  }
+  return 0;
+}
 
 /* Adaptive (the default): -c and --window are caps, generous ones; the
  * memory they bound is what is really in flight. Fixed: as given, or the
@@ -416,6 +453,14 @@ const struct mp_option mp_options[] = {
      .check = check_format},
     {"summary", 0, "FILE", "end-of-scan summary as JSON to FILE", NULL,
      read_string, FIELD(summary_path)},
+    {"resume", 0, NULL,
+     "continue an interrupted scan into -o FILE: scan\n"
+     "only the lines without a row (same input and options)",
+     NULL, read_flag, FIELD(resume), .value = true, .check = check_resume},
+    {"fail-on", 0, "SEVERITY",
+     "exit status 4 when a row has a finding of\n"
+     "SEVERITY or worse: error, warning or info",
+     NULL, read_fail_on, .expect = "error, warning or info"},
     {"resolver", 'r', "IP[:PORT]",
      "server to ask, repeatable (default: the\n"
      "nameservers of /etc/resolv.conf)",

@@ -51,6 +51,7 @@ struct scan {
   } in;
 
   struct mp_writer writer;
+  const struct mp_resume *done; /* --resume: lines with a row */
   struct job_slab *slabs;
   struct mp_job *free_jobs;
   unsigned active, njobs;
@@ -59,7 +60,7 @@ struct scan {
   uv_idle_t idle;
   uv_timer_t progress; /* each second: rows flushed, progress shown */
   bool show_progress;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   bool pumping, repump, input_done, stopping, closing;
   int error; /* first input/output failure, or -EINTR */
 };
@@ -90,7 +91,10 @@ static void emit(struct scan *s, const struct mp_result *res)
     return; /* the output is broken: nothing more can be written */
   }
   if ((rc = mp_writer_write(&s->writer, res)) < 0) {
-    mp_log_error("writing a row: %s", mp_strerror(rc));
+    /* EPIPE: the reader has gone (| head), not worth a message */
+    if (rc != -EPIPE) {
+      mp_log_error("writing a row: %s", mp_strerror(rc));
+    }
     set_error(s, rc);
     return;
   }
@@ -150,8 +154,6 @@ static void copy_input(struct mp_job *job, const struct mp_line *line)
   job->input_truncated = line->truncated || line->len > MP_INPUT_MAX;
   job->line = line->number;
 }
-
-static void on_job_complete(struct mp_job *job);
 
 /* A free job: one of the pool, or a new one while under -c. NULL when -c
  * are in flight. */
@@ -226,6 +228,10 @@ static void handle_line(struct scan *s, const struct mp_line *line)
   struct mp_job *job;
 
   if (mp_list_parse(&s->list, line->text, line->len, &e) == 0) {
+    return;
+  }
+  if (s->done && mp_resume_has(s->done, line->number)) {
+    s->st->resumed_rows++; /* its row is in the file already */
     return;
   }
   if (line->truncated) {
@@ -367,13 +373,30 @@ static void on_progress(uv_timer_t *t)
   mp_stats_progress(s->st, stderr);
 }
 
+/* A row is written whole into the output's stdio buffer and the buffer
+ * may end anywhere in a row only once a write has failed; so flushing it
+ * here, on the loop and between rows, leaves the file ending on a whole
+ * row. */
+static void abort_now(struct scan *s, const char *why)
+{
+  mp_log_error("%s: stopping without the rows in flight", why);
+  mp_writer_flush(&s->writer);
+  _exit(130);
+}
+
+/* SIGINT, SIGTERM: stop admitting, finish the domains in flight; again:
+ * stop at once. SIGHUP (the terminal is gone, and whatever hung up may
+ * kill us next): stop at once. A stop at once leaves whole rows, and
+ * --resume scans the rest. */
 static void on_signal(uv_signal_t *h, int signum)
 {
   struct scan *s = h->data;
 
+  if (signum == SIGHUP) {
+    abort_now(s, "hangup");
+  }
   if (s->error == -EINTR) {
-    mp_log_error("interrupted again: stopping without the rows in flight");
-    _exit(130);
+    abort_now(s, "interrupted again");
   }
   mp_log_warn("signal %d: finishing the %u domains in flight (again to "
               "abort)",
@@ -396,6 +419,7 @@ static void close_all(struct scan *s)
   uv_close((uv_handle_t *)&s->progress, NULL);
   uv_close((uv_handle_t *)&s->sigint, NULL);
   uv_close((uv_handle_t *)&s->sigterm, NULL);
+  uv_close((uv_handle_t *)&s->sighup, NULL);
   if (s->in_stream) {
     uv_close(&s->in.h, NULL);
   }
@@ -502,11 +526,15 @@ static int setup(struct scan *s)
   uv_timer_init(&s->loop, &s->progress);
   uv_signal_init(&s->loop, &s->sigint);
   uv_signal_init(&s->loop, &s->sigterm);
+  uv_signal_init(&s->loop, &s->sighup);
   s->idle.data = s->progress.data = s->sigint.data = s->sigterm.data = s;
+  s->sighup.data = s;
   uv_signal_start(&s->sigint, on_signal, SIGINT);
   uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  uv_signal_start(&s->sighup, on_signal, SIGHUP);
   uv_unref((uv_handle_t *)&s->sigint);
   uv_unref((uv_handle_t *)&s->sigterm);
+  uv_unref((uv_handle_t *)&s->sighup);
   s->show_progress =
       !cfg->quiet && (cfg->progress == 1 || (cfg->progress == -1 && isatty(2)));
   uv_timer_start(&s->progress, on_progress, 1000, 1000);
@@ -515,19 +543,21 @@ static int setup(struct scan *s)
 }
 
 int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
-                struct mp_stats *st)
+                const struct mp_resume *done, struct mp_stats *st)
 {
   struct scan *s = mp_calloc(1, sizeof(*s));
   int rc;
 
   s->cfg = cfg;
   s->st = st;
+  s->done = done;
   mp_list_init(&s->list, cfg->list_format);
   s->reader = mp_reader_new();
   if ((rc = uv_loop_init(&s->loop)) < 0) {
     goto done;
   }
-  if ((rc = mp_writer_init(&s->writer, mp_writer_find(cfg->format), out)) < 0) {
+  if ((rc = mp_writer_append(&s->writer, mp_writer_find(cfg->format), out,
+                             done && done->rows.header)) < 0) {
     goto close_loop;
   }
   if ((rc = open_input(s, in_fd)) < 0 || (rc = setup(s)) < 0) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "scanner/config.h"
+#include "scanner/resume.h"
 #include "scanner/stats.h"
 
 /* Runs a whole scan on a loop of its own: streams names from in_fd, keeps at
@@ -11,8 +12,10 @@
  * non-comment line to out in cfg->format. Returns 0 when the input was read
  * to its end, -EINTR when a signal stopped admission (every admitted domain
  * still gets its row), or a negative errno when reading the input or
- * writing a row failed. st holds the counters either way. */
+ * writing a row failed. st holds the counters either way. done (NULL: a
+ * fresh scan) is a resumed scan's: the lines that have their row in out
+ * already are skipped, and rows are appended without a header. */
 int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
-                struct mp_stats *st);
+                const struct mp_resume *done, struct mp_stats *st);
 
 #endif

@@ -126,6 +126,16 @@ void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
 
   st->rows++;
   st->by_status[res->status]++;
+  if (res->nfindings) {
+    enum mp_severity worst = MP_SEV_INFO;
+
+    for (size_t i = 0; i < res->nfindings; i++) {
+      enum mp_severity sv = mp_finding_severity(res->findings[i]);
+
+      worst = sv < worst ? sv : worst;
+    }
+    st->by_severity[worst]++;
+  }
   adoption(&st->adopt, res);
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
     if (all[i]->queried) {

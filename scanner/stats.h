@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output/finding.h"
 #include "output/result.h"
 #include "scanner/dns/cache.h"
 #include "scanner/job.h"
@@ -37,11 +38,13 @@ struct mp_stats {
   uint64_t by_status[MP_STATUS_COUNT];
   uint64_t lookups[MP_OUTCOME_COUNT]; /* per row lookup (shared included) */
   uint64_t skipped_shard;             /* lines that belong to other shards */
-  uint64_t domains_peak;              /* domains in flight at most */
-  uint64_t input_bytes, input_size;   /* progress by file size, if known */
-  struct mp_resolver_stats dns;       /* copied from the resolver */
-  struct mp_cache_stats cache;        /* copied from the answer cache */
-  struct mp_check_counts by_check;    /* cache fetches by check */
+  uint64_t by_severity[MP_SEV_COUNT]; /* rows by their worst finding */
+  uint64_t resumed_rows; /* --resume: lines whose row was written before */
+  uint64_t domains_peak; /* domains in flight at most */
+  uint64_t input_bytes, input_size; /* progress by file size, if known */
+  struct mp_resolver_stats dns;     /* copied from the resolver */
+  struct mp_cache_stats cache;      /* copied from the answer cache */
+  struct mp_check_counts by_check;  /* cache fetches by check */
   struct mp_adoption adopt;
 };
 

@@ -14,4 +14,26 @@ static inline uint64_t mp_hash(const void *data, size_t len)
   return XXH3_64bits_withSeed(data, len, 0);
 }
 
+/* The same hash over data given in pieces (a file read in chunks):
+ * mp_hash_begin, mp_hash_more for each piece, mp_hash_end. */
+struct mp_hash_state {
+  XXH3_state_t s;
+};
+
+static inline void mp_hash_begin(struct mp_hash_state *h)
+{
+  XXH3_64bits_reset_withSeed(&h->s, 0);
+}
+
+static inline void mp_hash_more(struct mp_hash_state *h, const void *data,
+                                size_t len)
+{
+  XXH3_64bits_update(&h->s, data, len);
+}
+
+static inline uint64_t mp_hash_end(const struct mp_hash_state *h)
+{
+  return XXH3_64bits_digest(&h->s);
+}
+
 #endif

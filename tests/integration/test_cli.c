@@ -244,3 +244,16 @@ Test(cli, spf_options_read_the_same_in_help_and_readme)
   mp_free(doc);
   unlink(out);
 }
+
+/* --fail-on: status 4 when some row has a finding that bad (the world
+ * has errors), 0 without it; a bad severity is a usage error. */
+Test(cli, fail_on_a_severity_exits_4)
+{
+  const char *errors[] = {"--fail-on", "error", "-q", world_list, NULL};
+  const char *none[] = {"-q", world_list, NULL};
+  const char *bad[] = {"--fail-on", "fatal", world_list, NULL};
+
+  cr_expect_eq(run_args(errors), 4);
+  cr_expect_eq(run_args(none), 0);
+  cr_expect_eq(run_args(bad), 2);
+}

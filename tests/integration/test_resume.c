@@ -1,0 +1,287 @@
+/* --resume: a scan killed (-9), interrupted (SIGINT) or stopped by a full
+ * disk, resumed until it completes, ends with the rows of a clean scan:
+ * every line once, no line missing, posture fields equal (timing fields
+ * aside). MP_RESUME_KILLS sets the number of kills (default 8; the issue's
+ * manual run: 20). */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scanner/base/alloc.h"
+#include "tests/integration/bg.h"
+#include "tests/integration/world.h"
+#include "tests/support/proc.h"
+
+static char world_list[4096];
+
+static void setup(void)
+{
+  snprintf(world_list, sizeof(world_list), "%s/domains.txt", MP_WORLD_DIR);
+}
+
+TestSuite(resume, .init = setup, .timeout = 600);
+
+/* Paced so that a kill lands midway. */
+static const char *const fresh[] = {"--qps", "8000", "-q", NULL};
+static const char *const again[] = {"--resume", "--qps", "8000", "-q", NULL};
+static const char *const finish[] = {"--resume", "-q", NULL};
+
+/* Members that change from run to run (times, round trips, attempts). */
+static bool volatile_key(const struct mp_json *k)
+{
+  static const char *const keys[] = {"started", "elapsed_ms", "rtt_ms", "ttl",
+                                     "attempts"};
+
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    if (strcmp(k->str, keys[i]) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool same(const struct mp_json *a, const struct mp_json *b)
+{
+  if (a->type != b->type || a->count != b->count) {
+    return false;
+  }
+  switch (a->type) {
+  case MP_JSON_BOOL:
+    return a->boolean == b->boolean;
+  case MP_JSON_NUMBER:
+    return a->number == b->number;
+  case MP_JSON_STRING:
+    return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+  case MP_JSON_ARRAY:
+  case MP_JSON_OBJECT:
+    for (size_t i = 0; i < a->count; i++) {
+      if (a->keys && strcmp(a->keys[i]->str, b->keys[i]->str) != 0) {
+        return false;
+      }
+      if (a->keys && volatile_key(a->keys[i])) {
+        continue;
+      }
+      if (!same(a->items[i], b->items[i])) {
+        return false;
+      }
+    }
+    return true;
+  default:
+    return true;
+  }
+}
+
+/* The rows of out by line number; fails on a duplicate line. */
+static const struct mp_json **by_line(const struct mp_json *rows,
+                                      uint64_t max_line)
+{
+  const struct mp_json **at = mp_calloc(max_line + 1, sizeof(*at));
+
+  for (size_t i = 0; i < rows->count; i++) {
+    int64_t line = mp_json_get(rows->items[i], "line")->integer;
+
+    cr_assert(line > 0 && (uint64_t)line <= max_line, "line %lld",
+              (long long)line);
+    cr_assert_null(at[line], "line %lld has two rows", (long long)line);
+    at[line] = rows->items[i];
+  }
+  return at;
+}
+
+/* out holds the rows of clean: the same lines, once each, equal. */
+static void expect_same_rows(const char *clean, const char *out)
+{
+  struct truth_set ts;
+  struct mp_json *a, *b;
+  const struct mp_json **x, **y;
+  size_t differ = 0;
+
+  truth_load(&ts);
+  a = read_rows(clean);
+  b = read_rows(out);
+  cr_expect_eq(b->count, a->count, "%zu rows, a clean scan has %zu", b->count,
+               a->count);
+  x = by_line(a, ts.max_line);
+  y = by_line(b, ts.max_line);
+  for (uint64_t l = 1; l <= ts.max_line; l++) {
+    cr_expect((x[l] == NULL) == (y[l] == NULL), "line %llu: %s",
+              (unsigned long long)l, x[l] ? "missing" : "extra");
+    differ += x[l] && y[l] && !same(x[l], y[l]);
+  }
+  cr_expect_eq(differ, 0, "%zu rows differ from a clean scan's", differ);
+  cr_log_info("%zu rows compared", a->count);
+  mp_free(x);
+  mp_free(y);
+  mp_json_free(a);
+  mp_json_free(b);
+  truth_free(&ts);
+}
+
+static void clean_scan(char *clean, size_t n)
+{
+  const char *args[] = {"-q", NULL};
+
+  scratch_path(clean, n, "clean.ndjson");
+  cr_assert_eq(run_scanner(world_list, clean, args), 0);
+}
+
+static void remove_all(const char *out)
+{
+  char p[4200];
+
+  unlink(out);
+  snprintf(p, sizeof(p), "%s.mpstate", out);
+  unlink(p);
+  snprintf(p, sizeof(p), "%s.log", out);
+  unlink(p);
+  snprintf(p, sizeof(p), "%s.log.stderr", out);
+  unlink(p);
+}
+
+/* Starts (or resumes) a scan into out, stops it with sig after a random
+ * 100..1500 ms; returns its exit status. */
+static int stop_at_random(const char *out, bool resume, int sig)
+{
+  const char *args[16];
+  size_t n = 0;
+  const char *const *from = resume ? again : fresh;
+  char log[4200];
+  pid_t pid;
+
+  args[n++] = "-o";
+  args[n++] = out;
+  while (*from) {
+    args[n++] = *from++;
+  }
+  args[n] = NULL;
+  snprintf(log, sizeof(log), "%s.log", out);
+  pid = bg_scanner(world_list, log, args, 0);
+  bg_sleep_ms(100 + rand() % 1400);
+  kill(pid, sig);
+  return bg_wait(pid, 120000);
+}
+
+static void resume_to_the_end(const char *out)
+{
+  const char *args[] = {"-o", out, finish[0], finish[1], NULL};
+  char log[4200];
+
+  snprintf(log, sizeof(log), "%s.log", out);
+  cr_assert_eq(run_scanner(world_list, log, args), 0);
+  unlink(log);
+}
+
+static void stopped_and_resumed(int sig, int times, const char *name)
+{
+  char clean[4096], out[4096];
+
+  srand((unsigned)getpid());
+  clean_scan(clean, sizeof(clean));
+  scratch_path(out, sizeof(out), name);
+  for (int i = 0; i < times; i++) {
+    int rc = stop_at_random(out, i > 0, sig);
+
+    /* 0: it ended before the signal came */
+    cr_assert(rc == 0 || rc == 128 + sig || rc == 130, "exit %d", rc);
+  }
+  resume_to_the_end(out);
+  expect_same_rows(clean, out);
+  remove_all(out);
+  remove_all(clean);
+}
+
+Test(resume, kill_9_at_random_points_then_resume)
+{
+  const char *env = getenv("MP_RESUME_KILLS");
+  int kills = env ? atoi(env) : 8;
+
+  cr_log_info("%d kills", kills);
+  stopped_and_resumed(SIGKILL, kills, "kill9.ndjson");
+}
+
+Test(resume, sigint_then_resume)
+{
+  stopped_and_resumed(SIGINT, 3, "sigint.ndjson");
+}
+
+/* CSV: a torn last record whose open quoted cell holds a line break is
+ * dropped, no second header is written, and every line has one record. */
+Test(resume, csv_drops_a_torn_record_and_writes_no_second_header)
+{
+  struct truth_set ts;
+  char clean[4096], out[4096];
+  const char *args[] = {"-f", "csv", "-o", out, "-q", NULL};
+  const char *more[] = {"-f", "csv", "-o", out, "--resume", "-q", NULL};
+  char *text;
+  size_t len, cut = 0, records = 0;
+  bool quoted = false;
+  FILE *f;
+
+  truth_load(&ts);
+  scratch_path(clean, sizeof(clean), "clean.log");
+  scratch_path(out, sizeof(out), "rows.csv");
+  cr_assert_eq(run_scanner(world_list, clean, args), 0);
+  text = mp_proc_slurp(out, &len);
+  cr_assert_not_null(text);
+  /* keep the records ending in the first half, then a torn one */
+  for (size_t i = 0; i < len / 2; i++) {
+    quoted ^= text[i] == '"';
+    cut = !quoted && text[i] == '\n' ? i + 1 : cut;
+  }
+  f = fopen(out, "w");
+  cr_assert_not_null(f);
+  fwrite(text, 1, cut, f);
+  fputs("999999,\"torn\r\n,cell", f);
+  cr_assert_eq(fclose(f), 0);
+  mp_free(text);
+  cr_assert_eq(run_scanner(world_list, clean, more), 0);
+  text = mp_proc_slurp(out, &len);
+  quoted = false;
+  for (size_t i = 0; i < len; i++) {
+    quoted ^= text[i] == '"';
+    records += !quoted && text[i] == '\n';
+  }
+  cr_expect_eq(records, ts.count + 1, "%zu records", records);
+  cr_expect_null(strstr(text + 1, "\nline,input,"), "a second header");
+  cr_expect_null(strstr(text, "999999,"), "the torn record is kept");
+  mp_free(text);
+  remove_all(out);
+  remove_all(clean);
+  truth_free(&ts);
+}
+
+/* Another input or other row-changing options: exit 2, the file as it
+ * was; other pacing (--qps, -c) is fine. */
+Test(resume, refuses_other_options_or_input)
+{
+  char out[4096], log[4096], other[4096];
+  const char *first[] = {"-o", out, "-q", "--checks", "spf,dmarc", NULL};
+  const char *checks[] = {"-o", out, "--resume", "-q", NULL};
+  const char *pacing[] = {"-o",        out,  "--resume", "-q", "--checks",
+                          "spf,dmarc", "-c", "7",        NULL};
+  FILE *f;
+  size_t before, after;
+
+  scratch_path(out, sizeof(out), "refuse.ndjson");
+  scratch_path(log, sizeof(log), "refuse.log");
+  scratch_path(other, sizeof(other), "other.txt");
+  cr_assert_eq(run_scanner(world_list, log, first), 0);
+  mp_free(mp_proc_slurp(out, &before));
+  cr_expect_eq(run_scanner(world_list, log, checks), 2);
+  f = fopen(other, "w");
+  cr_assert_not_null(f);
+  fputs("example.test\n", f);
+  cr_assert_eq(fclose(f), 0);
+  cr_expect_eq(run_scanner(other, log, pacing), 2);
+  mp_free(mp_proc_slurp(out, &after));
+  cr_expect_eq(after, before, "a refused --resume changed the file");
+  cr_expect_eq(run_scanner(world_list, log, pacing), 0);
+  unlink(other);
+  remove_all(out);
+  remove_all(log);
+}

@@ -1,0 +1,93 @@
+/* Signals and broken pipes end on whole rows with the documented exit
+ * status: a second SIGINT and SIGHUP flush the rows written and stop at
+ * once (130); a reader that goes away (| head -1) is an output error (1),
+ * not a death by SIGPIPE (141). */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scanner/base/alloc.h"
+#include "tests/integration/bg.h"
+#include "tests/integration/world.h"
+#include "tests/support/proc.h"
+
+static char world_list[4096];
+
+static void setup(void)
+{
+  snprintf(world_list, sizeof(world_list), "%s/domains.txt", MP_WORLD_DIR);
+}
+
+TestSuite(signals, .init = setup, .timeout = 120);
+
+/* A scan slow enough to be caught midway: --qps paces the queries. */
+static const char *const slow[] = {"--qps", "3000", "-q", NULL};
+
+/* The output ends on a whole row and every row parses. */
+static void expect_whole_rows(const char *out)
+{
+  size_t len;
+  char *text = mp_proc_slurp(out, &len);
+  struct mp_json *rows;
+
+  cr_assert_not_null(text);
+  cr_assert_gt(len, 0, "no row was written");
+  cr_expect_eq(text[len - 1], '\n', "the last row is torn");
+  mp_free(text);
+  rows = read_rows(out);
+  cr_expect_gt(rows->count, 0);
+  mp_json_free(rows);
+}
+
+static void stop_midway(const int *sigs, size_t n, const char *name)
+{
+  char out[4096];
+  pid_t pid;
+
+  scratch_path(out, sizeof(out), name);
+  pid = bg_scanner(world_list, out, slow, 0);
+  bg_sleep_ms(1500);
+  for (size_t i = 0; i < n; i++) {
+    kill(pid, sigs[i]);
+    bg_sleep_ms(50);
+  }
+  cr_expect_eq(bg_wait(pid, 60000), 130);
+  expect_whole_rows(out);
+  unlink(out);
+}
+
+Test(signals, second_sigint_flushes_and_stops_on_a_whole_row)
+{
+  const int sigs[] = {SIGINT, SIGINT};
+
+  stop_midway(sigs, 2, "sigint2.ndjson");
+}
+
+Test(signals, sighup_flushes_and_stops_on_a_whole_row)
+{
+  const int sigs[] = {SIGHUP};
+
+  stop_midway(sigs, 1, "sighup.ndjson");
+}
+
+Test(signals, a_reader_gone_is_exit_1_not_sigpipe)
+{
+  char status[4096], cmd[16384];
+  const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+  char *text;
+
+  scratch_path(status, sizeof(status), "head.status");
+  snprintf(cmd, sizeof(cmd),
+           "{ '%s' -r 127.0.0.1:%d -q --no-progress '%s'; echo $? >'%s'; } "
+           "| head -1 >/dev/null",
+           MP_BINARY, MP_TEST_DNS_PORT, world_list, status);
+  cr_assert_eq(mp_proc_run(argv, NULL, NULL, NULL, 120000), 0);
+  text = mp_proc_slurp(status, NULL);
+  cr_assert_not_null(text);
+  cr_expect_eq(atoi(text), 1, "exit status %s", text);
+  mp_free(text);
+  unlink(status);
+}
