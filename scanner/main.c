@@ -1,8 +1,8 @@
 /* mailposture: the command line. The only place where an error becomes a
  * message and an exit status: 0 the scan ran to the end, 1 input/output
  * failure, 2 usage error, 3 the resolver failed (lookups failed unsent
- * after --dead-after, or no resolver answered at the end), 130
- * interrupted. */
+ * after --dead-after, or no resolver answered at the end), 5 (mailposture
+ * diff) a change at or above --fail-on, 130 interrupted. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "scanner/config.h"
+#include "scanner/diff.h"
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
 #include "scanner/scan.h"
@@ -46,6 +47,9 @@ int main(int argc, char **argv)
   int in_fd = 0, rc, status = 0;
   FILE *out = stdout;
 
+  if (argc > 1 && strcmp(argv[1], "diff") == 0) {
+    return mp_diff_main(argc - 1, argv + 1, stdout);
+  }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
     fprintf(stderr, "mailposture: %s\n", err);
