@@ -39,6 +39,8 @@ struct zone {
   char *text;
   char **line; /* NULL: deleted */
   size_t n;
+  char *edited[64]; /* the lines replace() made, to free */
+  size_t nedited;
 };
 
 struct dom {
@@ -191,7 +193,8 @@ static bool replace(struct zone *z, size_t i, const char *const *from,
       memcpy(n, z->line[i], a);
       memcpy(n + a, to, tl);
       memcpy(n + a + tl, p + fl, rest + 1);
-      z->line[i] = n; /* leaked with the world: a test tool's one run */
+      z->line[i] = n;
+      z->edited[z->nedited++] = n;
       return true;
     }
   }
@@ -403,5 +406,8 @@ int mp_world_edit(const char *src, const char *dst, unsigned k, uint64_t seed)
   mp_free(other.text);
   mp_free(z.text);
   mp_free(z.line);
+  for (size_t i = 0; i < z.nedited; i++) {
+    mp_free(z.edited[i]);
+  }
   return rc;
 }

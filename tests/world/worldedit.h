@@ -18,8 +18,8 @@
  *   dkim_remove      one DKIM key record deleted  dkim.found  regression
  *   mx_drop          the last of 2+ MX records deleted
  *                                         mx_hosts.hosts      neutral
- * The zone is read whole: meant for test-sized worlds. Returns 0 or a
- * negative errno; fewer than k candidates is -ENOENT. */
+ * At most 60 edits. The zone is read whole: meant for test-sized worlds.
+ * Returns 0 or a negative errno; fewer than k candidates is -ENOENT. */
 int mp_world_edit(const char *src, const char *dst, unsigned k, uint64_t seed);
 
 #endif

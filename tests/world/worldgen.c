@@ -2309,7 +2309,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       o->edited = optarg;
       break;
     case 'k':
-      if (parse_u64(optarg, &o->edits) != 0 || o->edits > 1000) {
+      if (parse_u64(optarg, &o->edits) != 0 || o->edits > 60) {
         return -EINVAL;
       }
       break;
