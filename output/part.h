@@ -99,6 +99,29 @@ struct mp_csv_ctx {
 
 struct mp_part;
 
+/* How mailposture diff compares a field (docs/diff.md). A field without a
+ * rule is not compared: volatile fields (times, RTT, TTL, attempts, line
+ * numbers), raw record text and detail that a compared field sums up.
+ * Lists are compared as sets of items (order is not posture). */
+enum mp_diff_rule {
+  MP_DIFF_SKIP = 0,
+  MP_DIFF_NEUTRAL,    /* any change is neutral */
+  MP_DIFF_RANK,       /* an enum ranked by diff_rank, worst first: up is an
+                         improvement, down a regression, an unranked value
+                         neutral */
+  MP_DIFF_MORE_WORSE, /* a number: a larger one is a regression */
+  MP_DIFF_LESS_WORSE, /* a number: a smaller one is a regression (null
+                         counts as the smallest) */
+  MP_DIFF_TRUE_GOOD,  /* a bool: true to false (or null) is a regression */
+  MP_DIFF_SET,        /* a list: items added or removed are neutral */
+  MP_DIFF_SET_LOSS,   /* a list: an item removed is a regression, one added
+                         an improvement */
+  MP_DIFF_SET_GAIN,   /* a list: an item added is a regression, one removed
+                         an improvement */
+  MP_DIFF_FINDINGS,   /* finding codes: added at severity warning or error is
+                         a regression, removed an improvement; info neutral */
+};
+
 struct mp_field {
   const char *name; /* NDJSON key; "" for the item of a list of scalars */
   enum mp_kind kind;
@@ -115,6 +138,11 @@ struct mp_field {
   enum mp_csv_group group;
   mp_csv_item_cb csv_item;
   void (*csv_cell)(FILE *f, const void *obj);
+  /* mailposture diff: the rule, and for MP_DIFF_RANK the values worst
+   * first, NULL-terminated. For a list of objects, the items' fields with
+   * a rule make up an item's text. */
+  enum mp_diff_rule diff;
+  const char *const *diff_rank;
 };
 
 struct mp_part {

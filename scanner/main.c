@@ -2,7 +2,8 @@
  * message and an exit status: 0 the scan ran to the end, 1 input/output
  * failure, 2 usage error, 3 the resolver failed (lookups failed unsent
  * after --dead-after, or no resolver answered at the end), 4 a row has a
- * finding of --fail-on's severity or worse, 130
+ * finding of --fail-on's severity or worse, 5 (mailposture diff) a change
+ * at or above its --fail-on, 130
  * interrupted (SIGINT, SIGTERM, SIGHUP). SIGPIPE is ignored: a reader that
  * goes away (| head -1) is an output error, status 1, not a death by
  * signal (141). */
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "scanner/config.h"
+#include "scanner/diff.h"
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
 #include "scanner/resume.h"
@@ -132,6 +134,9 @@ int main(int argc, char **argv)
   FILE *out = stdout;
 
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
+  if (argc > 1 && strcmp(argv[1], "diff") == 0) {
+    return mp_diff_main(argc - 1, argv + 1, stdout);
+  }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
     fprintf(stderr, "mailposture: %s\n", err);

@@ -2,6 +2,7 @@
  * (docs/schema.md, "MTA-STS, TLS-RPT and BIMI"): the TXT records only.
  * The three share struct mp_result_policy and name its fields apart. */
 #include "output/parts/get.h"
+#include "output/parts/rank.h"
 
 MP_GET(status, struct mp_result_policy, p, mp_value_cstr(v, p->status))
 MP_GET(record, struct mp_result_policy, p, mp_value_slice(v, p->record))
@@ -12,7 +13,8 @@ MP_GET(error, struct mp_result_policy, p, mp_value_cstr(v, p->error))
 #define STATUS                                                                 \
   {                                                                            \
     .name = "status", .kind = MP_K_ENUM,                                       \
-    .meaning = "none, valid, invalid or temperror", .get = status              \
+    .meaning = "none, valid, invalid or temperror", .get = status,             \
+    .diff = MP_DIFF_RANK, .diff_rank = mp_rank_policy_status                   \
   }
 #define RECORD(what)                                                           \
   {                                                                            \
@@ -34,7 +36,8 @@ static const struct mp_field mta_sts[] = {
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
      .meaning = "its id=, which changes whenever the policy does",
-     .get = field1},
+     .get = field1,
+     .diff = MP_DIFF_NEUTRAL},
     ERROR,
 };
 
@@ -45,7 +48,8 @@ static const struct mp_field tls_rpt[] = {
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
      .meaning = "the first URI of its rua=: where the reports go",
-     .get = field1},
+     .get = field1,
+     .diff = MP_DIFF_NEUTRAL},
     ERROR,
 };
 
@@ -56,7 +60,8 @@ static const struct mp_field bimi[] = {
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
      .meaning = "its l=: the URL of the logo",
-     .get = field1},
+     .get = field1,
+     .diff = MP_DIFF_NEUTRAL},
     {.name = "authority",
      .kind = MP_K_STRING,
      .flags = MP_F_NULL | MP_F_NDJSON_ONLY,

@@ -232,7 +232,8 @@ static const struct mp_field row[] = {
     {.name = "status",
      .kind = MP_K_ENUM,
      .meaning = "the domain's status, from its lookups",
-     .get = status},
+     .get = status,
+     .diff = MP_DIFF_NEUTRAL},
     {.name = "error",
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
@@ -329,7 +330,8 @@ static const struct mp_field row[] = {
      .meaning = "the finding codes of the row",
      .get = findings,
      .sub = &finding_part,
-     .group = MP_CSV_FINDINGS},
+     .group = MP_CSV_FINDINGS,
+     .diff = MP_DIFF_FINDINGS},
 };
 
 const struct mp_part mp_part_row = {"row", MP_FIELDS(row), row};

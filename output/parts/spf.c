@@ -2,6 +2,7 @@
  * answer and their evaluation (RFC 7208), with the --spf-ip checks and the
  * --spf-include targets. Its fields read the row. */
 #include "output/parts/get.h"
+#include "output/parts/rank.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -192,7 +193,9 @@ static const struct mp_field spf[] = {
     {.name = "status",
      .kind = MP_K_ENUM,
      .meaning = "the domain's SPF policy evaluated without a client",
-     .get = status},
+     .get = status,
+     .diff = MP_DIFF_RANK,
+     .diff_rank = mp_rank_spf_status},
     {.name = "reason",
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
@@ -216,7 +219,8 @@ static const struct mp_field spf[] = {
     {.name = "lookups",
      .kind = MP_K_UINT,
      .meaning = "DNS-querying terms evaluated, stopping at 11",
-     .get = lookups},
+     .get = lookups,
+     .diff = MP_DIFF_NEUTRAL},
     {.name = "lookups_static",
      .kind = MP_K_UINT,
      .flags = MP_F_NULL,
@@ -225,7 +229,8 @@ static const struct mp_field spf[] = {
     {.name = "voids",
      .kind = MP_K_UINT,
      .meaning = "void lookups met",
-     .get = voids},
+     .get = voids,
+     .diff = MP_DIFF_NEUTRAL},
     {.name = "depth",
      .kind = MP_K_UINT,
      .flags = MP_F_NULL,
@@ -235,12 +240,15 @@ static const struct mp_field spf[] = {
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the result the all that ends the evaluation gives",
-     .get = all},
+     .get = all,
+     .diff = MP_DIFF_RANK,
+     .diff_rank = mp_rank_spf_all},
     {.name = "includes",
      .kind = MP_K_LIST,
      .meaning = "the domain's own include: terms, the first 32",
      .get = includes,
-     .sub = &include_part},
+     .sub = &include_part,
+     .diff = MP_DIFF_SET},
     {.name = "includes_total",
      .kind = MP_K_UINT,
      .flags = MP_F_NDJSON_ONLY,
@@ -250,7 +258,8 @@ static const struct mp_field spf[] = {
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
      .meaning = "the domain-spec of redirect=, as written",
-     .get = redirect},
+     .get = redirect,
+     .diff = MP_DIFF_NEUTRAL},
     {.name = "uses_ptr",
      .kind = MP_K_BOOL,
      .flags = MP_F_NULL,

@@ -24,6 +24,7 @@
 #include "tests/world/rng.h"
 #include "tests/world/spftruth.h"
 #include "tests/world/zonedb.h"
+#include "tests/world/worldedit.h"
 
 #define NAME_BUF  512         /* also holds the over-long invalid names */
 #define MAX_RECS  64          /* TXT records at one owner */
@@ -1321,6 +1322,8 @@ struct opts {
   uint64_t domains, seed;
   const char *out, *dnsperf;
   bool tranco;
+  const char *edited; /* --edited DIR: a second world (worldedit.h) */
+  uint64_t edits;
 };
 
 struct spf_stats {
@@ -2243,7 +2246,7 @@ static int world_run(const struct opts *o, char *path, const char **what)
 static void usage(FILE *f)
 {
   fprintf(f, "usage: mp_worldgen --domains N --out DIR [--seed S] [--tranco] "
-             "[--dnsperf FILE]\n"
+             "[--dnsperf FILE]\n       [--edited DIR2 --edits K]\n"
              "Writes DIR/zones/*.zone, DIR/zones.list, DIR/domains.txt, "
              "DIR/truth.tsv,\nDIR/spf_truth.tsv and DIR/world-stats.txt (see "
              "tests/world/README.md).\n");
@@ -2271,6 +2274,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"out", required_argument, NULL, 'o'},
       {"tranco", no_argument, NULL, 't'},
       {"dnsperf", required_argument, NULL, 'p'},
+      {"edited", required_argument, NULL, 'e'},
+      {"edits", required_argument, NULL, 'k'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
@@ -2278,7 +2283,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
   int c;
 
   *o = (struct opts){.seed = 1};
-  while ((c = getopt_long(argc, argv, "n:s:o:tp:h", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "n:s:o:tp:e:k:h", longs, NULL)) != -1) {
     switch (c) {
     case 'n':
       if (parse_u64(optarg, &o->domains) != 0) {
@@ -2299,6 +2304,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       break;
     case 'p':
       o->dnsperf = optarg;
+      break;
+    case 'e':
+      o->edited = optarg;
+      break;
+    case 'k':
+      if (parse_u64(optarg, &o->edits) != 0 || o->edits > 60) {
+        return -EINVAL;
+      }
       break;
     case 'h':
       usage(stdout);
@@ -2328,6 +2341,10 @@ int main(int argc, char **argv)
     return 2;
   }
   rc = world_run(&o, path, &what);
+  if (rc == 0 && o.edited) {
+    what = o.edited;
+    rc = mp_world_edit(o.out, o.edited, (unsigned)o.edits, o.seed);
+  }
   if (rc != 0) {
     fprintf(stderr, "mp_worldgen: %s: %s\n", what, strerror(-rc));
     return 1;
