@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-MP_GET(status, struct mp_result_dkim, d, mp_value_cstr(v, d->status))
+MP_GET(status, struct mp_result_dkim, d,
+       mp_value_cstr(v, mp_dkim_status_name(d->status)))
 MP_GET(probed, struct mp_result_dkim, d, mp_value_uint(v, d->probed))
 MP_GET(found, struct mp_result_dkim, d,
        mp_value_list(v, d->found, d->nfound, MP_DKIM_FOUND_MAX))
@@ -107,7 +108,8 @@ static const struct mp_field failed_fields[] = {
     {.name = "outcome",
      .kind = MP_K_ENUM,
      .meaning = "how the TXT lookup of the selector failed",
-     .get = failed_outcome},
+     .get = failed_outcome,
+     MP_VALUES(outcome, OUTCOME)},
 };
 static const struct mp_part failed_part = {
     "dkim_failed", MP_FIELDS(failed_fields), failed_fields};
@@ -116,7 +118,8 @@ static const struct mp_field dkim[] = {
     {.name = "status",
      .kind = MP_K_ENUM,
      .meaning = "found, none, no_domainkey or temperror",
-     .get = status},
+     .get = status,
+     MP_VALUES(dkim_status, DKIM_STATUS)},
     {.name = "probed",
      .kind = MP_K_UINT,
      .meaning = "selectors asked",

@@ -3,7 +3,8 @@
  * The three share struct mp_result_policy and name its fields apart. */
 #include "output/parts/get.h"
 
-MP_GET(status, struct mp_result_policy, p, mp_value_cstr(v, p->status))
+MP_GET(status, struct mp_result_policy, p,
+       mp_value_cstr(v, mp_record_status_name(p->status)))
 MP_GET(record, struct mp_result_policy, p, mp_value_slice(v, p->record))
 MP_GET(field1, struct mp_result_policy, p, mp_value_slice(v, p->field1))
 MP_GET(field2, struct mp_result_policy, p, mp_value_slice(v, p->field2))
@@ -12,7 +13,8 @@ MP_GET(error, struct mp_result_policy, p, mp_value_cstr(v, p->error))
 #define STATUS                                                                 \
   {                                                                            \
     .name = "status", .kind = MP_K_ENUM,                                       \
-    .meaning = "none, valid, invalid or temperror", .get = status              \
+    .meaning = "none, valid, invalid or temperror", .get = status,             \
+    MP_VALUES(record_status, RECORD_STATUS)                                    \
   }
 #define RECORD(what)                                                           \
   {                                                                            \

@@ -45,7 +45,8 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   s->nchecks = MP_SPF_CHECKS_MAX;
   for (size_t i = 0; i < MP_SPF_CHECKS_MAX; i++) {
     s->checks[i].ip = "::1";
-    s->checks[i].result = results[i % 7];
+    s->checks[i].result =
+        ROWS_ENUM(spf_check_result, SPF_CHECK_RESULT, results[i % 7]);
     s->checks[i].reason = i % 7 == 0 ? "no_record" : NULL;
   }
   s->nincludes = 100;
@@ -57,9 +58,9 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   for (size_t i = 0; i < MP_SPF_TARGETS_MAX; i++) {
     s->targets[i] = s->targets[i % 3];
   }
-  s->targets[7].effective = "neutral";
-  s->targets[6].effective = "fail";
-  s->targets[5].effective = "softfail";
+  s->targets[7].effective = MP_SPF_RESULT_NEUTRAL;
+  s->targets[6].effective = MP_SPF_RESULT_FAIL;
+  s->targets[5].effective = MP_SPF_RESULT_SOFTFAIL;
   rows[n].nfindings = MP_FINDINGS_MAX + 5;
   for (size_t i = 0; i < MP_FINDINGS_MAX; i++) {
     rows[n].findings[i] = MP_FINDING_SPF_BROAD;
@@ -104,9 +105,9 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
 
     rows_full(r);
     r->line = 400 + i;
-    d->status = dmarc_status[i];
-    d->found_at = found_at[i];
-    d->method = method[i];
+    d->status = ROWS_ENUM(record_status, RECORD_STATUS, dmarc_status[i]);
+    d->found_at = ROWS_ENUM(dmarc_found, DMARC_FOUND, found_at[i]);
+    d->method = ROWS_ENUM(dmarc_method, DMARC_METHOD, method[i]);
     d->methods_disagree = i == 2   ? MP_TRI_TRUE
                           : i == 3 ? MP_TRI_UNKNOWN
                                    : MP_TRI_FALSE;
@@ -116,27 +117,30 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->spf_eval.uses_ptr = i == 3 ? false : r->spf_eval.uses_ptr;
     r->spf_eval.targets[2].unknown = i == 3;
     d->org_tree_walk = i == 3 ? NULL : d->org_tree_walk;
-    d->p = effective[i < 3 ? i : 0];
-    d->sp = i == 1 ? NULL : effective[(i + 1) % 3];
-    d->np = effective[(i + 2) % 3];
+    d->p = ROWS_ENUM(dmarc_p, DMARC_P, effective[i < 3 ? i : 0]);
+    d->sp = ROWS_ENUM(dmarc_p, DMARC_P, i == 1 ? NULL : effective[(i + 1) % 3]);
+    d->np = ROWS_ENUM(dmarc_p, DMARC_P, effective[(i + 2) % 3]);
     d->pct = i == 0 ? 0 : -1;
     d->adkim = i % 2 ? 'r' : 's';
     d->aspf = i % 2 ? 's' : 'r';
     d->psd = psd[i];
     d->testing = testing[i];
-    d->effective_policy = effective[i];
-    d->rua[2].authorization = "lookup_failed";
-    d->error = i == 2 ? "syntax" : NULL;
-    r->dkim.status = dkim_status[i];
+    d->effective_policy =
+        ROWS_ENUM(dmarc_effective, DMARC_EFFECTIVE, effective[i]);
+    d->rua[2].authorization = MP_DMARC_AUTH_LOOKUP_FAILED;
+    d->error = i == 2 ? MP_DMARC_REASON_NO_POLICY : MP_DMARC_REASON_ABSENT;
+    r->dkim.status = ROWS_ENUM(dkim_status, DKIM_STATUS, dkim_status[i]);
     r->dkim.found[0].error = i == 3 ? "bad_key" : NULL;
     r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
-    r->mta_sts.status = r->tls_rpt.status = r->bimi.status = dmarc_status[i];
+    r->mta_sts.status = r->tls_rpt.status = r->bimi.status =
+        ROWS_ENUM(record_status, RECORD_STATUS, dmarc_status[i]);
     r->mx_check.hosts[1].ip_literal = i == 1;
     r->mx_check.hosts[1].resolves = i == 2 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
     r->mx_check.hosts[1].a_outcome = (enum mp_outcome)(i + 2);
     r->mx_check.hosts[0].addrs[0].fcrdns =
         i == 1 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
-    r->mx_check.hosts[0].addrs[0].forward_outcome = i == 1 ? "timeout" : "ok";
+    r->mx_check.hosts[0].addrs[0].forward_outcome =
+        i == 1 ? MP_OUTCOME_TIMEOUT : MP_OUTCOME_OK;
     r->mx_check.nsenders = i;
     for (size_t k = 0; k < i; k++) {
       r->mx_check.senders[k] = r->mx_check.hosts[0].addrs[k % 2];
@@ -149,15 +153,15 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
                        : i == 2 ? MP_TRI_UNKNOWN
                                 : MP_TRI_FALSE;
     r->verdict.nfailed = i < 2 ? 1 : 0;
-    r->verdict.failed[0] = failed[i % 3];
+    r->verdict.failed[0] = ROWS_ENUM(requirement, REQUIREMENT, failed[i % 3]);
     r->verdict.nunknown = i == 1 || i == 2 ? 1 : 0;
-    r->verdict.unknown[0] = failed[(i + 1) % 3];
+    r->verdict.unknown[0] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[(i + 1) % 3]);
     n++;
   }
   for (int o = 0; o < MP_OUTCOME_COUNT; o++) { /* every PTR outcome */
     rows_full(&rows[n]);
-    rows[n].mx_check.hosts[0].addrs[0].ptr_outcome =
-        mp_outcome_name((enum mp_outcome)o);
+    rows[n].mx_check.hosts[0].addrs[0].ptr_outcome = (enum mp_outcome)o;
     rows[n].line = 500 + (uint64_t)o;
     n++;
   }
@@ -192,8 +196,10 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
   }
   rows[n].verdict.nfailed = rows[n].verdict.nunknown = 1000;
   for (size_t i = 0; i < 8; i++) {
-    rows[n].verdict.failed[i] = failed[i % 4];
-    rows[n].verdict.unknown[i] = failed[(i + 1) % 4];
+    rows[n].verdict.failed[i] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[i % 4]);
+    rows[n].verdict.unknown[i] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[(i + 1) % 4]);
   }
   n++;
   cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);
