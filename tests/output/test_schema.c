@@ -668,13 +668,15 @@ struct flat {
     char name[96];
     const char *type;
     bool nullable;
+    const struct mp_field *field;
   } f[MP_SCHEMA_FIELDS];
 };
 
 static void flat_add(struct flat *t, const char *name, const char *type,
-                     bool nullable)
+                     bool nullable, const struct mp_field *f)
 {
   cr_assert_lt(t->n, MP_SCHEMA_FIELDS);
+  t->f[t->n].field = f;
   snprintf(t->f[t->n].name, sizeof(t->f[0].name), "%s", name);
   t->f[t->n].type = type;
   t->f[t->n].nullable = nullable;
@@ -695,7 +697,7 @@ static void flatten_ndjson(struct flat *t, const struct mp_part *p,
     }
     snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "",
              f->name);
-    flat_add(t, name, doc_type(f, false), (f->flags & MP_F_NULL) || f->when);
+    flat_add(t, name, doc_type(f, false), (f->flags & MP_F_NULL) || f->when, f);
     if (f->kind == MP_K_OBJECT) {
       flatten_ndjson(t, f->sub, name);
     } else if (f->kind == MP_K_LIST) {
@@ -703,9 +705,9 @@ static void flatten_ndjson(struct flat *t, const struct mp_part *p,
 
       strncat(name, "[]", sizeof(name) - strlen(name) - 1);
       if (mp_field_scalar_list(f)) {
-        flat_add(t, name, doc_type(item, false), item->flags & MP_F_NULL);
+        flat_add(t, name, doc_type(item, false), item->flags & MP_F_NULL, item);
       } else {
-        flat_add(t, name, "object", false);
+        flat_add(t, name, "object", false, NULL);
         flatten_ndjson(t, f->sub, name);
       }
     }
@@ -768,9 +770,72 @@ Test(schema, csv_columns_of_the_part_tables_are_documented)
   mp_schema_load(&docs, "CSV columns", "column", "empty");
   for (size_t i = 0; i < n; i++) {
     flat_add(&code, c[i].name, doc_type(c[i].path[c[i].depth - 1], true),
-             c[i].nullable);
+             c[i].nullable, c[i].path[c[i].depth - 1]);
   }
   expect_same_fields(&code, &docs, "CSV");
+}
+
+/* An enum field's "one of" list in the docs is its name table (the
+ * values a typed schema is generated from), or a part of it where the
+ * field takes only some: spf.include_checks[].effective (a check_host()
+ * result, of which five can come out) and dkim.failed[].outcome (an
+ * outcome, of which only failures are listed). */
+static bool subset_documented(const char *name)
+{
+  return strstr(name, "include_check") || strstr(name, "dkim.failed") ||
+         strstr(name, "dkim_failed");
+}
+
+static void expect_table_values(const struct flat *code,
+                                const struct mp_schema_table *docs)
+{
+  size_t checked = 0;
+
+  for (size_t i = 0; i < code->n; i++) {
+    const struct mp_field *f = code->f[i].field;
+    const struct mp_schema_field *d =
+        mp_schema_find(docs, code->f[i].name, NULL);
+    size_t n = 0;
+
+    if (!f || !f->values || !d || d->nvalues == 0) {
+      continue;
+    }
+    for (size_t k = 0; k < f->nvalues; k++) {
+      n += f->values[k] != NULL;
+    }
+    for (size_t k = 0; k < d->nvalues; k++) {
+      bool in = false;
+
+      for (size_t v = 0; v < f->nvalues && !in; v++) {
+        in = f->values[v] && strcmp(f->values[v], d->values[k]) == 0;
+      }
+      cr_expect(in, "%s: documented %s is not in its name table", d->name,
+                d->values[k]);
+    }
+    if (!subset_documented(d->name)) {
+      cr_expect_eq(n, d->nvalues, "%s: %zu names in the table, %zu documented",
+                   d->name, n, d->nvalues);
+    }
+    checked++;
+  }
+  cr_expect_gt(checked, 10);
+}
+
+Test(schema, enum_fields_list_the_documented_values)
+{
+  static struct mp_schema_table j, c;
+  static struct flat nd, cs;
+  size_t n;
+  const struct mp_csv_column *col = mp_csv_columns(&n);
+
+  mp_schema_load(&j, "NDJSON fields", "field", "null");
+  mp_schema_load(&c, "CSV columns", "column", "empty");
+  flatten_ndjson(&nd, &mp_part_row, "");
+  for (size_t i = 0; i < n; i++) {
+    flat_add(&cs, col[i].name, "", false, col[i].path[col[i].depth - 1]);
+  }
+  expect_table_values(&nd, &j);
+  expect_table_values(&cs, &c);
 }
 
 /* Every field says what it holds, in one line, and reads from the row. */
