@@ -239,7 +239,7 @@ Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
   run("shop.walk.test");
   cr_assert_eq(res.dmarc_eval.status, MP_RECORD_TEMPERROR);
   cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_MISSING);
-  cr_assert_null(res.dmarc_eval.found_at);
+  cr_assert_eq(res.dmarc_eval.found_at, MP_DMARC_FOUND_ABSENT);
   cr_assert_null(res.dmarc_eval.org_tree_walk);
   cr_assert(res.dmarc_eval.walk_failed);
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);

@@ -239,7 +239,7 @@ Test(check_mx, a_failed_ptr_lookup_is_not_a_missing_ptr)
   cr_expect_null(mx->hosts[0].addrs[0].ptr);
   cr_expect_eq(mx->hosts[0].addrs[0].ptr_outcome, MP_OUTCOME_TIMEOUT);
   cr_expect_eq(mx->hosts[0].addrs[0].fcrdns, MP_TRI_UNKNOWN);
-  cr_expect_null(mx->hosts[0].addrs[0].forward_outcome);
+  cr_expect_not(mx->hosts[0].addrs[0].forwarded);
   cr_expect_not(has(MP_FINDING_MX_PTR_MISSING));
   cr_expect(has(MP_FINDING_MX_TEMPERROR));
   expect_mx_fcrdns_unknown();
