@@ -138,12 +138,22 @@ struct mp_field {
   enum mp_csv_group group;
   mp_csv_item_cb csv_item;
   void (*csv_cell)(FILE *f, const void *obj);
+  /* ENUM: the names it may take, from the enum's name table (values[0]
+   * may be NULL: an ABSENT that is written null), when the code has one;
+   * tests/output/test_schema.c checks them against the docs. */
+  const char *const *values;
+  size_t nvalues;
   /* mailposture diff: the rule, and for MP_DIFF_RANK the values worst
    * first, NULL-terminated. For a list of objects, the items' fields with
    * a rule make up an item's text. */
   enum mp_diff_rule diff;
   const char *const *diff_rank;
 };
+
+/* The allowed values of an enum field from its name table (output/status.h):
+ * MP_VALUES(dmarc_p, DMARC_P). */
+#define MP_VALUES(name, NAME)                                                  \
+  .values = mp_##name##_names, .nvalues = MP_##NAME##_COUNT
 
 struct mp_part {
   const char *name; /* "spf", "dmarc", ...; "row" for the whole row */

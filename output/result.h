@@ -101,18 +101,19 @@ struct mp_result_spf {
   size_t length;          /* bytes of the record */
   size_t nchecks;         /* --spf-ip: check_host() per address */
   struct {
-    const char *ip;     /* as given */
-    const char *result; /* pass, fail, softfail, neutral, none, ... */
-    const char *reason; /* or NULL */
+    const char *ip;                  /* as given */
+    enum mp_spf_check_result result; /* output/status.h */
+    const char *reason;              /* or NULL */
   } checks[MP_SPF_CHECKS_MAX];
   size_t ntargets; /* --spf-include: where each name sits in the tree */
   struct {
     const char *name;
     bool reached;
-    bool unknown;          /* reached is unknown: a lookup of the walk
-                              failed before the name was met */
-    const char *effective; /* result an address it authorizes gets, or
-                              NULL when not reached or shadowed */
+    bool unknown; /* reached is unknown: a lookup of the walk
+                     failed before the name was met */
+    enum mp_spf_check_result effective; /* result an address it
+                                           authorizes gets, ABSENT when
+                                           not reached or shadowed */
   } targets[MP_SPF_TARGETS_MAX];
 };
 
@@ -127,21 +128,20 @@ struct mp_result_spf {
 
 /* One rua/ruf destination (RFC 7489 7.1, RFC 9989). */
 struct mp_result_report_dest {
-  struct mp_slice uri;       /* as written, without the !size suffix */
-  const char *domain;        /* the address's domain (lowercase), or NULL */
-  bool external;             /* outside the policy domain's organizational
-                                domain: needs an authorization record */
-  const char *authorization; /* "authorized", "not_authorized",
-                                "lookup_failed", or NULL when not external */
+  struct mp_slice uri; /* as written, without the !size suffix */
+  const char *domain;  /* the address's domain (lowercase), or NULL */
+  bool external;       /* outside the policy domain's organizational
+                          domain: needs an authorization record */
+  enum mp_dmarc_auth authorization; /* ABSENT when not external */
 };
 
 /* DMARC (RFC 7489, RFC 9989): where the policy was found and what it says. */
 struct mp_result_dmarc {
   bool evaluated;
-  const char *status;   /* "none", "valid", "invalid", "temperror" */
-  const char *found_at; /* "self", "organizational", "public_suffix", NULL */
-  const char *method;   /* "direct" (self), "psl" (RFC 7489), "tree_walk"
-                           (RFC 9989), or NULL */
+  enum mp_record_status status;
+  enum mp_dmarc_found found_at; /* ABSENT when no record applies */
+  enum mp_dmarc_method method;  /* direct (self), psl (RFC 7489), tree_walk
+                                   (RFC 9989), or ABSENT */
   const char *policy_domain;    /* the name whose _dmarc record applies */
   struct mp_slice record;       /* that record */
   const char *org_psl;          /* organizational domain by the PSL */
@@ -152,15 +152,15 @@ struct mp_result_dmarc {
   unsigned walk_queries;        /* DNS queries the tree walk made (max 8) */
   bool walk_failed; /* a lookup of the tree walk failed: the Organizational
                        Domain and the walk's queries are unknown */
-  const char *p, *sp, *np;      /* "none", "quarantine", "reject", or NULL */
-  int pct;                      /* 0-100, -1 when absent */
-  char adkim, aspf;             /* 'r' or 's' (defaults applied) */
-  struct mp_slice fo;           /* as written, p NULL when absent */
-  char psd;                     /* 'y', 'n', 'u' (RFC 9989), 0 when absent */
-  char testing;                 /* t= (RFC 9989): 'y', 'n', 0 when absent */
-  const char *effective_policy; /* what applies to the domain: "none",
-                                   "quarantine", "reject"; "missing" when
-                                   no valid record applies */
+  enum mp_dmarc_p p, sp, np; /* ABSENT when absent */
+  int pct;                   /* 0-100, -1 when absent */
+  char adkim, aspf;          /* 'r' or 's' (defaults applied) */
+  struct mp_slice fo;        /* as written, p NULL when absent */
+  char psd;                  /* 'y', 'n', 'u' (RFC 9989), 0 when absent */
+  char testing;              /* t= (RFC 9989): 'y', 'n', 0 when absent */
+  enum mp_dmarc_effective effective_policy; /* what applies to the domain;
+                                               MISSING when no valid record
+                                               applies */
   size_t nrua, nruf;
   struct mp_result_report_dest rua[MP_DMARC_URIS_MAX];
   struct mp_result_report_dest ruf[MP_DMARC_URIS_MAX];
@@ -168,9 +168,9 @@ struct mp_result_dmarc {
   struct mp_slice unknown[MP_DMARC_TAGS_MAX];
   size_t nremoved; /* tags RFC 9989 removed, present: pct rf ri */
   struct mp_slice removed[MP_DMARC_TAGS_MAX];
-  const char *error;   /* why the record is invalid (a code), or NULL */
-  bool domain_missing; /* the discovery found the domain does not exist
-                          (RFC 8020): the row's status (not written) */
+  enum mp_dmarc_reason error; /* why the record is invalid, or ABSENT */
+  bool domain_missing;        /* the discovery found the domain does not exist
+                                 (RFC 8020): the row's status (not written) */
   enum mp_outcome domain_lookup; /* the outcome of the TXT lookup that told
                                     it, when one was made (else OK) */
 };
@@ -190,12 +190,11 @@ struct mp_result_dkim_key {
 /* DKIM: the selector probes. */
 struct mp_result_dkim {
   bool evaluated;
-  const char *status; /* "found", "none", "no_domainkey" (NXDOMAIN at
-                         _domainkey: probes skipped, RFC 8020),
-                         "temperror" */
-  unsigned probed;    /* selectors asked */
-  size_t nfound;      /* selectors with a key; the first
-                         MP_DKIM_FOUND_MAX are listed */
+  enum mp_dkim_status status; /* NO_DOMAINKEY: NXDOMAIN at _domainkey,
+                                 probes skipped (RFC 8020) */
+  unsigned probed;            /* selectors asked */
+  size_t nfound;              /* selectors with a key; the first
+                                 MP_DKIM_FOUND_MAX are listed */
   struct mp_result_dkim_key found[MP_DKIM_FOUND_MAX];
   unsigned weakest_bits; /* smallest RSA key in use, 0 when none */
   size_t nfailed;        /* probes that failed (timeout, SERVFAIL, ...): the
@@ -208,14 +207,15 @@ struct mp_result_dkim {
 
 /* One address of an MX host and its reverse DNS. */
 struct mp_result_mx_addr {
-  const char *addr;            /* text */
-  const char *ptr;             /* first PTR name, or NULL */
-  const char *ptr_outcome;     /* outcome of the PTR lookup */
-  enum mp_tri fcrdns;          /* a PTR name resolves back to the address;
-                                  unknown when a lookup that could tell failed */
-  const char *forward_outcome; /* outcome of the forward lookup that decided
-                                  fcrdns; NULL without a PTR name */
-  bool generic;                /* the PTR name looks generic or residential */
+  const char *addr;                /* text */
+  const char *ptr;                 /* first PTR name, or NULL */
+  enum mp_outcome ptr_outcome;     /* outcome of the PTR lookup */
+  enum mp_tri fcrdns;              /* a PTR name resolves back to the address;
+                                      unknown when a lookup that could tell failed */
+  bool forwarded;                  /* a forward lookup decided fcrdns (false
+                                      without a PTR name) */
+  enum mp_outcome forward_outcome; /* its outcome, when forwarded */
+  bool generic; /* the PTR name looks generic or residential */
 };
 
 /* One MX host (RFC 5321 5.1, RFC 7505). */
@@ -256,7 +256,7 @@ struct mp_result_mx_check {
  * records only. */
 struct mp_result_policy {
   bool evaluated;
-  const char *status; /* "none", "valid", "invalid", "temperror" */
+  enum mp_record_status status;
   struct mp_slice record;
   const char *error;      /* a code when invalid */
   struct mp_slice field1; /* MTA-STS id=, TLS-RPT rua=, BIMI l= */
@@ -269,10 +269,10 @@ struct mp_result_verdict {
   bool evaluated;
   enum mp_tri ready; /* unknown: none failed, but one is unknown */
   size_t nfailed;    /* requirement codes not met */
-  const char *failed[8];
+  enum mp_requirement failed[8];
   size_t nunknown; /* requirement codes not known to be met or not: a
                       lookup they need failed, or nothing shows them */
-  const char *unknown[8];
+  enum mp_requirement unknown[8];
 };
 
 struct mp_result {

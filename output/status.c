@@ -1,13 +1,13 @@
 #include "output/status.h"
 
-#include <stddef.h>
-
 #define MP_X_NAME(e, name) [e] = name,
 
-static const char *const spf_status[MP_SPF_STATUS_COUNT] = {
-    MP_SPF_STATUS_MAP(MP_X_NAME)};
+#define MP_X_STATUS_TABLE(name, NAME)                                          \
+  const char *const mp_##name##_names[MP_##NAME##_COUNT] = {                   \
+      MP_##NAME##_MAP(MP_X_NAME)};                                             \
+  const char *mp_##name##_name(enum mp_##name s)                               \
+  {                                                                            \
+    return (unsigned)s < MP_##NAME##_COUNT ? mp_##name##_names[s] : NULL;      \
+  }
 
-const char *mp_spf_status_name(enum mp_spf_status s)
-{
-  return (unsigned)s < MP_SPF_STATUS_COUNT ? spf_status[s] : NULL;
-}
+MP_STATUS_TYPES(MP_X_STATUS_TABLE)

@@ -41,7 +41,7 @@ static void spf(FILE *f, const struct mp_result *r)
     fprintf(f, " lookups=%u", s->lookups);
   }
   for (size_t i = 0; i < s->ntargets && i < MP_SPF_TARGETS_MAX; i++) {
-    const char *e = s->targets[i].effective;
+    const char *e = mp_spf_check_result_name(s->targets[i].effective);
 
     fprintf(f, " include:%s=%s", word(s->targets[i].name),
             e                       ? e
@@ -50,7 +50,8 @@ static void spf(FILE *f, const struct mp_result *r)
                                     : "unreached");
   }
   for (size_t i = 0; i < s->nchecks && i < MP_SPF_CHECKS_MAX; i++) {
-    fprintf(f, " ip:%s=%s", word(s->checks[i].ip), word(s->checks[i].result));
+    fprintf(f, " ip:%s=%s", word(s->checks[i].ip),
+            word(mp_spf_check_result_name(s->checks[i].result)));
   }
 }
 
@@ -67,14 +68,15 @@ static void checks(FILE *f, const struct mp_result *r)
   const char *sep = "  ";
 
   if (r->dmarc_eval.evaluated) {
-    fprintf(f, "%sdmarc=%s", sep, word(r->dmarc_eval.effective_policy));
+    fprintf(f, "%sdmarc=%s", sep,
+            word(mp_dmarc_effective_name(r->dmarc_eval.effective_policy)));
     if (r->dmarc_eval.found_at) {
-      fprintf(f, "@%s", r->dmarc_eval.found_at);
+      fprintf(f, "@%s", mp_dmarc_found_name(r->dmarc_eval.found_at));
     }
     sep = " ";
   }
   if (r->dkim.evaluated) {
-    fprintf(f, "%sdkim=%s", sep, word(r->dkim.status));
+    fprintf(f, "%sdkim=%s", sep, word(mp_dkim_status_name(r->dkim.status)));
     if (r->dkim.weakest_bits > 0) {
       fprintf(f, "(%u)", r->dkim.weakest_bits);
     }
@@ -99,10 +101,12 @@ static void checks(FILE *f, const struct mp_result *r)
             : v->ready == MP_TRI_FALSE ? "not_ready"
                                        : "unknown");
     for (size_t i = 0; i < v->nfailed && i < max; i++) {
-      fprintf(f, "%s%s", i ? "," : "(", word(v->failed[i]));
+      fprintf(f, "%s%s", i ? "," : "(",
+              word(mp_requirement_name(v->failed[i])));
     }
     for (size_t i = 0; i < v->nunknown && i < max; i++) {
-      fprintf(f, "%s%s?", i || v->nfailed ? "," : "(", word(v->unknown[i]));
+      fprintf(f, "%s%s?", i || v->nfailed ? "," : "(",
+              word(mp_requirement_name(v->unknown[i])));
     }
     if (v->nfailed + v->nunknown > 0) {
       fputc(')', f);

@@ -31,6 +31,15 @@ static bool is(const char *s, const char *value)
   return s && strcmp(s, value) == 0;
 }
 
+/* The slot of dmarc_policy: reject, quarantine, none, missing. */
+static size_t policy_slot(enum mp_dmarc_effective e)
+{
+  return e == MP_DMARC_EFFECTIVE_REJECT       ? 0
+         : e == MP_DMARC_EFFECTIVE_QUARANTINE ? 1
+         : e == MP_DMARC_EFFECTIVE_NONE       ? 2
+                                              : 3;
+}
+
 /* Whether item i of a row's list repeats an earlier one: the top lists
  * count domains, each once. */
 static bool seen_slice(const struct mp_slice *v, size_t i)
@@ -55,7 +64,6 @@ static bool seen_dest(const struct mp_result_report_dest *v, size_t i)
 
 static void adoption(struct mp_adoption *a, const struct mp_result *res)
 {
-  static const char *const policies[] = {"reject", "quarantine", "none"};
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
   if (res->status != MP_STATUS_OK) {
@@ -78,13 +86,8 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     }
   }
   if (d->evaluated) {
-    size_t k = 3;
-
     a->dmarc_rows++;
-    for (size_t i = 0; i < 3; i++) {
-      k = is(d->effective_policy, policies[i]) ? i : k;
-    }
-    a->dmarc_policy[k]++;
+    a->dmarc_policy[policy_slot(d->effective_policy)]++;
     a->dmarc_rua += d->nrua > 0;
     for (size_t i = 0; i < d->nrua && i < MP_DMARC_URIS_MAX; i++) {
       if (d->rua[i].domain && !seen_dest(d->rua, i)) {
@@ -109,11 +112,11 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     a->mx_fcrdns_unknown += res->mx_check.all_fcrdns == MP_TRI_UNKNOWN;
   }
   a->mta_sts_rows += res->mta_sts.evaluated;
-  a->mta_sts += is(res->mta_sts.status, "valid");
+  a->mta_sts += res->mta_sts.status == MP_RECORD_VALID;
   a->tls_rpt_rows += res->tls_rpt.evaluated;
-  a->tls_rpt += is(res->tls_rpt.status, "valid");
+  a->tls_rpt += res->tls_rpt.status == MP_RECORD_VALID;
   a->bimi_rows += res->bimi.evaluated;
-  a->bimi += is(res->bimi.status, "valid");
+  a->bimi += res->bimi.status == MP_RECORD_VALID;
   a->verdict_rows += res->verdict.evaluated;
   a->ready += res->verdict.evaluated && res->verdict.ready == MP_TRI_TRUE;
   a->verdict_unknown +=

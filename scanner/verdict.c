@@ -16,11 +16,6 @@ bool mp_verdict_dkim_usable(const struct mp_result_dkim *d)
   return false;
 }
 
-static bool is(const char *s, const char *value)
-{
-  return s && strcmp(s, value) == 0;
-}
-
 /* SPF or DKIM: unknown when neither is met and a lookup either needed
  * failed (a failed probe may have hidden a key). */
 static enum mp_tri spf_or_dkim(const struct mp_result *res)
@@ -32,7 +27,8 @@ static enum mp_tri spf_or_dkim(const struct mp_result *res)
     return MP_TRI_TRUE;
   }
   if (res->spf_eval.status == MP_SPF_STATUS_TEMPERROR ||
-      (d->evaluated && (is(d->status, "temperror") || d->nfailed > 0))) {
+      (d->evaluated &&
+       (d->status == MP_DKIM_STATUS_TEMPERROR || d->nfailed > 0))) {
     return MP_TRI_UNKNOWN;
   }
   return MP_TRI_FALSE;
@@ -42,10 +38,11 @@ static enum mp_tri dmarc(const struct mp_result *res)
 {
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
-  if (d->effective_policy && !is(d->effective_policy, "missing")) {
+  if (d->effective_policy != MP_DMARC_EFFECTIVE_ABSENT &&
+      d->effective_policy != MP_DMARC_EFFECTIVE_MISSING) {
     return MP_TRI_TRUE;
   }
-  return is(d->status, "temperror") ? MP_TRI_UNKNOWN : MP_TRI_FALSE;
+  return d->status == MP_RECORD_TEMPERROR ? MP_TRI_UNKNOWN : MP_TRI_FALSE;
 }
 
 /* The MX hosts stand in for the sending hosts. A null MX meets it; a
@@ -69,8 +66,9 @@ void mp_verdict(struct mp_result *res)
   /* with --spf-ip the real sending addresses are checked, not the MX
    * hosts that stand in for them */
   bool senders = res->mx_check.nsenders > 0;
-  const char *const codes[3] = {"spf_or_dkim", "dmarc",
-                                senders ? "sender_fcrdns" : "mx_fcrdns"};
+  const enum mp_requirement codes[3] = {
+      MP_REQUIREMENT_SPF_OR_DKIM, MP_REQUIREMENT_DMARC,
+      senders ? MP_REQUIREMENT_SENDER_FCRDNS : MP_REQUIREMENT_MX_FCRDNS};
   enum mp_tri met[3];
 
   memset(v, 0, sizeof(*v));

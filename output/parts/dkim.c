@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-MP_GET(status, struct mp_result_dkim, d, mp_value_cstr(v, d->status))
+MP_GET(status, struct mp_result_dkim, d,
+       mp_value_cstr(v, mp_dkim_status_name(d->status)))
 MP_GET(probed, struct mp_result_dkim, d, mp_value_uint(v, d->probed))
 MP_GET(found, struct mp_result_dkim, d,
        mp_value_list(v, d->found, d->nfound, MP_DKIM_FOUND_MAX))
@@ -112,7 +113,8 @@ static const struct mp_field failed_fields[] = {
     {.name = "outcome",
      .kind = MP_K_ENUM,
      .meaning = "how the TXT lookup of the selector failed",
-     .get = failed_outcome},
+     .get = failed_outcome,
+     MP_VALUES(outcome, OUTCOME)},
 };
 static const struct mp_part failed_part = {
     "dkim_failed", MP_FIELDS(failed_fields), failed_fields};
@@ -122,6 +124,7 @@ static const struct mp_field dkim[] = {
      .kind = MP_K_ENUM,
      .meaning = "found, none, no_domainkey or temperror",
      .get = status,
+     MP_VALUES(dkim_status, DKIM_STATUS),
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dkim_status},
     {.name = "probed",

@@ -27,9 +27,12 @@ static void letter(struct mp_value *v, const char *c)
 MP_GET(count, struct mp_result, r, mp_value_uint(v, r->dmarc.count))
 MP_GET(records, struct mp_result, r,
        mp_value_list(v, &r->dmarc, r->dmarc.count, MP_PICK_MAX))
-MP_GET(status, struct mp_result, r, mp_value_cstr(v, D(r)->status))
-MP_GET(found_at, struct mp_result, r, mp_value_cstr(v, D(r)->found_at))
-MP_GET(method, struct mp_result, r, mp_value_cstr(v, D(r)->method))
+MP_GET(status, struct mp_result, r,
+       mp_value_cstr(v, mp_record_status_name(D(r)->status)))
+MP_GET(found_at, struct mp_result, r,
+       mp_value_cstr(v, mp_dmarc_found_name(D(r)->found_at)))
+MP_GET(method, struct mp_result, r,
+       mp_value_cstr(v, mp_dmarc_method_name(D(r)->method)))
 MP_GET(policy_domain, struct mp_result, r,
        mp_value_cstr(v, D(r)->policy_domain))
 MP_GET(record, struct mp_result, r, mp_value_slice(v, D(r)->record))
@@ -40,9 +43,9 @@ MP_GET(methods_disagree, struct mp_result, r,
        mp_value_tri(v, D(r)->methods_disagree))
 MP_GET(walk_queries, struct mp_result, r, v->null = D(r)->walk_failed;
        v->u = D(r)->walk_queries)
-MP_GET(p, struct mp_result, r, mp_value_cstr(v, D(r)->p))
-MP_GET(sp, struct mp_result, r, mp_value_cstr(v, D(r)->sp))
-MP_GET(np, struct mp_result, r, mp_value_cstr(v, D(r)->np))
+MP_GET(p, struct mp_result, r, mp_value_cstr(v, mp_dmarc_p_name(D(r)->p)))
+MP_GET(sp, struct mp_result, r, mp_value_cstr(v, mp_dmarc_p_name(D(r)->sp)))
+MP_GET(np, struct mp_result, r, mp_value_cstr(v, mp_dmarc_p_name(D(r)->np)))
 MP_GET(pct, struct mp_result, r, mp_value_int_or_null(v, D(r)->pct))
 MP_GET(adkim, struct mp_result, r, letter(v, &D(r)->adkim))
 MP_GET(aspf, struct mp_result, r, letter(v, &D(r)->aspf))
@@ -50,7 +53,7 @@ MP_GET(fo, struct mp_result, r, mp_value_slice(v, D(r)->fo))
 MP_GET(psd, struct mp_result, r, letter(v, &D(r)->psd))
 MP_GET(testing, struct mp_result, r, letter(v, &D(r)->testing))
 MP_GET(effective_policy, struct mp_result, r,
-       mp_value_cstr(v, D(r)->effective_policy))
+       mp_value_cstr(v, mp_dmarc_effective_name(D(r)->effective_policy)))
 MP_GET(rua, struct mp_result, r,
        mp_value_list(v, D(r)->rua, D(r)->nrua, MP_DMARC_URIS_MAX))
 MP_GET(ruf, struct mp_result, r,
@@ -61,13 +64,14 @@ MP_GET(dest_domain, struct mp_result_report_dest, d,
 MP_GET(dest_external, struct mp_result_report_dest, d,
        mp_value_bool(v, d[i].external))
 MP_GET(dest_authorization, struct mp_result_report_dest, d,
-       mp_value_cstr(v, d[i].authorization))
+       mp_value_cstr(v, mp_dmarc_auth_name(d[i].authorization)))
 MP_GET(unknown_tags, struct mp_result, r,
        mp_value_list(v, D(r)->unknown, D(r)->nunknown, MP_DMARC_TAGS_MAX))
 MP_GET(removed_tags, struct mp_result, r,
        mp_value_list(v, D(r)->removed, D(r)->nremoved, MP_DMARC_TAGS_MAX))
 MP_GET(tag_item, struct mp_slice, t, mp_value_text(v, t[i]))
-MP_GET(error, struct mp_result, r, mp_value_cstr(v, D(r)->error))
+MP_GET(error, struct mp_result, r,
+       mp_value_cstr(v, mp_dmarc_reason_name(D(r)->error)))
 MP_GET(row, struct mp_result, r, mp_value_object(v, r))
 
 /* dmarc_rua, dmarc_ruf: the URIs. */
@@ -104,7 +108,7 @@ static void add_external(struct externals *x,
 static void external_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct externals *x = ctx;
-  const char *auth = x->d[i]->authorization;
+  const char *auth = mp_dmarc_auth_name(x->d[i]->authorization);
   /* The precisions bound the item: it always fits. */
   int n = snprintf(x->buf, x->size, "%.253s=%.16s", x->d[i]->domain,
                    auth ? auth : "");
@@ -146,7 +150,8 @@ static const struct mp_field dest_fields[] = {
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the result of the authorization check when external",
-     .get = dest_authorization},
+     .get = dest_authorization,
+     MP_VALUES(dmarc_auth, DMARC_AUTH)},
 };
 static const struct mp_part dest_part = {"report_dest", MP_FIELDS(dest_fields),
                                          dest_fields};
@@ -178,6 +183,7 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "the result of DMARC policy discovery",
      .get = status,
+     MP_VALUES(record_status, RECORD_STATUS),
      .when = evaluated,
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dmarc_status},
@@ -186,12 +192,14 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "where the record that applies was found",
      .get = found_at,
+     MP_VALUES(dmarc_found, DMARC_FOUND),
      .when = evaluated},
     {.name = "method",
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "how that record was found",
      .get = method,
+     MP_VALUES(dmarc_method, DMARC_METHOD),
      .when = evaluated},
     {.name = "policy_domain",
      .kind = MP_K_STRING,
@@ -235,6 +243,7 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "p=, the policy for the domain itself",
      .get = p,
+     MP_VALUES(dmarc_p, DMARC_P),
      .when = evaluated,
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dmarc_policy},
@@ -243,6 +252,7 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "sp=, the policy for subdomains",
      .get = sp,
+     MP_VALUES(dmarc_p, DMARC_P),
      .when = evaluated,
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dmarc_policy},
@@ -251,6 +261,7 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "np=, the policy for subdomains that do not exist",
      .get = np,
+     MP_VALUES(dmarc_p, DMARC_P),
      .when = evaluated,
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dmarc_policy},
@@ -296,6 +307,7 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "the policy a receiver applies to mail from the domain",
      .get = effective_policy,
+     MP_VALUES(dmarc_effective, DMARC_EFFECTIVE),
      .when = evaluated,
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_dmarc_policy},

@@ -42,10 +42,11 @@ MP_GET(address, struct mp_result_mx_addr, a,
        mp_value_cstr(v, a[i].addr ? a[i].addr : ""))
 MP_GET(ptr, struct mp_result_mx_addr, a, mp_value_cstr(v, a[i].ptr))
 MP_GET(ptr_outcome, struct mp_result_mx_addr, a,
-       mp_value_cstr(v, a[i].ptr_outcome))
+       mp_value_cstr(v, mp_outcome_name(a[i].ptr_outcome)))
 MP_GET(fcrdns, struct mp_result_mx_addr, a, mp_value_tri(v, a[i].fcrdns))
 MP_GET(forward_outcome, struct mp_result_mx_addr, a,
-       mp_value_cstr(v, a[i].forward_outcome))
+       mp_value_cstr(v, a[i].forwarded ? mp_outcome_name(a[i].forward_outcome)
+                                       : NULL))
 MP_GET(generic, struct mp_result_mx_addr, a, mp_value_bool(v, a[i].generic))
 MP_GET(senders, struct mp_result_mx_check, m,
        mp_value_list(v, m->senders, m->nsenders, MP_SPF_CHECKS_MAX))
@@ -83,8 +84,8 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
   const char *state = a->fcrdns == MP_TRI_TRUE ? "fcrdns" : "nofcrdns";
 
   if (!a->ptr) {
-    state = a->fcrdns == MP_TRI_UNKNOWN && a->ptr_outcome ? a->ptr_outcome
-                                                          : "noptr";
+    state =
+        a->fcrdns == MP_TRI_UNKNOWN ? mp_outcome_name(a->ptr_outcome) : "noptr";
   }
   add(t, " ", 1);
   add(t, a->addr, 64);
@@ -93,7 +94,7 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
   add(t, "[", 1);
   if (a->ptr && a->fcrdns == MP_TRI_UNKNOWN) {
     add(t, "forward=", 8);
-    state = a->forward_outcome;
+    state = a->forwarded ? mp_outcome_name(a->forward_outcome) : NULL;
   }
   add(t, state, 16);
   if (a->generic) {
@@ -176,7 +177,8 @@ static const struct mp_field address_fields[] = {
     {.name = "ptr_outcome",
      .kind = MP_K_ENUM,
      .meaning = "the outcome of the PTR lookup",
-     .get = ptr_outcome},
+     .get = ptr_outcome,
+     MP_VALUES(outcome, OUTCOME)},
     {.name = "fcrdns",
      .kind = MP_K_BOOL,
      .flags = MP_F_NULL,
@@ -186,7 +188,8 @@ static const struct mp_field address_fields[] = {
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the outcome of the forward lookup that decided fcrdns",
-     .get = forward_outcome},
+     .get = forward_outcome,
+     MP_VALUES(outcome, OUTCOME)},
     {.name = "generic",
      .kind = MP_K_BOOL,
      .meaning = "the PTR name looks like one of a pool of end users",
@@ -224,12 +227,14 @@ static const struct mp_field host_fields[] = {
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the outcome of the A lookup of the exchange",
-     .get = a_outcome},
+     .get = a_outcome,
+     MP_VALUES(outcome, OUTCOME)},
     {.name = "aaaa_outcome",
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the outcome of the AAAA lookup of the exchange",
-     .get = aaaa_outcome},
+     .get = aaaa_outcome,
+     MP_VALUES(outcome, OUTCOME)},
     {.name = "addresses",
      .kind = MP_K_LIST,
      .meaning = "the addresses examined, A then AAAA, at most 4",

@@ -4,7 +4,8 @@
 #include "output/parts/get.h"
 #include "output/parts/rank.h"
 
-MP_GET(status, struct mp_result_policy, p, mp_value_cstr(v, p->status))
+MP_GET(status, struct mp_result_policy, p,
+       mp_value_cstr(v, mp_record_status_name(p->status)))
 MP_GET(record, struct mp_result_policy, p, mp_value_slice(v, p->record))
 MP_GET(field1, struct mp_result_policy, p, mp_value_slice(v, p->field1))
 MP_GET(field2, struct mp_result_policy, p, mp_value_slice(v, p->field2))
@@ -14,7 +15,8 @@ MP_GET(error, struct mp_result_policy, p, mp_value_cstr(v, p->error))
   {                                                                            \
     .name = "status", .kind = MP_K_ENUM,                                       \
     .meaning = "none, valid, invalid or temperror", .get = status,             \
-    .diff = MP_DIFF_RANK, .diff_rank = mp_rank_policy_status                   \
+    MP_VALUES(record_status, RECORD_STATUS), .diff = MP_DIFF_RANK,             \
+    .diff_rank = mp_rank_policy_status                                         \
   }
 #define RECORD(what)                                                           \
   {                                                                            \

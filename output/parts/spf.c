@@ -70,7 +70,7 @@ MP_GET(checks, struct mp_result, r,
 MP_GET(check_ip, struct mp_result_spf, s,
        mp_value_cstr(v, s->checks[i].ip ? s->checks[i].ip : ""))
 MP_GET(check_result, struct mp_result_spf, s,
-       mp_value_cstr(v, s->checks[i].result))
+       mp_value_cstr(v, mp_spf_check_result_name(s->checks[i].result)))
 MP_GET(check_reason, struct mp_result_spf, s,
        mp_value_cstr(v, s->checks[i].reason))
 MP_GET(targets, struct mp_result, r,
@@ -80,7 +80,7 @@ MP_GET(target_name, struct mp_result_spf, s,
 MP_GET(target_reached, struct mp_result_spf, s, v->null = s->targets[i].unknown;
        v->b = s->targets[i].reached)
 MP_GET(target_effective, struct mp_result_spf, s,
-       mp_value_cstr(v, s->targets[i].effective))
+       mp_value_cstr(v, mp_spf_check_result_name(s->targets[i].effective)))
 
 /* "key=value" into the item buffer. */
 static void pair(const struct mp_csv_ctx *c, const char *key, const char *value,
@@ -104,7 +104,7 @@ static void check_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_spf *s = c->obj;
 
-  pair(c, s->checks[i].ip, s->checks[i].result, it);
+  pair(c, s->checks[i].ip, mp_spf_check_result_name(s->checks[i].result), it);
 }
 
 /* spf_include_checks: "name=effective", unreached, shadowed or unknown. */
@@ -112,7 +112,7 @@ static void target_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_spf *s = c->obj;
-  const char *effective = s->targets[i].effective;
+  const char *effective = mp_spf_check_result_name(s->targets[i].effective);
 
   if (!effective) {
     effective = s->targets[i].unknown   ? "unknown"
@@ -148,7 +148,8 @@ static const struct mp_field check_fields[] = {
     {.name = "result",
      .kind = MP_K_ENUM,
      .meaning = "check_host() for mail from this address",
-     .get = check_result},
+     .get = check_result,
+     MP_VALUES(spf_check_result, SPF_CHECK_RESULT)},
     {.name = "reason",
      .kind = MP_K_STRING,
      .flags = MP_F_NULL,
@@ -172,7 +173,8 @@ static const struct mp_field target_fields[] = {
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "the result an address only this name authorizes gets",
-     .get = target_effective},
+     .get = target_effective,
+     MP_VALUES(spf_check_result, SPF_CHECK_RESULT)},
 };
 static const struct mp_part target_part = {
     "include_check", MP_FIELDS(target_fields), target_fields};
@@ -194,6 +196,7 @@ static const struct mp_field spf[] = {
      .kind = MP_K_ENUM,
      .meaning = "the domain's SPF policy evaluated without a client",
      .get = status,
+     MP_VALUES(spf_status, SPF_STATUS),
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_spf_status},
     {.name = "reason",

@@ -3,20 +3,24 @@
 #include "output/parts/get.h"
 
 #define CODES_MAX                                                              \
-  (sizeof(((struct mp_result_verdict *)0)->failed) / sizeof(char *))
+  (sizeof(((struct mp_result_verdict *)0)->failed) /                           \
+   sizeof(enum mp_requirement))
 
 MP_GET(ready, struct mp_result_verdict, x, mp_value_tri(v, x->ready))
 MP_GET(failed, struct mp_result_verdict, x,
        mp_value_list(v, x->failed, x->nfailed, CODES_MAX))
 MP_GET(unknown, struct mp_result_verdict, x,
        mp_value_list(v, x->unknown, x->nunknown, CODES_MAX))
-MP_GET(code, char *const, c, mp_value_cstr(v, c[i] ? c[i] : ""))
+MP_GET(code, enum mp_requirement, c,
+       mp_value_cstr(v, mp_requirement_name(c[i]) ? mp_requirement_name(c[i])
+                                                  : ""))
 
 static const struct mp_field code_fields[] = {
     {.name = "",
      .kind = MP_K_ENUM,
      .meaning = "one requirement code",
-     .get = code},
+     .get = code,
+     MP_VALUES(requirement, REQUIREMENT)},
 };
 static const struct mp_part code_part = {"requirement", 1, code_fields};
 

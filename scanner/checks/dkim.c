@@ -94,7 +94,7 @@ static int run(struct mp_task *t)
       return 1; /* the probes wait for it */
     }
     if (a->outcome == MP_OUTCOME_NXDOMAIN) {
-      o->status = "no_domainkey";
+      o->status = MP_DKIM_STATUS_NO_DOMAINKEY;
       return 0;
     }
   }
@@ -126,7 +126,9 @@ static int run(struct mp_task *t)
   if (!complete) {
     return 1;
   }
-  o->status = o->nfound ? "found" : o->nfailed ? "temperror" : "none";
+  o->status = o->nfound    ? MP_DKIM_STATUS_FOUND
+              : o->nfailed ? MP_DKIM_STATUS_TEMPERROR
+                           : MP_DKIM_STATUS_NONE;
   for (size_t i = 0; i < o->nfound && i < MP_DKIM_FOUND_MAX; i++) {
     const struct mp_result_dkim_key *k = &o->found[i];
 
@@ -183,7 +185,7 @@ static void dkim_finish(const struct mp_job *job, const void *state,
 
   (void)job;
   res->dkim = st->out;
-  res->dkim.evaluated = res->dkim.status != NULL;
+  res->dkim.evaluated = res->dkim.status != MP_DKIM_STATUS_ABSENT;
   if (res->dkim.evaluated) {
     findings(res);
   }

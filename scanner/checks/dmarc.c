@@ -8,6 +8,7 @@
  * records of organizational domains are shared by their subdomains. */
 #include "scanner/checks/check.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -103,16 +104,28 @@ static bool tree_walk(struct mp_job *job, struct dmarc_state *st,
   return mp_orgdomain_walk_decide(w, ans, n, res) == 0;
 }
 
-/* Lowers a policy one level for t=y (RFC 9989 testing mode). */
-static const char *effective(uint8_t policy, bool testing)
+/* The row's policy for the parser's: the same order, ABSENT first. */
+static enum mp_dmarc_p row_policy(uint8_t policy)
 {
+  _Static_assert(MP_DMARC_P_NONE == (int)MP_DMARC_POLICY_NONE &&
+                     MP_DMARC_P_REJECT == (int)MP_DMARC_POLICY_REJECT,
+                 "the row's DMARC policies follow the parser's");
+  return (enum mp_dmarc_p)policy;
+}
+
+/* Lowers a policy one level for t=y (RFC 9989 testing mode). */
+static enum mp_dmarc_effective effective(uint8_t policy, bool testing)
+{
+  _Static_assert(MP_DMARC_EFFECTIVE_NONE == (int)MP_DMARC_P_NONE &&
+                     MP_DMARC_EFFECTIVE_REJECT == (int)MP_DMARC_P_REJECT,
+                 "an effective policy is a policy or MISSING");
   if (policy == MP_DMARC_POLICY_ABSENT) {
-    return "missing";
+    return MP_DMARC_EFFECTIVE_MISSING;
   }
   if (testing && policy != MP_DMARC_POLICY_NONE) {
     policy--;
   }
-  return mp_dmarc_policy_name(policy);
+  return (enum mp_dmarc_effective)row_policy(policy);
 }
 
 /* The report destinations of one list; external ones need an
@@ -155,9 +168,9 @@ static bool destinations(struct mp_job *job, struct dmarc_state *st,
       complete = false;
       continue;
     }
-    d->authorization = failed(a)         ? "lookup_failed"
-                       : records(a, &rr) ? "authorized"
-                                         : "not_authorized";
+    d->authorization = failed(a)         ? MP_DMARC_AUTH_LOOKUP_FAILED
+                       : records(a, &rr) ? MP_DMARC_AUTH_AUTHORIZED
+                                         : MP_DMARC_AUTH_NOT_AUTHORIZED;
   }
   return complete;
 }
@@ -200,15 +213,18 @@ static bool describe(struct mp_job *job, struct dmarc_state *st,
    * by RFC 7489 6.3 and RFC 9989 4.7): error "duplicate_tag", no tag of it
    * is shown or applied, and nothing falls back to another record. */
   if (mp_dmarc_parse(rr->data, rr->len, &rec, &err) < 0) {
-    o->status = "invalid";
-    o->error = mp_dmarc_error_name(err.code);
-    o->effective_policy = "missing";
+    /* the version matched (mp_dmarc_is_record) and a TXT record holds
+     * under 65535 bytes: a repeated tag is the only error left */
+    assert(err.code == MP_DMARC_ERR_DUPLICATE_TAG);
+    o->status = MP_RECORD_INVALID;
+    o->error = MP_DMARC_REASON_DUPLICATE_TAG;
+    o->effective_policy = MP_DMARC_EFFECTIVE_MISSING;
     return true;
   }
   st->dropped = rec.seen & ~rec.valid;
-  o->p = rec.p ? mp_dmarc_policy_name(rec.p) : NULL;
-  o->sp = rec.sp ? mp_dmarc_policy_name(rec.sp) : NULL;
-  o->np = rec.np ? mp_dmarc_policy_name(rec.np) : NULL;
+  o->p = row_policy(rec.p);
+  o->sp = row_policy(rec.sp);
+  o->np = row_policy(rec.np);
   o->pct = rec.seen & (1u << MP_DMARC_TAG_PCT) ? rec.pct : -1;
   o->adkim = rec.adkim_strict ? 's' : 'r';
   o->aspf = rec.aspf_strict ? 's' : 'r';
@@ -249,13 +265,14 @@ static bool describe(struct mp_job *job, struct dmarc_state *st,
            : rec.eff_np == rec.eff_sp ? rec.eff_sp
                                       : MP_DMARC_POLICY_ABSENT;
   o->effective_policy = effective(policy, rec.t);
-  o->status = rec.effect == MP_DMARC_EFFECT_NO_PROCESSING ? "invalid" : "valid";
+  o->status = rec.effect == MP_DMARC_EFFECT_NO_PROCESSING ? MP_RECORD_INVALID
+                                                          : MP_RECORD_VALID;
   if (rec.effect == MP_DMARC_EFFECT_NO_PROCESSING) {
-    o->error = "no_policy";
+    o->error = MP_DMARC_REASON_NO_POLICY;
   } else if (policy == MP_DMARC_POLICY_ABSENT) {
     /* np and sp differ, and whether the domain exists is unknown: the
      * policy is unknown, not absent */
-    o->status = "temperror";
+    o->status = MP_RECORD_TEMPERROR;
   }
   complete =
       destinations(job, st, &rec, rec.rua, rec.nrua, o->rua, &o->nrua, 0);
@@ -283,18 +300,18 @@ static int run(struct mp_task *t)
   st->exists = 1;
   o->evaluated = true;
   o->pct = -1;
-  o->effective_policy = "missing";
+  o->effective_policy = MP_DMARC_EFFECTIVE_MISSING;
   o->org_psl = job->psl ? mp_orgdomain_psl(job->psl, job->domain) : NULL;
   if (failed(own)) {
-    o->status = "temperror";
+    o->status = MP_RECORD_TEMPERROR;
     o->walk_failed = true;
     o->methods_disagree = MP_TRI_UNKNOWN;
     return 0;
   }
   if ((n = records(own, &rr)) > 1) {
     /* several records: none applies (RFC 7489 6.6.3 step 5) */
-    o->status = "invalid";
-    o->error = "multiple_records";
+    o->status = MP_RECORD_INVALID;
+    o->error = MP_DMARC_REASON_MULTIPLE_RECORDS;
     return 0;
   }
   /* both asked before waiting, so their queries go out together */
@@ -327,7 +344,7 @@ static int run(struct mp_task *t)
       (res.incomplete || (org_failed && res.source == MP_ORGDOMAIN_SRC_NONE))) {
     /* the record that applies is unknown: the walk's, or the PSL's, which
      * applies when the walk finds none */
-    o->status = "temperror";
+    o->status = MP_RECORD_TEMPERROR;
     o->methods_disagree = MP_TRI_UNKNOWN;
     return 0;
   }
@@ -339,18 +356,19 @@ static int run(struct mp_task *t)
                     ? job->domain + w.off[res.policy]
                     : NULL;
   if (n == 1) {
-    o->found_at = "self";
-    o->method = "direct";
+    o->found_at = MP_DMARC_FOUND_SELF;
+    o->method = MP_DMARC_METHOD_DIRECT;
     o->policy_domain = job->domain;
   } else if (res.source != MP_ORGDOMAIN_SRC_NONE) {
-    o->found_at =
-        res.source == MP_ORGDOMAIN_SRC_PSD ? "public_suffix" : "organizational";
-    o->method = "tree_walk";
+    o->found_at = res.source == MP_ORGDOMAIN_SRC_PSD
+                      ? MP_DMARC_FOUND_PUBLIC_SUFFIX
+                      : MP_DMARC_FOUND_ORGANIZATIONAL;
+    o->method = MP_DMARC_METHOD_TREE_WALK;
     o->policy_domain = job->domain + w.off[res.policy];
     records(got[res.policy], &rr);
   } else if (org_rr) {
-    o->found_at = "organizational";
-    o->method = "psl";
+    o->found_at = MP_DMARC_FOUND_ORGANIZATIONAL;
+    o->method = MP_DMARC_METHOD_PSL;
     o->policy_domain = o->org_psl;
     rr = org_rr;
   }
@@ -361,7 +379,7 @@ static int run(struct mp_task *t)
           ? MP_TRI_TRUE
           : MP_TRI_FALSE;
   if (!o->policy_domain) {
-    o->status = "none";
+    o->status = MP_RECORD_NONE;
     return 0;
   }
   return describe(job, st, rr, n != 1) ? 0 : 1;
@@ -387,16 +405,10 @@ static void dmarc_start(struct mp_job *job, void *state)
   mp_job_lookup(job, &st->txt, name, MP_T_TXT, on_dmarc);
 }
 
-static bool weaker(const char *a, const char *b)
+/* Both given, and a lower than b (the policies are weakest first). */
+static bool weaker(enum mp_dmarc_p a, enum mp_dmarc_p b)
 {
-  static const char *const order[] = {"none", "quarantine", "reject"};
-  int ia = -1, ib = -1;
-
-  for (int i = 0; i < 3; i++) {
-    ia = a && strcmp(a, order[i]) == 0 ? i : ia;
-    ib = b && strcmp(b, order[i]) == 0 ? i : ib;
-  }
-  return ia >= 0 && ib >= 0 && ia < ib;
+  return a != MP_DMARC_P_ABSENT && b != MP_DMARC_P_ABSENT && a < b;
 }
 
 /* A tag given with a value outside its grammar is "discarded in favor of
@@ -424,14 +436,14 @@ static void findings(const struct dmarc_state *st, struct mp_result *res)
 {
   const struct mp_result_dmarc *d = &res->dmarc_eval;
 
-  if (d->error && strcmp(d->error, "multiple_records") == 0) {
+  if (d->error == MP_DMARC_REASON_MULTIPLE_RECORDS) {
     mp_result_add_finding(res, MP_FINDING_DMARC_MULTIPLE_RECORDS);
-  } else if (d->error && strcmp(d->error, "no_policy") == 0) {
+  } else if (d->error == MP_DMARC_REASON_NO_POLICY) {
     mp_result_add_finding(res, MP_FINDING_DMARC_NO_POLICY);
-  } else if (d->error && strcmp(d->error, "duplicate_tag") == 0) {
+  } else if (d->error == MP_DMARC_REASON_DUPLICATE_TAG) {
     mp_result_add_finding(res, MP_FINDING_DMARC_DUPLICATE_TAG);
-  } else if (strcmp(d->effective_policy, "missing") == 0 &&
-             strcmp(d->status, "temperror") != 0 && !d->domain_missing &&
+  } else if (d->effective_policy == MP_DMARC_EFFECTIVE_MISSING &&
+             d->status != MP_RECORD_TEMPERROR && !d->domain_missing &&
              !mp_outcome_failed(d->domain_lookup)) {
     /* a domain that does not exist is reported as such (status), so one
      * whose existence a failed lookup left unknown (the row's status says
@@ -440,8 +452,7 @@ static void findings(const struct dmarc_state *st, struct mp_result *res)
   }
   /* the record that applies was read: valid, or without a usable policy,
    * where the dropped value may be why */
-  if (strcmp(d->status, "valid") == 0 ||
-      (d->error && strcmp(d->error, "no_policy") == 0)) {
+  if (d->status == MP_RECORD_VALID || d->error == MP_DMARC_REASON_NO_POLICY) {
     for (size_t i = 0; i < sizeof(dropped_codes) / sizeof(dropped_codes[0]);
          i++) {
       if (st->dropped & (1u << dropped_codes[i].tag)) {
@@ -449,13 +460,13 @@ static void findings(const struct dmarc_state *st, struct mp_result *res)
       }
     }
   }
-  if (strcmp(d->status, "valid") != 0) {
+  if (d->status != MP_RECORD_VALID) {
     return;
   }
   if (!d->p) {
     mp_result_add_finding(res, MP_FINDING_DMARC_P_MISSING);
   }
-  if (strcmp(d->effective_policy, "none") == 0) {
+  if (d->effective_policy == MP_DMARC_EFFECTIVE_NONE) {
     mp_result_add_finding(res, MP_FINDING_DMARC_P_NONE);
   }
   if (weaker(d->sp, d->p) || weaker(d->np, d->p)) {
@@ -479,7 +490,7 @@ static void findings(const struct dmarc_state *st, struct mp_result *res)
 
     /* a failed lookup of the authorization record is not a refusal: the
      * entry says lookup_failed, and no finding claims more */
-    if (x->authorization && strcmp(x->authorization, "not_authorized") == 0) {
+    if (x->authorization == MP_DMARC_AUTH_NOT_AUTHORIZED) {
       mp_result_add_finding(res, MP_FINDING_DMARC_REPORT_UNAUTHORIZED);
     }
   }

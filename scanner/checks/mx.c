@@ -47,7 +47,7 @@ static bool examine_address(struct mp_replay *rp, struct mp_result_mx_addr *ad,
   if (!(ptr = mp_replay_get(rp, rev, MP_T_PTR, NULL))) {
     return false;
   }
-  ad->ptr_outcome = mp_outcome_name(ptr->outcome);
+  ad->ptr_outcome = ptr->outcome;
   ad->ptr = ptr->count ? ptr->rr[0].data : NULL;
   ad->fcrdns = failed(ptr) ? MP_TRI_UNKNOWN : MP_TRI_FALSE;
   for (size_t k = 0; k < ptr->count && k < PTR_NAMES_MAX; k++) {
@@ -70,7 +70,8 @@ static bool examine_address(struct mp_replay *rp, struct mp_result_mx_addr *ad,
     ad->fcrdns = MP_TRI_UNKNOWN;
     decided = fail;
   }
-  ad->forward_outcome = decided ? mp_outcome_name(decided->outcome) : NULL;
+  ad->forwarded = decided != NULL;
+  ad->forward_outcome = decided ? decided->outcome : MP_OUTCOME_OK;
   ad->generic = ad->ptr && mp_ptrname_generic(ad->ptr, bytes, family, &why);
   return complete;
 }

@@ -60,7 +60,7 @@ static bool begin(const struct mp_lookup *lk, struct mp_result_policy *out,
   *n = 0;
   if (o != MP_OUTCOME_OK && o != MP_OUTCOME_NODATA &&
       o != MP_OUTCOME_NXDOMAIN) {
-    out->status = "temperror";
+    out->status = MP_RECORD_TEMPERROR;
     return false;
   }
   if (o == MP_OUTCOME_OK) {
@@ -72,7 +72,10 @@ static bool begin(const struct mp_lookup *lk, struct mp_result_policy *out,
 
 static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out)
 {
-  out->status = mp_policy_status_name(p->status);
+  _Static_assert(MP_RECORD_NONE == MP_POLICY_NONE + 1 &&
+                     MP_RECORD_INVALID == MP_POLICY_INVALID + 1,
+                 "the row's record statuses follow the parser's");
+  out->status = (enum mp_record_status)(p->status + 1);
   out->record = p->record;
   out->error = p->error;
 }
@@ -119,8 +122,8 @@ static void tls_rpt_finish(const struct mp_job *job, const void *state,
   if (t.pick.status == MP_POLICY_INVALID) {
     mp_result_add_finding(res, MP_FINDING_TLS_RPT_INVALID);
   }
-  if (t.pick.status == MP_POLICY_NONE && res->mta_sts.status &&
-      strcmp(res->mta_sts.status, "valid") == 0) {
+  if (t.pick.status == MP_POLICY_NONE &&
+      res->mta_sts.status == MP_RECORD_VALID) {
     mp_result_add_finding(res, MP_FINDING_MTA_STS_WITHOUT_TLS_RPT);
   }
 }
@@ -153,11 +156,11 @@ static void bimi_finish(const struct mp_job *job, const void *state,
    * declination (4.3.1) asks for no logo, so it misses nothing. A DMARC
    * policy a failed lookup left unknown (temperror) is not a weak one. */
   if (b.pick.status == MP_POLICY_VALID && !b.declined &&
-      res->dmarc_eval.evaluated && res->dmarc_eval.status &&
-      strcmp(res->dmarc_eval.status, "temperror") != 0 &&
-      (!res->dmarc_eval.effective_policy ||
-       (strcmp(res->dmarc_eval.effective_policy, "quarantine") != 0 &&
-        strcmp(res->dmarc_eval.effective_policy, "reject") != 0))) {
+      res->dmarc_eval.evaluated &&
+      res->dmarc_eval.status != MP_RECORD_STATUS_ABSENT &&
+      res->dmarc_eval.status != MP_RECORD_TEMPERROR &&
+      res->dmarc_eval.effective_policy != MP_DMARC_EFFECTIVE_QUARANTINE &&
+      res->dmarc_eval.effective_policy != MP_DMARC_EFFECTIVE_REJECT) {
     mp_result_add_finding(res, MP_FINDING_BIMI_WITHOUT_ENFORCEMENT);
   }
 }

@@ -236,16 +236,24 @@ static void findings(const struct spf_state *st, struct mp_result *res)
     mp_result_add_finding(res, MP_FINDING_SPF_BROAD);
   }
   for (size_t k = 0; k < spf->ntargets; k++) {
-    if (!spf->targets[k].effective ||
-        strcmp(spf->targets[k].effective, "pass") != 0) {
+    if (spf->targets[k].effective != MP_SPF_RESULT_PASS) {
       mp_result_add_finding(res, MP_FINDING_SPF_INCLUDE_MISSING);
     }
   }
   for (size_t k = 0; k < spf->nchecks; k++) {
-    if (strcmp(spf->checks[k].result, "pass") != 0) {
+    if (spf->checks[k].result != MP_SPF_RESULT_PASS) {
       mp_result_add_finding(res, MP_FINDING_SPF_SENDER_NOT_PASS);
     }
   }
+}
+
+/* The row's check_host() result: the engine's, after ABSENT. */
+static enum mp_spf_check_result row_result(enum mp_spf_result r)
+{
+  _Static_assert(MP_SPF_RESULT_NONE == MP_SPF_NONE + 1 &&
+                     MP_SPF_RESULT_PERMERROR == MP_SPF_PERMERROR + 1,
+                 "the row's SPF results follow the engine's");
+  return (enum mp_spf_check_result)(r + 1);
 }
 
 static void spf_finish(const struct mp_job *job, const void *state,
@@ -287,7 +295,7 @@ static void spf_finish(const struct mp_job *job, const void *state,
   spf->nchecks = cfg->nspf_ips;
   for (size_t k = 0; k < cfg->nspf_ips; k++) {
     spf->checks[k].ip = cfg->spf_ips[k].text;
-    spf->checks[k].result = mp_spf_result_name(st->checks[k].result);
+    spf->checks[k].result = row_result(st->checks[k].result);
     spf->checks[k].reason =
         st->checks[k].reason ? mp_spf_reason_name(st->checks[k].reason) : NULL;
   }
@@ -304,9 +312,8 @@ static void spf_finish(const struct mp_job *job, const void *state,
     spf->targets[k].unknown = o->posture.targets[k].unknown;
     spf->targets[k].effective =
         o->posture.targets[k].effective >= 0
-            ? mp_spf_result_name(
-                  (enum mp_spf_result)o->posture.targets[k].effective)
-            : NULL;
+            ? row_result((enum mp_spf_result)o->posture.targets[k].effective)
+            : MP_SPF_CHECK_RESULT_ABSENT;
   }
   findings(st, res);
 }

@@ -2,7 +2,7 @@
 
 /* The outcome names that appear in rows; docs/schema.md lists the same set
  * and tests/output/test_schema.c checks that they agree. */
-static const char *const outcome_names[MP_OUTCOME_COUNT] = {
+const char *const mp_outcome_names[MP_OUTCOME_COUNT] = {
     [MP_OUTCOME_OK] = "ok",
     [MP_OUTCOME_NODATA] = "nodata",
     [MP_OUTCOME_NXDOMAIN] = "nxdomain",
@@ -19,7 +19,7 @@ const char *mp_outcome_name(enum mp_outcome o)
   if ((unsigned)o >= MP_OUTCOME_COUNT) {
     return "error";
   }
-  return outcome_names[o];
+  return mp_outcome_names[o];
 }
 
 bool mp_outcome_failed(enum mp_outcome o)

@@ -43,6 +43,9 @@ enum mp_outcome {
 /* Names as they appear in rows ("ok", "nxdomain", ...). */
 const char *mp_outcome_name(enum mp_outcome o);
 
+/* The same names, indexed by outcome (for the part tables' lists). */
+extern const char *const mp_outcome_names[MP_OUTCOME_COUNT];
+
 /* True for an outcome that says nothing about the name (SERVFAIL, timeout,
  * ...): neither records, nor NODATA, nor NXDOMAIN. A lookup that failed is
  * never read as an answer. */

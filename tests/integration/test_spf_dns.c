@@ -585,8 +585,9 @@ static void run_suite(struct run *r, const char *path, int port_offset)
 TestSuite(spf_dns, .timeout = 600);
 
 /* Each suite on a port of its own beside the world's: +1 is the DMARC
- * examples', +2 the PSL world's, +3 to +7 the names world's; +10 is where
- * a second build's world may be (CI builds twice, ports 10 apart). */
+ * examples', +2 the PSL world's, +3 to +7 the names world's, +8 and +9
+ * these suites', +10 the diff's two worlds (CI's two builds are 1000
+ * apart). */
 Test(spf_dns, rfc7208_suite_passes_over_dns)
 {
   struct run r = {.name = "rfc7208"};

@@ -9,6 +9,32 @@
 
 #include "output/result.h"
 
+/* The value of an enum named s in its name table (output/status.h), or 0
+ * (ABSENT) for NULL: rows written with the names the rows show.
+ * ROWS_ENUM(dmarc_p, DMARC_P, "reject"). */
+static inline int rows_enum(const char *const *names, size_t n, const char *s)
+{
+  for (size_t i = 1; s && i < n; i++) {
+    if (names[i] && strcmp(names[i], s) == 0) {
+      return (int)i;
+    }
+  }
+  return 0;
+}
+#define ROWS_ENUM(name, NAME, s)                                               \
+  ((enum mp_##name)rows_enum(mp_##name##_names, MP_##NAME##_COUNT, (s)))
+
+/* The outcome named s. */
+static inline enum mp_outcome rows_outcome(const char *s)
+{
+  for (int i = 0; i < MP_OUTCOME_COUNT; i++) {
+    if (strcmp(mp_outcome_names[i], s) == 0) {
+      return (enum mp_outcome)i;
+    }
+  }
+  return MP_OUTCOME_ERROR;
+}
+
 #define ROWS_STARTED 1795359845123456 /* 2026-11-22T15:04:05.123456Z */
 
 #define RR_TXT(t, s)                                                           \
@@ -235,16 +261,16 @@ static inline void rows_spf_full(struct mp_result *r)
   s->exact = false;
   s->nchecks = 3;
   s->checks[0].ip = "192.0.2.7";
-  s->checks[0].result = "pass";
+  s->checks[0].result = MP_SPF_RESULT_PASS;
   s->checks[1].ip = "2001:db8:ffff::1";
-  s->checks[1].result = "softfail";
+  s->checks[1].result = MP_SPF_RESULT_SOFTFAIL;
   s->checks[2].ip = "198.51.100.1";
-  s->checks[2].result = "temperror";
+  s->checks[2].result = MP_SPF_RESULT_TEMPERROR;
   s->checks[2].reason = "dns";
   s->ntargets = 3;
   s->targets[0].name = "_spf.example.net";
   s->targets[0].reached = true;
-  s->targets[0].effective = "pass";
+  s->targets[0].effective = MP_SPF_RESULT_PASS;
   s->targets[1].name = "bulk.example.org";
   s->targets[1].reached = true; /* reached, but shadowed */
   s->targets[2].name = "other.example";
@@ -331,7 +357,7 @@ rows_dest(const char *record, const char *uri, const char *domain,
       .uri = rows_within(record, uri),
       .domain = domain,
       .external = external,
-      .authorization = authorization,
+      .authorization = ROWS_ENUM(dmarc_auth, DMARC_AUTH, authorization),
   };
   return d;
 }
@@ -344,9 +370,10 @@ static inline struct mp_result_mx_addr rows_addr(const char *addr,
   struct mp_result_mx_addr a = {
       .addr = addr,
       .ptr = ptr,
-      .ptr_outcome = outcome,
+      .ptr_outcome = rows_outcome(outcome),
       .fcrdns = fcrdns ? MP_TRI_TRUE : MP_TRI_FALSE,
-      .forward_outcome = ptr ? "ok" : NULL,
+      .forwarded = ptr != NULL,
+      .forward_outcome = MP_OUTCOME_OK,
       .generic = generic,
   };
   return a;
@@ -357,7 +384,7 @@ static inline void rows_policy(struct mp_result_policy *p, const char *status,
 {
   memset(p, 0, sizeof(*p));
   p->evaluated = true;
-  p->status = status;
+  p->status = ROWS_ENUM(record_status, RECORD_STATUS, status);
   if (record) {
     p->record = rows_slice(record, strlen(record));
     p->field1 = rows_within(record, field1);
@@ -370,23 +397,23 @@ static inline void rows_full_dmarc_eval(struct mp_result_dmarc *d)
 
   memset(d, 0, sizeof(*d));
   d->evaluated = true;
-  d->status = "valid";
-  d->found_at = "organizational";
-  d->method = "tree_walk";
+  d->status = MP_RECORD_VALID;
+  d->found_at = MP_DMARC_FOUND_ORGANIZATIONAL;
+  d->method = MP_DMARC_METHOD_TREE_WALK;
   d->policy_domain = "brand.example";
   d->record = rows_slice(rec, sizeof(rows_full_dmarc) - 1);
   d->org_psl = "brand.example";
   d->org_tree_walk = "brand.example";
   d->walk_queries = 2;
-  d->p = "reject";
-  d->sp = "quarantine";
+  d->p = MP_DMARC_P_REJECT;
+  d->sp = MP_DMARC_P_QUARANTINE;
   d->pct = 100;
   d->adkim = 's';
   d->aspf = 'r';
   d->fo = rows_within(rec, "fo=1");
   d->fo.p += 3; /* the value only */
   d->fo.len = 1;
-  d->effective_policy = "quarantine";
+  d->effective_policy = MP_DMARC_EFFECTIVE_QUARANTINE;
   d->nrua = 3;
   d->rua[0] = rows_dest(rec, "mailto:dmarc@brand.example", "brand.example",
                         false, NULL);
@@ -408,7 +435,7 @@ static inline void rows_full_dkim(struct mp_result_dkim *d)
 {
   memset(d, 0, sizeof(*d));
   d->evaluated = true;
-  d->status = "found";
+  d->status = MP_DKIM_STATUS_FOUND;
   d->probed = 24;
   d->nfound = 2;
   d->found[0].selector = "google";
@@ -480,8 +507,8 @@ static inline void rows_full(struct mp_result *r)
   rows_policy(&r->bimi, "none", NULL, NULL);
   r->verdict.evaluated = true;
   r->verdict.nfailed = 2;
-  r->verdict.failed[0] = "spf_or_dkim";
-  r->verdict.failed[1] = "mx_fcrdns";
+  r->verdict.failed[0] = MP_REQUIREMENT_SPF_OR_DKIM;
+  r->verdict.failed[1] = MP_REQUIREMENT_MX_FCRDNS;
   r->nfindings = 1;
   r->findings[0] = MP_FINDING_SPF_MISSING;
 }
@@ -519,23 +546,23 @@ static inline void rows_parked(struct mp_result *r)
   r->dmarc.rr[0] = &rows_parked_dmarc[0];
   rows_spf_flat(&r->spf_eval, &rows_parked_txt[0], '-', 0, 0);
   d->evaluated = true;
-  d->status = "valid";
-  d->found_at = "self";
-  d->method = "direct";
+  d->status = MP_RECORD_VALID;
+  d->found_at = MP_DMARC_FOUND_SELF;
+  d->method = MP_DMARC_METHOD_DIRECT;
   d->policy_domain = "parked.example";
   d->record = rows_slice(rows_parked_dmarc[0].data, rows_parked_dmarc[0].len);
   d->org_psl = "parked.example";
   d->org_tree_walk = "parked.example";
   d->walk_queries = 1;
-  d->p = "reject";
-  d->np = "reject";
+  d->p = MP_DMARC_P_REJECT;
+  d->np = MP_DMARC_P_REJECT;
   d->pct = -1;
   d->adkim = 's';
   d->aspf = 's';
   d->testing = 'n';
-  d->effective_policy = "reject";
+  d->effective_policy = MP_DMARC_EFFECTIVE_REJECT;
   r->dkim.evaluated = true;
-  r->dkim.status = "no_domainkey";
+  r->dkim.status = MP_DKIM_STATUS_NO_DOMAINKEY;
   r->mx_check.evaluated = true;
   r->mx_check.null_mx = true;
   rows_policy(&r->mta_sts, "none", NULL, NULL);

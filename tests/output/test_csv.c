@@ -187,7 +187,7 @@ Test(csv, writes_an_unknown_include_check_as_temperror)
 
   rows_spf_full(&r);
   r.spf_eval.targets[2].unknown = true;
-  r.spf_eval.targets[2].effective = "temperror";
+  r.spf_eval.targets[2].effective = MP_SPF_RESULT_TEMPERROR;
   text = write_rows(&r, 1);
   cr_expect_not_null(strstr(text, "|other.example=temperror,"), "%s", text);
   free(text);
@@ -343,8 +343,8 @@ Test(csv, writes_an_unknown_verdict)
   rows_parked(&r);
   r.verdict.ready = MP_TRI_UNKNOWN;
   r.verdict.nunknown = 2;
-  r.verdict.unknown[0] = "spf_or_dkim";
-  r.verdict.unknown[1] = "mx_fcrdns";
+  r.verdict.unknown[0] = MP_REQUIREMENT_SPF_OR_DKIM;
+  r.verdict.unknown[1] = MP_REQUIREMENT_MX_FCRDNS;
   text = write_rows(&r, 1);
   cr_expect(strstr(text, ",none,,none,,none,,,,spf_or_dkim|mx_fcrdns,,,\r\n"),
             "%s", text);
@@ -429,7 +429,7 @@ Test(csv, writes_the_reverse_dns_of_spf_ip_addresses)
   r.mx_check.senders[1] =
       rows_addr("192.0.2.8", NULL, "nxdomain", false, false);
   r.mx_check.senders_fcrdns = MP_TRI_FALSE;
-  r.verdict.failed[1] = "sender_fcrdns";
+  r.verdict.failed[1] = MP_REQUIREMENT_SENDER_FCRDNS;
   text = write_rows(&r, 1);
   cr_expect(strstr(text, ",spf_or_dkim|sender_fcrdns,,,false,"
                          "192.0.2.7>out.brand.example[fcrdns]|"
@@ -450,11 +450,11 @@ Test(csv, writes_each_mx_host_state)
   h = r.mx_check.hosts;
   h[0].naddrs = 1;
   h[0].addrs[0].ptr = NULL; /* the PTR lookup failed */
-  h[0].addrs[0].ptr_outcome = "timeout";
+  h[0].addrs[0].ptr_outcome = MP_OUTCOME_TIMEOUT;
   h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
   h[1].naddrs = 1;
   h[1].cname = NULL;
-  h[1].addrs[1].ptr_outcome = NULL;
+  h[1].addrs[1].ptr_outcome = MP_OUTCOME_OK;
   h[1].addrs[0] = h[1].addrs[1]; /* no PTR, no outcome kept */
   h[2].preference = 30;
   h[2].host = "gone.brand.example";
@@ -556,7 +556,7 @@ Test(csv, writes_failed_lookups_of_mx_hosts)
   h[0].aaaa_outcome = MP_OUTCOME_TIMEOUT;
   h[0].addrs[0].ptr = "out.broken.example";
   h[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
-  h[0].addrs[0].forward_outcome = "servfail";
+  h[0].addrs[0].forward_outcome = MP_OUTCOME_SERVFAIL;
   h[1].cname = NULL;
   h[1].resolves = MP_TRI_UNKNOWN;
   h[1].a_outcome = h[1].aaaa_outcome = MP_OUTCOME_SERVFAIL;
@@ -580,8 +580,9 @@ Test(csv, lists_each_external_report_domain_once)
   rows_full(&r);
   r.dmarc_eval.nruf = 2;
   r.dmarc_eval.ruf[1] = r.dmarc_eval.rua[2];
-  r.dmarc_eval.ruf[1].authorization = "lookup_failed"; /* not shown again */
-  r.dmarc_eval.nrua = 1;                               /* internal only */
+  r.dmarc_eval.ruf[1].authorization =
+      MP_DMARC_AUTH_LOOKUP_FAILED; /* not shown again */
+  r.dmarc_eval.nrua = 1;           /* internal only */
   text = write_rows(&r, 1);
   cr_assert_not_null(strstr(text, ",mailto:dmarc@brand.example,"
                                   "mailto:f@vendor.example|"

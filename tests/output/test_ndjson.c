@@ -284,7 +284,7 @@ Test(ndjson, writes_an_unknown_include_check_with_reached_null)
 
   rows_spf_full(&r);
   r.spf_eval.targets[2].unknown = true;
-  r.spf_eval.targets[2].effective = "temperror";
+  r.spf_eval.targets[2].effective = MP_SPF_RESULT_TEMPERROR;
   text = write_rows(&r, 1, NULL);
   cr_expect_not_null(strstr(text,
                             "{\"name\":\"other.example\",\"reached\":null,"
@@ -706,7 +706,7 @@ Test(ndjson, writes_the_reverse_dns_of_spf_ip_addresses)
   r.mx_check.senders[0] =
       rows_addr("192.0.2.7", "out.brand.example", "ok", false, false);
   r.mx_check.senders[0].fcrdns = MP_TRI_UNKNOWN;
-  r.mx_check.senders[0].forward_outcome = "servfail";
+  r.mx_check.senders[0].forward_outcome = MP_OUTCOME_SERVFAIL;
   r.mx_check.senders_fcrdns = MP_TRI_UNKNOWN;
   all = parse_one(&r);
   row = mp_json_at(all, 0);
@@ -755,7 +755,7 @@ Test(ndjson, writes_unknown_reverse_dns_as_null)
   rows_full(&r);
   r.mx_check.all_fcrdns = MP_TRI_UNKNOWN;
   r.mx_check.hosts[0].addrs[0].fcrdns = MP_TRI_UNKNOWN;
-  r.mx_check.hosts[0].addrs[0].forward_outcome = "timeout";
+  r.mx_check.hosts[0].addrs[0].forward_outcome = MP_OUTCOME_TIMEOUT;
   r.mx_check.hosts[1].resolves = MP_TRI_UNKNOWN;
   r.mx_check.hosts[1].a_outcome = MP_OUTCOME_SERVFAIL;
   r.mx_check.hosts[1].naddrs = 0;
@@ -784,7 +784,7 @@ Test(ndjson, writes_an_unknown_verdict_as_null)
   rows_parked(&r);
   r.verdict.ready = MP_TRI_UNKNOWN;
   r.verdict.nunknown = 1;
-  r.verdict.unknown[0] = "mx_fcrdns";
+  r.verdict.unknown[0] = MP_REQUIREMENT_MX_FCRDNS;
   all = parse_one(&r);
   row = mp_json_at(all, 0);
   cr_expect(mp_json_is_null(mp_json_path(row, "verdict.ready")));
@@ -833,8 +833,8 @@ Test(ndjson, lists_of_the_checks_stop_at_their_caps)
   }
   r.verdict.nfailed = r.verdict.nunknown = 100;
   for (size_t i = 0; i < 8; i++) {
-    r.verdict.failed[i] = "dmarc";
-    r.verdict.unknown[i] = "mx_fcrdns";
+    r.verdict.failed[i] = MP_REQUIREMENT_DMARC;
+    r.verdict.unknown[i] = MP_REQUIREMENT_MX_FCRDNS;
   }
   all = parse_one(&r);
   row = mp_json_at(all, 0);

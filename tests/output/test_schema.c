@@ -45,7 +45,8 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   s->nchecks = MP_SPF_CHECKS_MAX;
   for (size_t i = 0; i < MP_SPF_CHECKS_MAX; i++) {
     s->checks[i].ip = "::1";
-    s->checks[i].result = results[i % 7];
+    s->checks[i].result =
+        ROWS_ENUM(spf_check_result, SPF_CHECK_RESULT, results[i % 7]);
     s->checks[i].reason = i % 7 == 0 ? "no_record" : NULL;
   }
   s->nincludes = 100;
@@ -57,9 +58,9 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   for (size_t i = 0; i < MP_SPF_TARGETS_MAX; i++) {
     s->targets[i] = s->targets[i % 3];
   }
-  s->targets[7].effective = "neutral";
-  s->targets[6].effective = "fail";
-  s->targets[5].effective = "softfail";
+  s->targets[7].effective = MP_SPF_RESULT_NEUTRAL;
+  s->targets[6].effective = MP_SPF_RESULT_FAIL;
+  s->targets[5].effective = MP_SPF_RESULT_SOFTFAIL;
   rows[n].nfindings = MP_FINDINGS_MAX + 5;
   for (size_t i = 0; i < MP_FINDINGS_MAX; i++) {
     rows[n].findings[i] = MP_FINDING_SPF_BROAD;
@@ -104,9 +105,9 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
 
     rows_full(r);
     r->line = 400 + i;
-    d->status = dmarc_status[i];
-    d->found_at = found_at[i];
-    d->method = method[i];
+    d->status = ROWS_ENUM(record_status, RECORD_STATUS, dmarc_status[i]);
+    d->found_at = ROWS_ENUM(dmarc_found, DMARC_FOUND, found_at[i]);
+    d->method = ROWS_ENUM(dmarc_method, DMARC_METHOD, method[i]);
     d->methods_disagree = i == 2   ? MP_TRI_TRUE
                           : i == 3 ? MP_TRI_UNKNOWN
                                    : MP_TRI_FALSE;
@@ -116,27 +117,30 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     r->spf_eval.uses_ptr = i == 3 ? false : r->spf_eval.uses_ptr;
     r->spf_eval.targets[2].unknown = i == 3;
     d->org_tree_walk = i == 3 ? NULL : d->org_tree_walk;
-    d->p = effective[i < 3 ? i : 0];
-    d->sp = i == 1 ? NULL : effective[(i + 1) % 3];
-    d->np = effective[(i + 2) % 3];
+    d->p = ROWS_ENUM(dmarc_p, DMARC_P, effective[i < 3 ? i : 0]);
+    d->sp = ROWS_ENUM(dmarc_p, DMARC_P, i == 1 ? NULL : effective[(i + 1) % 3]);
+    d->np = ROWS_ENUM(dmarc_p, DMARC_P, effective[(i + 2) % 3]);
     d->pct = i == 0 ? 0 : -1;
     d->adkim = i % 2 ? 'r' : 's';
     d->aspf = i % 2 ? 's' : 'r';
     d->psd = psd[i];
     d->testing = testing[i];
-    d->effective_policy = effective[i];
-    d->rua[2].authorization = "lookup_failed";
-    d->error = i == 2 ? "syntax" : NULL;
-    r->dkim.status = dkim_status[i];
+    d->effective_policy =
+        ROWS_ENUM(dmarc_effective, DMARC_EFFECTIVE, effective[i]);
+    d->rua[2].authorization = MP_DMARC_AUTH_LOOKUP_FAILED;
+    d->error = i == 2 ? MP_DMARC_REASON_NO_POLICY : MP_DMARC_REASON_ABSENT;
+    r->dkim.status = ROWS_ENUM(dkim_status, DKIM_STATUS, dkim_status[i]);
     r->dkim.found[0].error = i == 3 ? "bad_key" : NULL;
     r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
-    r->mta_sts.status = r->tls_rpt.status = r->bimi.status = dmarc_status[i];
+    r->mta_sts.status = r->tls_rpt.status = r->bimi.status =
+        ROWS_ENUM(record_status, RECORD_STATUS, dmarc_status[i]);
     r->mx_check.hosts[1].ip_literal = i == 1;
     r->mx_check.hosts[1].resolves = i == 2 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
     r->mx_check.hosts[1].a_outcome = (enum mp_outcome)(i + 2);
     r->mx_check.hosts[0].addrs[0].fcrdns =
         i == 1 ? MP_TRI_UNKNOWN : MP_TRI_TRUE;
-    r->mx_check.hosts[0].addrs[0].forward_outcome = i == 1 ? "timeout" : "ok";
+    r->mx_check.hosts[0].addrs[0].forward_outcome =
+        i == 1 ? MP_OUTCOME_TIMEOUT : MP_OUTCOME_OK;
     r->mx_check.nsenders = i;
     for (size_t k = 0; k < i; k++) {
       r->mx_check.senders[k] = r->mx_check.hosts[0].addrs[k % 2];
@@ -149,15 +153,15 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
                        : i == 2 ? MP_TRI_UNKNOWN
                                 : MP_TRI_FALSE;
     r->verdict.nfailed = i < 2 ? 1 : 0;
-    r->verdict.failed[0] = failed[i % 3];
+    r->verdict.failed[0] = ROWS_ENUM(requirement, REQUIREMENT, failed[i % 3]);
     r->verdict.nunknown = i == 1 || i == 2 ? 1 : 0;
-    r->verdict.unknown[0] = failed[(i + 1) % 3];
+    r->verdict.unknown[0] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[(i + 1) % 3]);
     n++;
   }
   for (int o = 0; o < MP_OUTCOME_COUNT; o++) { /* every PTR outcome */
     rows_full(&rows[n]);
-    rows[n].mx_check.hosts[0].addrs[0].ptr_outcome =
-        mp_outcome_name((enum mp_outcome)o);
+    rows[n].mx_check.hosts[0].addrs[0].ptr_outcome = (enum mp_outcome)o;
     rows[n].line = 500 + (uint64_t)o;
     n++;
   }
@@ -192,8 +196,10 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
   }
   rows[n].verdict.nfailed = rows[n].verdict.nunknown = 1000;
   for (size_t i = 0; i < 8; i++) {
-    rows[n].verdict.failed[i] = failed[i % 4];
-    rows[n].verdict.unknown[i] = failed[(i + 1) % 4];
+    rows[n].verdict.failed[i] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[i % 4]);
+    rows[n].verdict.unknown[i] =
+        ROWS_ENUM(requirement, REQUIREMENT, failed[(i + 1) % 4]);
   }
   n++;
   cr_assert_eq(n - first, 3 + 4 + MP_OUTCOME_COUNT + 1);
@@ -662,13 +668,15 @@ struct flat {
     char name[96];
     const char *type;
     bool nullable;
+    const struct mp_field *field;
   } f[MP_SCHEMA_FIELDS];
 };
 
 static void flat_add(struct flat *t, const char *name, const char *type,
-                     bool nullable)
+                     bool nullable, const struct mp_field *f)
 {
   cr_assert_lt(t->n, MP_SCHEMA_FIELDS);
+  t->f[t->n].field = f;
   snprintf(t->f[t->n].name, sizeof(t->f[0].name), "%s", name);
   t->f[t->n].type = type;
   t->f[t->n].nullable = nullable;
@@ -689,7 +697,7 @@ static void flatten_ndjson(struct flat *t, const struct mp_part *p,
     }
     snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "",
              f->name);
-    flat_add(t, name, doc_type(f, false), (f->flags & MP_F_NULL) || f->when);
+    flat_add(t, name, doc_type(f, false), (f->flags & MP_F_NULL) || f->when, f);
     if (f->kind == MP_K_OBJECT) {
       flatten_ndjson(t, f->sub, name);
     } else if (f->kind == MP_K_LIST) {
@@ -697,9 +705,9 @@ static void flatten_ndjson(struct flat *t, const struct mp_part *p,
 
       strncat(name, "[]", sizeof(name) - strlen(name) - 1);
       if (mp_field_scalar_list(f)) {
-        flat_add(t, name, doc_type(item, false), item->flags & MP_F_NULL);
+        flat_add(t, name, doc_type(item, false), item->flags & MP_F_NULL, item);
       } else {
-        flat_add(t, name, "object", false);
+        flat_add(t, name, "object", false, NULL);
         flatten_ndjson(t, f->sub, name);
       }
     }
@@ -762,9 +770,72 @@ Test(schema, csv_columns_of_the_part_tables_are_documented)
   mp_schema_load(&docs, "CSV columns", "column", "empty");
   for (size_t i = 0; i < n; i++) {
     flat_add(&code, c[i].name, doc_type(c[i].path[c[i].depth - 1], true),
-             c[i].nullable);
+             c[i].nullable, c[i].path[c[i].depth - 1]);
   }
   expect_same_fields(&code, &docs, "CSV");
+}
+
+/* An enum field's "one of" list in the docs is its name table (the
+ * values a typed schema is generated from), or a part of it where the
+ * field takes only some: spf.include_checks[].effective (a check_host()
+ * result, of which five can come out) and dkim.failed[].outcome (an
+ * outcome, of which only failures are listed). */
+static bool subset_documented(const char *name)
+{
+  return strstr(name, "include_check") || strstr(name, "dkim.failed") ||
+         strstr(name, "dkim_failed");
+}
+
+static void expect_table_values(const struct flat *code,
+                                const struct mp_schema_table *docs)
+{
+  size_t checked = 0;
+
+  for (size_t i = 0; i < code->n; i++) {
+    const struct mp_field *f = code->f[i].field;
+    const struct mp_schema_field *d =
+        mp_schema_find(docs, code->f[i].name, NULL);
+    size_t n = 0;
+
+    if (!f || !f->values || !d || d->nvalues == 0) {
+      continue;
+    }
+    for (size_t k = 0; k < f->nvalues; k++) {
+      n += f->values[k] != NULL;
+    }
+    for (size_t k = 0; k < d->nvalues; k++) {
+      bool in = false;
+
+      for (size_t v = 0; v < f->nvalues && !in; v++) {
+        in = f->values[v] && strcmp(f->values[v], d->values[k]) == 0;
+      }
+      cr_expect(in, "%s: documented %s is not in its name table", d->name,
+                d->values[k]);
+    }
+    if (!subset_documented(d->name)) {
+      cr_expect_eq(n, d->nvalues, "%s: %zu names in the table, %zu documented",
+                   d->name, n, d->nvalues);
+    }
+    checked++;
+  }
+  cr_expect_gt(checked, 10);
+}
+
+Test(schema, enum_fields_list_the_documented_values)
+{
+  static struct mp_schema_table j, c;
+  static struct flat nd, cs;
+  size_t n;
+  const struct mp_csv_column *col = mp_csv_columns(&n);
+
+  mp_schema_load(&j, "NDJSON fields", "field", "null");
+  mp_schema_load(&c, "CSV columns", "column", "empty");
+  flatten_ndjson(&nd, &mp_part_row, "");
+  for (size_t i = 0; i < n; i++) {
+    flat_add(&cs, col[i].name, "", false, col[i].path[col[i].depth - 1]);
+  }
+  expect_table_values(&nd, &j);
+  expect_table_values(&cs, &c);
 }
 
 /* Every field says what it holds, in one line, and reads from the row. */

@@ -128,8 +128,8 @@ Test(text, shows_a_ready_domain_and_a_missing_policy)
   char *out;
 
   rows_full(&r);
-  r.dmarc_eval.found_at = NULL;
-  r.dmarc_eval.effective_policy = "missing";
+  r.dmarc_eval.found_at = MP_DMARC_FOUND_ABSENT;
+  r.dmarc_eval.effective_policy = MP_DMARC_EFFECTIVE_MISSING;
   r.dkim.weakest_bits = 0;
   r.mx_check.all_fcrdns = true;
   r.verdict.ready = true;

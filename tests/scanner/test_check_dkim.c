@@ -78,7 +78,7 @@ Test(check_dkim, key_type_of_an_unknown_algorithm_is_the_k_value)
   txt("s2._domainkey.example.test", "v=DKIM1; k=ed25519; p=AAAA");
   txt("google._domainkey.example.test", "v=DKIM1; p=");
   run("example.test");
-  cr_assert_str_eq(res.dkim.status, "found");
+  cr_assert_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
   cr_assert_eq(res.dkim.nfound, 3);
   cr_assert_str_eq(res.dkim.found[0].selector, "google");
   cr_assert_str_eq(res.dkim.found[0].key_type, "rsa");
@@ -110,7 +110,7 @@ Test(check_dkim, probes_every_default_selector)
   while (mp_dkim_default_selectors[n]) {
     n++;
   }
-  cr_assert_str_eq(res.dkim.status, "none");
+  cr_assert_eq(res.dkim.status, MP_DKIM_STATUS_NONE);
   cr_assert_eq(res.dkim.probed, n);
 }
 
@@ -132,7 +132,7 @@ Test(check_dkim, a_failed_probe_beside_a_found_key_is_listed)
   cr_assert_eq(
       mp_memzone_add_timeout(zone, "selector1._domainkey.example.test"), 0);
   run("example.test");
-  cr_expect_str_eq(res.dkim.status, "found");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
   cr_expect_eq(res.dkim.nfound, 1);
   cr_assert_eq(res.dkim.nfailed, 1);
   cr_expect_str_eq(res.dkim.failed[0].selector, "selector1");
@@ -145,7 +145,7 @@ Test(check_dkim, a_failed_probe_without_a_key_is_temperror)
   cr_assert_eq(mp_memzone_add_timeout(zone, "k1._domainkey.example.test"), 0);
   cr_assert_eq(mp_memzone_add_timeout(zone, "s2._domainkey.example.test"), 0);
   run("example.test");
-  cr_expect_str_eq(res.dkim.status, "temperror");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_TEMPERROR);
   cr_assert_eq(res.dkim.nfailed, 2);
   cr_expect_str_eq(res.dkim.failed[0].selector, "k1");
   cr_expect_str_eq(res.dkim.failed[1].selector, "s2");
@@ -156,7 +156,7 @@ Test(check_dkim, complete_probes_list_no_failure)
 {
   txt("google._domainkey.example.test", "v=DKIM1; p=");
   run("example.test");
-  cr_expect_str_eq(res.dkim.status, "found");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
   cr_expect_eq(res.dkim.nfailed, 0);
   cr_expect_not(has(MP_FINDING_DKIM_PROBE_FAILED));
 }
@@ -186,5 +186,5 @@ Test(check_dkim, every_failed_probe_is_listed)
                        mp_dkim_default_selectors[i]);
     }
   }
-  cr_expect_str_eq(res.dkim.status, "found");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
 }

@@ -99,9 +99,9 @@ TestSuite(check_dmarc, .init = setup, .fini = teardown);
 Test(check_dmarc, a_subdomain_that_does_not_exist_takes_np)
 {
   run("gone.example.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "valid");
-  cr_assert_str_eq(res.dmarc_eval.found_at, "organizational");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_VALID);
+  cr_assert_eq(res.dmarc_eval.found_at, MP_DMARC_FOUND_ORGANIZATIONAL);
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_REJECT);
   cr_assert(res.dmarc_eval.domain_missing);
   job->on = 1u << 1; /* mp_checks[1] is the DMARC check */
   mp_job_result(job, &res);
@@ -112,7 +112,7 @@ Test(check_dmarc, a_subdomain_that_exists_takes_sp)
 {
   txt("shop.example.test", "v=spf1 -all");
   run("shop.example.test");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_QUARANTINE);
   cr_assert(!res.dmarc_eval.domain_missing);
 }
 
@@ -121,7 +121,7 @@ Test(check_dmarc, a_name_without_records_exists)
 {
   cr_assert_eq(mp_memzone_add_owner(zone, "shop.example.test"), 0);
   run("shop.example.test");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_QUARANTINE);
 }
 
 /* A failed lookup is never read as an answer: when np and sp differ the
@@ -130,10 +130,10 @@ Test(check_dmarc, np_is_unknown_when_the_existence_lookup_fails)
 {
   cr_assert_eq(mp_memzone_add_timeout(zone, "shop.example.test"), 0);
   run("shop.example.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "temperror");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "missing");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_TEMPERROR);
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_MISSING);
   cr_assert_str_eq(res.dmarc_eval.policy_domain, "example.test");
-  cr_assert_str_eq(res.dmarc_eval.np, "reject");
+  cr_assert_eq(res.dmarc_eval.np, MP_DMARC_P_REJECT);
   cr_assert(!res.dmarc_eval.domain_missing);
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
   cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
@@ -149,8 +149,8 @@ Test(check_dmarc, a_failed_existence_lookup_does_not_matter_without_np)
   txt("_dmarc.other.test", "v=DMARC1; p=none; sp=quarantine");
   cr_assert_eq(mp_memzone_add_timeout(zone, "shop.other.test"), 0);
   run("shop.other.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "valid");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "quarantine");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_VALID);
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_QUARANTINE);
 }
 
 /* No policy anywhere: DMARC_MISSING for a domain that exists or whose
@@ -158,7 +158,7 @@ Test(check_dmarc, a_failed_existence_lookup_does_not_matter_without_np)
 Test(check_dmarc, no_dmarc_missing_for_a_domain_that_does_not_exist)
 {
   run("gone.nodmarc.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "none");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_NONE);
   cr_assert(res.dmarc_eval.domain_missing);
   cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
   mp_job_reset(job);
@@ -173,7 +173,7 @@ Test(check_dmarc, no_dmarc_missing_when_existence_is_unknown)
 {
   cr_assert_eq(mp_memzone_add_timeout(zone, "maybe.nodmarc.test"), 0);
   run("maybe.nodmarc.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "none");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_NONE);
   cr_assert_eq(res.dmarc_eval.domain_lookup, MP_OUTCOME_TIMEOUT);
   cr_assert(!has_finding(MP_FINDING_DMARC_MISSING));
 }
@@ -186,7 +186,7 @@ Test(check_dmarc, its_own_record_needs_no_existence_lookup)
   txt("_dmarc.self.test", "v=DMARC1; p=reject");
   before = mp_memzone_queries_of(zone, MP_T_TXT);
   run("self.test");
-  cr_assert_str_eq(res.dmarc_eval.found_at, "self");
+  cr_assert_eq(res.dmarc_eval.found_at, MP_DMARC_FOUND_SELF);
   /* _dmarc.self.test (the run's own) and the walk's _dmarc.test */
   cr_assert_eq(mp_memzone_queries_of(zone, MP_T_TXT), before + 2);
 }
@@ -202,7 +202,7 @@ Test(check_dmarc, reads_the_shared_answer_without_a_query)
   mp_answer_unref(a);
   before = mp_memzone_queries(zone);
   run("gone.example.test");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_REJECT);
   /* _dmarc.gone.example.test (the run's own), then the walk's
    * _dmarc.example.test and _dmarc.test: no TXT gone.example.test */
   cr_assert_eq(mp_memzone_queries(zone), before + 3);
@@ -218,12 +218,14 @@ Test(check_dmarc, a_failed_authorization_lookup_is_not_unauthorized)
                                             "example"),
                0);
   run("rep.test");
-  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "lookup_failed");
+  cr_assert_eq(res.dmarc_eval.rua[0].authorization,
+               MP_DMARC_AUTH_LOOKUP_FAILED);
   cr_assert(!has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
   mp_job_reset(job);
   txt("_dmarc.rep2.test", "v=DMARC1; p=reject; rua=mailto:b@no.example");
   run("rep2.test");
-  cr_assert_str_eq(res.dmarc_eval.rua[0].authorization, "not_authorized");
+  cr_assert_eq(res.dmarc_eval.rua[0].authorization,
+               MP_DMARC_AUTH_NOT_AUTHORIZED);
   cr_assert(has_finding(MP_FINDING_DMARC_REPORT_UNAUTHORIZED));
 }
 
@@ -235,9 +237,9 @@ Test(check_dmarc, a_failed_walk_lookup_leaves_the_policy_unknown)
   cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
   cr_assert_eq(mp_memzone_add_owner(zone, "shop.walk.test"), 0);
   run("shop.walk.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "temperror");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "missing");
-  cr_assert_null(res.dmarc_eval.found_at);
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_TEMPERROR);
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_MISSING);
+  cr_assert_eq(res.dmarc_eval.found_at, MP_DMARC_FOUND_ABSENT);
   cr_assert_null(res.dmarc_eval.org_tree_walk);
   cr_assert(res.dmarc_eval.walk_failed);
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);
@@ -251,9 +253,9 @@ Test(check_dmarc, a_failed_walk_lookup_beside_its_own_record)
   txt("_dmarc.self.walk.test", "v=DMARC1; p=reject");
   cr_assert_eq(mp_memzone_add_timeout(zone, "_dmarc.walk.test"), 0);
   run("self.walk.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "valid");
-  cr_assert_str_eq(res.dmarc_eval.found_at, "self");
-  cr_assert_str_eq(res.dmarc_eval.effective_policy, "reject");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_VALID);
+  cr_assert_eq(res.dmarc_eval.found_at, MP_DMARC_FOUND_SELF);
+  cr_assert_eq(res.dmarc_eval.effective_policy, MP_DMARC_EFFECTIVE_REJECT);
   cr_assert_null(res.dmarc_eval.org_tree_walk);
   cr_assert(res.dmarc_eval.walk_failed);
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_FALSE);
@@ -279,7 +281,7 @@ Test(check_dmarc, a_failed_psl_lookup_leaves_the_comparison_unknown)
   cr_assert_eq(mp_memzone_add_owner(zone, "x.a.b.co.test"), 0);
   run("x.a.b.co.test");
   cr_assert_str_eq(res.dmarc_eval.org_psl, "b.co.test");
-  cr_assert_str_eq(res.dmarc_eval.status, "valid");
+  cr_assert_eq(res.dmarc_eval.status, MP_RECORD_VALID);
   cr_assert_str_eq(res.dmarc_eval.policy_domain, "a.b.co.test");
   cr_assert_str_eq(res.dmarc_eval.org_tree_walk, "a.b.co.test");
   cr_assert_eq(res.dmarc_eval.methods_disagree, MP_TRI_UNKNOWN);

@@ -71,7 +71,8 @@ static bool has_finding(enum mp_finding_code code)
 
 /* Finishes the BIMI part with the DMARC part given (status, effective
  * policy) and default._bimi.logo.test answered by the zone. */
-static void bimi(const char *dmarc_status, const char *effective)
+static void bimi(enum mp_record_status dmarc_status,
+                 enum mp_dmarc_effective effective)
 {
   static const char rec[] = "v=BIMI1; l=https://logo.test/l.svg";
 
@@ -87,26 +88,26 @@ static void bimi(const char *dmarc_status, const char *effective)
   res.dmarc_eval.status = dmarc_status;
   res.dmarc_eval.effective_policy = effective;
   mp_check_bimi.finish(job, mp_job_state(job, &mp_check_bimi), &res);
-  cr_assert_str_eq(res.bimi.status, "valid");
+  cr_assert_eq(res.bimi.status, MP_RECORD_VALID);
 }
 
 TestSuite(check_policy, .init = setup, .fini = teardown);
 
 Test(check_policy, bimi_without_an_enforcing_dmarc_policy)
 {
-  bimi("valid", "none");
+  bimi(MP_RECORD_VALID, MP_DMARC_EFFECTIVE_NONE);
   cr_assert(has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }
 
 Test(check_policy, bimi_under_an_enforcing_dmarc_policy)
 {
-  bimi("valid", "reject");
+  bimi(MP_RECORD_VALID, MP_DMARC_EFFECTIVE_REJECT);
   cr_assert(!has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }
 
 /* A DMARC policy that a failed lookup left unknown is not a weak one. */
 Test(check_policy, bimi_with_an_unknown_dmarc_policy_has_no_finding)
 {
-  bimi("temperror", "missing");
+  bimi(MP_RECORD_TEMPERROR, MP_DMARC_EFFECTIVE_MISSING);
   cr_assert(!has_finding(MP_FINDING_BIMI_WITHOUT_ENFORCEMENT));
 }

@@ -56,8 +56,8 @@ static void row(const char *const *includes, size_t ni,
     r.spf_eval.includes[i].len = strlen(includes[i]);
   }
   r.dmarc_eval.evaluated = true;
-  r.dmarc_eval.status = "valid";
-  r.dmarc_eval.effective_policy = "reject";
+  r.dmarc_eval.status = MP_RECORD_VALID;
+  r.dmarc_eval.effective_policy = MP_DMARC_EFFECTIVE_REJECT;
   r.dmarc_eval.nrua = nd;
   for (size_t i = 0; i < nd; i++) {
     r.dmarc_eval.rua[i].domain = dests[i];
@@ -112,7 +112,9 @@ static void dkim_row(const char *const *errors, const unsigned *bits, size_t n,
   r.status = MP_STATUS_OK;
   r.dkim.evaluated = true;
   r.dkim.nfound = n;
-  r.dkim.status = n ? "found" : nfailed ? "temperror" : "none";
+  r.dkim.status = n         ? MP_DKIM_STATUS_FOUND
+                  : nfailed ? MP_DKIM_STATUS_TEMPERROR
+                            : MP_DKIM_STATUS_NONE;
   for (size_t i = 0; i < n; i++) {
     r.dkim.found[i].selector = "s1";
     r.dkim.found[i].key_type = "rsa";

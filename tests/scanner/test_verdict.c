@@ -17,8 +17,8 @@ static void setup(void)
   res.spf_eval.evaluated = true;
   res.spf_eval.status = MP_SPF_STATUS_VALID;
   res.dmarc_eval.evaluated = true;
-  res.dmarc_eval.status = "valid";
-  res.dmarc_eval.effective_policy = "reject";
+  res.dmarc_eval.status = MP_RECORD_VALID;
+  res.dmarc_eval.effective_policy = MP_DMARC_EFFECTIVE_REJECT;
   res.mx.queried = true;
   res.mx.outcome = MP_OUTCOME_OK;
   res.mx.count = 1;
@@ -31,7 +31,7 @@ static void setup(void)
 TestSuite(verdict, .init = setup);
 
 /* The codes of v's list, ','-joined, "-" when empty. */
-static const char *codes(const char *const *list, size_t n)
+static const char *codes(const enum mp_requirement *list, size_t n)
 {
   static char buf[128];
   size_t len = 0;
@@ -39,7 +39,7 @@ static const char *codes(const char *const *list, size_t n)
   buf[0] = '\0';
   for (size_t i = 0; i < n; i++) {
     len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "," : "",
-                            list[i]);
+                            mp_requirement_name(list[i]));
   }
   return n ? buf : "-";
 }
@@ -95,8 +95,8 @@ Test(verdict, a_failure_is_not_ready_beside_an_unknown)
   res.mx.outcome = MP_OUTCOME_NODATA;
   res.mx_check.nhosts = 0;
   res.mx_check.all_fcrdns = MP_TRI_FALSE;
-  res.dmarc_eval.status = "none";
-  res.dmarc_eval.effective_policy = "missing";
+  res.dmarc_eval.status = MP_RECORD_NONE;
+  res.dmarc_eval.effective_policy = MP_DMARC_EFFECTIVE_MISSING;
   expect(MP_TRI_FALSE, "dmarc", "mx_fcrdns");
 }
 
@@ -110,7 +110,7 @@ Test(verdict, an_spf_temperror_with_a_usable_dkim_key_is_met)
 {
   res.spf_eval.status = MP_SPF_STATUS_TEMPERROR;
   res.dkim.evaluated = true;
-  res.dkim.status = "found";
+  res.dkim.status = MP_DKIM_STATUS_FOUND;
   res.dkim.nfound = 1;
   res.dkim.found[0].key_type = "rsa";
   res.dkim.found[0].bits = 2048;
@@ -121,7 +121,7 @@ Test(verdict, a_dkim_temperror_leaves_spf_or_dkim_unknown)
 {
   res.spf_eval.status = MP_SPF_STATUS_NONE;
   res.dkim.evaluated = true;
-  res.dkim.status = "temperror";
+  res.dkim.status = MP_DKIM_STATUS_TEMPERROR;
   expect(MP_TRI_UNKNOWN, "-", "spf_or_dkim");
 }
 
@@ -131,7 +131,7 @@ Test(verdict, a_failed_dkim_probe_beside_an_unusable_key_is_unknown)
 {
   res.spf_eval.status = MP_SPF_STATUS_NONE;
   res.dkim.evaluated = true;
-  res.dkim.status = "found";
+  res.dkim.status = MP_DKIM_STATUS_FOUND;
   res.dkim.nfound = 1;
   res.dkim.found[0].key_type = "rsa";
   res.dkim.found[0].revoked = true;
@@ -145,14 +145,14 @@ Test(verdict, an_spf_permerror_without_dkim_fails)
 {
   res.spf_eval.status = MP_SPF_STATUS_PERMERROR;
   res.dkim.evaluated = true;
-  res.dkim.status = "none";
+  res.dkim.status = MP_DKIM_STATUS_NONE;
   expect(MP_TRI_FALSE, "spf_or_dkim", "-");
 }
 
 Test(verdict, a_dmarc_temperror_leaves_dmarc_unknown)
 {
-  res.dmarc_eval.status = "temperror";
-  res.dmarc_eval.effective_policy = "missing";
+  res.dmarc_eval.status = MP_RECORD_TEMPERROR;
+  res.dmarc_eval.effective_policy = MP_DMARC_EFFECTIVE_MISSING;
   expect(MP_TRI_UNKNOWN, "-", "dmarc");
 }
 
