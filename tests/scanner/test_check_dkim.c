@@ -9,12 +9,13 @@
 #include "scanner/dns/cache.h"
 #include "scanner/checks/check.h"
 #include "scanner/config.h"
+#include "tests/support/checkjob.h"
 #include "tests/support/memzone.h"
 
 static struct mp_memzone *zone;
 static struct mp_cache *cache;
 static struct mp_config cfg;
-static struct mp_check_counts counts;
+static struct mp_checkjob harness;
 static struct mp_job *job;
 static struct mp_result res;
 
@@ -25,22 +26,10 @@ static void txt(const char *owner, const char *text)
 
 static void setup(void)
 {
-  struct mp_cache_opts o = {.max_bytes = 1 << 20,
-                            .max_ttl = 86400,
-                            .neg_ttl = 3600,
-                            .fail_ttl = 3600,
-                            .fetch = mp_memzone_fetch};
-
-  zone = mp_memzone_new();
-  o.fetch_ctx = zone;
-  cache = mp_cache_new(&o);
-  mp_config_init(&cfg);
-  job = calloc(1, sizeof(*job));
-  cr_assert_not_null(job);
-  job->cache = cache;
-  job->cfg = &cfg;
-  job->counts = &counts;
-  mp_job_init_checks(job);
+  mp_checkjob_open(&harness, &cfg);
+  zone = harness.zone;
+  cache = harness.cache;
+  job = harness.job;
   /* the zone has no empty non-terminals: make the parent of the keys exist
    * (else NXDOMAIN there skips the probes, RFC 8020) */
   cr_assert_eq(mp_memzone_add_owner(zone, "_domainkey.example.test"), 0);
@@ -48,11 +37,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-  mp_job_reset(job);
-  mp_job_close_checks(job);
-  free(job);
-  mp_cache_free(cache);
-  mp_memzone_free(zone);
+  mp_checkjob_close(&harness);
 }
 
 /* Runs the check for domain; the job is held, so it never completes. */

@@ -13,12 +13,13 @@
 #include "scanner/checks/check.h"
 #include "scanner/config.h"
 #include "scanner/verdict.h"
+#include "tests/support/checkjob.h"
 #include "tests/support/memzone.h"
 
 static struct mp_memzone *zone;
 static struct mp_cache *cache;
 static struct mp_config cfg;
-static struct mp_check_counts counts;
+static struct mp_checkjob harness;
 static struct mp_job *job;
 static struct mp_result res;
 static const struct mp_result_mx_check *mx = &res.mx_check;
@@ -33,45 +34,17 @@ static void timeout(const char *owner)
   cr_assert_eq(mp_memzone_add_timeout(zone, owner), 0);
 }
 
-/* Lookups are answered by the zone, at once. */
-static void submit(struct mp_job *j, const char *name, uint16_t type,
-                   struct mp_waiter *w)
-{
-  struct mp_answer *a = mp_memzone_query(zone, name, type);
-
-  (void)j;
-  w->cb(w, a);
-  mp_answer_unref(a);
-}
-
 static void setup(void)
 {
-  struct mp_cache_opts o = {.max_bytes = 1 << 20,
-                            .max_ttl = 86400,
-                            .neg_ttl = 3600,
-                            .fail_ttl = 3600,
-                            .fetch = mp_memzone_fetch};
-
-  zone = mp_memzone_new();
-  o.fetch_ctx = zone;
-  cache = mp_cache_new(&o);
-  mp_config_init(&cfg);
-  job = calloc(1, sizeof(*job));
-  cr_assert_not_null(job);
-  job->cache = cache;
-  job->cfg = &cfg;
-  job->counts = &counts;
-  job->submit = submit;
-  mp_job_init_checks(job);
+  mp_checkjob_open(&harness, &cfg);
+  zone = harness.zone;
+  cache = harness.cache;
+  job = harness.job;
 }
 
 static void teardown(void)
 {
-  mp_job_reset(job);
-  mp_job_close_checks(job);
-  free(job);
-  mp_cache_free(cache);
-  mp_memzone_free(zone);
+  mp_checkjob_close(&harness);
 }
 
 TestSuite(check_mx, .init = setup, .fini = teardown);
