@@ -97,6 +97,24 @@ static int open_output(const struct mp_config *cfg, int in_fd,
   return 0;
 }
 
+/* -d NAME...: the names one a line in an unlinked temporary file, read as
+ * an input file is (line n: the n-th name). Its fd, or -1. */
+static int domains_fd(const struct mp_config *cfg)
+{
+  FILE *f = tmpfile();
+  int fd;
+
+  if (!f) {
+    return -1;
+  }
+  for (size_t i = 0; i < cfg->ndomains; i++) {
+    fprintf(f, "%s\n", cfg->domains[i]);
+  }
+  fd = fflush(f) == 0 && !ferror(f) ? dup(fileno(f)) : -1;
+  fclose(f);
+  return fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? fd : -1;
+}
+
 /* The status of a scan that ran (rc: mp_scan_run's, or an output error). */
 static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
                        int rc)
@@ -152,6 +170,10 @@ int main(int argc, char **argv)
   }
   if (cfg.input && (in_fd = open(cfg.input, O_RDONLY | O_CLOEXEC)) < 0) {
     mp_log_error("%s: %s", cfg.input, strerror(errno));
+    return EXIT_IO;
+  }
+  if (cfg.ndomains && (in_fd = domains_fd(&cfg)) < 0) {
+    mp_log_error("-d: a temporary file: %s", strerror(errno));
     return EXIT_IO;
   }
   if ((status = open_output(&cfg, in_fd, &resume, &out)) != 0) {

@@ -262,6 +262,9 @@ Test(resume, refuses_other_options_or_input)
   char out[4096], log[4096], other[4096];
   const char *first[] = {"-o", out, "-q", "--checks", "spf,dmarc", NULL};
   const char *checks[] = {"-o", out, "--resume", "-q", NULL};
+  const char *dkim[] = {"-o",       out,         "--resume",       "-q",
+                        "--checks", "spf,dmarc", "--dkim-require", "s1",
+                        NULL};
   const char *pacing[] = {"-o",        out,  "--resume", "-q", "--checks",
                           "spf,dmarc", "-c", "7",        NULL};
   FILE *f;
@@ -273,6 +276,7 @@ Test(resume, refuses_other_options_or_input)
   cr_assert_eq(run_scanner(world_list, log, first), 0);
   mp_free(mp_proc_slurp(out, &before));
   cr_expect_eq(run_scanner(world_list, log, checks), 2);
+  cr_expect_eq(run_scanner(world_list, log, dkim), 2);
   f = fopen(other, "w");
   cr_assert_not_null(f);
   fputs("example.test\n", f);
