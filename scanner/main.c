@@ -19,6 +19,7 @@
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
 #include "scanner/resume.h"
+#include "scanner/run.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
 
@@ -54,7 +55,7 @@ static int info(const struct mp_config *cfg)
   } else if (cfg->list_findings) {
     mp_findings_print(stdout);
   } else {
-    puts("mailposture 0.1.0");
+    mp_run_versions(stdout);
   }
   return 0;
 }
@@ -62,10 +63,10 @@ static int info(const struct mp_config *cfg)
 /* -o FILE, or FILE again with --resume: its torn last row dropped, the
  * lines with a row marked in *r, positioned at its end. Otherwise FILE.
  * mpstate records the input and options for a later --resume. */
-static int open_output(const struct mp_config *cfg, int in_fd,
-                       struct mp_resume *r, FILE **out)
+static int open_output(const struct mp_config *cfg,
+                       const struct mp_input_id *id, struct mp_resume *r,
+                       FILE **out)
 {
-  struct mp_input_id id;
   char err[512];
   int rc;
 
@@ -73,25 +74,39 @@ static int open_output(const struct mp_config *cfg, int in_fd,
   if (!cfg->output) {
     return 0;
   }
-  if ((rc = mp_resume_input_id(in_fd, &id)) < 0) {
-    mp_log_error("%s: %s", cfg->input, mp_strerror(rc));
-    return EXIT_IO;
-  }
   if (!(*out = fopen(cfg->output, cfg->resume ? "r+" : "w"))) {
     mp_log_error("%s: %s", cfg->output, strerror(errno));
     return cfg->resume && errno == ENOENT ? EXIT_USAGE : EXIT_IO;
   }
   if (cfg->resume) {
     err[0] = '\0';
-    rc = mp_resume_open(r, cfg, &id, *out, err, sizeof(err));
+    rc = mp_resume_open(r, cfg, id, *out, err, sizeof(err));
     if (rc < 0) {
       mp_log_error("%s", err[0] ? err : mp_strerror(rc));
       return err[0] ? EXIT_USAGE : EXIT_IO;
     }
     return 0;
   }
-  if ((rc = mp_resume_state_write(cfg, &id)) < 0) {
+  if ((rc = mp_resume_state_write(cfg, id)) < 0) {
     mp_log_error("%s.mpstate: %s", cfg->output, mp_strerror(rc));
+    return EXIT_IO;
+  }
+  return 0;
+}
+
+/* The input's fingerprint, for FILE.mpstate and the summary's "run": read
+ * once, and only when one of them is wanted. */
+static int input_id(const struct mp_config *cfg, int in_fd,
+                    struct mp_input_id *id)
+{
+  int rc;
+
+  memset(id, 0, sizeof(*id));
+  if (!cfg->output && !cfg->summary_path) {
+    return 0;
+  }
+  if ((rc = mp_resume_input_id(in_fd, id)) < 0) {
+    mp_log_error("%s: %s", cfg->input, mp_strerror(rc));
     return EXIT_IO;
   }
   return 0;
@@ -147,6 +162,8 @@ int main(int argc, char **argv)
   struct mp_config cfg;
   struct mp_stats st;
   struct mp_resume resume = {0};
+  struct mp_input_id id;
+  struct mp_run_info run;
   char err[256];
   int in_fd = 0, rc, status;
   FILE *out = stdout;
@@ -176,7 +193,8 @@ int main(int argc, char **argv)
     mp_log_error("-d: a temporary file: %s", strerror(errno));
     return EXIT_IO;
   }
-  if ((status = open_output(&cfg, in_fd, &resume, &out)) != 0) {
+  if ((status = input_id(&cfg, in_fd, &id)) != 0 ||
+      (status = open_output(&cfg, &id, &resume, &out)) != 0) {
     mp_resume_close(&resume);
     return status;
   }
@@ -185,8 +203,9 @@ int main(int argc, char **argv)
   setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 
   mp_stats_init(&st);
+  mp_run_begin(&run, &cfg, &id);
+  st.run = &run;
   rc = mp_scan_run(&cfg, in_fd, out, cfg.resume ? &resume : NULL, &st);
-  mp_resume_close(&resume);
   errno = 0;
   if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
     int e = errno > 0 ? errno : EIO;
@@ -197,6 +216,8 @@ int main(int argc, char **argv)
     }
     rc = rc ? rc : -e;
   }
+  mp_run_end(&run, &cfg, st.rows, resume.rows.rows, rc);
+  mp_resume_close(&resume);
   if (!cfg.quiet) {
     mp_stats_summary(&st, stderr);
   }

@@ -54,6 +54,24 @@ Test(cli, help_exits_0)
   cr_expect_eq(run_args(help), 0);
 }
 
+/* --version names the libraries loaded too. */
+Test(cli, version_names_the_libraries)
+{
+  char out[4096];
+  const char *argv[] = {MP_BINARY, "--version", NULL};
+  char *text;
+
+  scratch_path(out, sizeof(out), "version.txt");
+  cr_assert_eq(mp_proc_run(argv, NULL, out, NULL, 10000), 0);
+  text = mp_proc_slurp(out, NULL);
+  cr_assert_not_null(text);
+  cr_expect_not_null(strstr(text, "mailposture 0.1.0"), "%s", text);
+  cr_expect_not_null(strstr(text, "c-ares 1."), "%s", text);
+  cr_expect_not_null(strstr(text, "libuv 1."), "%s", text);
+  mp_free(text);
+  unlink(out);
+}
+
 Test(cli, missing_input_file_exits_1)
 {
   const char *args[] = {"/nonexistent/list.txt", NULL};
