@@ -130,9 +130,11 @@ static int domains_fd(const struct mp_config *cfg)
   return fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? fd : -1;
 }
 
-/* The status of a scan that ran (rc: mp_scan_run's, or an output error). */
+/* The status of a scan that ran (rc: mp_scan_run's, or an output error).
+ * --fail-on reads the rows of this run and, after --resume, those the file
+ * held already (kept: by their worst finding). */
 static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
-                       int rc)
+                       const struct mp_rows_end *kept, int rc)
 {
   if (rc == -EINTR) {
     return EXIT_INTERRUPTED;
@@ -150,7 +152,7 @@ static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
     return EXIT_RESOLVER;
   }
   for (int sv = 0; sv <= cfg->fail_on; sv++) {
-    if (st->by_severity[sv]) {
+    if (st->by_severity[sv] || kept->worst[sv]) {
       return EXIT_FINDINGS;
     }
   }
@@ -221,7 +223,7 @@ int main(int argc, char **argv)
   if (!cfg.quiet) {
     mp_stats_summary(&st, stderr);
   }
-  status = scan_status(&cfg, &st, rc);
+  status = scan_status(&cfg, &st, &resume.rows, rc);
   if (cfg.summary_path && write_summary(cfg.summary_path, &st) < 0 &&
       status != EXIT_INTERRUPTED) {
     status = EXIT_IO;

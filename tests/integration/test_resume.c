@@ -316,3 +316,27 @@ Test(resume, refuses_other_options_or_input)
   remove_all(out);
   remove_all(log);
 }
+
+/* --fail-on after --resume reads the rows kept too: a file that has every
+ * row already (the world has errors) fails as the scan that wrote it
+ * would have, though the resume scans nothing. */
+Test(resume, fail_on_reads_the_rows_kept)
+{
+  char out[4096], log[4096];
+  const char *first[] = {"-o", out, "-q", NULL};
+  const char *error[] = {"-o",        out,     "--resume", "-q",
+                         "--fail-on", "error", NULL};
+  const char *csv[] = {"-f", "csv", "-o", out, "-q", NULL};
+  const char *csv_error[] = {"-f",        "csv",   "-o", out, "--resume",
+                             "--fail-on", "error", "-q", NULL};
+
+  scratch_path(out, sizeof(out), "failon.ndjson");
+  scratch_path(log, sizeof(log), "failon.log");
+  cr_assert_eq(run_scanner(world_list, log, first), 0);
+  cr_expect_eq(run_scanner(world_list, log, error), 4);
+  remove_all(out);
+  cr_assert_eq(run_scanner(world_list, log, csv), 0);
+  cr_expect_eq(run_scanner(world_list, log, csv_error), 4);
+  remove_all(out);
+  remove_all(log);
+}
