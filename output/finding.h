@@ -112,6 +112,22 @@
     "a DKIM selector probe failed (timeout, SERVFAIL, ...): a key there is "   \
     "unknown, so the keys found may be incomplete",                            \
     "RFC 6376 6.1.2")                                                          \
+  X(DKIM_REQUIRED_MISSING, ERROR,                                              \
+    "a --dkim-require selector has no key record: mail signed with it fails "  \
+    "DKIM",                                                                    \
+    "RFC 6376 6.1.2")                                                          \
+  X(DKIM_REQUIRED_UNUSABLE, ERROR,                                             \
+    "a --dkim-require selector's key is revoked, malformed or RSA under 1024 " \
+    "bits: signatures with it fail",                                           \
+    "RFC 6376 3.6.1; RFC 8301 3.2")                                            \
+  X(DKIM_REQUIRED_NOT_DELEGATED, ERROR,                                        \
+    "a --dkim-require SELECTOR=TARGET selector is not a CNAME to TARGET: the " \
+    "provider's key is not the one published",                                 \
+    "RFC 6376 3.6.2.1; RFC 1034 3.6.2")                                        \
+  X(DKIM_REQUIRED_UNKNOWN, WARNING,                                            \
+    "the probe of a --dkim-require selector failed (timeout, SERVFAIL, ...): " \
+    "whether its key is there is unknown",                                     \
+    "RFC 6376 6.1.2")                                                          \
   X(DMARC_MISSING, WARNING, "no DMARC policy applies to the domain",           \
     "RFC 9989 4.10; Gmail/Yahoo bulk-sender rules")                            \
   X(DMARC_MULTIPLE_RECORDS, ERROR,                                             \

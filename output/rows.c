@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #define HEAD_MAX 32 /* enough of a row's start for its line number */
+#define CODE_MAX 48 /* longer than any finding code (or "findings") */
 
 struct rowscan {
   bool csv;
@@ -13,6 +14,17 @@ struct rowscan {
   char head[HEAD_MAX];
   size_t nhead; /* bytes of the current row kept in head */
   uint64_t pos; /* offset of the next byte */
+  /* the row's findings: NDJSON, the strings of its "findings" array (a
+   * string is tracked, so the bytes of "findings":[ inside one are not
+   * taken for it); CSV, the cell of the header's findings column, its
+   * codes joined with '|' */
+  bool in_str, esc; /* NDJSON: inside a string, after a backslash */
+  int after_key;    /* NDJSON: 1 after the key "findings", 2 after ':' */
+  bool in_findings; /* inside the findings array or cell */
+  size_t col, findings_col; /* CSV: the cell, the findings column */
+  char code[CODE_MAX + 1];
+  size_t ncode; /* bytes of code; CODE_MAX + 1: too long to be one */
+  int worst;    /* the worst severity so far, MP_SEV_COUNT: none */
   mp_rows_line_cb each;
   void *arg;
   struct mp_rows_end *out;
@@ -38,6 +50,102 @@ static int row_line(const struct rowscan *r, uint64_t *line)
   return 0;
 }
 
+static void code_byte(struct rowscan *r, char c)
+{
+  if (r->ncode < CODE_MAX) {
+    r->code[r->ncode] = c;
+  }
+  r->ncode += r->ncode <= CODE_MAX;
+}
+
+/* A string or cell item ended: a finding code counts (in the header, the
+ * findings column is found). */
+static void code_end(struct rowscan *r)
+{
+  size_t n = r->ncode;
+
+  r->ncode = 0;
+  if (n > CODE_MAX) {
+    return;
+  }
+  r->code[n] = '\0';
+  if (r->csv && r->header) {
+    if (strcmp(r->code, "findings") == 0) {
+      r->findings_col = r->col;
+    }
+    return;
+  }
+  for (int i = 0; i < MP_FINDING_COUNT; i++) {
+    if (strcmp(mp_finding_name((enum mp_finding_code)i), r->code) == 0) {
+      int sev = (int)mp_finding_severity((enum mp_finding_code)i);
+
+      r->worst = sev < r->worst ? sev : r->worst;
+      return;
+    }
+  }
+}
+
+/* NDJSON: the strings of the top-level "findings":[...] (the writer puts
+ * no space between tokens). */
+static void json_byte(struct rowscan *r, char c)
+{
+  if (r->in_str) {
+    if (r->esc) {
+      r->esc = false;
+      code_byte(r, c);
+    } else if (c == '\\') {
+      r->esc = true;
+    } else if (c == '"') {
+      r->in_str = false;
+      if (r->in_findings) {
+        code_end(r);
+      } else {
+        r->code[r->ncode <= CODE_MAX ? r->ncode : 0] = '\0';
+        r->after_key = r->ncode == 8 && memcmp(r->code, "findings", 8) == 0;
+        r->ncode = 0;
+      }
+    } else {
+      code_byte(r, c);
+    }
+    return;
+  }
+  if (c == '"') {
+    r->in_str = true;
+    r->ncode = 0;
+    return;
+  }
+  r->in_findings &= c != ']';
+  if (r->after_key == 1 && c == ':') {
+    r->after_key = 2;
+    return;
+  }
+  r->in_findings |= r->after_key == 2 && c == '[';
+  r->after_key = 0;
+}
+
+/* CSV, outside quotes c is a separator; the findings cell's codes are
+ * joined with '|' (and never need quotes). */
+static void csv_byte(struct rowscan *r, char c)
+{
+  bool mine = r->header || r->col == r->findings_col;
+
+  if (c == '"') {
+    return;
+  }
+  if (!r->quoted && (c == ',' || c == '\n' || c == '\r')) {
+    if (mine && c != '\r') {
+      code_end(r);
+    }
+    r->col += c == ',';
+    return;
+  }
+  if (mine && c == '|' && !r->header) {
+    code_end(r);
+  } else if (mine) {
+    code_byte(r, c);
+  }
+}
+
 /* A row (or the CSV header) ended at r->pos. */
 static int row_end(struct rowscan *r)
 {
@@ -52,9 +160,16 @@ static int row_end(struct rowscan *r)
     }
     r->each(line, r->arg);
     r->out->rows++;
+    if (r->worst < MP_SEV_COUNT) {
+      r->out->worst[r->worst]++;
+    }
   }
   r->out->end = r->pos;
   r->nhead = 0;
+  r->worst = MP_SEV_COUNT;
+  r->col = r->ncode = 0;
+  r->in_str = r->esc = r->in_findings = false;
+  r->after_key = 0;
   return 0;
 }
 
@@ -66,6 +181,11 @@ static int feed(struct rowscan *r, const char *p, size_t n)
     r->pos++;
     if (r->nhead < HEAD_MAX) {
       r->head[r->nhead++] = c;
+    }
+    if (r->csv) {
+      csv_byte(r, c);
+    } else {
+      json_byte(r, c);
     }
     if (r->csv && c == '"') {
       r->quoted = !r->quoted; /* "" inside a cell toggles twice */
@@ -83,7 +203,11 @@ static int feed(struct rowscan *r, const char *p, size_t n)
 int mp_rows_scan(int fd, const char *format, mp_rows_line_cb each, void *arg,
                  struct mp_rows_end *out)
 {
-  struct rowscan r = {.each = each, .arg = arg, .out = out};
+  struct rowscan r = {.each = each,
+                      .arg = arg,
+                      .out = out,
+                      .findings_col = SIZE_MAX,
+                      .worst = MP_SEV_COUNT};
   char buf[1 << 16];
   ssize_t n;
   int rc = 0;

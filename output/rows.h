@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "output/finding.h"
+
 /* Reading back rows the writers wrote, for --resume: which input lines
  * have their row, and where the last whole row ends. The one place that
  * reads rows, so a compressed output needs only a decoder here. */
@@ -15,6 +17,9 @@ struct mp_rows_end {
   uint64_t end;  /* offset just past the last whole row (0: none) */
   uint64_t rows; /* whole rows read */
   bool header;   /* CSV: the header line is whole (end is past it) */
+  uint64_t worst[MP_SEV_COUNT]; /* whole rows by the severity of their
+                                   worst finding (its `findings`), for
+                                   --fail-on over the rows kept */
 };
 
 /* Reads the rows in fd from offset 0 to its end, in format "ndjson" or

@@ -21,6 +21,9 @@ void mp_config_close(struct mp_config *c)
 {
   mp_free(c->dkim_text);
   c->dkim_text = NULL;
+  mp_free(c->domains);
+  c->domains = NULL;
+  c->ndomains = 0;
 }
 
 void mp_config_init(struct mp_config *c)
@@ -175,9 +178,10 @@ static void usage_text(FILE *f, const char *text, int w)
 
 void mp_config_usage(FILE *f)
 {
-  fputs("Usage: mailposture [OPTIONS] [FILE]\n"
-        "Scans the domains listed in FILE (or standard input, also with '-')\n"
-        "and writes one email-authentication posture row per input line.\n"
+  fputs("Usage: mailposture [OPTIONS] [FILE | -d NAME...]\n"
+        "Scans the domains listed in FILE (or standard input, also with '-',\n"
+        "or named with -d) and writes one email-authentication posture row\n"
+        "per input line.\n"
         "\n",
         f);
   for (size_t i = 0; i < mp_options_count; i++) {

@@ -15,13 +15,18 @@
 #define MP_WINDOW_CAP         10000 /* --window when adaptive */
 #define MP_CONCURRENCY_CAP    10000 /* -c when adaptive */
 #define MP_DKIM_SELECTORS_MAX 64
+#define MP_DKIM_REQUIRE_MAX   8
 
 /* Everything the command line decides. Built once (init, parse, validate)
  * and passed down as const. */
 struct mp_config {
-  const char *input;        /* path, or NULL for standard input */
+  const char *input;    /* path, or NULL for standard input */
+  const char **domains; /* -d NAME: scanned instead of a file (heap) */
+  size_t ndomains;
   const char *output;       /* path, or NULL for standard output */
   const char *format;       /* writer name */
+  bool format_given;        /* -f on the command line (else -d may pick
+                               text for a terminal) */
   const char *summary_path; /* JSON summary, or NULL */
   const char *resolv_conf;
   enum mp_list_format list_format;
@@ -44,6 +49,14 @@ struct mp_config {
   const char *psl_file; /* the Public Suffix List (RFC 7489 3.2) */
   char *dkim_text;      /* heap copy behind a --dkim-selectors list */
   const char *dkim_list[MP_DKIM_SELECTORS_MAX + 1];
+  /* --dkim-require SELECTOR[=TARGET]: a finding when the selector has no
+   * usable key, or (TARGET) is not a CNAME to TARGET; each is probed */
+  size_t ndkim_required;
+  struct mp_dkim_required {
+    const char *spec; /* as given */
+    char selector[64];
+    char target[256]; /* "" when none */
+  } dkim_required[MP_DKIM_REQUIRE_MAX];
   /* --spf-ip: check_host() for these client addresses */
   size_t nspf_ips;
   struct {
@@ -83,7 +96,7 @@ int mp_config_parse(struct mp_config *c, int argc, char **argv, char *err,
  * of the window and -c, adaptive or fixed). 0, or -EINVAL with err set. */
 int mp_config_validate(struct mp_config *c, char *err, size_t errlen);
 
-/* Frees what parse allocated (a --dkim-selectors list). */
+/* Frees what parse allocated (a --dkim-selectors list, the -d names). */
 void mp_config_close(struct mp_config *c);
 
 /* Prints --help, from the option table (options.h). */

@@ -6,7 +6,8 @@
  * at or above its --fail-on, 130
  * interrupted (SIGINT, SIGTERM, SIGHUP). SIGPIPE is ignored: a reader that
  * goes away (| head -1) is an output error, status 1, not a death by
- * signal (141). */
+ * signal (141). Every return frees what the option parser allocated (-d,
+ * --dkim-selectors): a leak would change the status under ASan. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
 #include "scanner/resume.h"
+#include "scanner/run.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
 
@@ -54,7 +56,7 @@ static int info(const struct mp_config *cfg)
   } else if (cfg->list_findings) {
     mp_findings_print(stdout);
   } else {
-    puts("mailposture 0.1.0");
+    mp_run_versions(stdout);
   }
   return 0;
 }
@@ -62,10 +64,10 @@ static int info(const struct mp_config *cfg)
 /* -o FILE, or FILE again with --resume: its torn last row dropped, the
  * lines with a row marked in *r, positioned at its end. Otherwise FILE.
  * mpstate records the input and options for a later --resume. */
-static int open_output(const struct mp_config *cfg, int in_fd,
-                       struct mp_resume *r, FILE **out)
+static int open_output(const struct mp_config *cfg,
+                       const struct mp_input_id *id, struct mp_resume *r,
+                       FILE **out)
 {
-  struct mp_input_id id;
   char err[512];
   int rc;
 
@@ -73,33 +75,67 @@ static int open_output(const struct mp_config *cfg, int in_fd,
   if (!cfg->output) {
     return 0;
   }
-  if ((rc = mp_resume_input_id(in_fd, &id)) < 0) {
-    mp_log_error("%s: %s", cfg->input, mp_strerror(rc));
-    return EXIT_IO;
-  }
   if (!(*out = fopen(cfg->output, cfg->resume ? "r+" : "w"))) {
     mp_log_error("%s: %s", cfg->output, strerror(errno));
     return cfg->resume && errno == ENOENT ? EXIT_USAGE : EXIT_IO;
   }
   if (cfg->resume) {
     err[0] = '\0';
-    rc = mp_resume_open(r, cfg, &id, *out, err, sizeof(err));
+    rc = mp_resume_open(r, cfg, id, *out, err, sizeof(err));
     if (rc < 0) {
       mp_log_error("%s", err[0] ? err : mp_strerror(rc));
       return err[0] ? EXIT_USAGE : EXIT_IO;
     }
     return 0;
   }
-  if ((rc = mp_resume_state_write(cfg, &id)) < 0) {
+  if ((rc = mp_resume_state_write(cfg, id)) < 0) {
     mp_log_error("%s.mpstate: %s", cfg->output, mp_strerror(rc));
     return EXIT_IO;
   }
   return 0;
 }
 
-/* The status of a scan that ran (rc: mp_scan_run's, or an output error). */
+/* The input's fingerprint, for FILE.mpstate and the summary's "run": read
+ * once, and only when one of them is wanted. */
+static int input_id(const struct mp_config *cfg, int in_fd,
+                    struct mp_input_id *id)
+{
+  int rc;
+
+  memset(id, 0, sizeof(*id));
+  if (!cfg->output && !cfg->summary_path) {
+    return 0;
+  }
+  if ((rc = mp_resume_input_id(in_fd, id)) < 0) {
+    mp_log_error("%s: %s", cfg->input, mp_strerror(rc));
+    return EXIT_IO;
+  }
+  return 0;
+}
+
+/* -d NAME...: the names one a line in an unlinked temporary file, read as
+ * an input file is (line n: the n-th name). Its fd, or -1. */
+static int domains_fd(const struct mp_config *cfg)
+{
+  FILE *f = tmpfile();
+  int fd;
+
+  if (!f) {
+    return -1;
+  }
+  for (size_t i = 0; i < cfg->ndomains; i++) {
+    fprintf(f, "%s\n", cfg->domains[i]);
+  }
+  fd = fflush(f) == 0 && !ferror(f) ? dup(fileno(f)) : -1;
+  fclose(f);
+  return fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 ? fd : -1;
+}
+
+/* The status of a scan that ran (rc: mp_scan_run's, or an output error).
+ * --fail-on reads the rows of this run and, after --resume, those the file
+ * held already (kept: by their worst finding). */
 static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
-                       int rc)
+                       const struct mp_rows_end *kept, int rc)
 {
   if (rc == -EINTR) {
     return EXIT_INTERRUPTED;
@@ -117,7 +153,7 @@ static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
     return EXIT_RESOLVER;
   }
   for (int sv = 0; sv <= cfg->fail_on; sv++) {
-    if (st->by_severity[sv]) {
+    if (st->by_severity[sv] || kept->worst[sv]) {
       return EXIT_FINDINGS;
     }
   }
@@ -129,6 +165,8 @@ int main(int argc, char **argv)
   struct mp_config cfg;
   struct mp_stats st;
   struct mp_resume resume = {0};
+  struct mp_input_id id;
+  struct mp_run_info run;
   char err[256];
   int in_fd = 0, rc, status;
   FILE *out = stdout;
@@ -140,22 +178,34 @@ int main(int argc, char **argv)
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
     fprintf(stderr, "mailposture: %s\n", err);
+    mp_config_close(&cfg);
     return EXIT_USAGE;
   }
   if (cfg.help || cfg.list_findings || cfg.version) {
-    return info(&cfg);
+    status = info(&cfg);
+    mp_config_close(&cfg);
+    return status;
   }
   mp_log_threshold = cfg.log_level;
   if (mp_config_validate(&cfg, err, sizeof(err)) < 0) {
     fprintf(stderr, "mailposture: %s\n", err);
+    mp_config_close(&cfg);
     return EXIT_USAGE;
   }
   if (cfg.input && (in_fd = open(cfg.input, O_RDONLY | O_CLOEXEC)) < 0) {
     mp_log_error("%s: %s", cfg.input, strerror(errno));
+    mp_config_close(&cfg);
     return EXIT_IO;
   }
-  if ((status = open_output(&cfg, in_fd, &resume, &out)) != 0) {
+  if (cfg.ndomains && (in_fd = domains_fd(&cfg)) < 0) {
+    mp_log_error("-d: a temporary file: %s", strerror(errno));
+    mp_config_close(&cfg);
+    return EXIT_IO;
+  }
+  if ((status = input_id(&cfg, in_fd, &id)) != 0 ||
+      (status = open_output(&cfg, &id, &resume, &out)) != 0) {
     mp_resume_close(&resume);
+    mp_config_close(&cfg);
     return status;
   }
   /* glibc ignores the size without a buffer (it takes st_blksize, 4 KB) */
@@ -163,8 +213,9 @@ int main(int argc, char **argv)
   setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 
   mp_stats_init(&st);
+  mp_run_begin(&run, &cfg, &id);
+  st.run = &run;
   rc = mp_scan_run(&cfg, in_fd, out, cfg.resume ? &resume : NULL, &st);
-  mp_resume_close(&resume);
   errno = 0;
   if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
     int e = errno > 0 ? errno : EIO;
@@ -175,10 +226,12 @@ int main(int argc, char **argv)
     }
     rc = rc ? rc : -e;
   }
+  mp_run_end(&run, &cfg, st.rows, resume.rows.rows, rc);
+  mp_resume_close(&resume);
   if (!cfg.quiet) {
     mp_stats_summary(&st, stderr);
   }
-  status = scan_status(&cfg, &st, rc);
+  status = scan_status(&cfg, &st, &resume.rows, rc);
   if (cfg.summary_path && write_summary(cfg.summary_path, &st) < 0 &&
       status != EXIT_INTERRUPTED) {
     status = EXIT_IO;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output/finding.h"
 #include "output/writer.h"
@@ -285,63 +286,27 @@ static int read_checks(struct mp_config *c, const struct mp_option *o,
   return 0;
 }
 
-/* The text of a --dkim-selectors @FILE (one selector a line, # comments)
- * as "a,b,c,", on the heap; NULL when the file cannot be read. */
-static char *selectors_file(const char *path)
+/* -f: init passes the default itself (o->dflt), the command line its
+ * own text, so format_given says whether the user chose. */
+static int read_format(struct mp_config *c, const struct mp_option *o,
+                       const char *arg, char *err, size_t errlen)
 {
-  FILE *f = fopen(path, "r");
-  char line[256], *text;
-  size_t len = 0;
-
-  if (!f) {
-    return NULL;
-  }
-  text = mp_calloc(1, 1);
-  while (fgets(line, sizeof(line), f)) {
-    size_t k = strcspn(line, "#\r\n \t");
-
-    if (k) {
-      text = mp_realloc(text, len + k + 2);
-      memcpy(text + len, line, k);
-      len += k;
-      text[len++] = ',';
-      text[len] = '\0';
-    }
-  }
-  fclose(f);
-  return text;
+  (void)err, (void)errlen;
+  c->format = arg;
+  c->format_given = arg != o->dflt;
+  return 0;
 }
 
-/* "a,b,c" or "@FILE": into c->dkim_list, pointing into a heap copy. A
- * selector is one or more DNS labels. */
-static int read_selectors(struct mp_config *c, const struct mp_option *o,
-                          const char *arg, char *err, size_t errlen)
+/* -d NAME, repeatable: the names in the order given (their line numbers). */
+static int read_domain(struct mp_config *c, const struct mp_option *o,
+                       const char *arg, char *err, size_t errlen)
 {
-  size_t n = 0;
-  char *p, *text;
-
-  if (arg[0] == '@' && !(text = selectors_file(arg + 1))) {
-    return mp_options_error(err, errlen, "--%s: cannot read %s", o->name,
-                            arg + 1);
+  if (!*arg || strchr(arg, '\n')) {
+    return bad(o, arg, err, errlen);
   }
-  if (arg[0] != '@') {
-    text = mp_strndup(arg, strlen(arg));
-  }
-  mp_free(c->dkim_text);
-  c->dkim_text = text;
-  for (p = strtok(text, ","); p; p = strtok(NULL, ",")) {
-    if (n == MP_DKIM_SELECTORS_MAX || strlen(p) > 63 ||
-        strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                  "0123456789-_.") != strlen(p)) {
-      return mp_options_error(err, errlen,
-                              "--%s: '%s' is not a selector (or over %d)",
-                              o->name, p, MP_DKIM_SELECTORS_MAX);
-    }
-    c->dkim_list[n++] = p;
-  }
-  c->dkim_list[n] = NULL;
-  c->dkim_selectors = c->dkim_list;
-  return n ? 0 : mp_options_error(err, errlen, "--%s: an empty list", o->name);
+  c->domains = mp_realloc(c->domains, (c->ndomains + 1) * sizeof(*c->domains));
+  c->domains[c->ndomains++] = arg;
+  return 0;
 }
 
 /* "error", "warning" or "info": a severity of output/finding.h. */
@@ -378,6 +343,27 @@ static int check_resume(struct mp_config *c, const struct mp_option *o,
   if (strcmp(c->format, "text") == 0) {
     return mp_options_error(err, errlen,
                             "--resume needs -f ndjson or csv, not text");
+  }
+  return 0;
+}
+
+/* -d NAME instead of a file; text for a person at a terminal unless -f
+ * says otherwise. */
+static int check_domains(struct mp_config *c, const struct mp_option *o,
+                         char *err, size_t errlen)
+{
+  (void)o;
+  if (!c->ndomains) {
+    return 0;
+  }
+  if (c->input) {
+    return mp_options_error(err, errlen,
+                            "-d NAME and an input file '%s': give one or the "
+                            "other",
+                            c->input);
+  }
+  if (!c->format_given && !c->output && isatty(STDOUT_FILENO)) {
+    c->format = "text";
   }
   return 0;
 }
@@ -446,10 +432,16 @@ const struct mp_option mp_options[] = {
      .expect = "auto, plain or tranco"},
     {"shard", 0, "K/N", "only names whose XXH3-64 hash mod N is K", NULL,
      read_shard, .expect = "K/N with 0 <= K < N"},
+    {"domain", 'd', "NAME",
+     "scan NAME instead of a FILE, repeatable (rows\n"
+     "numbered in the order given)",
+     NULL, read_domain, .expect = "a domain name", .check = check_domains},
     {"output", 'o', "FILE", "rows to FILE (default: standard output)", NULL,
      read_output, .section = "Output"},
-    {"format", 'f', "FMT", "ndjson (default), csv, or text (for people)",
-     "ndjson", read_string, FIELD(format), .expect = "ndjson, csv or text",
+    {"format", 'f', "FMT",
+     "ndjson (default), csv, or text (for people;\n"
+     "the default with -d at a terminal)",
+     "ndjson", read_format, .expect = "ndjson, csv or text",
      .check = check_format},
     {"summary", 0, "FILE", "end-of-scan summary as JSON to FILE", NULL,
      read_string, FIELD(summary_path)},
@@ -539,7 +531,14 @@ const struct mp_option mp_options[] = {
     {"dkim-selectors", 0, "LIST",
      "selectors to probe, a,b,c or @FILE (default:\n"
      "18 common ones, listed in the README)",
-     NULL, read_selectors, .section = "DKIM"},
+     NULL, mp_options_read_selectors, .section = "DKIM"},
+    {"dkim-require", 0, "SEL[=TARGET]",
+     "a finding unless SEL has a usable key (and,\n"
+     "with =TARGET, is a CNAME to TARGET); SEL is\n"
+     "probed; repeatable",
+     NULL, mp_options_read_dkim_require,
+     .expect = "SELECTOR or SELECTOR=TARGET",
+     .check = mp_options_check_dkim_require},
     {"no-dkim-shortcut", 0, NULL,
      "probe even when _domainkey.<domain> is NXDOMAIN", NULL, read_flag,
      FIELD(dkim_shortcut), .value = false},

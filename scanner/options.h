@@ -66,4 +66,15 @@ const char *mp_options_expand(const struct mp_option *o, const char *text,
 int mp_options_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The DKIM options (optdkim.c): --dkim-selectors a,b,c or @FILE into
+ * c->dkim_list; --dkim-require SEL[=TARGET] into c->dkim_required; its
+ * check adds the required selectors to the probe list. */
+int mp_options_read_selectors(struct mp_config *c, const struct mp_option *o,
+                              const char *arg, char *err, size_t errlen);
+int mp_options_read_dkim_require(struct mp_config *c, const struct mp_option *o,
+                                 const char *arg, char *err, size_t errlen);
+int mp_options_check_dkim_require(struct mp_config *c,
+                                  const struct mp_option *o, char *err,
+                                  size_t errlen);
+
 #endif

@@ -83,6 +83,14 @@ static void state_text(FILE *f, const struct mp_config *c,
     fputs("dkim-selectors default\n", f);
   }
   fprintf(f, "dkim-shortcut %d\n", c->dkim_shortcut);
+  if (c->ndkim_required) { /* absent when none: older states still match */
+    const char *req[MP_DKIM_REQUIRE_MAX];
+
+    for (n = 0; n < c->ndkim_required; n++) {
+      req[n] = c->dkim_required[n].spec;
+    }
+    list(f, "dkim-require", req, c->ndkim_required);
+  }
   for (n = 0; n < c->nspf_ips; n++) {
     ips[n] = c->spf_ips[n].text;
   }

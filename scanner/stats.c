@@ -472,6 +472,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
           st->dns.rto_ms, (unsigned long long)st->dns.down,
           (unsigned long long)st->dns.unsent, st->dns.dead ? "true" : "false");
   adoption_json(&st->adopt, f);
+  if (st->run) {
+    mp_run_info_json(st->run, f);
+  }
   fputs("}\n", f);
   if (fflush(f) != 0 || ferror(f)) {
     return -(errno ? errno : EIO);

@@ -7,6 +7,7 @@
 
 #include "output/finding.h"
 #include "output/result.h"
+#include "output/runinfo.h"
 #include "scanner/dns/cache.h"
 #include "scanner/job.h"
 #include "scanner/dns/resolver.h"
@@ -46,6 +47,7 @@ struct mp_stats {
   struct mp_cache_stats cache;      /* copied from the answer cache */
   struct mp_check_counts by_check;  /* cache fetches by check */
   struct mp_adoption adopt;
+  const struct mp_run_info *run; /* the summary's "run", or NULL */
 };
 
 void mp_stats_init(struct mp_stats *st);

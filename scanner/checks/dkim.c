@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scanner/config.h"
 #include "scanner/records/dkim_key.h"
@@ -15,8 +16,18 @@
 
 #define KEY_TYPE_MAX 64 /* bytes of a k= value kept for the row */
 
+/* What a --dkim-require selector was found to be. */
+enum required {
+  REQUIRED_OK,
+  REQUIRED_MISSING,       /* no key record there */
+  REQUIRED_UNUSABLE,      /* revoked, malformed, RSA under 1024 bits */
+  REQUIRED_NOT_DELEGATED, /* =TARGET: not a CNAME to TARGET */
+  REQUIRED_UNKNOWN,       /* its probe failed */
+};
+
 /* The DKIM check's state: the probes and the keys found. */
 struct dkim_state {
+  uint8_t required[MP_DKIM_REQUIRE_MAX]; /* enum required, by cfg's order */
   struct mp_check_work work;
   struct mp_result_dkim out; /* points into answers work.rp holds, and
                                 into key_type */
@@ -76,6 +87,67 @@ static bool take_key(const struct mp_answer *a, const char *selector,
   return false;
 }
 
+/* Names compared as DNS compares them: without case, a final dot
+ * optional. */
+static bool same_name(const char *a, const char *b)
+{
+  size_t na = strlen(a), nb = strlen(b);
+
+  na -= na && a[na - 1] == '.';
+  nb -= nb && b[nb - 1] == '.';
+  return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+/* A --dkim-require selector's probe answer a, against its TARGET ("" for
+ * none). A failed probe is unknown, never missing. The CNAME compared is
+ * the end of the chain (a->cname), where the key is. */
+static enum required required_state(const struct mp_answer *a,
+                                    const char *target)
+{
+  struct mp_result_dkim_key k;
+  char type[KEY_TYPE_MAX + 1];
+  bool key;
+
+  if (failed(a)) {
+    return REQUIRED_UNKNOWN;
+  }
+  key = take_key(a, "", &k, type);
+  if (*target && !(a->cname && same_name(a->cname, target)) &&
+      (key || a->cname)) {
+    return REQUIRED_NOT_DELEGATED; /* a key or an alias, not the vendor's */
+  }
+  if (!key) {
+    return REQUIRED_MISSING;
+  }
+  if (k.error || k.revoked ||
+      (k.bits && mp_dkim_rsa_classify(k.bits) == MP_DKIM_RSA_FORBIDDEN)) {
+    return REQUIRED_UNUSABLE; /* what the verdict counts as no key */
+  }
+  return REQUIRED_OK;
+}
+
+/* The --dkim-require selectors, once every probe is in (nxdomain: at
+ * _domainkey, so none exists). */
+static void check_required(struct dkim_state *st, const struct mp_job *job,
+                           bool nxdomain)
+{
+  const struct mp_config *cfg = job->cfg;
+  char name[MP_QNAME_MAX + 80];
+
+  for (size_t i = 0; i < cfg->ndkim_required; i++) {
+    const struct mp_dkim_required *r = &cfg->dkim_required[i];
+    const struct mp_answer *a = NULL;
+
+    if (!nxdomain) {
+      snprintf(name, sizeof(name), "%s._domainkey.%s", r->selector,
+               job->domain);
+      a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL);
+    }
+    st->required[i] =
+        (uint8_t)(a ? required_state(a, r->target) : REQUIRED_MISSING);
+  }
+}
+
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
@@ -95,6 +167,7 @@ static int run(struct mp_task *t)
     }
     if (a->outcome == MP_OUTCOME_NXDOMAIN) {
       o->status = MP_DKIM_STATUS_NO_DOMAINKEY;
+      check_required(st, job, true);
       return 0;
     }
   }
@@ -126,6 +199,7 @@ static int run(struct mp_task *t)
   if (!complete) {
     return 1;
   }
+  check_required(st, job, false);
   o->status = o->nfound    ? MP_DKIM_STATUS_FOUND
               : o->nfailed ? MP_DKIM_STATUS_TEMPERROR
                            : MP_DKIM_STATUS_NONE;
@@ -146,6 +220,7 @@ static void dkim_start(struct mp_job *job, void *state)
 
   (void)job;
   memset(&st->out, 0, sizeof(st->out));
+  memset(st->required, 0, sizeof(st->required));
   mp_task_start(&st->work.task);
 }
 
@@ -178,16 +253,35 @@ static void findings(struct mp_result *res)
   }
 }
 
+/* The findings of the --dkim-require selectors (their probe may have
+ * failed: unknown, not missing). */
+static void required_findings(const struct dkim_state *st, size_t n,
+                              struct mp_result *res)
+{
+  static const enum mp_finding_code codes[] = {
+      [REQUIRED_MISSING] = MP_FINDING_DKIM_REQUIRED_MISSING,
+      [REQUIRED_UNUSABLE] = MP_FINDING_DKIM_REQUIRED_UNUSABLE,
+      [REQUIRED_NOT_DELEGATED] = MP_FINDING_DKIM_REQUIRED_NOT_DELEGATED,
+      [REQUIRED_UNKNOWN] = MP_FINDING_DKIM_REQUIRED_UNKNOWN,
+  };
+
+  for (size_t i = 0; i < n; i++) {
+    if (st->required[i] != REQUIRED_OK) {
+      mp_result_add_finding(res, codes[st->required[i]]);
+    }
+  }
+}
+
 static void dkim_finish(const struct mp_job *job, const void *state,
                         struct mp_result *res)
 {
   const struct dkim_state *st = state;
 
-  (void)job;
   res->dkim = st->out;
   res->dkim.evaluated = res->dkim.status != MP_DKIM_STATUS_ABSENT;
   if (res->dkim.evaluated) {
     findings(res);
+    required_findings(st, job->cfg->ndkim_required, res);
   }
 }
 

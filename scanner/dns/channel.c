@@ -278,6 +278,11 @@ void mp_chan_free(struct mp_chan *c)
   }
 }
 
+const char *mp_chan_library_version(void)
+{
+  return ares_version(NULL);
+}
+
 int mp_chan_library_init(void)
 {
   return ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS ? 0 : -ENOMEM;

@@ -79,4 +79,8 @@ void mp_chan_free(struct mp_chan *c);
 int mp_chan_library_init(void);
 void mp_chan_library_cleanup(void);
 
+/* The version of the c-ares library loaded (ares_version()), which may be
+ * newer than the headers built against: "1.18.1". */
+const char *mp_chan_library_version(void);
+
 #endif

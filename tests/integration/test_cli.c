@@ -54,6 +54,24 @@ Test(cli, help_exits_0)
   cr_expect_eq(run_args(help), 0);
 }
 
+/* --version names the libraries loaded too. */
+Test(cli, version_names_the_libraries)
+{
+  char out[4096];
+  const char *argv[] = {MP_BINARY, "--version", NULL};
+  char *text;
+
+  scratch_path(out, sizeof(out), "version.txt");
+  cr_assert_eq(mp_proc_run(argv, NULL, out, NULL, 10000), 0);
+  text = mp_proc_slurp(out, NULL);
+  cr_assert_not_null(text);
+  cr_expect_not_null(strstr(text, "mailposture 0.1.0"), "%s", text);
+  cr_expect_not_null(strstr(text, "c-ares 1."), "%s", text);
+  cr_expect_not_null(strstr(text, "libuv 1."), "%s", text);
+  mp_free(text);
+  unlink(out);
+}
+
 Test(cli, missing_input_file_exits_1)
 {
   const char *args[] = {"/nonexistent/list.txt", NULL};
@@ -219,8 +237,8 @@ static char *usage_section(const char *text, const char *title)
   return mp_strndup(p, (size_t)(end - p));
 }
 
-/* The SPF options in --help and in the README's usage block, line for
- * line. */
+/* The SPF, input and output options and --dkim-require in --help and in
+ * the README's usage block, line for line. */
 Test(cli, spf_options_read_the_same_in_help_and_readme)
 {
   char out[4096], readme[4096];
@@ -240,6 +258,20 @@ Test(cli, spf_options_read_the_same_in_help_and_readme)
   cr_expect_not_null(strstr(a, "--spf-helo"));
   mp_free(a);
   mp_free(b);
+  for (size_t i = 0; i < 2; i++) { /* -d, -f */
+    const char *title = i ? "Output:" : "Input:";
+
+    a = usage_section(help, title);
+    b = usage_section(doc, title);
+    cr_expect_str_eq(a, b);
+    mp_free(a);
+    mp_free(b);
+  }
+  a = strstr(help, "      --dkim-require");
+  cr_assert_not_null(a);
+  a = mp_strndup(a, (size_t)(strstr(a, "\n      --no-dkim") - a));
+  cr_expect_not_null(strstr(doc, a), "README: no --dkim-require as --help");
+  mp_free(a);
   mp_free(help);
   mp_free(doc);
   unlink(out);

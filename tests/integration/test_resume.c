@@ -209,6 +209,29 @@ Test(resume, sigint_then_resume)
   stopped_and_resumed(SIGINT, 3, "sigint.ndjson");
 }
 
+/* The summary of a resume that ran to the end: state "resumed", and the
+ * rows kept and the rows written make up every line's. */
+static void expect_resumed(const char *sum, size_t lines)
+{
+  size_t len;
+  char *text = mp_proc_slurp(sum, &len), err[256];
+  struct mp_json *v;
+  const struct mp_json *run;
+
+  cr_assert_not_null(text);
+  v = mp_json_parse(text, len, err, sizeof(err));
+  cr_assert_not_null(v, "summary: %s", err);
+  run = mp_json_get(v, "run");
+  cr_expect(mp_json_str_eq(mp_json_get(run, "state"), "resumed"));
+  cr_expect_gt(mp_json_get(run, "resumed_rows")->number, 0);
+  cr_expect_eq(mp_json_get(run, "resumed_rows")->number +
+                   mp_json_get(run, "rows")->number,
+               (double)lines);
+  mp_json_free(v);
+  mp_free(text);
+  unlink(sum);
+}
+
 /* CSV: a torn last record whose open quoted cell holds a line break is
  * dropped, no second header is written, and every line has one record. */
 Test(resume, csv_drops_a_torn_record_and_writes_no_second_header)
@@ -216,7 +239,9 @@ Test(resume, csv_drops_a_torn_record_and_writes_no_second_header)
   struct truth_set ts;
   char clean[4096], out[4096];
   const char *args[] = {"-f", "csv", "-o", out, "-q", NULL};
-  const char *more[] = {"-f", "csv", "-o", out, "--resume", "-q", NULL};
+  char sum[4096];
+  const char *more[] = {"-f", "csv",       "-o", out, "--resume",
+                        "-q", "--summary", sum,  NULL};
   char *text;
   size_t len, cut = 0, records = 0;
   bool quoted = false;
@@ -225,6 +250,7 @@ Test(resume, csv_drops_a_torn_record_and_writes_no_second_header)
   truth_load(&ts);
   scratch_path(clean, sizeof(clean), "clean.log");
   scratch_path(out, sizeof(out), "rows.csv");
+  scratch_path(sum, sizeof(sum), "resumed.json");
   cr_assert_eq(run_scanner(world_list, clean, args), 0);
   text = mp_proc_slurp(out, &len);
   cr_assert_not_null(text);
@@ -250,6 +276,7 @@ Test(resume, csv_drops_a_torn_record_and_writes_no_second_header)
   cr_expect_null(strstr(text + 1, "\nline,input,"), "a second header");
   cr_expect_null(strstr(text, "999999,"), "the torn record is kept");
   mp_free(text);
+  expect_resumed(sum, ts.count);
   remove_all(out);
   remove_all(clean);
   truth_free(&ts);
@@ -262,6 +289,9 @@ Test(resume, refuses_other_options_or_input)
   char out[4096], log[4096], other[4096];
   const char *first[] = {"-o", out, "-q", "--checks", "spf,dmarc", NULL};
   const char *checks[] = {"-o", out, "--resume", "-q", NULL};
+  const char *dkim[] = {"-o",       out,         "--resume",       "-q",
+                        "--checks", "spf,dmarc", "--dkim-require", "s1",
+                        NULL};
   const char *pacing[] = {"-o",        out,  "--resume", "-q", "--checks",
                           "spf,dmarc", "-c", "7",        NULL};
   FILE *f;
@@ -273,6 +303,7 @@ Test(resume, refuses_other_options_or_input)
   cr_assert_eq(run_scanner(world_list, log, first), 0);
   mp_free(mp_proc_slurp(out, &before));
   cr_expect_eq(run_scanner(world_list, log, checks), 2);
+  cr_expect_eq(run_scanner(world_list, log, dkim), 2);
   f = fopen(other, "w");
   cr_assert_not_null(f);
   fputs("example.test\n", f);
@@ -282,6 +313,30 @@ Test(resume, refuses_other_options_or_input)
   cr_expect_eq(after, before, "a refused --resume changed the file");
   cr_expect_eq(run_scanner(world_list, log, pacing), 0);
   unlink(other);
+  remove_all(out);
+  remove_all(log);
+}
+
+/* --fail-on after --resume reads the rows kept too: a file that has every
+ * row already (the world has errors) fails as the scan that wrote it
+ * would have, though the resume scans nothing. */
+Test(resume, fail_on_reads_the_rows_kept)
+{
+  char out[4096], log[4096];
+  const char *first[] = {"-o", out, "-q", NULL};
+  const char *error[] = {"-o",        out,     "--resume", "-q",
+                         "--fail-on", "error", NULL};
+  const char *csv[] = {"-f", "csv", "-o", out, "-q", NULL};
+  const char *csv_error[] = {"-f",        "csv",   "-o", out, "--resume",
+                             "--fail-on", "error", "-q", NULL};
+
+  scratch_path(out, sizeof(out), "failon.ndjson");
+  scratch_path(log, sizeof(log), "failon.log");
+  cr_assert_eq(run_scanner(world_list, log, first), 0);
+  cr_expect_eq(run_scanner(world_list, log, error), 4);
+  remove_all(out);
+  cr_assert_eq(run_scanner(world_list, log, csv), 0);
+  cr_expect_eq(run_scanner(world_list, log, csv_error), 4);
   remove_all(out);
   remove_all(log);
 }

@@ -3,6 +3,7 @@
  * once (130); a reader that goes away (| head -1) is an output error (1),
  * not a death by SIGPIPE (141). */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +43,35 @@ static void expect_whole_rows(const char *out)
   mp_json_free(rows);
 }
 
-static void stop_midway(const int *sigs, size_t n, const char *name)
+/* The summary of a stopped scan says so (its "run" state). */
+static void expect_interrupted(const char *sum)
 {
-  char out[4096];
+  size_t len;
+  char *text = mp_proc_slurp(sum, &len), err[256];
+  struct mp_json *v;
+
+  cr_assert_not_null(text, "no summary");
+  v = mp_json_parse(text, len, err, sizeof(err));
+  cr_assert_not_null(v, "summary: %s", err);
+  cr_expect(mp_json_str_eq(mp_json_path(v, "run.state"), "interrupted"));
+  mp_json_free(v);
+  mp_free(text);
+  unlink(sum);
+}
+
+/* sum: the --summary file, or NULL for none (a stop at once writes
+ * none). */
+static void stop_midway(const int *sigs, size_t n, const char *name,
+                        bool summary)
+{
+  char out[4096], sum[4200];
+  const char *args[] = {slow[0], slow[1], slow[2], summary ? "--summary" : NULL,
+                        sum,     NULL};
   pid_t pid;
 
   scratch_path(out, sizeof(out), name);
-  pid = bg_scanner(world_list, out, slow, 0);
+  snprintf(sum, sizeof(sum), "%s.json", out);
+  pid = bg_scanner(world_list, out, args, 0);
   bg_sleep_ms(1500);
   for (size_t i = 0; i < n; i++) {
     kill(pid, sigs[i]);
@@ -56,6 +79,9 @@ static void stop_midway(const int *sigs, size_t n, const char *name)
   }
   cr_expect_eq(bg_wait(pid, 60000), 130);
   expect_whole_rows(out);
+  if (summary) {
+    expect_interrupted(sum);
+  }
   unlink(out);
 }
 
@@ -63,14 +89,23 @@ Test(signals, second_sigint_flushes_and_stops_on_a_whole_row)
 {
   const int sigs[] = {SIGINT, SIGINT};
 
-  stop_midway(sigs, 2, "sigint2.ndjson");
+  stop_midway(sigs, 2, "sigint2.ndjson", false);
 }
 
 Test(signals, sighup_flushes_and_stops_on_a_whole_row)
 {
   const int sigs[] = {SIGHUP};
 
-  stop_midway(sigs, 1, "sighup.ndjson");
+  stop_midway(sigs, 1, "sighup.ndjson", false);
+}
+
+/* One SIGINT: the domains in flight finish, and the summary is written
+ * and says the run was interrupted. */
+Test(signals, sigint_finishes_and_the_summary_says_interrupted)
+{
+  const int sigs[] = {SIGINT};
+
+  stop_midway(sigs, 1, "sigint1.ndjson", true);
 }
 
 Test(signals, a_reader_gone_is_exit_1_not_sigpipe)

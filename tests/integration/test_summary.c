@@ -282,6 +282,28 @@ static void check_documented(const struct mp_json *obj, const char *section)
   }
 }
 
+/* The "run" object of a scan of the world's list run to the end, its
+ * objects' members documented too. */
+static void check_run(const struct mp_json *run, size_t rows,
+                      const char *section)
+{
+  static const char *const objects[] = {"input", "options", "psl"};
+
+  cr_assert_not_null(run, "no run object");
+  check_documented(run, section);
+  for (size_t i = 0; i < 3; i++) {
+    cr_assert_not_null(mp_json_get(run, objects[i]), "run.%s", objects[i]);
+    check_documented(mp_json_get(run, objects[i]), section);
+  }
+  cr_expect(mp_json_str_eq(mp_json_get(run, "state"), "completed"));
+  cr_expect_eq(mp_json_get(run, "rows")->number, (double)rows);
+  cr_expect_eq(mp_json_get(run, "resumed_rows")->number, 0.0);
+  cr_assert_not_null(mp_json_str(mp_json_path(run, "input.xxh3")));
+  cr_expect_eq(strlen(mp_json_str(mp_json_path(run, "input.xxh3"))), 16);
+  cr_expect_not_null(mp_json_str(mp_json_get(run, "c_ares")));
+  cr_expect_not_null(mp_json_str(mp_json_get(run, "libuv")));
+}
+
 Test(summary, adoption_and_top_lists_agree_with_the_rows, .timeout = 600)
 {
   char out[4096], sum[4096], input[4096], path[4096];
@@ -329,6 +351,8 @@ Test(summary, adoption_and_top_lists_agree_with_the_rows, .timeout = 600)
   cr_assert_not_null(section);
   check_documented(summary, section);
   check_documented(adoption, section);
+  check_documented(mp_json_get(summary, "resolver"), section);
+  check_run(mp_json_get(summary, "run"), rows->count, section);
   printf("summary: %zu adoption counts and 2 top lists checked against %zu "
          "rows\n",
          (size_t)NCOUNTS, rows->count);

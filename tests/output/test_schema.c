@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output/part.h"
+#include "output/runinfo.h"
 #include "output/writer.h"
 #include "scanner/base/alloc.h"
 #include "tests/output/rows.h"
 #include "tests/support/json.h"
+#include "tests/support/proc.h"
 #include "tests/support/schema.h"
 
 /* ---- the rows ---------------------------------------------------------- */
@@ -859,4 +862,114 @@ static void expect_described(const struct mp_part *p)
 Test(schema, every_field_has_a_meaning_and_an_accessor)
 {
   expect_described(&mp_part_row);
+}
+
+/* ---- the summary's "run" object ---------------------------------------- */
+
+/* Every member of obj, and of the objects inside it, is named `like this`
+ * in the docs' Summary section. */
+static void run_keys_documented(const struct mp_json *obj, const char *doc)
+{
+  for (size_t i = 0; i < obj->count; i++) {
+    char key[128];
+
+    snprintf(key, sizeof(key), "`%s`", obj->keys[i]->str);
+    cr_expect_not_null(strstr(doc, key), "summary: run field %s undocumented",
+                       key);
+    if (obj->items[i]->type == MP_JSON_OBJECT) {
+      run_keys_documented(obj->items[i], doc);
+    }
+  }
+}
+
+/* Every value set, so that every key is written. */
+Test(schema, summary_run_keys_are_documented)
+{
+  struct mp_run_info r = {.version = "0.1.0",
+                          .cares_version = "1.18.1",
+                          .libuv_version = "1.44.2",
+                          .format = "ndjson",
+                          .input_format = "auto",
+                          .shard_k = 1,
+                          .shard_n = 4,
+                          .window = 64,
+                          .concurrency = 200,
+                          .timeout_ms = 2000,
+                          .retries = 2,
+                          .fixed_window = true,
+                          .qps = 100,
+                          .spf_sender = "postmaster",
+                          .spf_helo = "mail.example",
+                          .psl_mtime_s = 1700000000,
+                          .psl_version = "2026-01-01_00-00-00_UTC",
+                          .psl_commit = "abc",
+                          .input_path = "in.txt",
+                          .ndomains = 2,
+                          .input_known = true,
+                          .input_size = 10,
+                          .input_hash = 0xabc,
+                          .start_us = 1,
+                          .end_us = 2,
+                          .rows = 3,
+                          .resumed_rows = 4,
+                          .state = MP_RUN_RESUMED};
+  struct mp_run_list *lists[] = {&r.resolvers,    &r.checks,  &r.dkim_selectors,
+                                 &r.dkim_require, &r.spf_ips, &r.spf_includes};
+  char *text = NULL, *doc, err[256];
+  size_t len;
+  FILE *f = open_memstream(&text, &len);
+  struct mp_json *v;
+  const struct mp_json *run;
+
+  r.psl_path = "/p.dat";
+  for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+    lists[i]->v[lists[i]->n++] = "x";
+  }
+  fputs("{\"rows\":3", f);
+  cr_assert_eq(mp_run_info_json(&r, f), 0);
+  fputs("}", f);
+  fclose(f);
+  v = mp_json_parse(text, len, err, sizeof(err));
+  cr_assert_not_null(v, "run JSON: %s: %s", err, text);
+  run = mp_json_get(v, "run");
+  cr_assert_not_null(run);
+  cr_expect(mp_json_str_eq(mp_json_get(run, "state"), "resumed"));
+  cr_expect(
+      mp_json_str_eq(mp_json_path(run, "input.xxh3"), "0000000000000abc"));
+  cr_expect(mp_json_str_eq(mp_json_path(run, "options.shard"), "1/4"));
+  doc = mp_proc_slurp(MP_SOURCE_DIR "/docs/schema.md", NULL);
+  cr_assert_not_null(doc);
+  cr_assert_not_null(strstr(doc, "\n## Summary JSON"));
+  cr_expect_not_null(strstr(strstr(doc, "\n## Summary JSON"), "`run`"));
+  run_keys_documented(run, strstr(doc, "\n## Summary JSON"));
+  mp_json_free(v);
+  free(text);
+  mp_free(doc);
+}
+
+/* A list fetched from publicsuffix.org names its version and commit in its
+ * first lines; Debian's names neither, which leaves them empty. */
+Test(schema, summary_run_reads_the_psl_version_lines)
+{
+  char path[] = "/tmp/mp_psl_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fdopen(fd, "w");
+  struct mp_run_info r;
+
+  cr_assert_not_null(f);
+  fputs("// This Source Code Form is subject to the terms of the MPL\n"
+        "// VERSION: 2026-11-30_08-51-27_UTC\n"
+        "// COMMIT: 0123abcd\r\n"
+        "com\n",
+        f);
+  cr_assert_eq(fclose(f), 0);
+  mp_run_info_psl(&r, path);
+  cr_expect_str_eq(r.psl_version, "2026-11-30_08-51-27_UTC");
+  cr_expect_str_eq(r.psl_commit, "0123abcd");
+  cr_expect_gt(r.psl_mtime_s, 0);
+  unlink(path);
+  mp_run_info_psl(&r, MP_SOURCE_DIR "/tests/data/psl/public_suffix_list.dat");
+  cr_expect_str_eq(r.psl_version, "");
+  mp_run_info_psl(&r, "/nonexistent/psl.dat");
+  cr_expect_eq(r.psl_mtime_s, -1);
 }

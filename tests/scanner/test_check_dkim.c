@@ -173,3 +173,120 @@ Test(check_dkim, every_failed_probe_is_listed)
   }
   cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
 }
+
+/* ---- --dkim-require ------------------------------------------------------ */
+
+#define ED25519_KEY                                                            \
+  "v=DKIM1; k=ed25519; p=zLkQtBeJDGUcStdwdrJ3DtFz9nD5z3HLLO6BkKHPJ4k="
+
+/* Requires s1 (a default selector, so the probe list is the same),
+ * delegated to target when target is not NULL. */
+static void require_s1(const char *target)
+{
+  struct mp_dkim_required *r = &cfg.dkim_required[0];
+
+  memset(r, 0, sizeof(*r));
+  snprintf(r->selector, sizeof(r->selector), "s1");
+  snprintf(r->target, sizeof(r->target), "%s", target ? target : "");
+  r->spec = "s1";
+  cfg.ndkim_required = 1;
+}
+
+static void cname(const char *owner, const char *target)
+{
+  cr_assert_eq(
+      mp_memzone_add(zone, owner, MP_T_CNAME, 0, target, strlen(target)), 0);
+}
+
+/* The DKIM_REQUIRED_* codes the row has, as bits 1 << (code - MISSING). */
+static unsigned required_codes(void)
+{
+  unsigned bits = 0;
+
+  bits |= has(MP_FINDING_DKIM_REQUIRED_MISSING) ? 1 : 0;
+  bits |= has(MP_FINDING_DKIM_REQUIRED_UNUSABLE) ? 2 : 0;
+  bits |= has(MP_FINDING_DKIM_REQUIRED_NOT_DELEGATED) ? 4 : 0;
+  bits |= has(MP_FINDING_DKIM_REQUIRED_UNKNOWN) ? 8 : 0;
+  return bits;
+}
+
+Test(check_dkim, a_required_selector_with_a_usable_key_is_met)
+{
+  require_s1(NULL);
+  txt("s1._domainkey.example.test", ED25519_KEY);
+  run("example.test");
+  cr_expect_eq(required_codes(), 0);
+}
+
+Test(check_dkim, a_required_selector_delegated_to_its_target_is_met)
+{
+  require_s1("S1.dkim.Vendor.test.");
+  cname("s1._domainkey.example.test", "s1.dkim.vendor.test");
+  txt("s1.dkim.vendor.test", ED25519_KEY);
+  run("example.test");
+  cr_expect_eq(required_codes(), 0);
+  cr_expect_str_eq(res.dkim.found[0].cname, "s1.dkim.vendor.test");
+}
+
+Test(check_dkim, a_required_selector_absent_is_missing)
+{
+  require_s1(NULL);
+  txt("google._domainkey.example.test", ED25519_KEY);
+  run("example.test");
+  cr_expect_eq(required_codes(), 1);
+}
+
+/* No name below _domainkey: nothing was probed, and nothing is there. */
+Test(check_dkim, a_required_selector_under_no_domainkey_is_missing)
+{
+  require_s1("s1.dkim.vendor.test");
+  run("other.test");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_NO_DOMAINKEY);
+  cr_expect_eq(required_codes(), 1);
+}
+
+Test(check_dkim, a_required_selector_with_a_revoked_key_is_unusable)
+{
+  require_s1("s1.dkim.vendor.test");
+  cname("s1._domainkey.example.test", "s1.dkim.vendor.test");
+  txt("s1.dkim.vendor.test", "v=DKIM1; p=");
+  run("example.test");
+  cr_expect_eq(required_codes(), 2);
+}
+
+Test(check_dkim, a_required_selector_with_a_bad_key_is_unusable)
+{
+  require_s1(NULL);
+  txt("s1._domainkey.example.test", "v=DKIM1; k=rsa; p=AAAA");
+  run("example.test");
+  cr_expect_eq(required_codes(), 2);
+}
+
+/* A key of the domain's own, or an alias to another provider, is not the
+ * delegation asked for. */
+Test(check_dkim, a_required_selector_not_delegated_to_its_target)
+{
+  require_s1("s1.dkim.vendor.test");
+  txt("s1._domainkey.example.test", ED25519_KEY);
+  run("example.test");
+  cr_expect_eq(required_codes(), 4);
+}
+
+Test(check_dkim, a_required_selector_delegated_elsewhere)
+{
+  require_s1("s1.dkim.vendor.test");
+  cname("s1._domainkey.example.test", "s1.other.test");
+  txt("s1.other.test", ED25519_KEY);
+  run("example.test");
+  cr_expect_eq(required_codes(), 4);
+}
+
+/* A failed probe says nothing about the key: unknown, never missing. */
+Test(check_dkim, a_required_selector_whose_probe_failed_is_unknown)
+{
+  require_s1("s1.dkim.vendor.test");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "s1._domainkey.example.test"), 0);
+  run("example.test");
+  cr_expect_eq(required_codes(), 8);
+  cr_expect(has(MP_FINDING_DKIM_PROBE_FAILED));
+}
