@@ -184,6 +184,9 @@ int mp_compress_frame(struct mp_compress *z)
 {
   int rc = 0;
 
+  if (z->err) {
+    return z->err;
+  }
   errno = 0;
   if (fflush(z->file) != 0) {
     rc = z->err ? z->err : errno > 0 ? -errno : -EIO;
@@ -196,7 +199,15 @@ int mp_compress_frame(struct mp_compress *z)
   if (fflush(z->raw) != 0 && rc == 0) {
     rc = errno > 0 ? -errno : -EIO;
   }
+  if (rc < 0 && !z->err) {
+    z->err = rc; /* sticky: the next write fails */
+  }
   return rc;
+}
+
+int mp_compress_error(const struct mp_compress *z)
+{
+  return z->err;
 }
 
 int mp_compress_free(struct mp_compress *z)

@@ -43,6 +43,9 @@ FILE *mp_compress_file(struct mp_compress *z);
  * the file has failed: ferror()). */
 int mp_compress_frame(struct mp_compress *z);
 
+/* The first error the compressor or the file below it had, or 0. */
+int mp_compress_error(const struct mp_compress *z);
+
 /* Ends the last frame, closes the file and frees z (NULL: a no-op).
  * Returns 0 or the first error the stream had. */
 int mp_compress_free(struct mp_compress *z);
@@ -68,8 +71,8 @@ int mp_decompress_step(struct mp_decompress *d, const void *src, size_t n,
 bool mp_decompress_mid(const struct mp_decompress *d);
 
 /* Decompresses all of in (kind) into out. Returns 0, -EILSEQ (not such a
- * stream), -ENODATA (the last frame is torn: out has everything before
- * it), or the errno of a failed read or write. */
+ * stream), -ENODATA (the last frame is torn: out has what could be
+ * decoded), or the errno of a failed read or write. */
 int mp_decompress_copy(FILE *in, enum mp_zkind kind, FILE *out);
 
 #endif

@@ -75,6 +75,9 @@ int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
   if (ferror(w->out)) {
     return -EIO;
   }
+  if (w->z && (rc = mp_compress_error(w->z)) < 0) {
+    return rc; /* a frame's flush failed */
+  }
   errno = 0;
   /* One lock per row; the format code then takes it again (recursively,
    * cheaply) and may use putc_unlocked(). */
