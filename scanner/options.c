@@ -446,8 +446,10 @@ const struct mp_option mp_options[] = {
      .expect = "auto, plain or tranco"},
     {"shard", 0, "K/N", "only names whose XXH3-64 hash mod N is K", NULL,
      read_shard, .expect = "K/N with 0 <= K < N"},
-    {"output", 'o', "FILE", "rows to FILE (default: standard output)", NULL,
-     read_output, .section = "Output"},
+    {"output", 'o', "FILE",
+     "rows to FILE (default: standard output);\n"
+     "FILE.zst, FILE.gz: zstd, gzip compressed",
+     NULL, read_output, .section = "Output"},
     {"format", 'f', "FMT", "ndjson (default), csv, or text (for people)",
      "ndjson", read_string, FIELD(format), .expect = "ndjson, csv or text",
      .check = check_format},
