@@ -217,8 +217,8 @@ Test(compress, resume_reads_ndjson_frames_cut_at_every_byte)
   static const char *const parts[] = {
       "{\"line\":1,\"x\":\"aaaaaaaaaa\"}\n{\"line\":2,\"x\":\"b\"}\n",
       "{\"line\":3,\"x\":\"c\"}\n",
-      "{\"line\":4,\"x\":\"dddd\"}\n{\"line\":5,\"x\":\"e\"}\n"
-      "{\"line\":6,\"x\":\"f\"}\n"};
+      ("{\"line\":4,\"x\":\"dddd\"}\n{\"line\":5,\"x\":\"e\"}\n"
+       "{\"line\":6,\"x\":\"f\"}\n")};
   static const size_t rows_before[] = {0, 2, 3, 6};
 
   cut_everywhere("ndjson", parts, rows_before, false);
