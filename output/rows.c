@@ -4,10 +4,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scanner/base/alloc.h"
+
 #define HEAD_MAX 32 /* enough of a row's start for its line number */
 #define CODE_MAX 48 /* longer than any finding code (or "findings") */
 
 struct rowscan {
+  bool deferred; /* compressed: rows count once their frame is whole */
+  bool saw_header;
+  uint64_t *pend; /* deferred: the lines of the rows since the last commit */
+  size_t npend, cappend;
+  uint64_t pend_worst[MP_SEV_COUNT]; /* their worst findings, by severity */
   bool csv;
   bool quoted; /* CSV: inside a quoted cell */
   bool header; /* CSV: the next record is the header */
@@ -153,24 +160,55 @@ static int row_end(struct rowscan *r)
 
   if (r->csv && r->header) {
     r->header = false;
-    r->out->header = true;
-  } else {
-    if (row_line(r, &line) < 0) {
-      return -EILSEQ;
+    r->saw_header = true;
+  } else if (row_line(r, &line) < 0) {
+    return -EILSEQ;
+  } else if (r->deferred) {
+    if (r->npend == r->cappend) {
+      r->cappend = r->cappend ? 2 * r->cappend : 1024;
+      r->pend = mp_realloc(r->pend, r->cappend * sizeof(*r->pend));
     }
+    r->pend[r->npend++] = line;
+    if (r->worst < MP_SEV_COUNT) {
+      r->pend_worst[r->worst]++;
+    }
+  } else {
     r->each(line, r->arg);
     r->out->rows++;
     if (r->worst < MP_SEV_COUNT) {
       r->out->worst[r->worst]++;
     }
   }
-  r->out->end = r->pos;
+  if (!r->deferred) {
+    r->out->end = r->pos;
+    r->out->header = r->saw_header;
+  }
   r->nhead = 0;
   r->worst = MP_SEV_COUNT;
   r->col = r->ncode = 0;
   r->in_str = r->esc = r->in_findings = false;
   r->after_key = 0;
   return 0;
+}
+
+/* Compressed: a frame ended at offset `at` of the file. When it ends on a
+ * row's end, the file may be cut there, so its rows count. */
+static void frame_end(struct rowscan *r, uint64_t at)
+{
+  if (r->nhead != 0 || r->quoted) {
+    return; /* inside a row: a later frame may end on one */
+  }
+  for (size_t i = 0; i < r->npend; i++) {
+    r->each(r->pend[i], r->arg);
+  }
+  r->out->rows += r->npend;
+  r->npend = 0;
+  for (size_t i = 0; i < MP_SEV_COUNT; i++) {
+    r->out->worst[i] += r->pend_worst[i];
+    r->pend_worst[i] = 0;
+  }
+  r->out->header = r->saw_header;
+  r->out->end = at;
 }
 
 static int feed(struct rowscan *r, const char *p, size_t n)
@@ -200,17 +238,64 @@ static int feed(struct rowscan *r, const char *p, size_t n)
   return 0;
 }
 
-int mp_rows_scan(int fd, const char *format, mp_rows_line_cb each, void *arg,
-                 struct mp_rows_end *out)
+/* Decodes one buffer read at file offset at; frames end inside it. */
+static int feed_compressed(struct rowscan *r, struct mp_decompress *d,
+                           const char *p, size_t n, uint64_t at)
+{
+  char buf[1 << 16];
+  size_t used, made;
+  bool end;
+  int rc;
+
+  do {
+    rc = mp_decompress_step(d, p, n, &used, buf, sizeof(buf), &made, &end);
+    if (rc == 0 && !used && !made && !end && n) {
+      rc = -EILSEQ; /* no progress */
+    }
+    if (rc < 0 || (rc = feed(r, buf, made)) < 0) {
+      return rc;
+    }
+    p += used;
+    n -= used;
+    at += used;
+    if (end) {
+      frame_end(r, at);
+    }
+  } while (n > 0 || made == sizeof(buf));
+  return 0;
+}
+
+static int read_all(struct rowscan *r, int fd, struct mp_decompress *d)
+{
+  char buf[1 << 16];
+  uint64_t at = 0;
+  ssize_t n;
+  int rc = 0;
+
+  while (rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return -errno;
+    }
+    rc =
+        d ? feed_compressed(r, d, buf, (size_t)n, at) : feed(r, buf, (size_t)n);
+    at += (uint64_t)n;
+  }
+  return rc;
+}
+
+int mp_rows_scan(int fd, const char *format, enum mp_zkind kind,
+                 mp_rows_line_cb each, void *arg, struct mp_rows_end *out)
 {
   struct rowscan r = {.each = each,
                       .arg = arg,
                       .out = out,
                       .findings_col = SIZE_MAX,
                       .worst = MP_SEV_COUNT};
-  char buf[1 << 16];
-  ssize_t n;
-  int rc = 0;
+  struct mp_decompress *d = NULL;
+  int rc;
 
   memset(out, 0, sizeof(*out));
   if (strcmp(format, "csv") == 0) {
@@ -221,14 +306,14 @@ int mp_rows_scan(int fd, const char *format, mp_rows_line_cb each, void *arg,
   if (lseek(fd, 0, SEEK_SET) < 0) {
     return -errno;
   }
-  while (rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return -errno;
+  if (kind != MP_Z_NONE) {
+    r.deferred = true;
+    if (!(d = mp_decompress_new(kind))) {
+      return -EINVAL;
     }
-    rc = feed(&r, buf, (size_t)n);
   }
+  rc = read_all(&r, fd, d);
+  mp_decompress_free(d);
+  mp_free(r.pend);
   return rc;
 }

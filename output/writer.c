@@ -40,13 +40,26 @@ int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
 int mp_writer_append(struct mp_writer *w, const struct mp_writer_ops *ops,
                      FILE *out, bool has_header)
 {
+  return mp_writer_open(w, ops, out, has_header, MP_Z_NONE);
+}
+
+int mp_writer_open(struct mp_writer *w, const struct mp_writer_ops *ops,
+                   FILE *out, bool has_header, enum mp_zkind kind)
+{
   int rc = 0;
 
   w->ops = ops;
   w->out = out;
+  w->z = NULL;
   w->rows = 0;
   if (ferror(out)) {
     return -EIO;
+  }
+  if (kind != MP_Z_NONE) {
+    if ((rc = mp_compress_new(out, kind, &w->z)) < 0) {
+      return rc;
+    }
+    w->out = mp_compress_file(w->z);
   }
   if (ops->open && !has_header) {
     errno = 0;
@@ -62,6 +75,9 @@ int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
   if (ferror(w->out)) {
     return -EIO;
   }
+  if (w->z && (rc = mp_compress_error(w->z)) < 0) {
+    return rc; /* a frame's flush failed */
+  }
   errno = 0;
   /* One lock per row; the format code then takes it again (recursively,
    * cheaply) and may use putc_unlocked(). */
@@ -76,7 +92,11 @@ int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
 
 void mp_writer_flush(struct mp_writer *w)
 {
-  fflush(w->out);
+  if (w->z) {
+    mp_compress_frame(w->z); /* an error shows at the next write */
+  } else {
+    fflush(w->out);
+  }
 }
 
 int mp_writer_close(struct mp_writer *w)
@@ -88,6 +108,13 @@ int mp_writer_close(struct mp_writer *w)
     int c = w->ops->close(w);
 
     rc = rc ? rc : c;
+  }
+  if (w->z) { /* the last frame, and the compressor's first error */
+    int c = mp_compress_free(w->z);
+
+    w->z = NULL;
+    w->out = NULL;
+    return rc ? rc : c;
   }
   if (fflush(w->out) != 0 && rc == 0) {
     rc = errno > 0 ? -errno : -EIO;

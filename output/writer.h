@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output/compress.h"
 #include "output/result.h"
 
 /* Row writers: one format per file (ndjson.c, csv.c), each defines one ops
@@ -22,8 +23,9 @@ struct mp_writer_ops {
 
 struct mp_writer {
   const struct mp_writer_ops *ops;
-  FILE *out;     /* borrowed */
-  uint64_t rows; /* rows written successfully */
+  FILE *out;             /* the caller's, or z's (what formats write to) */
+  struct mp_compress *z; /* NULL: plain */
+  uint64_t rows;         /* rows written successfully */
 };
 
 /* The formats, also reachable by name through mp_writer_find(). */
@@ -45,6 +47,12 @@ int mp_writer_init(struct mp_writer *w, const struct mp_writer_ops *ops,
 int mp_writer_append(struct mp_writer *w, const struct mp_writer_ops *ops,
                      FILE *out, bool has_header);
 
+/* As mp_writer_append(), compressed as kind (MP_Z_NONE: plain): the rows
+ * go through a compressor into out, one zstd frame or gzip member per
+ * mp_writer_flush(). */
+int mp_writer_open(struct mp_writer *w, const struct mp_writer_ops *ops,
+                   FILE *out, bool has_header, enum mp_zkind kind);
+
 /* Writes one row; r is borrowed for the call. Returns 0, or a negative
  * errno when the stream has failed (the errno of the failed stdio call,
  * e.g. -ENOSPC, or -EIO when it is not known). Output is buffered, so a
@@ -52,10 +60,12 @@ int mp_writer_append(struct mp_writer *w, const struct mp_writer_ops *ops,
  * the stream has failed, every later call fails too. */
 int mp_writer_write(struct mp_writer *w, const struct mp_result *r);
 
-/* Hands the rows written so far to the kernel (fflush). */
+/* Hands the rows written so far to the kernel (fflush), compressed: as a
+ * whole frame (member). Call it between rows. */
 void mp_writer_flush(struct mp_writer *w);
 
-/* Flushes out (never closes it) and reports any error the stream had, as
+/* Flushes out (never closes it; a compressor's last frame ended, the
+ * compressor freed) and reports any error the stream had, as
  * mp_writer_write() does. Call it once; w may then be discarded. */
 int mp_writer_close(struct mp_writer *w);
 

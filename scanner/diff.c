@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "output/compress.h"
 #include "output/diff.h"
 #include "scanner/base/alloc.h"
 #include "scanner/base/hash.h"
@@ -28,6 +29,7 @@ struct table {
 
 struct run {
   const char *old_path, *new_path;
+  const char *out_path; /* -o FILE (.zst, .gz: compressed), or NULL */
   bool ndjson;
   int fail_on; /* -1 never, else the lowest class that fails; 3: any */
   FILE *out;
@@ -214,10 +216,11 @@ static int scan_gone(struct run *run)
 static void usage(FILE *f)
 {
   fputs("usage: mailposture diff [-f text|ndjson] [--fail-on "
-        "regression|improvement|any] [-q] OLD NEW\n"
+        "regression|improvement|any] [-q] [-o FILE] OLD NEW\n"
         "Joins two scan outputs (NDJSON or CSV) by domain and reports what "
         "changed in\nposture (docs/diff.md). Exit status 5: a change at or "
-        "above --fail-on.\n",
+        "above --fail-on.\nOLD, NEW and -o FILE ending in .zst or .gz are "
+        "zstd or gzip compressed.\n",
         f);
 }
 
@@ -234,6 +237,9 @@ static int parse(struct run *run, int argc, char **argv, bool *quiet)
 
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       return 1;
+    } else if (strcmp(a, "-o") == 0 && v) {
+      run->out_path = v;
+      i++;
     } else if (strcmp(a, "-q") == 0) {
       *quiet = true;
     } else if (strcmp(a, "-f") == 0 && v &&
@@ -293,8 +299,56 @@ static int open_all(struct run *run)
   return 0;
 }
 
+/* -o FILE: run->out writes to it, through a compressor for .zst, .gz. */
+static int open_out(struct run *run, FILE **raw, struct mp_compress **z)
+{
+  enum mp_zkind kind = mp_compress_kind(run->out_path);
+
+  if (!run->out_path) {
+    return 0;
+  }
+  if (!(*raw = fopen(run->out_path, "w"))) {
+    fprintf(stderr, "mailposture: diff: %s: %s\n", run->out_path,
+            strerror(errno));
+    return EXIT_IO;
+  }
+  run->out = *raw;
+  if (kind != MP_Z_NONE) {
+    if (mp_compress_new(*raw, kind, z) < 0) {
+      return EXIT_IO;
+    }
+    run->out = mp_compress_file(*z);
+  }
+  return 0;
+}
+
+/* Flushes (and closes -o FILE); EXIT_IO after a message when a write
+ * failed. */
+static int close_out(struct run *run, FILE *raw, struct mp_compress *z)
+{
+  int rc = 0, e = 0;
+
+  errno = 0;
+  if (z) {
+    e = mp_compress_free(z);
+  } else if (fflush(run->out) != 0 || ferror(run->out)) {
+    e = errno > 0 ? -errno : -EIO;
+  }
+  if (raw && fclose(raw) != 0 && e == 0) {
+    e = errno > 0 ? -errno : -EIO;
+  }
+  if (e < 0) {
+    fprintf(stderr, "mailposture: diff: write failed: %s\n", strerror(-e));
+    rc = EXIT_IO;
+  }
+  return rc;
+}
+
 int mp_diff_main(int argc, char **argv, FILE *out)
 {
+  struct mp_compress *z = NULL;
+  FILE *raw = NULL;
+  int wrc;
   struct run run = {.fail_on = -1, .out = out};
   bool quiet = false;
   size_t n;
@@ -309,7 +363,8 @@ int mp_diff_main(int argc, char **argv, FILE *out)
   mp_diff_fields(&n);
   run.c = mp_calloc(n + 1, sizeof(*run.c));
   mp_diff_summary_init(&run.sum);
-  rc = open_all(&run);
+  rc = open_out(&run, &raw, &z);
+  rc = rc ? rc : open_all(&run);
   rc = rc ? rc : load_old(&run);
   rc = rc ? rc : scan_new(&run);
   rc = rc ? rc : scan_gone(&run);
@@ -322,10 +377,8 @@ int mp_diff_main(int argc, char **argv, FILE *out)
             "first row of each was compared\n",
             run.old_path, (unsigned long long)run.dups);
   }
-  if (fflush(out) != 0 || ferror(out)) {
-    fprintf(stderr, "mailposture: diff: write failed: %s\n", strerror(errno));
-    rc = rc ? rc : EXIT_IO;
-  }
+  wrc = close_out(&run, raw, z);
+  rc = rc ? rc : wrc;
   mp_diffrow_close(&run.old);
   mp_diffrow_close(&run.reread);
   mp_diffrow_close(&run.new_);

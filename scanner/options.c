@@ -436,8 +436,10 @@ const struct mp_option mp_options[] = {
      "scan NAME instead of a FILE, repeatable (rows\n"
      "numbered in the order given)",
      NULL, read_domain, .expect = "a domain name", .check = check_domains},
-    {"output", 'o', "FILE", "rows to FILE (default: standard output)", NULL,
-     read_output, .section = "Output"},
+    {"output", 'o', "FILE",
+     "rows to FILE (default: standard output);\n"
+     "FILE.zst, FILE.gz: zstd, gzip compressed",
+     NULL, read_output, .section = "Output"},
     {"format", 'f', "FMT",
      "ndjson (default), csv, or text (for people;\n"
      "the default with -d at a terminal)",

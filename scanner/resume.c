@@ -217,16 +217,21 @@ int mp_resume_open(struct mp_resume *r, const struct mp_config *c,
   if ((rc = check_state(c, id, err, errlen)) < 0) {
     return rc;
   }
-  rc = mp_rows_scan(fd, c->format, mark, r, &r->rows);
+  rc = mp_rows_scan(fd, c->format, mp_compress_kind(c->output), mark, r,
+                    &r->rows);
   if (rc == -EILSEQ) {
-    snprintf(err, errlen, "--resume: %s holds a line that is not a %s row",
-             c->output, c->format);
+    snprintf(err, errlen, "--resume: %s holds a line that is not a %s row%s",
+             c->output, c->format,
+             mp_compress_kind(c->output) != MP_Z_NONE
+                 ? ", or bytes that do not decompress"
+                 : "");
     return rc;
   }
   if (rc < 0) {
     return rc;
   }
-  /* drop a torn last row: written up to a crash or a full disk */
+  /* drop a torn last row (compressed: the frames after the last whole one
+   * ending on a row's end): written up to a crash or a full disk */
   if (ftruncate(fd, (off_t)r->rows.end) != 0 ||
       fseeko(out, (off_t)r->rows.end, SEEK_SET) != 0) {
     return -errno;

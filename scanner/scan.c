@@ -556,8 +556,9 @@ int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
   if ((rc = uv_loop_init(&s->loop)) < 0) {
     goto done;
   }
-  if ((rc = mp_writer_append(&s->writer, mp_writer_find(cfg->format), out,
-                             done && done->rows.header)) < 0) {
+  if ((rc = mp_writer_open(&s->writer, mp_writer_find(cfg->format), out,
+                           done && done->rows.header,
+                           mp_compress_kind(cfg->output))) < 0) {
     goto close_loop;
   }
   if ((rc = open_input(s, in_fd)) < 0 || (rc = setup(s)) < 0) {

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config clang clang-format
   libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
-  libpsl-dev publicsuffix libyaml-dev
+  libpsl-dev publicsuffix libyaml-dev libzstd-dev zlib1g-dev zstd
   knot knot-dnsutils dnsperf unbound
 )
 

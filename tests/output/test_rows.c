@@ -57,7 +57,7 @@ static void scan(const char *format, uint64_t got[MP_SEV_COUNT])
   cr_assert_eq(mp_writer_close(&w), 0);
   fflush(f);
   cr_assert_eq(ftruncate(fd, ftello(f) - 5), 0);
-  cr_assert_eq(mp_rows_scan(fd, format, count, &n, &end), 0);
+  cr_assert_eq(mp_rows_scan(fd, format, MP_Z_NONE, count, &n, &end), 0);
   cr_expect_eq(n, NROWS);
   memcpy(got, end.worst, sizeof(end.worst));
   fclose(f);
@@ -96,7 +96,7 @@ Test(rows, ndjson_findings_inside_a_string_are_text)
   size_t n = 0;
 
   cr_assert_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-  cr_assert_eq(mp_rows_scan(fd, "ndjson", count, &n, &end), 0);
+  cr_assert_eq(mp_rows_scan(fd, "ndjson", MP_Z_NONE, count, &n, &end), 0);
   cr_expect_eq(n, 1);
   cr_expect_eq(end.worst[MP_SEV_ERROR], 0);
   cr_expect_eq(end.worst[MP_SEV_INFO], 1);
