@@ -8,8 +8,9 @@
  * tables (output/part.h) alone, so they change when the rows do
  * (docs/schema.md, "Loading"). For the NDJSON rows the schema follows the
  * nesting (objects, lists); for the CSV rows it follows the columns of
- * mp_csv_columns(), in header order. Each writer writes one line, ends it
- * with '\n' and returns 0, or -EIO when f reports an error. */
+ * mp_csv_columns(), in header order. The DuckDB writers write one line,
+ * the pandas writers a JSON object with one member a line; each returns 0,
+ * or -EIO when f reports an error. */
 
 /* DuckDB: columns={name: 'TYPE', ...} for read_json (objects as STRUCT,
  * lists as LIST) or read_csv (a list is its packed cell, VARCHAR). Enums
