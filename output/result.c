@@ -4,7 +4,7 @@
 
 /* The names that appear in rows; docs/schema.md lists the same sets and
  * tests/output/test_schema.c checks that they agree. */
-static const char *const status_names[MP_STATUS_COUNT] = {
+const char *const mp_status_names[MP_STATUS_COUNT] = {
     [MP_STATUS_OK] = "ok",
     [MP_STATUS_INVALID_NAME] = "invalid_name",
     [MP_STATUS_NXDOMAIN] = "nxdomain",
@@ -20,7 +20,7 @@ const char *mp_status_name(enum mp_status s)
   if ((unsigned)s >= MP_STATUS_COUNT) {
     return "error";
   }
-  return status_names[s];
+  return mp_status_names[s];
 }
 
 const char *mp_spf_all_name(char qualifier)

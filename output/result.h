@@ -37,7 +37,8 @@ enum mp_tri {
   MP_TRI_UNKNOWN,
 };
 
-/* "ok", "invalid_name", ... as in rows. */
+/* "ok", "invalid_name", ... as in rows: the name table, and a lookup. */
+extern const char *const mp_status_names[MP_STATUS_COUNT];
 const char *mp_status_name(enum mp_status s);
 
 /* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):

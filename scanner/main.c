@@ -22,6 +22,7 @@
 #include "scanner/resume.h"
 #include "scanner/run.h"
 #include "scanner/scan.h"
+#include "scanner/schemacmd.h"
 #include "scanner/stats.h"
 
 #define EXIT_IO          1
@@ -174,6 +175,9 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
   if (argc > 1 && strcmp(argv[1], "diff") == 0) {
     return mp_diff_main(argc - 1, argv + 1, stdout);
+  }
+  if (argc > 1 && strcmp(argv[1], "schema") == 0) {
+    return mp_schema_main(argc - 1, argv + 1, stdout);
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {

@@ -11,10 +11,14 @@ packages=(
   libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
   libpsl-dev publicsuffix libyaml-dev libzstd-dev zlib1g-dev zstd
   knot knot-dnsutils dnsperf unbound
+  nodejs npm python3-pandas
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+    continue # another nodejs package (NodeSource's) brings npm and conflicts
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
       grep -q 'install ok installed'; then
     missing+=("$p")
@@ -37,6 +41,9 @@ if ((${#missing[@]})); then
     "${sudo[@]}" systemctl disable --now knot >/dev/null 2>&1 || true
   fi
 fi
+
+# DuckDB for the analysis tests, from the npm registry (not fatal).
+tests/analysis/install.sh
 
 if [ "${1:-}" = "--deps" ]; then
   exit 0

@@ -24,6 +24,13 @@ static void letter(struct mp_value *v, const char *c)
   v->len = 1;
 }
 
+/* The letters of the one-letter tags (RFC 7489 6.3, RFC 9989), as the
+ * parser keeps them. */
+static const char *const alignment_names[] = {"r", "s"};
+static const char *const psd_names[] = {"y", "n", "u"};
+static const char *const testing_names[] = {"y", "n"};
+#define LETTERS(t) .values = t, .nvalues = MP_FIELDS(t)
+
 MP_GET(count, struct mp_result, r, mp_value_uint(v, r->dmarc.count))
 MP_GET(records, struct mp_result, r,
        mp_value_list(v, &r->dmarc, r->dmarc.count, MP_PICK_MAX))
@@ -277,12 +284,14 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "DKIM alignment, relaxed or strict",
      .get = adkim,
+     LETTERS(alignment_names),
      .when = evaluated},
     {.name = "aspf",
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "SPF alignment, relaxed or strict",
      .get = aspf,
+     LETTERS(alignment_names),
      .when = evaluated},
     {.name = "fo",
      .kind = MP_K_STRING,
@@ -295,12 +304,14 @@ static const struct mp_field dmarc[] = {
      .flags = MP_F_NULL,
      .meaning = "psd=, a public suffix domain or not",
      .get = psd,
+     LETTERS(psd_names),
      .when = evaluated},
     {.name = "t",
      .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "t=, testing mode",
      .get = testing,
+     LETTERS(testing_names),
      .when = evaluated},
     {.name = "effective_policy",
      .kind = MP_K_ENUM,

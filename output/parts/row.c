@@ -105,7 +105,8 @@ static const struct mp_part mx_records = {"mx_record", MP_FIELDS(mx_record),
       {.name = "outcome",                                                      \
        .kind = MP_K_ENUM,                                                      \
        .meaning = "ok, nodata, nxdomain, or how the lookup failed",            \
-       .get = lk_outcome},                                                     \
+       .get = lk_outcome,                                                      \
+       MP_VALUES(outcome, OUTCOME)},                                           \
       {.name = "rcode",                                                        \
        .kind = MP_K_INT,                                                       \
        .flags = MP_F_NULL,                                                     \
@@ -233,6 +234,7 @@ static const struct mp_field row[] = {
      .kind = MP_K_ENUM,
      .meaning = "the domain's status, from its lookups",
      .get = status,
+     MP_VALUES(status, STATUS),
      .diff = MP_DIFF_NEUTRAL},
     {.name = "error",
      .kind = MP_K_STRING,

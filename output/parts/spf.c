@@ -122,6 +122,9 @@ static void target_item(const void *ctx, size_t i, struct mp_csv_item *it)
   pair(c, s->targets[i].name, effective, it);
 }
 
+/* What mp_spf_all_name() writes (output/result.h). */
+static const char *const all_names[] = {"pass", "fail", "softfail", "neutral"};
+
 static const struct mp_field record_fields[] = {
     {.name = "",
      .kind = MP_K_STRING,
@@ -244,6 +247,8 @@ static const struct mp_field spf[] = {
      .flags = MP_F_NULL,
      .meaning = "the result the all that ends the evaluation gives",
      .get = all,
+     .values = all_names,
+     .nvalues = MP_FIELDS(all_names),
      .diff = MP_DIFF_RANK,
      .diff_rank = mp_rank_spf_all},
     {.name = "includes",

@@ -1,0 +1,279 @@
+/* Typed schemas for DuckDB and pandas, from the part tables. */
+#include "output/schema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/json.h"
+#include "output/part.h"
+
+#define NAME_MAX_ 128 /* a flattened NDJSON name: a.b.c */
+
+static int done(FILE *f)
+{
+  return ferror(f) ? -EIO : 0;
+}
+
+/* ---- DuckDB ------------------------------------------------------------ */
+
+static const char *duck_scalar(enum mp_kind k)
+{
+  switch (k) {
+  case MP_K_INT:
+    return "BIGINT";
+  case MP_K_UINT:
+    return "UBIGINT"; /* spf.ip6_prefixes reaches 2^64 - 1 */
+  case MP_K_NUMBER:
+    return "DOUBLE";
+  case MP_K_TIME:
+    return "TIMESTAMP"; /* the rows' times are UTC ("...Z") */
+  case MP_K_BOOL:
+    return "BOOLEAN";
+  default: /* STRING, ENUM; a list packed into a CSV cell */
+    return "VARCHAR";
+  }
+}
+
+static void duck_struct(FILE *f, const struct mp_part *p);
+
+/* The type of an NDJSON value: nested objects are STRUCTs, lists LISTs. */
+static void duck_type(FILE *f, const struct mp_field *fd)
+{
+  if (fd->kind == MP_K_OBJECT) {
+    duck_struct(f, fd->sub);
+  } else if (fd->kind == MP_K_LIST) {
+    if (mp_field_scalar_list(fd)) {
+      duck_type(f, &fd->sub->fields[0]);
+    } else {
+      duck_struct(f, fd->sub);
+    }
+    fputs("[]", f);
+  } else {
+    fputs(duck_scalar(fd->kind), f);
+  }
+}
+
+/* STRUCT("a" T, ...): member names quoted, so a keyword (all) is a name. */
+static void duck_struct(FILE *f, const struct mp_part *p)
+{
+  bool first = true;
+
+  fputs("STRUCT(", f);
+  for (size_t i = 0; i < p->n; i++) {
+    const struct mp_field *fd = &p->fields[i];
+
+    if (fd->flags & MP_F_CSV_ONLY) {
+      continue;
+    }
+    fprintf(f, "%s\"%s\" ", first ? "" : ", ", fd->name);
+    duck_type(f, fd);
+    first = false;
+  }
+  putc(')', f);
+}
+
+static void duck_columns(FILE *f, bool csv)
+{
+  bool first = true;
+
+  fputs("columns={", f);
+  if (csv) {
+    size_t n;
+    const struct mp_csv_column *c = mp_csv_columns(&n);
+
+    for (size_t i = 0; i < n; i++) {
+      const struct mp_field *fd = c[i].path[c[i].depth - 1];
+
+      fprintf(f, "%s'%s': '%s'", i ? ", " : "", c[i].name,
+              duck_scalar(fd->kind));
+    }
+  } else {
+    for (size_t i = 0; i < mp_part_row.n; i++) {
+      const struct mp_field *fd = &mp_part_row.fields[i];
+
+      if (fd->flags & MP_F_CSV_ONLY) {
+        continue;
+      }
+      fprintf(f, "%s'%s': '", first ? "" : ", ", fd->name);
+      duck_type(f, fd);
+      putc('\'', f);
+      first = false;
+    }
+  }
+  putc('}', f);
+}
+
+int mp_schema_duckdb_columns(FILE *f, bool csv)
+{
+  duck_columns(f, csv);
+  putc('\n', f);
+  return done(f);
+}
+
+/* A SQL string literal: ' doubled. */
+static void sql_string(FILE *f, const char *s)
+{
+  putc('\'', f);
+  for (; *s; s++) {
+    if (*s == '\'') {
+      putc('\'', f);
+    }
+    putc(*s, f);
+  }
+  putc('\'', f);
+}
+
+int mp_schema_duckdb_view(FILE *f, bool csv, const char *path)
+{
+  fputs(csv ? "CREATE VIEW rows AS SELECT * FROM read_csv("
+            : "CREATE VIEW rows AS SELECT * FROM read_json(",
+        f);
+  sql_string(f, path);
+  /* The dialect spelled out: the sniffer could take a sample of rows for
+   * another one. */
+  fputs(csv ? ", header=true, delim=',', quote='\"', escape='\"', "
+            : ", format='newline_delimited', ",
+        f);
+  duck_columns(f, csv);
+  fputs(");\n", f);
+  return done(f);
+}
+
+/* ---- pandas ------------------------------------------------------------ */
+
+static const char *pandas_dtype(enum mp_kind k, bool csv)
+{
+  switch (k) {
+  case MP_K_ENUM:
+    return "category";
+  case MP_K_INT:
+    return "Int64";
+  case MP_K_UINT:
+    return "UInt64";
+  case MP_K_NUMBER:
+    return "Float64";
+  case MP_K_BOOL:
+    return "boolean";
+  case MP_K_LIST: /* NDJSON: the list as json gives it; CSV: the cell */
+    return csv ? "string" : "object";
+  default: /* STRING, TIME (pd.to_datetime) */
+    return "string";
+  }
+}
+
+/* One member of a JSON object per line. */
+static void member(FILE *f, bool *first, const char *name)
+{
+  fputs(*first ? "{\n  " : ",\n  ", f);
+  mp_json_cstr(f, name);
+  fputs(": ", f);
+  *first = false;
+}
+
+static void end_object(FILE *f, bool first)
+{
+  fputs(first ? "{}\n" : "\n}\n", f);
+}
+
+/* Calls leaf(f, name, fd, first) for each flattened NDJSON value of part
+ * p, as pd.json_normalize names them: objects' members joined with '.',
+ * a list left whole. */
+typedef void (*leaf_cb)(FILE *f, const char *name, const struct mp_field *fd,
+                        bool *first);
+
+static void flatten(FILE *f, const struct mp_part *p, const char *prefix,
+                    leaf_cb leaf, bool *first)
+{
+  for (size_t i = 0; i < p->n; i++) {
+    const struct mp_field *fd = &p->fields[i];
+    char name[NAME_MAX_];
+    int len;
+
+    if (fd->flags & MP_F_CSV_ONLY) {
+      continue;
+    }
+    len = snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "",
+                   fd->name);
+    if (len <= 0 || (size_t)len >= sizeof(name)) {
+      fputs("mailposture: bug in the part tables: a name is too long\n",
+            stderr);
+      abort();
+    }
+    if (fd->kind == MP_K_OBJECT) {
+      flatten(f, fd->sub, name, leaf, first);
+    } else {
+      leaf(f, name, fd, first);
+    }
+  }
+}
+
+/* Calls leaf for each CSV column, named as in the header. */
+static void columns(FILE *f, leaf_cb leaf, bool *first)
+{
+  size_t n;
+  const struct mp_csv_column *c = mp_csv_columns(&n);
+
+  for (size_t i = 0; i < n; i++) {
+    leaf(f, c[i].name, c[i].path[c[i].depth - 1], first);
+  }
+}
+
+static void dtype_ndjson(FILE *f, const char *name, const struct mp_field *fd,
+                         bool *first)
+{
+  member(f, first, name);
+  mp_json_cstr(f, pandas_dtype(fd->kind, false));
+}
+
+static void dtype_csv(FILE *f, const char *name, const struct mp_field *fd,
+                      bool *first)
+{
+  member(f, first, name);
+  mp_json_cstr(f, pandas_dtype(fd->kind, true));
+}
+
+/* An enum's values; values[0] may be NULL (an absent value, written as
+ * null), which is no category. */
+static void categories(FILE *f, const char *name, const struct mp_field *fd,
+                       bool *first)
+{
+  bool none = true;
+
+  if (fd->kind != MP_K_ENUM || fd->nvalues == 0) {
+    return;
+  }
+  member(f, first, name);
+  putc('[', f);
+  for (size_t i = 0; i < fd->nvalues; i++) {
+    if (fd->values[i]) {
+      fputs(none ? "" : ", ", f);
+      mp_json_cstr(f, fd->values[i]);
+      none = false;
+    }
+  }
+  putc(']', f);
+}
+
+static int pandas_object(FILE *f, bool csv, leaf_cb leaf)
+{
+  bool first = true;
+
+  if (csv) {
+    columns(f, leaf, &first);
+  } else {
+    flatten(f, &mp_part_row, "", leaf, &first);
+  }
+  end_object(f, first);
+  return done(f);
+}
+
+int mp_schema_pandas_dtypes(FILE *f, bool csv)
+{
+  return pandas_object(f, csv, csv ? dtype_csv : dtype_ndjson);
+}
+
+int mp_schema_pandas_categories(FILE *f, bool csv)
+{
+  return pandas_object(f, csv, categories);
+}
