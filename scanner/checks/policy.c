@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scanner/checks/codes.h"
 #include "scanner/findings.h"
 #include "scanner/records/policy_txt.h"
 
@@ -72,12 +73,9 @@ static bool begin(const struct mp_lookup *lk, struct mp_result_policy *out,
 
 static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out)
 {
-  _Static_assert(MP_RECORD_NONE == MP_POLICY_NONE + 1 &&
-                     MP_RECORD_INVALID == MP_POLICY_INVALID + 1,
-                 "the row's record statuses follow the parser's");
-  out->status = (enum mp_record_status)(p->status + 1);
+  out->status = mp_code_policy_status(p->status);
   out->record = p->record;
-  out->error = p->error;
+  out->error = mp_code_policy_error(p->error);
 }
 
 static void mta_sts_finish(const struct mp_job *job, const void *state,
