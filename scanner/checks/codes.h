@@ -9,10 +9,10 @@
 #include "scanner/spf/eval.h"
 
 /* Where the parsers' codes meet the row's. The parsers (scanner/spf,
- * scanner/records) return enums and keep no names: the one list of names
- * is the row's name table (output/status.h), whose enum follows the
- * parser's in order, after ABSENT for the parser's "nothing to say" (0).
- * So a code crosses by value; the asserts keep the two orders together.
+ * scanner/records) return these codes as enums and keep no names for them:
+ * the one list of names is the row's name table (output/status.h), whose enum
+ * follows the parser's in order, after ABSENT for the parser's "nothing to say"
+ * (0). So a code crosses by value; the asserts keep the two orders together.
  * Used by the checks, and by the tests and benchmarks that print a
  * parser's code. */
 
