@@ -96,7 +96,7 @@ static void parse_tranco(const char *s, size_t n, struct mp_entry *out)
   size_t at = scan_rank(s, n, &rank);
 
   if (at == 0 || rank < 0) {
-    out->error = "bad_rank";
+    out->error = MP_NAME_ERROR_BAD_RANK;
     return;
   }
   out->rank = rank;
@@ -123,7 +123,7 @@ int mp_list_parse(struct mp_list *l, const char *text, size_t len,
   out->rank = -1;
   out->name = text;
   out->name_len = len;
-  out->error = NULL;
+  out->error = MP_NAME_ERROR_ABSENT;
   if (l->format == MP_LIST_TRANCO) {
     parse_tranco(text, len, out);
   }

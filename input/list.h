@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "output/status.h" /* enum mp_name_error: the row's codes */
+
 /* Input list formats: one name per line (plain) or the Tranco CSV
  * "rank,name". Blank lines and '#' comments produce no row; every other
  * line produces exactly one entry, malformed ones included. */
@@ -25,8 +27,8 @@ struct mp_entry {
   int64_t rank;     /* Tranco rank, -1 when none */
   const char *name; /* the name field, surrounding whitespace trimmed */
   size_t name_len;
-  const char *error; /* NULL, or a static reason code ("bad_rank") when the
-                        line does not fit the format */
+  enum mp_name_error error; /* ABSENT, or BAD_RANK when the line does not
+                               fit the format */
 };
 
 /* Initializes a parser for format f. With MP_LIST_AUTO the first

@@ -27,7 +27,7 @@ static bool is_name_char(char c)
   return (c >= 'a' && c <= 'z') || mp_is_digit(c) || c == '-' || c == '_';
 }
 
-static int fail(char *out, const char **why, const char *code)
+static int fail(char *out, enum mp_name_error *why, enum mp_name_error code)
 {
   out[0] = '\0';
   if (why) {
@@ -37,10 +37,10 @@ static int fail(char *out, const char **why, const char *code)
 }
 
 /* Validates s[0..n), ASCII case-insensitively, without a trailing dot.
- * Returns NULL or the reason code; when several apply, the first in this
+ * Returns ABSENT or the reason; when several apply, the first in this
  * order wins: bad_char, empty_label, label_too_long, label_hyphen,
  * name_too_long, numeric_tld. */
-static const char *check(const char *s, size_t n)
+static enum mp_name_error check(const char *s, size_t n)
 {
   bool empty_label = false, long_label = false, hyphen = false;
   bool numeric = true;
@@ -49,7 +49,7 @@ static const char *check(const char *s, size_t n)
   for (size_t i = 0; i <= n; i++) {
     if (i < n && s[i] != '.') {
       if (!is_name_char(s[i])) {
-        return "bad_char";
+        return MP_NAME_ERROR_BAD_CHAR;
       }
       continue;
     }
@@ -67,28 +67,28 @@ static const char *check(const char *s, size_t n)
     numeric &= mp_is_digit(s[i]);
   }
   if (empty_label) {
-    return "empty_label";
+    return MP_NAME_ERROR_EMPTY_LABEL;
   }
   if (long_label) {
-    return "label_too_long";
+    return MP_NAME_ERROR_LABEL_TOO_LONG;
   }
   if (hyphen) {
-    return "label_hyphen";
+    return MP_NAME_ERROR_LABEL_HYPHEN;
   }
   if (n > MP_NAME_MAX) {
-    return "name_too_long";
+    return MP_NAME_ERROR_NAME_TOO_LONG;
   }
   /* An all-numeric TLD would make 1.2.3.4 a name (RFC 3696 section 2). */
-  return numeric ? "numeric_tld" : NULL;
+  return numeric ? MP_NAME_ERROR_NUMERIC_TLD : MP_NAME_ERROR_ABSENT;
 }
 
 /* Validates a name whose trailing dot is already stripped and copies it,
  * lowercased, into out. */
-static int finish(const char *s, size_t n, char *out, const char **why)
+static int finish(const char *s, size_t n, char *out, enum mp_name_error *why)
 {
-  const char *code = check(s, n);
+  enum mp_name_error code = check(s, n);
 
-  if (code) {
+  if (code != MP_NAME_ERROR_ABSENT) {
     return fail(out, why, code);
   }
   for (size_t i = 0; i < n; i++) {
@@ -96,7 +96,7 @@ static int finish(const char *s, size_t n, char *out, const char **why)
   }
   out[n] = '\0';
   if (why) {
-    *why = NULL;
+    *why = MP_NAME_ERROR_ABSENT;
   }
   return (int)n;
 }
@@ -147,18 +147,18 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 }
 
 /* libidn2 errors that have a more precise reason code of our own. */
-static const char *idn2_reason(int rc)
+static enum mp_name_error idn2_reason(int rc)
 {
   switch (rc) {
   case IDN2_TOO_BIG_DOMAIN:
-    return "name_too_long";
+    return MP_NAME_ERROR_NAME_TOO_LONG;
   case IDN2_TOO_BIG_LABEL:
   case IDN2_PUNYCODE_BIG_OUTPUT: /* the A-label would exceed 63 octets */
-    return "label_too_long";
+    return MP_NAME_ERROR_LABEL_TOO_LONG;
   case IDN2_HYPHEN_STARTEND:
-    return "label_hyphen";
+    return MP_NAME_ERROR_LABEL_HYPHEN;
   default:
-    return "idna";
+    return MP_NAME_ERROR_IDNA;
   }
 }
 
@@ -166,7 +166,7 @@ static const char *idn2_reason(int rc)
  * UTS #46 non-transitional processing (ß stays ß, as in browsers), then
  * the same validation as ASCII names. */
 static int normalize_idn(const char *s, size_t n, bool dot_stripped, char *out,
-                         const char **why)
+                         enum mp_name_error *why)
 {
   char stack[IDN_STACK];
   char *copy = stack, *ascii = NULL;
@@ -177,11 +177,11 @@ static int normalize_idn(const char *s, size_t n, bool dot_stripped, char *out,
     /* ASCII bytes keep the ASCII rules (also NUL, which libidn2 would
      * take for the end of the string). */
     if ((unsigned char)s[i] < 0x80 && s[i] != '.' && !is_name_char(s[i])) {
-      return fail(out, why, "bad_char");
+      return fail(out, why, MP_NAME_ERROR_BAD_CHAR);
     }
   }
   if (!utf8_valid((const unsigned char *)s, n)) {
-    return fail(out, why, "idna");
+    return fail(out, why, MP_NAME_ERROR_IDNA);
   }
   if (n < sizeof(stack)) {
     memcpy(stack, s, n);
@@ -199,7 +199,7 @@ static int normalize_idn(const char *s, size_t n, bool dot_stripped, char *out,
   alen = strlen(ascii);
   if (alen == 0) {
     /* Everything mapped to nothing (e.g. only soft hyphens). */
-    rc = fail(out, why, "empty");
+    rc = fail(out, why, MP_NAME_ERROR_EMPTY);
   } else {
     /* A full-width or ideographic full stop at the end maps to '.'. */
     if (!dot_stripped && ascii[alen - 1] == '.') {
@@ -212,7 +212,7 @@ static int normalize_idn(const char *s, size_t n, bool dot_stripped, char *out,
 }
 
 int mp_name_normalize(const char *in, size_t len, char out[MP_NAME_MAX + 1],
-                      const char **why)
+                      enum mp_name_error *why)
 {
   bool dot_stripped = false, ascii = true;
 
@@ -224,7 +224,7 @@ int mp_name_normalize(const char *in, size_t len, char out[MP_NAME_MAX + 1],
     len--;
   }
   if (len == 0) {
-    return fail(out, why, "empty");
+    return fail(out, why, MP_NAME_ERROR_EMPTY);
   }
   if (in[len - 1] == '.') {
     len--;

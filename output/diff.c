@@ -177,10 +177,12 @@ static void set_item(const char *s, size_t len, bool added, void *ctx)
   }
 }
 
-static int rank_of(const char *const *rank, struct mp_dval v)
+static int rank_of(const struct mp_rank *rank, struct mp_dval v)
 {
-  for (int i = 0; !v.null && rank && rank[i]; i++) {
-    if (strlen(rank[i]) == v.len && memcmp(rank[i], v.s, v.len) == 0) {
+  for (int i = 0; !v.null && rank && rank->order[i]; i++) {
+    const char *name = rank->names[rank->order[i]];
+
+    if (strlen(name) == v.len && memcmp(name, v.s, v.len) == 0) {
       return i;
     }
   }

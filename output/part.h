@@ -99,6 +99,14 @@ struct mp_csv_ctx {
 
 struct mp_part;
 
+/* An enum's values in a ranked order, worst first, ended by 0 (ABSENT,
+ * never ranked), and the enum's name table (output/status.h) that names
+ * them in rows. */
+struct mp_rank {
+  const char *const *names;
+  unsigned char order[8];
+};
+
 /* How mailposture diff compares a field (docs/diff.md). A field without a
  * rule is not compared: volatile fields (times, RTT, TTL, attempts, line
  * numbers), raw record text and detail that a compared field sums up.
@@ -143,11 +151,11 @@ struct mp_field {
    * tests/output/test_schema.c checks them against the docs. */
   const char *const *values;
   size_t nvalues;
-  /* mailposture diff: the rule, and for MP_DIFF_RANK the values worst
-   * first, NULL-terminated. For a list of objects, the items' fields with
-   * a rule make up an item's text. */
+  /* mailposture diff: the rule, and for MP_DIFF_RANK the order of the
+   * values (output/parts/rank.h). For a list of objects, the items' fields
+   * with a rule make up an item's text. */
   enum mp_diff_rule diff;
-  const char *const *diff_rank;
+  const struct mp_rank *diff_rank;
 };
 
 /* The allowed values of an enum field from its name table (output/status.h):

@@ -27,13 +27,13 @@ const char *mp_spf_all_name(char qualifier)
 {
   switch (qualifier) {
   case '+':
-    return "pass";
+    return mp_spf_check_result_name(MP_SPF_RESULT_PASS);
   case '-':
-    return "fail";
+    return mp_spf_check_result_name(MP_SPF_RESULT_FAIL);
   case '~':
-    return "softfail";
+    return mp_spf_check_result_name(MP_SPF_RESULT_SOFTFAIL);
   case '?':
-    return "neutral";
+    return mp_spf_check_result_name(MP_SPF_RESULT_NEUTRAL);
   default:
     return NULL;
   }

@@ -41,8 +41,9 @@ enum mp_tri {
 extern const char *const mp_status_names[MP_STATUS_COUNT];
 const char *mp_status_name(enum mp_status s);
 
-/* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2):
- * "pass", "fail", "softfail", "neutral"; NULL for 0. Words, not "+" and
+/* The SPF all qualifier as the result it gives (RFC 7208 section 4.6.2),
+ * by the check_host() results' names: "pass", "fail", "softfail",
+ * "neutral"; NULL for 0. Words, not "+" and
  * "-", which would begin a CSV cell like a formula. */
 const char *mp_spf_all_name(char qualifier);
 
@@ -76,8 +77,8 @@ struct mp_result_records {
 struct mp_result_spf {
   bool evaluated;            /* false: invalid name (row has no spf object) */
   enum mp_spf_status status; /* output/status.h */
-  const char *reason;        /* why not valid (a reason code), or NULL */
-  int64_t error_offset;      /* syntax error: byte offset in the record, -1 */
+  enum mp_spf_reason_code reason; /* why not valid, or ABSENT */
+  int64_t error_offset; /* syntax error: byte offset in the record, -1 */
   struct mp_slice error_record; /* the record holding the syntax error */
   struct mp_slice record;       /* the domain's record when there is one */
   unsigned lookups;             /* DNS-querying terms evaluated (max 11) */
@@ -104,7 +105,7 @@ struct mp_result_spf {
   struct {
     const char *ip;                  /* as given */
     enum mp_spf_check_result result; /* output/status.h */
-    const char *reason;              /* or NULL */
+    enum mp_spf_reason_code reason;  /* or ABSENT */
   } checks[MP_SPF_CHECKS_MAX];
   size_t ntargets; /* --spf-include: where each name sits in the tree */
   struct {
@@ -179,12 +180,12 @@ struct mp_result_dmarc {
 /* One DKIM selector that has a key record (RFC 6376 3.6.1). */
 struct mp_result_dkim_key {
   const char *selector;
-  const char *cname;    /* the delegation target when it is a CNAME */
-  const char *key_type; /* "rsa", "ed25519", or the k= value */
-  unsigned bits;        /* RSA modulus size (0 when unknown / not RSA) */
-  bool revoked;         /* empty p= */
-  bool testing;         /* t=y */
-  const char *error;    /* malformed record (a code), or NULL */
+  const char *cname;        /* the delegation target when it is a CNAME */
+  const char *key_type;     /* "rsa", "ed25519", or the k= value */
+  unsigned bits;            /* RSA modulus size (0 when unknown / not RSA) */
+  bool revoked;             /* empty p= */
+  bool testing;             /* t=y */
+  enum mp_dkim_error error; /* malformed record, or ABSENT */
   struct mp_slice record;
 };
 
@@ -259,9 +260,9 @@ struct mp_result_policy {
   bool evaluated;
   enum mp_record_status status;
   struct mp_slice record;
-  const char *error;      /* a code when invalid */
-  struct mp_slice field1; /* MTA-STS id=, TLS-RPT rua=, BIMI l= */
-  struct mp_slice field2; /* BIMI a= */
+  enum mp_record_error error; /* why invalid, or ABSENT */
+  struct mp_slice field1;     /* MTA-STS id=, TLS-RPT rua=, BIMI l= */
+  struct mp_slice field2;     /* BIMI a= */
 };
 
 /* The DNS-visible part of the 2024 bulk-sender requirements (Gmail, Yahoo;
@@ -284,7 +285,7 @@ struct mp_result {
   int64_t rank;         /* Tranco rank, -1 when the list has none */
   const char *domain;   /* normalized A-label name, NULL when invalid */
   enum mp_status status;
-  const char *error;           /* invalid_name reason code, else NULL */
+  enum mp_name_error error;    /* why invalid_name, else ABSENT */
   int64_t started_us;          /* wall clock when the job started, Unix us */
   double elapsed_ms;           /* job start to row */
   struct mp_result_lookup txt; /* TXT <domain> */

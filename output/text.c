@@ -36,7 +36,7 @@ static void spf(FILE *f, const struct mp_result *r)
   if (s->status) {
     fprintf(f, "  spf=%s", mp_spf_status_name(s->status));
     if (s->reason) {
-      fprintf(f, "(%s)", s->reason);
+      fprintf(f, "(%s)", mp_spf_reason_code_name(s->reason));
     }
     fprintf(f, " lookups=%u", s->lookups);
   }
@@ -134,7 +134,7 @@ static int text_write(struct mp_writer *w, const struct mp_result *r)
   fprintf(f, "%5" PRIu64 " ", r->line);
   if (!r->domain) {
     mp_json_string(f, r->input, r->input_len);
-    fprintf(f, "  invalid_name (%s)\n", r->error ? r->error : "?");
+    fprintf(f, "  invalid_name (%s)\n", word(mp_name_error_name(r->error)));
     return 0;
   }
   fprintf(f, "%s  %s", r->domain, mp_status_name(r->status));

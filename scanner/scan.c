@@ -200,7 +200,7 @@ static bool room(struct scan *s)
 }
 
 static void invalid_row(struct scan *s, const struct mp_line *line,
-                        int64_t rank, const char *why)
+                        int64_t rank, enum mp_name_error why)
 {
   struct mp_result res;
 
@@ -223,7 +223,7 @@ static void handle_line(struct scan *s, const struct mp_line *line)
 {
   struct mp_entry e;
   char name[MP_NAME_MAX + 1];
-  const char *why = NULL;
+  enum mp_name_error why = MP_NAME_ERROR_ABSENT;
   int len = -EINVAL;
   struct mp_job *job;
 
@@ -235,8 +235,8 @@ static void handle_line(struct scan *s, const struct mp_line *line)
     return;
   }
   if (line->truncated) {
-    why = "line_too_long";
-  } else if (e.error) {
+    why = MP_NAME_ERROR_LINE_TOO_LONG;
+  } else if (e.error != MP_NAME_ERROR_ABSENT) {
     why = e.error;
   } else {
     len = mp_name_normalize(e.name, e.name_len, name, &why);

@@ -74,7 +74,8 @@ static void adoption(struct mp_adoption *a, const struct mp_result *res)
     a->spf_rows++;
     a->spf_record += res->spf.count > 0;
     a->spf_valid += res->spf_eval.status == MP_SPF_STATUS_VALID;
-    a->spf_lookup_limit += is(res->spf_eval.reason, "lookup_limit");
+    a->spf_lookup_limit +=
+        res->spf_eval.reason == MP_SPF_REASON_CODE_LOOKUP_LIMIT;
     a->spf_plus_all += res->spf_eval.all == '+';
     for (size_t i = 0; i < res->spf_eval.nincludes && i < MP_SPF_INCLUDES_MAX;
          i++) {

@@ -19,7 +19,8 @@ MP_GET(key_type, struct mp_result_dkim_key, k, mp_value_cstr(v, k[i].key_type))
 MP_GET(bits, struct mp_result_dkim_key, k, mp_value_uint_or_null(v, k[i].bits))
 MP_GET(revoked, struct mp_result_dkim_key, k, mp_value_bool(v, k[i].revoked))
 MP_GET(testing, struct mp_result_dkim_key, k, mp_value_bool(v, k[i].testing))
-MP_GET(key_error, struct mp_result_dkim_key, k, mp_value_cstr(v, k[i].error))
+MP_GET(key_error, struct mp_result_dkim_key, k,
+       mp_value_cstr(v, mp_dkim_error_name(k[i].error)))
 MP_GET(record, struct mp_result_dkim_key, k, mp_value_text(v, k[i].record))
 MP_GET(weakest_bits, struct mp_result_dkim, d,
        mp_value_uint_or_null(v, d->weakest_bits))
@@ -37,11 +38,11 @@ static void key_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_dkim_key *k =
       &((const struct mp_result_dkim_key *)c->obj)[i];
-  int n = snprintf(c->buf, c->size, "%.253s:%.64s:%u%s%s%s%.64s",
-                   k->selector ? k->selector : "",
-                   k->key_type ? k->key_type : "", k->bits,
-                   k->revoked ? ":revoked" : "", k->testing ? ":testing" : "",
-                   k->error ? ":error=" : "", k->error ? k->error : "");
+  int n = snprintf(
+      c->buf, c->size, "%.253s:%.64s:%u%s%s%s%.64s",
+      k->selector ? k->selector : "", k->key_type ? k->key_type : "", k->bits,
+      k->revoked ? ":revoked" : "", k->testing ? ":testing" : "",
+      k->error ? ":error=" : "", k->error ? mp_dkim_error_name(k->error) : "");
 
   assert(n >= 0 && (size_t)n < c->size);
   mp_csv_item_set(it, c->buf, n > 0 ? strnlen(c->buf, c->size) : 0);
@@ -93,10 +94,11 @@ static const struct mp_field key_fields[] = {
      .meaning = "t=y: the domain is testing DKIM",
      .get = testing},
     {.name = "error",
-     .kind = MP_K_STRING,
+     .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "why the key record cannot be used, a code",
-     .get = key_error},
+     .get = key_error,
+     MP_VALUES(dkim_error, DKIM_ERROR)},
     {.name = "record",
      .kind = MP_K_STRING,
      .meaning = "the key record",
@@ -126,7 +128,7 @@ static const struct mp_field dkim[] = {
      .get = status,
      MP_VALUES(dkim_status, DKIM_STATUS),
      .diff = MP_DIFF_RANK,
-     .diff_rank = mp_rank_dkim_status},
+     .diff_rank = &mp_rank_dkim_status},
     {.name = "probed",
      .kind = MP_K_UINT,
      .meaning = "selectors asked",

@@ -9,14 +9,15 @@ MP_GET(status, struct mp_result_policy, p,
 MP_GET(record, struct mp_result_policy, p, mp_value_slice(v, p->record))
 MP_GET(field1, struct mp_result_policy, p, mp_value_slice(v, p->field1))
 MP_GET(field2, struct mp_result_policy, p, mp_value_slice(v, p->field2))
-MP_GET(error, struct mp_result_policy, p, mp_value_cstr(v, p->error))
+MP_GET(error, struct mp_result_policy, p,
+       mp_value_cstr(v, mp_record_error_name(p->error)))
 
 #define STATUS                                                                 \
   {                                                                            \
     .name = "status", .kind = MP_K_ENUM,                                       \
     .meaning = "none, valid, invalid or temperror", .get = status,             \
     MP_VALUES(record_status, RECORD_STATUS), .diff = MP_DIFF_RANK,             \
-    .diff_rank = mp_rank_policy_status                                         \
+    .diff_rank = &mp_rank_policy_status                                        \
   }
 #define RECORD(what)                                                           \
   {                                                                            \
@@ -26,9 +27,9 @@ MP_GET(error, struct mp_result_policy, p, mp_value_cstr(v, p->error))
   }
 #define ERROR                                                                  \
   {                                                                            \
-    .name = "error", .kind = MP_K_STRING,                                      \
-    .flags = MP_F_NULL | MP_F_NDJSON_ONLY,                                     \
-    .meaning = "why status is invalid, a code", .get = error                   \
+    .name = "error", .kind = MP_K_ENUM, .flags = MP_F_NULL | MP_F_NDJSON_ONLY, \
+    .meaning = "why status is invalid, a code", .get = error,                  \
+    MP_VALUES(record_error, RECORD_ERROR)                                      \
   }
 
 static const struct mp_field mta_sts[] = {

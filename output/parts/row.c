@@ -167,7 +167,8 @@ MP_GET(input_truncated, struct mp_result, r,
 MP_GET(rank, struct mp_result, r, mp_value_int_or_null(v, r->rank))
 MP_GET(domain, struct mp_result, r, mp_value_cstr(v, r->domain))
 MP_GET(status, struct mp_result, r, mp_value_cstr(v, mp_status_name(r->status)))
-MP_GET(error, struct mp_result, r, mp_value_cstr(v, r->error))
+MP_GET(error, struct mp_result, r,
+       mp_value_cstr(v, mp_name_error_name(r->error)))
 MP_GET(started, struct mp_result, r, mp_value_int(v, r->started_us))
 MP_GET(elapsed, struct mp_result, r, v->d = r->elapsed_ms)
 MP_GET(txt, struct mp_result, r,
@@ -237,10 +238,11 @@ static const struct mp_field row[] = {
      MP_VALUES(status, STATUS),
      .diff = MP_DIFF_NEUTRAL},
     {.name = "error",
-     .kind = MP_K_STRING,
+     .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "why the name is not usable (invalid_name)",
-     .get = error},
+     .get = error,
+     MP_VALUES(name_error, NAME_ERROR)},
     {.name = "started",
      .kind = MP_K_TIME,
      .meaning = "when work on the domain started",

@@ -40,7 +40,8 @@ MP_GET(record_item, struct mp_result_records, p,
        mp_value_text(v, (struct mp_slice){p->rr[i]->data, p->rr[i]->len}))
 MP_GET(status, struct mp_result, r,
        mp_value_cstr(v, mp_spf_status_name(S(r)->status)))
-MP_GET(reason, struct mp_result, r, mp_value_cstr(v, S(r)->reason))
+MP_GET(reason, struct mp_result, r,
+       mp_value_cstr(v, mp_spf_reason_code_name(S(r)->reason)))
 MP_GET(error_offset, struct mp_result, r,
        mp_value_int_or_null(v, S(r)->error_offset))
 MP_GET(error_record, struct mp_result, r, mp_value_slice(v, S(r)->error_record))
@@ -72,7 +73,7 @@ MP_GET(check_ip, struct mp_result_spf, s,
 MP_GET(check_result, struct mp_result_spf, s,
        mp_value_cstr(v, mp_spf_check_result_name(s->checks[i].result)))
 MP_GET(check_reason, struct mp_result_spf, s,
-       mp_value_cstr(v, s->checks[i].reason))
+       mp_value_cstr(v, mp_spf_reason_code_name(s->checks[i].reason)))
 MP_GET(targets, struct mp_result, r,
        mp_value_list(v, S(r), S(r)->ntargets, MP_SPF_TARGETS_MAX))
 MP_GET(target_name, struct mp_result_spf, s,
@@ -154,10 +155,11 @@ static const struct mp_field check_fields[] = {
      .get = check_result,
      MP_VALUES(spf_check_result, SPF_CHECK_RESULT)},
     {.name = "reason",
-     .kind = MP_K_STRING,
+     .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "why the result is none, temperror or permerror",
-     .get = check_reason},
+     .get = check_reason,
+     MP_VALUES(spf_reason_code, SPF_REASON_CODE)},
 };
 static const struct mp_part check_part = {"check", MP_FIELDS(check_fields),
                                           check_fields};
@@ -201,12 +203,13 @@ static const struct mp_field spf[] = {
      .get = status,
      MP_VALUES(spf_status, SPF_STATUS),
      .diff = MP_DIFF_RANK,
-     .diff_rank = mp_rank_spf_status},
+     .diff_rank = &mp_rank_spf_status},
     {.name = "reason",
-     .kind = MP_K_STRING,
+     .kind = MP_K_ENUM,
      .flags = MP_F_NULL,
      .meaning = "why status is not valid, a reason code",
-     .get = reason},
+     .get = reason,
+     MP_VALUES(spf_reason_code, SPF_REASON_CODE)},
     {.name = "error_offset",
      .kind = MP_K_INT,
      .flags = MP_F_NULL,
@@ -250,7 +253,7 @@ static const struct mp_field spf[] = {
      .values = all_names,
      .nvalues = MP_FIELDS(all_names),
      .diff = MP_DIFF_RANK,
-     .diff_rank = mp_rank_spf_all},
+     .diff_rank = &mp_rank_spf_all},
     {.name = "includes",
      .kind = MP_K_LIST,
      .meaning = "the domain's own include: terms, the first 32",

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/checks/codes.h"
 #include "scanner/config.h"
 #include "scanner/records/dkim_key.h"
 #include "scanner/findings.h"
@@ -80,7 +81,7 @@ static bool take_key(const struct mp_answer *a, const char *selector,
     out->bits = k.type == MP_DKIM_KEY_RSA ? k.bits : 0;
     out->revoked = k.revoked;
     out->testing = k.testing;
-    out->error = mp_dkim_key_error_name(k.error);
+    out->error = mp_code_dkim_error(k.error);
     out->record = (struct mp_slice){a->rr[i].data, a->rr[i].len};
     return true;
   }

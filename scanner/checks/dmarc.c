@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/checks/codes.h"
 #include "scanner/records/dmarc.h"
 #include "scanner/findings.h"
 #include "scanner/records/orgdomain.h"
@@ -104,15 +105,6 @@ static bool tree_walk(struct mp_job *job, struct dmarc_state *st,
   return mp_orgdomain_walk_decide(w, ans, n, res) == 0;
 }
 
-/* The row's policy for the parser's: the same order, ABSENT first. */
-static enum mp_dmarc_p row_policy(uint8_t policy)
-{
-  _Static_assert(MP_DMARC_P_NONE == (int)MP_DMARC_POLICY_NONE &&
-                     MP_DMARC_P_REJECT == (int)MP_DMARC_POLICY_REJECT,
-                 "the row's DMARC policies follow the parser's");
-  return (enum mp_dmarc_p)policy;
-}
-
 /* Lowers a policy one level for t=y (RFC 9989 testing mode). */
 static enum mp_dmarc_effective effective(uint8_t policy, bool testing)
 {
@@ -125,7 +117,7 @@ static enum mp_dmarc_effective effective(uint8_t policy, bool testing)
   if (testing && policy != MP_DMARC_POLICY_NONE) {
     policy--;
   }
-  return (enum mp_dmarc_effective)row_policy(policy);
+  return (enum mp_dmarc_effective)mp_code_dmarc_p((enum mp_dmarc_policy)policy);
 }
 
 /* The report destinations of one list; external ones need an
@@ -222,9 +214,9 @@ static bool describe(struct mp_job *job, struct dmarc_state *st,
     return true;
   }
   st->dropped = rec.seen & ~rec.valid;
-  o->p = row_policy(rec.p);
-  o->sp = row_policy(rec.sp);
-  o->np = row_policy(rec.np);
+  o->p = mp_code_dmarc_p((enum mp_dmarc_policy)rec.p);
+  o->sp = mp_code_dmarc_p((enum mp_dmarc_policy)rec.sp);
+  o->np = mp_code_dmarc_p((enum mp_dmarc_policy)rec.np);
   o->pct = rec.seen & (1u << MP_DMARC_TAG_PCT) ? rec.pct : -1;
   o->adkim = rec.adkim_strict ? 's' : 'r';
   o->aspf = rec.aspf_strict ? 's' : 'r';
@@ -281,19 +273,11 @@ static bool describe(struct mp_job *job, struct dmarc_state *st,
   return complete;
 }
 
-static int run(struct mp_task *t)
+/* The row before anything is known: no record, the PSL's organizational
+ * domain (run() starts afresh on each replay). */
+static void start_out(const struct mp_job *job, struct dmarc_state *st)
 {
-  struct mp_job *job = t->job;
-  struct dmarc_state *st = MP_CONTAINER_OF(t, struct dmarc_state, work.task);
   struct mp_result_dmarc *o = &st->out;
-  const struct mp_answer *own = st->txt.ans, *got[8], *org = NULL;
-  const struct mp_rr *rr, *org_rr = NULL;
-  const char *psl_policy, *walk_policy;
-  struct mp_orgdomain_walk w;
-  struct mp_orgdomain_walk_result res = {0};
-  char name[MP_QNAME_MAX + 16];
-  size_t n;
-  bool known, org_failed = false;
 
   memset(o, 0, sizeof(*o));
   st->dropped = 0;
@@ -302,6 +286,99 @@ static int run(struct mp_task *t)
   o->pct = -1;
   o->effective_policy = MP_DMARC_EFFECTIVE_MISSING;
   o->org_psl = job->psl ? mp_orgdomain_psl(job->psl, job->domain) : NULL;
+}
+
+/* RFC 7489: the record of the organizational domain by the PSL, when it
+ * is another than the domain: *org_rr its one record (else NULL), and
+ * whether its lookup failed. Returns false while the lookup is pending. */
+static bool psl_record(struct dmarc_state *st, const char *domain,
+                       const struct mp_rr **org_rr, bool *org_failed)
+{
+  const char *org_psl = st->out.org_psl;
+  const struct mp_answer *org;
+  char name[MP_QNAME_MAX + 16];
+
+  *org_rr = NULL;
+  *org_failed = false;
+  if (!org_psl || strcasecmp(org_psl, domain) == 0) {
+    return true;
+  }
+  snprintf(name, sizeof(name), "_dmarc.%s", org_psl);
+  if (!(org = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
+    return false;
+  }
+  *org_failed = failed(org);
+  if (records(org, org_rr) != 1) {
+    *org_rr = NULL;
+  }
+  return true;
+}
+
+/* The record that applies and where it was found: the domain's own (own),
+ * else the one the tree walk found (RFC 9989), else the PSL's
+ * organizational domain's (RFC 7489, org_rr); *rr gets it. */
+static void locate(const char *domain, struct mp_result_dmarc *o, bool own,
+                   const struct mp_orgdomain_walk *w,
+                   const struct mp_orgdomain_walk_result *res,
+                   const struct mp_answer *const *got,
+                   const struct mp_rr *org_rr, const struct mp_rr **rr)
+{
+  if (own) {
+    o->found_at = MP_DMARC_FOUND_SELF;
+    o->method = MP_DMARC_METHOD_DIRECT;
+    o->policy_domain = domain;
+  } else if (res->source != MP_ORGDOMAIN_SRC_NONE) {
+    o->found_at = res->source == MP_ORGDOMAIN_SRC_PSD
+                      ? MP_DMARC_FOUND_PUBLIC_SUFFIX
+                      : MP_DMARC_FOUND_ORGANIZATIONAL;
+    o->method = MP_DMARC_METHOD_TREE_WALK;
+    o->policy_domain = domain + w->off[res->policy];
+    records(got[res->policy], rr);
+  } else if (org_rr) {
+    o->found_at = MP_DMARC_FOUND_ORGANIZATIONAL;
+    o->method = MP_DMARC_METHOD_PSL;
+    o->policy_domain = o->org_psl;
+    *rr = org_rr;
+  }
+}
+
+/* Whether the two methods read different policy records: each one's
+ * reading is the domain's own record (own), else the organizational
+ * domain's (RFC 7489, org_found), else what the walk found (RFC 9989).
+ * Unknown when the PSL's lookup failed. */
+static enum mp_tri disagree(const char *domain, const char *org_psl, bool own,
+                            bool org_found, bool org_failed,
+                            const struct mp_orgdomain_walk *w,
+                            const struct mp_orgdomain_walk_result *res)
+{
+  const char *psl_policy = own ? domain : org_found ? org_psl : NULL;
+  const char *walk_policy = own ? domain
+                            : res->source != MP_ORGDOMAIN_SRC_NONE
+                                ? domain + w->off[res->policy]
+                                : NULL;
+
+  if (!own && org_failed) {
+    return MP_TRI_UNKNOWN;
+  }
+  return (psl_policy == NULL) != (walk_policy == NULL) ||
+                 (psl_policy && strcasecmp(psl_policy, walk_policy) != 0)
+             ? MP_TRI_TRUE
+             : MP_TRI_FALSE;
+}
+
+static int run(struct mp_task *t)
+{
+  struct mp_job *job = t->job;
+  struct dmarc_state *st = MP_CONTAINER_OF(t, struct dmarc_state, work.task);
+  struct mp_result_dmarc *o = &st->out;
+  const struct mp_answer *own = st->txt.ans, *got[8];
+  const struct mp_rr *rr, *org_rr;
+  struct mp_orgdomain_walk w;
+  struct mp_orgdomain_walk_result res = {0};
+  size_t n;
+  bool known, org_failed;
+
+  start_out(job, st);
   if (failed(own)) {
     o->status = MP_RECORD_TEMPERROR;
     o->walk_failed = true;
@@ -329,16 +406,8 @@ static int run(struct mp_task *t)
     o->walk_queries = (unsigned)res.used;
     o->org_tree_walk = job->domain + res.org_off;
   }
-  /* RFC 7489: the Organizational Domain's record, when it is another */
-  if (o->org_psl && strcasecmp(o->org_psl, job->domain) != 0) {
-    snprintf(name, sizeof(name), "_dmarc.%s", o->org_psl);
-    if (!(org = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
-      return 1;
-    }
-    org_failed = failed(org);
-    if (records(org, &org_rr) != 1) {
-      org_rr = NULL;
-    }
+  if (!psl_record(st, job->domain, &org_rr, &org_failed)) {
+    return 1;
   }
   if (n != 1 &&
       (res.incomplete || (org_failed && res.source == MP_ORGDOMAIN_SRC_NONE))) {
@@ -348,36 +417,9 @@ static int run(struct mp_task *t)
     o->methods_disagree = MP_TRI_UNKNOWN;
     return 0;
   }
-  /* each method's reading: the domain's own record, else the org's
-   * (RFC 7489), else what the walk found (RFC 9989) */
-  psl_policy = n == 1 ? job->domain : org_rr ? o->org_psl : NULL;
-  walk_policy = n == 1 ? job->domain
-                : res.source != MP_ORGDOMAIN_SRC_NONE
-                    ? job->domain + w.off[res.policy]
-                    : NULL;
-  if (n == 1) {
-    o->found_at = MP_DMARC_FOUND_SELF;
-    o->method = MP_DMARC_METHOD_DIRECT;
-    o->policy_domain = job->domain;
-  } else if (res.source != MP_ORGDOMAIN_SRC_NONE) {
-    o->found_at = res.source == MP_ORGDOMAIN_SRC_PSD
-                      ? MP_DMARC_FOUND_PUBLIC_SUFFIX
-                      : MP_DMARC_FOUND_ORGANIZATIONAL;
-    o->method = MP_DMARC_METHOD_TREE_WALK;
-    o->policy_domain = job->domain + w.off[res.policy];
-    records(got[res.policy], &rr);
-  } else if (org_rr) {
-    o->found_at = MP_DMARC_FOUND_ORGANIZATIONAL;
-    o->method = MP_DMARC_METHOD_PSL;
-    o->policy_domain = o->org_psl;
-    rr = org_rr;
-  }
-  o->methods_disagree =
-      n != 1 && org_failed ? MP_TRI_UNKNOWN
-      : (psl_policy == NULL) != (walk_policy == NULL) ||
-              (psl_policy && strcasecmp(psl_policy, walk_policy) != 0)
-          ? MP_TRI_TRUE
-          : MP_TRI_FALSE;
+  locate(job->domain, o, n == 1, &w, &res, got, org_rr, &rr);
+  o->methods_disagree = disagree(job->domain, o->org_psl, n == 1,
+                                 org_rr != NULL, org_failed, &w, &res);
   if (!o->policy_domain) {
     o->status = MP_RECORD_NONE;
     return 0;

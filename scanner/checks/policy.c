@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scanner/checks/codes.h"
 #include "scanner/findings.h"
 #include "scanner/records/policy_txt.h"
 
@@ -70,14 +71,17 @@ static bool begin(const struct mp_lookup *lk, struct mp_result_policy *out,
   return true;
 }
 
-static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out)
+/* The record picked into the row's part out, and the protocol's finding
+ * for an invalid one. */
+static void pick(const struct mp_policy_pick *p, struct mp_result_policy *out,
+                 struct mp_result *res, enum mp_finding_code invalid)
 {
-  _Static_assert(MP_RECORD_NONE == MP_POLICY_NONE + 1 &&
-                     MP_RECORD_INVALID == MP_POLICY_INVALID + 1,
-                 "the row's record statuses follow the parser's");
-  out->status = (enum mp_record_status)(p->status + 1);
+  out->status = mp_code_policy_status(p->status);
   out->record = p->record;
-  out->error = p->error;
+  out->error = mp_code_policy_error(p->error);
+  if (p->status == MP_POLICY_INVALID) {
+    mp_result_add_finding(res, invalid);
+  }
 }
 
 static void mta_sts_finish(const struct mp_job *job, const void *state,
@@ -94,11 +98,8 @@ static void mta_sts_finish(const struct mp_job *job, const void *state,
     return;
   }
   mp_policy_txt_parse_mta_sts(rr, n, &m);
-  pick(&m.pick, &res->mta_sts);
+  pick(&m.pick, &res->mta_sts, res, MP_FINDING_MTA_STS_INVALID);
   res->mta_sts.field1 = m.id;
-  if (m.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, MP_FINDING_MTA_STS_INVALID);
-  }
 }
 
 static void tls_rpt_finish(const struct mp_job *job, const void *state,
@@ -115,12 +116,9 @@ static void tls_rpt_finish(const struct mp_job *job, const void *state,
     return;
   }
   mp_policy_txt_parse_tls_rpt(rr, n, &t);
-  pick(&t.pick, &res->tls_rpt);
+  pick(&t.pick, &res->tls_rpt, res, MP_FINDING_TLS_RPT_INVALID);
   if (t.nrua) {
     res->tls_rpt.field1 = t.rua[0];
-  }
-  if (t.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, MP_FINDING_TLS_RPT_INVALID);
   }
   if (t.pick.status == MP_POLICY_NONE &&
       res->mta_sts.status == MP_RECORD_VALID) {
@@ -142,12 +140,9 @@ static void bimi_finish(const struct mp_job *job, const void *state,
     return;
   }
   mp_policy_txt_parse_bimi(rr, n, &b);
-  pick(&b.pick, &res->bimi);
+  pick(&b.pick, &res->bimi, res, MP_FINDING_BIMI_INVALID);
   res->bimi.field1 = b.l;
   res->bimi.field2 = b.a;
-  if (b.pick.status == MP_POLICY_INVALID) {
-    mp_result_add_finding(res, MP_FINDING_BIMI_INVALID);
-  }
   if (b.pick.status == MP_POLICY_VALID && b.bad_avp) {
     mp_result_add_finding(res, MP_FINDING_BIMI_BAD_AVP);
   }

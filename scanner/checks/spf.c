@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "scanner/base/alloc.h"
+#include "scanner/checks/codes.h"
 #include "scanner/config.h"
 #include "scanner/findings.h"
 #include "scanner/spf/eval.h"
@@ -247,15 +248,6 @@ static void findings(const struct spf_state *st, struct mp_result *res)
   }
 }
 
-/* The row's check_host() result: the engine's, after ABSENT. */
-static enum mp_spf_check_result row_result(enum mp_spf_result r)
-{
-  _Static_assert(MP_SPF_RESULT_NONE == MP_SPF_NONE + 1 &&
-                     MP_SPF_RESULT_PERMERROR == MP_SPF_PERMERROR + 1,
-                 "the row's SPF results follow the engine's");
-  return (enum mp_spf_check_result)(r + 1);
-}
-
 static void spf_finish(const struct mp_job *job, const void *state,
                        struct mp_result *res)
 {
@@ -271,8 +263,9 @@ static void spf_finish(const struct mp_job *job, const void *state,
   spf->evaluated = true;
   spf->error_offset = -1;
   spf->status = status_of(o->result);
-  spf->reason =
-      spf->status == MP_SPF_STATUS_VALID ? NULL : mp_spf_reason_name(o->reason);
+  spf->reason = spf->status == MP_SPF_STATUS_VALID
+                    ? MP_SPF_REASON_CODE_ABSENT
+                    : mp_code_spf_reason(o->reason);
   if (o->reason == MP_SPF_REASON_SYNTAX) {
     spf->error_offset = (int64_t)o->error_offset;
     spf->error_record =
@@ -295,9 +288,8 @@ static void spf_finish(const struct mp_job *job, const void *state,
   spf->nchecks = cfg->nspf_ips;
   for (size_t k = 0; k < cfg->nspf_ips; k++) {
     spf->checks[k].ip = cfg->spf_ips[k].text;
-    spf->checks[k].result = row_result(st->checks[k].result);
-    spf->checks[k].reason =
-        st->checks[k].reason ? mp_spf_reason_name(st->checks[k].reason) : NULL;
+    spf->checks[k].result = mp_code_spf_result(st->checks[k].result);
+    spf->checks[k].reason = mp_code_spf_reason(st->checks[k].reason);
   }
   spf->ntargets = cfg->nspf_includes;
   for (size_t k = 0; k < cfg->nspf_includes; k++) {
@@ -312,7 +304,8 @@ static void spf_finish(const struct mp_job *job, const void *state,
     spf->targets[k].unknown = o->posture.targets[k].unknown;
     spf->targets[k].effective =
         o->posture.targets[k].effective >= 0
-            ? row_result((enum mp_spf_result)o->posture.targets[k].effective)
+            ? mp_code_spf_result(
+                  (enum mp_spf_result)o->posture.targets[k].effective)
             : MP_SPF_CHECK_RESULT_ABSENT;
   }
   findings(st, res);

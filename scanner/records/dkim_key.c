@@ -341,23 +341,6 @@ int mp_dkim_key_parse(const char *text, size_t len, struct mp_dkim_key *out)
   return parse_key(text, out);
 }
 
-static const char *const error_names[] = {
-    [MP_DKIM_KEY_OK] = NULL,
-    [MP_DKIM_KEY_BAD_SYNTAX] = "bad_syntax",
-    [MP_DKIM_KEY_BAD_VERSION] = "bad_version",
-    [MP_DKIM_KEY_MISSING_P] = "missing_p",
-    [MP_DKIM_KEY_BAD_BASE64] = "bad_base64",
-    [MP_DKIM_KEY_BAD_DER] = "bad_der",
-    [MP_DKIM_KEY_UNKNOWN_KEY_TYPE] = "unknown_key_type",
-    [MP_DKIM_KEY_BAD_ED25519_LENGTH] = "bad_ed25519_length",
-};
-
-const char *mp_dkim_key_error_name(enum mp_dkim_key_error e)
-{
-  assert((size_t)e < sizeof(error_names) / sizeof(error_names[0]));
-  return error_names[e];
-}
-
 const char *mp_dkim_key_type_name(enum mp_dkim_key_type t)
 {
   switch (t) {

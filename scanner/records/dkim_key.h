@@ -20,8 +20,8 @@ enum mp_dkim_key_type {
   MP_DKIM_KEY_OTHER,   /* any other k= value, as written in .k */
 };
 
-/* Why a record is unusable. Each has a stable code, see
- * mp_dkim_key_error_name(). */
+/* Why a record is unusable. Their names in rows are output/status.h's
+ * MP_DKIM_ERROR_MAP, in this order. */
 enum mp_dkim_key_error {
   MP_DKIM_KEY_OK,
   MP_DKIM_KEY_BAD_SYNTAX,         /* "bad_syntax": not a tag-list (3.2),
@@ -82,10 +82,6 @@ struct mp_dkim_key {
  * complete. Tag names and values are case-sensitive (3.2). Any bytes are
  * safe input; the time is linear in len. */
 int mp_dkim_key_parse(const char *text, size_t len, struct mp_dkim_key *out);
-
-/* "bad_syntax", "bad_version", ... (stable codes for rows), or NULL for
- * MP_DKIM_KEY_OK. */
-const char *mp_dkim_key_error_name(enum mp_dkim_key_error e);
 
 /* "rsa", "ed25519" or "other" (the k= text is in key->k). */
 const char *mp_dkim_key_type_name(enum mp_dkim_key_type t);

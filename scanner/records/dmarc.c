@@ -510,13 +510,6 @@ const char *mp_dmarc_tag_name(enum mp_dmarc_tag tag)
                                                                 : "?";
 }
 
-const char *mp_dmarc_policy_name(enum mp_dmarc_policy p)
-{
-  static const char *const names[] = {"absent", "none", "quarantine", "reject"};
-
-  return (size_t)p < 4 ? names[p] : "?";
-}
-
 const char *mp_dmarc_effect_name(enum mp_dmarc_effect e)
 {
   static const char *const names[] = {"policy", "as_none", "no_processing"};

@@ -218,11 +218,10 @@ int mp_dmarc_copy_lower(const char *text, size_t off, size_t n, char *buf,
                         size_t cap);
 
 /* Stable snake_case codes: "duplicate_tag", ..., "version", "too_long",
- * "none", "quarantine", "reject", "p", "sp", ... */
+ * "p", "sp", ... (the policies' names are the row's, output/status.h) */
 const char *mp_dmarc_note_name(enum mp_dmarc_note_code code);
 const char *mp_dmarc_error_name(enum mp_dmarc_error_code code);
 const char *mp_dmarc_tag_name(enum mp_dmarc_tag tag);
-const char *mp_dmarc_policy_name(enum mp_dmarc_policy p);
 const char *mp_dmarc_effect_name(enum mp_dmarc_effect e);
 const char *mp_dmarc_psd_name(enum mp_dmarc_psd psd);
 

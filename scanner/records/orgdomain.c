@@ -271,14 +271,6 @@ int mp_orgdomain_walk_decide(const struct mp_orgdomain_walk *w,
   return 0;
 }
 
-const char *mp_orgdomain_source_name(enum mp_orgdomain_source s)
-{
-  static const char *const names[] = {"none", "self", "organizational",
-                                      "public_suffix"};
-
-  return (size_t)s < 4 ? names[s] : "?";
-}
-
 const char *mp_orgdomain_rule_name(enum mp_orgdomain_rule r)
 {
   static const char *const names[] = {"default", "psd_n", "psd_y",

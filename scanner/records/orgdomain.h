@@ -83,6 +83,8 @@ struct mp_orgdomain_answer {
 };
 
 /* Where the policy for the domain comes from (RFC 9989 4.10.1). */
+/* Where the record that applies is; the row's names are output/status.h's
+ * MP_DMARC_FOUND_MAP, in this order (NONE is ABSENT there). */
 enum mp_orgdomain_source {
   MP_ORGDOMAIN_SRC_NONE, /* no record: DMARC does not apply */
   MP_ORGDOMAIN_SRC_SELF, /* the domain's own record */
@@ -139,9 +141,6 @@ bool mp_orgdomain_walk_more(const struct mp_orgdomain_walk *w,
 int mp_orgdomain_walk_decide(const struct mp_orgdomain_walk *w,
                              const struct mp_orgdomain_answer *ans, size_t nans,
                              struct mp_orgdomain_walk_result *out);
-
-/* "none", "self", "organizational", "public_suffix". */
-const char *mp_orgdomain_source_name(enum mp_orgdomain_source s);
 
 /* "default", "psd_n", "psd_y", "fewest_labels". */
 const char *mp_orgdomain_rule_name(enum mp_orgdomain_rule r);

@@ -44,25 +44,25 @@ static bool other_image_suffix(const char *p, size_t n)
 }
 
 /* The value of l= (is_l) or a=: empty, or one https URI; a= must name a
- * fully qualified domain (4.3). Returns NULL or an error code. */
-static const char *bimi_uri(const struct mp_slice *v, bool is_l)
+ * fully qualified domain (4.3). Returns MP_POLICY_OK or the error. */
+static enum mp_policy_error bimi_uri(const struct mp_slice *v, bool is_l)
 {
   enum mp_policy_uri k;
 
   if (v->len == 0) {
-    return NULL;
+    return MP_POLICY_OK;
   }
   k = mp_policy_uri_check(v->p, v->len, is_l ? 0 : MP_POLICY_URI_FQDN);
   if (k == MP_POLICY_URI_BAD) {
-    return is_l ? "bad_l_uri" : "bad_a_uri";
+    return is_l ? MP_POLICY_ERR_BAD_L_URI : MP_POLICY_ERR_BAD_A_URI;
   }
   if (k != MP_POLICY_URI_HTTPS) {
-    return is_l ? "l_not_https" : "a_not_https";
+    return is_l ? MP_POLICY_ERR_L_NOT_HTTPS : MP_POLICY_ERR_A_NOT_HTTPS;
   }
   if (is_l && other_image_suffix(v->p, v->len)) {
-    return "l_not_svg";
+    return MP_POLICY_ERR_L_NOT_SVG;
   }
-  return NULL;
+  return MP_POLICY_OK;
 }
 
 struct bimi_seen {
@@ -107,10 +107,11 @@ static bool lps_ok(const struct mp_slice *v)
   }
 }
 
-/* One tag of the assertion record. Returns NULL or an error code. */
-static const char *bimi_tag(const char *name, size_t nl,
-                            const struct mp_slice *v, struct bimi_seen *seen,
-                            struct mp_bimi *out)
+/* One tag of the assertion record. Returns MP_POLICY_OK or the error. */
+static enum mp_policy_error bimi_tag(const char *name, size_t nl,
+                                     const struct mp_slice *v,
+                                     struct bimi_seen *seen,
+                                     struct mp_bimi *out)
 {
   bool *dup = NULL;
 
@@ -130,18 +131,18 @@ static const char *bimi_tag(const char *name, size_t nl,
     out->avp = *v;
   } else {
     out->nunknown++; /* 4.3: unknown tags MUST be ignored */
-    return NULL;
+    return MP_POLICY_OK;
   }
   /* RFC 6376 3.2: a tag name twice makes the whole tag-list invalid. */
   if (*dup) {
-    return "duplicate_tag";
+    return MP_POLICY_ERR_DUPLICATE_TAG;
   }
   *dup = true;
   if (dup == &seen->l || dup == &seen->a) {
     return bimi_uri(v, dup == &seen->l);
   }
   if (dup == &seen->lps && !lps_ok(v)) {
-    return "bad_lps";
+    return MP_POLICY_ERR_BAD_LPS;
   }
   if (dup == &seen->avp) {
     /* 4.3: %s"personal" / "brand"; "Any other values MUST be ignored",
@@ -149,11 +150,11 @@ static const char *bimi_tag(const char *name, size_t nl,
     out->bad_avp =
         !mp_eq(v->p, v->len, "brand") && !mp_eq(v->p, v->len, "personal");
   }
-  return NULL;
+  return MP_POLICY_OK;
 }
 
-const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
-                                int64_t *off)
+enum mp_policy_error mp_policy_bimi_tags(const char *s, size_t n,
+                                         struct mp_bimi *out, int64_t *off)
 {
   struct bimi_seen seen = {false, false, false, false, false};
   size_t i = 0;
@@ -161,7 +162,7 @@ const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
   for (;;) {
     size_t b = i, e, nb, ne;
     struct mp_slice v;
-    const char *code;
+    enum mp_policy_error code;
 
     while (i < n && s[i] != ';') {
       i++;
@@ -180,7 +181,7 @@ const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
     }
     if (ne == nb || !mp_is_alpha(s[nb]) || v.p == s + e || *v.p != '=') {
       *off = (int64_t)(v.p - s);
-      return "syntax";
+      return MP_POLICY_ERR_SYNTAX;
     }
     for (v.p++; v.p < s + e && is_fws(*v.p); v.p++) {
     }
@@ -190,10 +191,10 @@ const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
 
       if (!is_fws(v.p[k]) && (c < 0x21 || c > 0x7e || c == ';')) {
         *off = (int64_t)(v.p + k - s);
-        return "syntax";
+        return MP_POLICY_ERR_SYNTAX;
       }
     }
-    if ((code = bimi_tag(s + nb, ne - nb, &v, &seen, out)) != NULL) {
+    if ((code = bimi_tag(s + nb, ne - nb, &v, &seen, out)) != MP_POLICY_OK) {
       *off = (int64_t)nb;
       return code;
     }
@@ -204,13 +205,13 @@ const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
   }
   *off = -1;
   if (!seen.l) {
-    return "missing_l"; /* 4.3: l= is REQUIRED */
+    return MP_POLICY_ERR_MISSING_L; /* 4.3: l= is REQUIRED */
   }
   if (out->l.len == 0 && out->a.len != 0) {
     /* An empty l= declines only with an empty a= (4.3.1, 7.5); without a
      * location "Indicator Discovery has failed, and the Indicator MUST NOT
      * be displayed" (7.3 step 1). */
-    return "empty_l";
+    return MP_POLICY_ERR_EMPTY_L;
   }
-  return NULL;
+  return MP_POLICY_OK;
 }

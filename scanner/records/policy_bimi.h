@@ -14,9 +14,9 @@
  * tag-spec) [";"], tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value
  * [FWS], tag-name = ALPHA *(ALPHA / DIGIT / "_"), tag-value = VALCHARs
  * (%x21-3A / %x3C-7E) with inner FWS, into out's l a lps avp bad_avp and
- * nunknown (slices into s). Returns NULL, or the error code of struct
- * mp_policy_pick with *off (-1 when it is about no one byte). */
-const char *mp_policy_bimi_tags(const char *s, size_t n, struct mp_bimi *out,
-                                int64_t *off);
+ * nunknown (slices into s). Returns MP_POLICY_OK, or the error with *off
+ * (-1 when it is about no one byte). */
+enum mp_policy_error mp_policy_bimi_tags(const char *s, size_t n,
+                                         struct mp_bimi *out, int64_t *off);
 
 #endif

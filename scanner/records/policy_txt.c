@@ -1,5 +1,6 @@
 #include "scanner/records/policy_txt.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "scanner/base/ascii.h"
@@ -24,7 +25,8 @@ static struct mp_slice slice(const char *p, size_t len)
 
 /* ---- Record selection ------------------------------------------------ */
 
-static void fail(struct mp_policy_pick *pk, const char *code, int64_t off)
+static void fail(struct mp_policy_pick *pk, enum mp_policy_error code,
+                 int64_t off)
 {
   pk->status = MP_POLICY_INVALID;
   pk->error = code;
@@ -84,11 +86,11 @@ static bool pick(const struct mp_rr *rr, size_t n, candidate_fn is_candidate,
     }
   }
   if (pk->candidates > 1) {
-    fail(pk, "multiple_records", -1);
+    fail(pk, MP_POLICY_ERR_MULTIPLE_RECORDS, -1);
   } else if (pk->candidates == 0 && near < n) {
     pk->index = near;
     pk->record = slice(rr[near].data, rr[near].len);
-    fail(pk, "bad_version", 0);
+    fail(pk, MP_POLICY_ERR_BAD_VERSION, 0);
   }
   return pk->candidates == 1;
 }
@@ -221,43 +223,41 @@ static bool extension_ok(const char *s, const struct field *f)
 /* A protocol's own field: 1 when f is one and reads well, 0 when it is
  * not one (an extension), -1 with *code and *err when it is bad. */
 typedef int (*own_field_fn)(void *out, const char *s, const struct field *f,
-                            const char **code, size_t *err);
+                            enum mp_policy_error *code, size_t *err);
 
 /* MTA-STS or TLS-RPT: how a record is selected, its own field (which is
- * required) and the error when the field is absent. */
+ * required), the error when the field is absent, and where in the result
+ * (struct mp_mta_sts or mp_tls_rpt) the own field's values lie: cleared
+ * when the record is not valid. */
 struct fields_proto {
   candidate_fn is_candidate;
   const char *proto; /* for near misses of the version */
   own_field_fn own;
-  const char *missing;
+  enum mp_policy_error missing;
+  size_t size, own_from, own_to;
 };
 
-/* The record selection, then every field: the protocol's own, read by
- * fp->own, or an extension, counted in *nextensions. Returns true when the
- * record is valid (pk->status VALID), else false with pk->status NONE or
- * INVALID. */
-static bool read_record(const struct mp_rr *rr, size_t n,
-                        const struct fields_proto *fp,
-                        struct mp_policy_pick *pk, void *out,
+/* Every field of the selected record: the protocol's own, read by fp->own,
+ * or an extension, counted in *nextensions. Returns true when the record
+ * is valid, else false with pk->status INVALID. */
+static bool read_fields(const struct fields_proto *fp,
+                        struct mp_policy_pick *pk, size_t pos, void *out,
                         size_t *nextensions)
 {
-  const char *s, *code = NULL;
+  const char *s = pk->record.p;
+  enum mp_policy_error code = MP_POLICY_OK;
   struct field f;
-  size_t pos = 0, err = 0;
+  size_t err = 0;
   bool own = false;
   int r, k;
 
-  if (!pick(rr, n, fp->is_candidate, fp->proto, pk, &pos)) {
-    return false;
-  }
-  s = pk->record.p;
   while ((r = next_field(s, pk->record.len, &pos, &f, &err)) == 1) {
     if ((k = fp->own(out, s, &f, &code, &err)) < 0) {
       fail(pk, code, (int64_t)err);
       return false;
     }
     if (k == 0 && !extension_ok(s, &f)) {
-      fail(pk, "bad_extension", (int64_t)f.name);
+      fail(pk, MP_POLICY_ERR_BAD_EXTENSION, (int64_t)f.name);
       return false;
     }
     if (k == 0) {
@@ -266,17 +266,39 @@ static bool read_record(const struct mp_rr *rr, size_t n,
     own |= k == 1;
   }
   if (r < 0 || !own) {
-    fail(pk, r < 0 ? "syntax" : fp->missing, r < 0 ? (int64_t)err : -1);
+    fail(pk, r < 0 ? MP_POLICY_ERR_SYNTAX : fp->missing,
+         r < 0 ? (int64_t)err : -1);
     return false;
   }
-  pk->status = MP_POLICY_VALID;
   return true;
+}
+
+/* The record selection, then every field (read_fields), into out, whose
+ * pick is pk. Returns pk->status; out's own fields are empty unless it is
+ * VALID. */
+static enum mp_policy_status read_record(const struct mp_rr *rr, size_t n,
+                                         const struct fields_proto *fp,
+                                         struct mp_policy_pick *pk, void *out,
+                                         size_t *nextensions)
+{
+  size_t pos = 0;
+
+  memset(out, 0, fp->size);
+  if (!pick(rr, n, fp->is_candidate, fp->proto, pk, &pos)) {
+    return pk->status;
+  }
+  if (read_fields(fp, pk, pos, out, nextensions)) {
+    pk->status = MP_POLICY_VALID;
+  } else {
+    memset((char *)out + fp->own_from, 0, fp->own_to - fp->own_from);
+  }
+  return pk->status;
 }
 
 /* sts-id = %s"id=" 1*32(ALPHA / DIGIT). A second id would leave the
  * policy's cache key ambiguous: we reject it. */
 static int sts_field(void *o, const char *s, const struct field *f,
-                     const char **code, size_t *err)
+                     enum mp_policy_error *code, size_t *err)
 {
   struct mp_mta_sts *out = o;
   bool ok = f->val_len >= 1 && f->val_len <= 32;
@@ -288,7 +310,7 @@ static int sts_field(void *o, const char *s, const struct field *f,
     ok = mp_is_alnum(s[i]);
   }
   if (out->id.p || !ok) {
-    *code = out->id.p ? "duplicate_id" : "bad_id";
+    *code = out->id.p ? MP_POLICY_ERR_DUPLICATE_ID : MP_POLICY_ERR_BAD_ID;
     *err = out->id.p ? f->name : f->val;
     return -1;
   }
@@ -300,20 +322,22 @@ enum mp_policy_status mp_policy_txt_parse_mta_sts(const struct mp_rr *rr,
                                                   size_t n,
                                                   struct mp_mta_sts *out)
 {
-  static const struct fields_proto mta_sts = {is_mta_sts, "stsv", sts_field,
-                                              "missing_id"};
+  static const struct fields_proto mta_sts = {is_mta_sts,
+                                              "stsv",
+                                              sts_field,
+                                              MP_POLICY_ERR_MISSING_ID,
+                                              sizeof(struct mp_mta_sts),
+                                              offsetof(struct mp_mta_sts, id),
+                                              offsetof(struct mp_mta_sts, id) +
+                                                  sizeof(struct mp_slice)};
 
-  memset(out, 0, sizeof(*out));
-  if (!read_record(rr, n, &mta_sts, &out->pick, out, &out->nextensions)) {
-    out->id = slice(NULL, 0);
-  }
-  return out->pick.status;
+  return read_record(rr, n, &mta_sts, &out->pick, out, &out->nextensions);
 }
 
 /* tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri). Returns
- * NULL or an error code with *err. */
-static const char *rua_list(const char *s, const struct field *f,
-                            struct mp_tls_rpt *out, size_t *err)
+ * MP_POLICY_OK, or the error with *err. */
+static enum mp_policy_error rua_list(const char *s, const struct field *f,
+                                     struct mp_tls_rpt *out, size_t *err)
 {
   size_t i = f->val, end = f->val + f->val_len;
 
@@ -329,17 +353,17 @@ static const char *rua_list(const char *s, const struct field *f,
     *err = b;
     k = mp_policy_uri_check(s + b, e - b, MP_POLICY_URI_NO_BANG);
     if (k == MP_POLICY_URI_BAD) {
-      return "bad_rua";
+      return MP_POLICY_ERR_BAD_RUA;
     }
     if (k == MP_POLICY_URI_OTHER) { /* section 3: "mailto" and "https" only */
-      return "bad_rua_scheme";
+      return MP_POLICY_ERR_BAD_RUA_SCHEME;
     }
     if (out->nrua < MP_TLS_RPT_RUA_MAX) {
       out->rua[out->nrua] = slice(s + b, e - b);
     }
     out->nrua++;
     if (i == end) {
-      return NULL;
+      return MP_POLICY_OK;
     }
     i++; /* the comma */
   }
@@ -348,28 +372,29 @@ static const char *rua_list(const char *s, const struct field *f,
 /* Every rua= field counts: the grammar allows several. Each holds a URI
  * at least, or is bad. */
 static int rua_field(void *out, const char *s, const struct field *f,
-                     const char **code, size_t *err)
+                     enum mp_policy_error *code, size_t *err)
 {
   if (!mp_eq(s + f->name, f->name_len, "rua")) {
     return 0;
   }
   *code = rua_list(s, f, out, err);
-  return *code ? -1 : 1;
+  return *code != MP_POLICY_OK ? -1 : 1;
 }
 
 enum mp_policy_status mp_policy_txt_parse_tls_rpt(const struct mp_rr *rr,
                                                   size_t n,
                                                   struct mp_tls_rpt *out)
 {
-  static const struct fields_proto tls_rpt = {is_tls_rpt, "tlsrptv", rua_field,
-                                              "missing_rua"};
+  static const struct fields_proto tls_rpt = {
+      is_tls_rpt,
+      "tlsrptv",
+      rua_field,
+      MP_POLICY_ERR_MISSING_RUA,
+      sizeof(struct mp_tls_rpt),
+      offsetof(struct mp_tls_rpt, nrua),
+      offsetof(struct mp_tls_rpt, nextensions)};
 
-  memset(out, 0, sizeof(*out));
-  if (!read_record(rr, n, &tls_rpt, &out->pick, out, &out->nextensions)) {
-    out->nrua = 0;
-    memset(out->rua, 0, sizeof(out->rua));
-  }
-  return out->pick.status;
+  return read_record(rr, n, &tls_rpt, &out->pick, out, &out->nextensions);
 }
 
 /* ---- BIMI ---------------------------------------------------------- */
@@ -379,7 +404,7 @@ enum mp_policy_status mp_policy_txt_parse_bimi(const struct mp_rr *rr, size_t n,
 {
   struct mp_policy_pick *pk = &out->pick;
   size_t pos = 0;
-  const char *code;
+  enum mp_policy_error code;
   int64_t off;
 
   memset(out, 0, sizeof(*out));
@@ -387,7 +412,7 @@ enum mp_policy_status mp_policy_txt_parse_bimi(const struct mp_rr *rr, size_t n,
     return pk->status;
   }
   code = mp_policy_bimi_tags(pk->record.p, pk->record.len, out, &off);
-  if (code) {
+  if (code != MP_POLICY_OK) {
     fail(pk, code, off);
     out->l = out->a = out->lps = out->avp = slice(NULL, 0);
     out->bad_avp = false;
@@ -397,17 +422,4 @@ enum mp_policy_status mp_policy_txt_parse_bimi(const struct mp_rr *rr, size_t n,
   out->declined = out->l.len == 0 && out->a.len == 0;
   pk->status = MP_POLICY_VALID;
   return pk->status;
-}
-
-const char *mp_policy_status_name(enum mp_policy_status s)
-{
-  switch (s) {
-  case MP_POLICY_NONE:
-    return "none";
-  case MP_POLICY_VALID:
-    return "valid";
-  case MP_POLICY_INVALID:
-    return "invalid";
-  }
-  return "none";
 }

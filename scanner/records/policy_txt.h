@@ -25,29 +25,48 @@ enum mp_policy_status {
                         only a near miss of the version tag */
 };
 
+/* Why a record is invalid; the row's names are output/status.h's
+ * MP_RECORD_ERROR_MAP, in this order. */
+enum mp_policy_error {
+  MP_POLICY_OK,
+  MP_POLICY_ERR_MULTIPLE_RECORDS, /* more than one record passes the
+                                     selection rule */
+  MP_POLICY_ERR_BAD_VERSION,      /* none passes, but one starts with a near
+                                     miss of the version ("v=STSv2",
+                                     "v=stsv1;", " v=STSv1;", "v=STSv1 id=x");
+                                     receivers discard it */
+  MP_POLICY_ERR_SYNTAX,           /* the selected record breaks the grammar
+                                     (empty field, missing "=", WSP where none
+                                     is allowed, a byte outside the grammar) */
+  MP_POLICY_ERR_BAD_EXTENSION,    /* an unknown field with a malformed name
+                                     or value */
+  MP_POLICY_ERR_MISSING_ID,       /* MTA-STS */
+  MP_POLICY_ERR_BAD_ID,
+  MP_POLICY_ERR_DUPLICATE_ID,
+  MP_POLICY_ERR_MISSING_RUA, /* TLS-RPT */
+  MP_POLICY_ERR_BAD_RUA,
+  MP_POLICY_ERR_BAD_RUA_SCHEME,
+  MP_POLICY_ERR_MISSING_L, /* BIMI */
+  MP_POLICY_ERR_EMPTY_L,
+  MP_POLICY_ERR_BAD_L_URI,
+  MP_POLICY_ERR_L_NOT_HTTPS,
+  MP_POLICY_ERR_L_NOT_SVG,
+  MP_POLICY_ERR_BAD_A_URI,
+  MP_POLICY_ERR_A_NOT_HTTPS,
+  MP_POLICY_ERR_BAD_LPS,
+  MP_POLICY_ERR_DUPLICATE_TAG,
+};
+
 /* What all three have in common: which record was used, and why not. */
 struct mp_policy_pick {
   enum mp_policy_status status;
-  /* A stable snake_case code when invalid, else NULL:
-   *   multiple_records  more than one record passes the selection rule
-   *   bad_version       none passes, but one starts with a near miss of
-   *                     the version ("v=STSv2", "v=stsv1;", " v=STSv1;",
-   *                     "v=STSv1 id=x"); receivers discard it
-   *   syntax            the selected record breaks the grammar (empty
-   *                     field, missing "=", WSP where none is allowed,
-   *                     a byte outside the grammar)
-   *   bad_extension     an unknown field with a malformed name or value
-   *   MTA-STS: missing_id bad_id duplicate_id
-   *   TLS-RPT: missing_rua bad_rua bad_rua_scheme
-   *   BIMI:    missing_l empty_l bad_l_uri l_not_https l_not_svg
-   *            bad_a_uri a_not_https bad_lps duplicate_tag */
-  const char *error;
-  int64_t error_offset;   /* byte in record where it was found, or -1 */
-  size_t candidates;      /* records that pass the selection rule */
-  size_t index;           /* record's index in the array (when record.p) */
-  struct mp_slice record; /* the selected record; with multiple_records
-                             the first of them; with bad_version the
-                             near miss; p NULL when none */
+  enum mp_policy_error error; /* why invalid, else MP_POLICY_OK */
+  int64_t error_offset;       /* byte in record where it was found, or -1 */
+  size_t candidates;          /* records that pass the selection rule */
+  size_t index;               /* record's index in the array (when record.p) */
+  struct mp_slice record;     /* the selected record; with multiple_records
+                                 the first of them; with bad_version the
+                                 near miss; p NULL when none */
 };
 
 /* MTA-STS: "v=STSv1; id=<1-32 ALPHA/DIGIT>" plus extensions. */
@@ -84,9 +103,6 @@ struct mp_bimi {
                           refusal (4.3.1, 7.5), still a valid record */
   size_t nunknown;     /* unknown tags (legal, ignored) */
 };
-
-/* "none", "valid", "invalid". */
-const char *mp_policy_status_name(enum mp_policy_status s);
 
 /* RFC 8461 section 3.1 over the n records of a _mta-sts TXT answer
  * (rr may be NULL when n is 0). Fills *out and returns out->pick.status.

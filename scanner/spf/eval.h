@@ -42,7 +42,8 @@ enum mp_spf_result {
   MP_SPF_PERMERROR,
 };
 
-/* Why a result is none, temperror or permerror; stable codes in rows. */
+/* Why a result is none, temperror or permerror; their names in rows are
+ * output/status.h's MP_SPF_REASON_CODE_MAP, in this order. */
 enum mp_spf_reason {
   MP_SPF_REASON_NONE,          /* nothing to explain */
   MP_SPF_REASON_NO_RECORD,     /* none: no v=spf1 record */
@@ -159,9 +160,6 @@ const struct mp_spf_record *mp_spf_eval_record(const struct mp_spf_eval *ev);
  * mp_spf_check_host gives none (MP_SPF_REASON_BAD_DOMAIN) and queries
  * nothing, so a caller need not look up its TXT record either. */
 bool mp_spf_domain_ok(const char *domain);
-
-const char *mp_spf_result_name(enum mp_spf_result r);
-const char *mp_spf_reason_name(enum mp_spf_reason r);
 
 /* The explanation used when a record has no exp= (section 6.2). */
 extern const char mp_spf_default_explanation[];

@@ -13,26 +13,6 @@
 #include "scanner/base/hash.h"
 #include "scanner/spf/internal.h"
 
-static const char *const result_names[] = {
-    "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror",
-};
-
-static const char *const reason_names[] = {
-    "none",          "no_record",    "bad_domain", "multiple_records",
-    "syntax",        "lookup_limit", "void_limit", "include_none",
-    "redirect_none", "mx_limit",     "dns",        "macro",
-};
-
-const char *mp_spf_result_name(enum mp_spf_result r)
-{
-  return result_names[r];
-}
-
-const char *mp_spf_reason_name(enum mp_spf_reason r)
-{
-  return reason_names[r];
-}
-
 void mp_spf_eval_init(struct mp_spf_eval *ev, struct mp_cache *cache)
 {
   mp_replay_init(&ev->rp, cache);

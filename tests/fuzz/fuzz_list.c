@@ -17,7 +17,7 @@ static void check_line(struct mp_list *l, const struct mp_line *line)
   enum mp_list_format before = l->format;
   struct mp_entry e;
   char out[MP_NAME_MAX + 1];
-  const char *why;
+  enum mp_name_error why;
   int rc = mp_list_parse(l, line->text, line->len, &e);
 
   if (rc == 0) {
@@ -34,15 +34,17 @@ static void check_line(struct mp_list *l, const struct mp_line *line)
       e.name + e.name_len > line->text + line->len) {
     abort();
   }
-  if (e.error && (strcmp(e.error, "bad_rank") != 0 || e.rank != -1 ||
-                  l->format != MP_LIST_TRANCO)) {
+  if (e.error != MP_NAME_ERROR_ABSENT &&
+      (e.error != MP_NAME_ERROR_BAD_RANK || e.rank != -1 ||
+       l->format != MP_LIST_TRANCO)) {
     abort();
   }
   if (e.rank != -1 && (e.rank < 1 || e.rank > ((int64_t)1 << 53))) {
     abort();
   }
   rc = mp_name_normalize(e.name, e.name_len, out, &why);
-  if (rc < 0 ? !why : (why || strlen(out) != (size_t)rc)) {
+  if (rc < 0 ? why == MP_NAME_ERROR_ABSENT
+             : (why != MP_NAME_ERROR_ABSENT || strlen(out) != (size_t)rc)) {
     abort();
   }
 }

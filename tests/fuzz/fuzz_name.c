@@ -16,15 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* An exactly sized copy, so ASan catches a read past size. */
   char *in = mp_memdup(data, size);
   char out[MP_NAME_MAX + 1], again[MP_NAME_MAX + 1];
-  const char *why = "unset";
+  enum mp_name_error why = MP_NAME_ERROR_COUNT;
   int rc = mp_name_normalize(in, size, out, &why);
 
   if (rc < 0) {
-    if (rc != -EINVAL || !why || out[0] != '\0') {
+    if (rc != -EINVAL || why == MP_NAME_ERROR_ABSENT || out[0] != '\0') {
       abort();
     }
   } else {
-    if (rc == 0 || rc > MP_NAME_MAX || why || strlen(out) != (size_t)rc) {
+    if (rc == 0 || rc > MP_NAME_MAX || why != MP_NAME_ERROR_ABSENT ||
+        strlen(out) != (size_t)rc) {
       abort();
     }
     if (mp_name_normalize(out, (size_t)rc, again, &why) != rc ||

@@ -63,8 +63,9 @@ static void check_pick(const struct mp_policy_pick *pk, const struct mp_rr *rr,
     break;
   case MP_POLICY_INVALID:
     check(pk->error && pk->record.p);
-    check((strcmp(pk->error, "multiple_records") == 0) == (pk->candidates > 1));
-    check((strcmp(pk->error, "bad_version") == 0) == (pk->candidates == 0));
+    check((pk->error == MP_POLICY_ERR_MULTIPLE_RECORDS) ==
+          (pk->candidates > 1));
+    check((pk->error == MP_POLICY_ERR_BAD_VERSION) == (pk->candidates == 0));
     break;
   default:
     abort();

@@ -94,7 +94,7 @@ static inline struct mp_slice rows_within(const char *record, const char *piece)
 
 /* An evaluation with nothing found yet: no record, no counts. */
 static inline void rows_spf(struct mp_result_spf *s, enum mp_spf_status status,
-                            const char *reason)
+                            enum mp_spf_reason_code reason)
 {
   memset(s, 0, sizeof(*s));
   s->evaluated = true;
@@ -108,7 +108,7 @@ static inline void rows_spf_flat(struct mp_result_spf *s,
                                  const struct mp_rr *rr, char all, uint64_t ip4,
                                  uint64_t ip6)
 {
-  rows_spf(s, MP_SPF_STATUS_VALID, NULL);
+  rows_spf(s, MP_SPF_STATUS_VALID, MP_SPF_REASON_CODE_ABSENT);
   s->record = rows_slice(rr->data, rr->len);
   s->length = rr->len;
   s->all = all;
@@ -154,7 +154,7 @@ static inline void rows_invalid(struct mp_result *r)
   r->input_len = 9;
   r->rank = -1;
   r->status = MP_STATUS_INVALID_NAME;
-  r->error = "empty_label";
+  r->error = MP_NAME_ERROR_EMPTY_LABEL;
   r->started_us = ROWS_STARTED;
   r->elapsed_ms = 0.01;
 }
@@ -178,7 +178,7 @@ static inline void rows_timeout(struct mp_result *r)
   r->dmarc_txt = rows_lookup("_dmarc.slow.example", MP_T_TXT,
                              MP_OUTCOME_NXDOMAIN, 3, NULL, 0);
   r->mx = rows_lookup("slow.example", MP_T_MX, MP_OUTCOME_NODATA, 0, NULL, 0);
-  rows_spf(&r->spf_eval, MP_SPF_STATUS_TEMPERROR, "dns");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_TEMPERROR, MP_SPF_REASON_CODE_DNS);
   r->nfindings = 1;
   r->findings[0] = MP_FINDING_SPF_TEMPERROR;
 }
@@ -220,7 +220,7 @@ static inline void rows_hostile(struct mp_result *r)
     r->spf.rr[i] = &rows_hostile_txt[i % 2 ? 2 : 0];
   }
   r->dmarc.count = 0;
-  rows_spf(&r->spf_eval, MP_SPF_STATUS_PERMERROR, "multiple_records");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_PERMERROR, MP_SPF_REASON_CODE_MULTIPLE);
   r->nfindings = 1;
   r->findings[0] = MP_FINDING_SPF_MULTIPLE_RECORDS;
 }
@@ -266,7 +266,7 @@ static inline void rows_spf_full(struct mp_result *r)
   s->checks[1].result = MP_SPF_RESULT_SOFTFAIL;
   s->checks[2].ip = "198.51.100.1";
   s->checks[2].result = MP_SPF_RESULT_TEMPERROR;
-  s->checks[2].reason = "dns";
+  s->checks[2].reason = MP_SPF_REASON_CODE_DNS;
   s->ntargets = 3;
   s->targets[0].name = "_spf.example.net";
   s->targets[0].reached = true;
@@ -298,7 +298,7 @@ static inline void rows_spf_syntax(struct mp_result *r)
   r->txt = rows_lookup("syntax.example", MP_T_TXT, MP_OUTCOME_OK, 0,
                        rows_syntax_txt, 1);
   r->spf.rr[0] = &rows_syntax_txt[0];
-  rows_spf(s, MP_SPF_STATUS_PERMERROR, "syntax");
+  rows_spf(s, MP_SPF_STATUS_PERMERROR, MP_SPF_REASON_CODE_SYNTAX);
   s->error_offset = 7;
   s->error_record =
       rows_slice(rows_syntax_broken, sizeof(rows_syntax_broken) - 1);
@@ -325,7 +325,7 @@ static inline void rows_spf_none(struct mp_result *r)
   r->txt = rows_lookup("nospf.example", MP_T_TXT, MP_OUTCOME_OK, 0,
                        &rows_ok_txt[1], 1);
   r->spf.count = 0;
-  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, "no_record");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, MP_SPF_REASON_CODE_NO_RECORD);
   r->nfindings = 1;
   r->findings[0] = MP_FINDING_SPF_MISSING;
 }
@@ -497,13 +497,13 @@ static inline void rows_full(struct mp_result *r)
                       rows_full_mx, 2);
   r->spf.count = 0;
   r->dmarc.count = 0;
-  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, "no_record");
+  rows_spf(&r->spf_eval, MP_SPF_STATUS_NONE, MP_SPF_REASON_CODE_NO_RECORD);
   rows_full_dmarc_eval(&r->dmarc_eval);
   rows_full_dkim(&r->dkim);
   rows_full_mx_check(&r->mx_check);
   rows_policy(&r->mta_sts, "valid", rows_full_sts, "20260101T000000");
   rows_policy(&r->tls_rpt, "invalid", rows_full_tlsrpt, "https//bad.example");
-  r->tls_rpt.error = "bad_rua";
+  r->tls_rpt.error = MP_RECORD_ERROR_BAD_RUA;
   rows_policy(&r->bimi, "none", NULL, NULL);
   r->verdict.evaluated = true;
   r->verdict.nfailed = 2;

@@ -387,7 +387,7 @@ Test(csv, writes_dkim_keys_with_their_flags)
   r.dkim.found[4].selector = "bad";
   r.dkim.found[4].key_type = NULL;
   r.dkim.found[4].bits = 0;
-  r.dkim.found[4].error = "bad_der";
+  r.dkim.found[4].error = MP_DKIM_ERROR_BAD_DER;
   text = write_rows(&r, 1);
   cr_assert_not_null(strstr(text, ",found,24,google:rsa:2048|"
                                   "s1:rsa:1024:testing|old:rsa:0:revoked|"

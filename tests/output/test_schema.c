@@ -50,7 +50,8 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
     s->checks[i].ip = "::1";
     s->checks[i].result =
         ROWS_ENUM(spf_check_result, SPF_CHECK_RESULT, results[i % 7]);
-    s->checks[i].reason = i % 7 == 0 ? "no_record" : NULL;
+    s->checks[i].reason =
+        i % 7 == 0 ? MP_SPF_REASON_CODE_NO_RECORD : MP_SPF_REASON_CODE_ABSENT;
   }
   s->nincludes = 100;
   for (size_t i = 0; i < MP_SPF_INCLUDES_MAX; i++) {
@@ -71,7 +72,8 @@ static size_t make_spf_rows(struct mp_result *rows, size_t n)
   rows[n].line = 310;
   n++;
   rows_spf_full(&rows[n]); /* a loop: over the limit */
-  rows_spf(&rows[n].spf_eval, MP_SPF_STATUS_PERMERROR, "lookup_limit");
+  rows_spf(&rows[n].spf_eval, MP_SPF_STATUS_PERMERROR,
+           MP_SPF_REASON_CODE_LOOKUP_LIMIT);
   rows[n].spf_eval.lookups = 11;
   rows[n].spf_eval.lookups_static = UINT32_MAX;
   rows[n].spf_eval.depth = 48;
@@ -133,7 +135,8 @@ static size_t make_check_rows(struct mp_result *rows, size_t n)
     d->rua[2].authorization = MP_DMARC_AUTH_LOOKUP_FAILED;
     d->error = i == 2 ? MP_DMARC_REASON_NO_POLICY : MP_DMARC_REASON_ABSENT;
     r->dkim.status = ROWS_ENUM(dkim_status, DKIM_STATUS, dkim_status[i]);
-    r->dkim.found[0].error = i == 3 ? "bad_key" : NULL;
+    r->dkim.found[0].error =
+        i == 3 ? MP_DKIM_ERROR_BAD_DER : MP_DKIM_ERROR_ABSENT;
     r->dkim.found[1].key_type = i == 2 ? "ed25519" : "rsa";
     r->mta_sts.status = r->tls_rpt.status = r->bimi.status =
         ROWS_ENUM(record_status, RECORD_STATUS, dmarc_status[i]);

@@ -366,7 +366,7 @@ Test(dkim_key, allows_fws_inside_p)
                     "/RtdC2UzJ1lWT947qR+Rcac2gbto/NMqJ0fzfVjH4OuKhi   \t "
                     "tdY9tf6mcwGjaNBcWToIMmPSPDdQPNUYckcQ2QID A Q A B";
 
-  cr_assert_eq(parse(rec, &k), 0, "%s", mp_dkim_key_error_name(k.error));
+  cr_assert_eq(parse(rec, &k), 0, "error %d", (int)k.error);
   cr_assert_eq(k.bits, 1024);
   cr_assert_eq(k.key_len, 162);
 }
@@ -388,8 +388,7 @@ Test(dkim_key, allows_fws_around_tags_and_a_trailing_semicolon)
   const char *rec = " v = DKIM1 ;\r\n\tk =\trsa ; t = y : s ; h= sha256 ;"
                     " n = a note; p =" RFC6376_C_P " ; ";
 
-  cr_assert_eq(parse(rec, &k), 0, "%s at %zu", mp_dkim_key_error_name(k.error),
-               k.error_off);
+  cr_assert_eq(parse(rec, &k), 0, "error %d at %zu", (int)k.error, k.error_off);
   cr_assert(slice_eq(k.v, "DKIM1"));
   cr_assert(slice_eq(k.k, "rsa"));
   cr_assert(slice_eq(k.t, "y : s"));
@@ -511,7 +510,7 @@ Test(dkim_key, reports_an_unknown_key_type)
 
   cr_assert_eq(parse("v=DKIM1; k=dsa; t=y; p=" RSA1024, &k), -EINVAL);
   cr_assert_eq(k.error, MP_DKIM_KEY_UNKNOWN_KEY_TYPE);
-  cr_assert_str_eq(mp_dkim_key_error_name(k.error), "unknown_key_type");
+  cr_assert_eq(k.error, MP_DKIM_KEY_UNKNOWN_KEY_TYPE);
   cr_assert_eq(k.error_off, 11);
   cr_assert_eq(k.type, MP_DKIM_KEY_OTHER);
   cr_assert_str_eq(mp_dkim_key_type_name(k.type), "other");
@@ -531,7 +530,7 @@ Test(dkim_key, requires_p)
 
   cr_assert_eq(parse("v=DKIM1; k=rsa", &k), -EINVAL);
   cr_assert_eq(k.error, MP_DKIM_KEY_MISSING_P);
-  cr_assert_str_eq(mp_dkim_key_error_name(k.error), "missing_p");
+  cr_assert_eq(k.error, MP_DKIM_KEY_MISSING_P);
   cr_assert_eq(k.error_off, 14);
   /* Tag names are case-sensitive: "P=" is an unknown tag. */
   cr_assert_eq(parse("v=DKIM1; P=" RSA1024, &k), -EINVAL);
@@ -644,7 +643,7 @@ ParameterizedTest(struct syntax_case *c, dkim_key, rejects_bad_tag_lists)
   cr_assert_eq(parse(c->in, &k), -EINVAL, "%s", c->in);
   cr_assert_eq(k.error, MP_DKIM_KEY_BAD_SYNTAX, "%s: %d", c->in, k.error);
   cr_assert_eq(k.error_off, c->off, "%s: %zu", c->in, k.error_off);
-  cr_assert_str_eq(mp_dkim_key_error_name(k.error), "bad_syntax");
+  cr_assert_eq(k.error, MP_DKIM_KEY_BAD_SYNTAX);
 }
 
 /* ---- base64 ---------------------------------------------------------- */
@@ -737,7 +736,7 @@ Test(dkim_key, rejects_der_with_trailing_garbage)
   der[n] = 0;
   cr_assert_eq(parse_der("", der, n + 1, &k), -EINVAL);
   cr_assert_eq(k.error, MP_DKIM_KEY_BAD_DER);
-  cr_assert_str_eq(mp_dkim_key_error_name(k.error), "bad_der");
+  cr_assert_eq(k.error, MP_DKIM_KEY_BAD_DER);
   cr_assert_eq(k.bits, 0);
   memcpy(der + n, "\x05\x00", 2);
   cr_assert_eq(parse_der("", der, n + 2, &k), -EINVAL);
@@ -1029,8 +1028,7 @@ Test(dkim_key, measures_a_huge_modulus)
   memcpy(der + n, "\x02\x01\x03", 3);
   n += 3;
   cr_assert_eq(n - 4, 0x9c47);
-  cr_assert_eq(parse_der("", der, n, &k), 0, "%s",
-               mp_dkim_key_error_name(k.error));
+  cr_assert_eq(parse_der("", der, n, &k), 0, "error %d", (int)k.error);
   cr_assert_eq(k.bits, (unsigned)(mlen - 1) * 8 + 7);
   cr_assert_eq(mp_dkim_rsa_classify(k.bits), MP_DKIM_RSA_LARGE);
   cr_assert(k.pkcs1);
@@ -1055,21 +1053,5 @@ Test(dkim_key, survives_random_bytes)
     cr_assert(rc == 0 || rc == -EINVAL);
     cr_assert_eq(rc == 0, k.error == MP_DKIM_KEY_OK);
     cr_assert_leq(k.error_off, len);
-  }
-}
-
-/* ---- names ----------------------------------------------------------- */
-
-Test(dkim_key, names_errors_with_stable_codes)
-{
-  static const char *const names[] = {
-      NULL,         "bad_syntax", "bad_version",      "missing_p",
-      "bad_base64", "bad_der",    "unknown_key_type", "bad_ed25519_length",
-  };
-
-  cr_assert_null(mp_dkim_key_error_name(MP_DKIM_KEY_OK));
-  for (int e = 1; e <= MP_DKIM_KEY_BAD_ED25519_LENGTH; e++) {
-    cr_assert_str_eq(mp_dkim_key_error_name((enum mp_dkim_key_error)e),
-                     names[e]);
   }
 }

@@ -873,8 +873,6 @@ Test(dmarc_parse, names_are_stable_snake_case)
                    "duplicate_tag");
   cr_expect_str_eq(mp_dmarc_tag_name(MP_DMARC_TAG_ADKIM), "adkim");
   cr_expect_str_eq(mp_dmarc_tag_name(MP_DMARC_TAG_T), "t");
-  cr_expect_str_eq(mp_dmarc_policy_name(MP_DMARC_POLICY_QUARANTINE),
-                   "quarantine");
   cr_expect_str_eq(mp_dmarc_effect_name(MP_DMARC_EFFECT_NO_PROCESSING),
                    "no_processing");
   cr_expect_str_eq(mp_dmarc_psd_name(MP_DMARC_PSD_Y), "y");

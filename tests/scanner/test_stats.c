@@ -103,8 +103,8 @@ Test(stats, top_lists_count_each_domain_once_per_name)
 /* A resolved domain whose DKIM probes found the keys given (error: the
  * key record does not parse; else an RSA key of bits), and whose probes
  * failed nfailed times. */
-static void dkim_row(const char *const *errors, const unsigned *bits, size_t n,
-                     size_t nfailed)
+static void dkim_row(const enum mp_dkim_error *errors, const unsigned *bits,
+                     size_t n, size_t nfailed)
 {
   struct mp_result r;
 
@@ -141,8 +141,9 @@ static double adoption(const struct mp_json *j, const char *name)
  * and the domains whose probes were not all answered. */
 Test(stats, dkim_counts_usable_keys_apart_from_unusable_ones)
 {
-  static const char *const bad[] = {"bad_base64"};
-  static const char *const good[] = {NULL, "bad_der"};
+  static const enum mp_dkim_error bad[] = {MP_DKIM_ERROR_BAD_BASE64};
+  static const enum mp_dkim_error good[] = {MP_DKIM_ERROR_ABSENT,
+                                            MP_DKIM_ERROR_BAD_DER};
   static const unsigned small[] = {512}, bits[] = {2048, 0};
   struct mp_json *j;
 
@@ -191,7 +192,7 @@ Test(stats, unknowns_are_counted_apart)
 /* The summary for people says "usable". */
 Test(stats, the_text_summary_names_usable_keys)
 {
-  static const char *const bad[] = {"bad_base64"};
+  static const enum mp_dkim_error bad[] = {MP_DKIM_ERROR_BAD_BASE64};
   static const unsigned bits[] = {0};
   char *buf = NULL;
   size_t len = 0;

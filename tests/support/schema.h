@@ -12,7 +12,7 @@
  * real rows (integration) cannot drift from the docs. */
 
 #define MP_SCHEMA_FIELDS 512
-#define MP_SCHEMA_VALUES 16
+#define MP_SCHEMA_VALUES 24
 
 struct mp_schema_field {
   char name[96];

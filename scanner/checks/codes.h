@@ -1,0 +1,134 @@
+#ifndef MP_SCANNER_CHECKS_CODES_H
+#define MP_SCANNER_CHECKS_CODES_H
+
+#include "output/status.h"
+#include "scanner/records/dkim_key.h"
+#include "scanner/records/dmarc.h"
+#include "scanner/records/orgdomain.h"
+#include "scanner/records/policy_txt.h"
+#include "scanner/spf/eval.h"
+
+/* Where the parsers' codes meet the row's. The parsers (scanner/spf,
+ * scanner/records) return these codes as enums and keep no names for them:
+ * the one list of names is the row's name table (output/status.h), whose enum
+ * follows the parser's in order, after ABSENT for the parser's "nothing to say"
+ * (0). So a code crosses by value; the asserts keep the two orders together.
+ * Used by the checks, and by the tests and benchmarks that print a
+ * parser's code. */
+
+#define MP_CODES_SAME(row, parser)                                             \
+  _Static_assert((int)(row) == (int)(parser), #row)
+
+/* A check_host() result: the engine's, after ABSENT. */
+static inline enum mp_spf_check_result mp_code_spf_result(enum mp_spf_result r)
+{
+  MP_CODES_SAME(MP_SPF_RESULT_NONE, MP_SPF_NONE + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_NEUTRAL, MP_SPF_NEUTRAL + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_PASS, MP_SPF_PASS + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_FAIL, MP_SPF_FAIL + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_SOFTFAIL, MP_SPF_SOFTFAIL + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_TEMPERROR, MP_SPF_TEMPERROR + 1);
+  MP_CODES_SAME(MP_SPF_RESULT_PERMERROR, MP_SPF_PERMERROR + 1);
+  MP_CODES_SAME(MP_SPF_CHECK_RESULT_COUNT, MP_SPF_PERMERROR + 2);
+  return (enum mp_spf_check_result)(r + 1);
+}
+
+/* Why an SPF result is what it is; the engine's NONE is ABSENT. */
+static inline enum mp_spf_reason_code mp_code_spf_reason(enum mp_spf_reason r)
+{
+  MP_CODES_SAME(MP_SPF_REASON_CODE_ABSENT, MP_SPF_REASON_NONE);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_NO_RECORD, MP_SPF_REASON_NO_RECORD);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_BAD_DOMAIN, MP_SPF_REASON_BAD_DOMAIN);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_MULTIPLE, MP_SPF_REASON_MULTIPLE);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_SYNTAX, MP_SPF_REASON_SYNTAX);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_LOOKUP_LIMIT, MP_SPF_REASON_LOOKUP_LIMIT);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_VOID_LIMIT, MP_SPF_REASON_VOID_LIMIT);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_INCLUDE_NONE, MP_SPF_REASON_INCLUDE_NONE);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_REDIRECT_NONE, MP_SPF_REASON_REDIRECT_NONE);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_MX_LIMIT, MP_SPF_REASON_MX_LIMIT);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_DNS, MP_SPF_REASON_DNS);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_MACRO, MP_SPF_REASON_MACRO);
+  MP_CODES_SAME(MP_SPF_REASON_CODE_COUNT, MP_SPF_REASON_MACRO + 1);
+  return (enum mp_spf_reason_code)r;
+}
+
+/* Why a DKIM key record cannot be used; the parser's OK is ABSENT. */
+static inline enum mp_dkim_error mp_code_dkim_error(enum mp_dkim_key_error e)
+{
+  MP_CODES_SAME(MP_DKIM_ERROR_ABSENT, MP_DKIM_KEY_OK);
+  MP_CODES_SAME(MP_DKIM_ERROR_BAD_SYNTAX, MP_DKIM_KEY_BAD_SYNTAX);
+  MP_CODES_SAME(MP_DKIM_ERROR_BAD_VERSION, MP_DKIM_KEY_BAD_VERSION);
+  MP_CODES_SAME(MP_DKIM_ERROR_MISSING_P, MP_DKIM_KEY_MISSING_P);
+  MP_CODES_SAME(MP_DKIM_ERROR_BAD_BASE64, MP_DKIM_KEY_BAD_BASE64);
+  MP_CODES_SAME(MP_DKIM_ERROR_BAD_DER, MP_DKIM_KEY_BAD_DER);
+  MP_CODES_SAME(MP_DKIM_ERROR_UNKNOWN_KEY_TYPE, MP_DKIM_KEY_UNKNOWN_KEY_TYPE);
+  MP_CODES_SAME(MP_DKIM_ERROR_BAD_ED25519_LENGTH,
+                MP_DKIM_KEY_BAD_ED25519_LENGTH);
+  MP_CODES_SAME(MP_DKIM_ERROR_COUNT, MP_DKIM_KEY_BAD_ED25519_LENGTH + 1);
+  return (enum mp_dkim_error)e;
+}
+
+/* An MTA-STS, TLS-RPT or BIMI record's status: the parser's, after ABSENT
+ * (the row's TEMPERROR is the check's: a failed lookup). */
+static inline enum mp_record_status
+mp_code_policy_status(enum mp_policy_status s)
+{
+  MP_CODES_SAME(MP_RECORD_NONE, MP_POLICY_NONE + 1);
+  MP_CODES_SAME(MP_RECORD_VALID, MP_POLICY_VALID + 1);
+  MP_CODES_SAME(MP_RECORD_INVALID, MP_POLICY_INVALID + 1);
+  return (enum mp_record_status)(s + 1);
+}
+
+/* Why such a record is invalid; the parser's OK is ABSENT. */
+static inline enum mp_record_error mp_code_policy_error(enum mp_policy_error e)
+{
+  MP_CODES_SAME(MP_RECORD_ERROR_ABSENT, MP_POLICY_OK);
+  MP_CODES_SAME(MP_RECORD_ERROR_MULTIPLE_RECORDS,
+                MP_POLICY_ERR_MULTIPLE_RECORDS);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_VERSION, MP_POLICY_ERR_BAD_VERSION);
+  MP_CODES_SAME(MP_RECORD_ERROR_SYNTAX, MP_POLICY_ERR_SYNTAX);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_EXTENSION, MP_POLICY_ERR_BAD_EXTENSION);
+  MP_CODES_SAME(MP_RECORD_ERROR_MISSING_ID, MP_POLICY_ERR_MISSING_ID);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_ID, MP_POLICY_ERR_BAD_ID);
+  MP_CODES_SAME(MP_RECORD_ERROR_DUPLICATE_ID, MP_POLICY_ERR_DUPLICATE_ID);
+  MP_CODES_SAME(MP_RECORD_ERROR_MISSING_RUA, MP_POLICY_ERR_MISSING_RUA);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_RUA, MP_POLICY_ERR_BAD_RUA);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_RUA_SCHEME, MP_POLICY_ERR_BAD_RUA_SCHEME);
+  MP_CODES_SAME(MP_RECORD_ERROR_MISSING_L, MP_POLICY_ERR_MISSING_L);
+  MP_CODES_SAME(MP_RECORD_ERROR_EMPTY_L, MP_POLICY_ERR_EMPTY_L);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_L_URI, MP_POLICY_ERR_BAD_L_URI);
+  MP_CODES_SAME(MP_RECORD_ERROR_L_NOT_HTTPS, MP_POLICY_ERR_L_NOT_HTTPS);
+  MP_CODES_SAME(MP_RECORD_ERROR_L_NOT_SVG, MP_POLICY_ERR_L_NOT_SVG);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_A_URI, MP_POLICY_ERR_BAD_A_URI);
+  MP_CODES_SAME(MP_RECORD_ERROR_A_NOT_HTTPS, MP_POLICY_ERR_A_NOT_HTTPS);
+  MP_CODES_SAME(MP_RECORD_ERROR_BAD_LPS, MP_POLICY_ERR_BAD_LPS);
+  MP_CODES_SAME(MP_RECORD_ERROR_DUPLICATE_TAG, MP_POLICY_ERR_DUPLICATE_TAG);
+  MP_CODES_SAME(MP_RECORD_ERROR_COUNT, MP_POLICY_ERR_DUPLICATE_TAG + 1);
+  return (enum mp_record_error)e;
+}
+
+/* Where a DMARC record was found: the tree walk's source, whose NONE is
+ * ABSENT. */
+static inline enum mp_dmarc_found
+mp_code_dmarc_found(enum mp_orgdomain_source s)
+{
+  MP_CODES_SAME(MP_DMARC_FOUND_ABSENT, MP_ORGDOMAIN_SRC_NONE);
+  MP_CODES_SAME(MP_DMARC_FOUND_SELF, MP_ORGDOMAIN_SRC_SELF);
+  MP_CODES_SAME(MP_DMARC_FOUND_ORGANIZATIONAL, MP_ORGDOMAIN_SRC_ORG);
+  MP_CODES_SAME(MP_DMARC_FOUND_PUBLIC_SUFFIX, MP_ORGDOMAIN_SRC_PSD);
+  MP_CODES_SAME(MP_DMARC_FOUND_COUNT, MP_ORGDOMAIN_SRC_PSD + 1);
+  return (enum mp_dmarc_found)s;
+}
+
+/* A DMARC policy (p, sp, np): the parser's, whose ABSENT is ABSENT. */
+static inline enum mp_dmarc_p mp_code_dmarc_p(enum mp_dmarc_policy p)
+{
+  MP_CODES_SAME(MP_DMARC_P_ABSENT, MP_DMARC_POLICY_ABSENT);
+  MP_CODES_SAME(MP_DMARC_P_NONE, MP_DMARC_POLICY_NONE);
+  MP_CODES_SAME(MP_DMARC_P_QUARANTINE, MP_DMARC_POLICY_QUARANTINE);
+  MP_CODES_SAME(MP_DMARC_P_REJECT, MP_DMARC_POLICY_REJECT);
+  MP_CODES_SAME(MP_DMARC_P_COUNT, MP_DMARC_POLICY_REJECT + 1);
+  return (enum mp_dmarc_p)p;
+}
+
+#endif
