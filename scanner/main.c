@@ -21,6 +21,7 @@
 #include "scanner/resume.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
+#include "scanner/summarize.h"
 
 #define EXIT_IO          1
 #define EXIT_USAGE       2
@@ -136,6 +137,9 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
   if (argc > 1 && strcmp(argv[1], "diff") == 0) {
     return mp_diff_main(argc - 1, argv + 1, stdout);
+  }
+  if (argc > 1 && strcmp(argv[1], "summarize") == 0) {
+    return mp_summarize_main(argc - 1, argv + 1, stdout);
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {

@@ -47,7 +47,14 @@ static uint64_t sure(const struct mp_topk_item *it)
 
 static bool before(const struct mp_topk_item *a, const struct mp_topk_item *b)
 {
-  return sure(a) > sure(b) || (sure(a) == sure(b) && a->count > b->count);
+  if (sure(a) != sure(b)) {
+    return sure(a) > sure(b);
+  }
+  if (a->count != b->count) {
+    return a->count > b->count;
+  }
+  /* then by name: the same counts give the same list in any row order */
+  return strcmp(a->name, b->name) < 0;
 }
 
 size_t mp_topk_best(const struct mp_topk *t, const struct mp_topk_item **out,

@@ -32,7 +32,8 @@ void mp_topk_add(struct mp_topk *t, const char *name, size_t len);
 /* The k most frequent, best first, into out[0..k); returns how many.
  * Ranked by what each was surely seen (count - over), so a name that
  * took over a slot late does not rank on its inherited count; a name that
- * may have been seen only once (over > 0, count - over < 2) is left out. */
+ * may have been seen only once (over > 0, count - over < 2) is left out.
+ * Ties go by count, then by name. */
 size_t mp_topk_best(const struct mp_topk *t, const struct mp_topk_item **out,
                     size_t k);
 
