@@ -109,34 +109,12 @@ static void outcome(struct mp_prow *w, size_t i, const char *s, size_t len)
   w->outcome[i] = o >= 0 ? (enum mp_outcome)o : MP_OUTCOME_OK;
 }
 
-/* One scalar column; s NULL for null or an empty cell. */
-static int scalar(struct mp_postrow *r, int c, const char *s, size_t len)
+/* A scalar column of a check's part; s NULL for null or an empty cell. */
+static void check_scalar(struct mp_prow *w, int c, const char *s, size_t len)
 {
-  struct mp_prow *w = &r->row;
   int i;
 
   switch (c) {
-  case MP_PC_STATUS:
-    if ((i = status_of(s, len)) < 0) {
-      return -EILSEQ;
-    }
-    w->status = (enum mp_status)i;
-    break;
-  case MP_PC_RANK:
-    w->rank = s ? (int64_t)number(s, len) : -1;
-    break;
-  case MP_PC_DOMAIN:
-    if (s && len > 0 && len < sizeof(r->domain)) {
-      memcpy(r->domain, s, len);
-      r->domain[len] = '\0';
-      w->domain = r->domain;
-    }
-    break;
-  case MP_PC_TXT_OUTCOME:
-  case MP_PC_DMARC_TXT_OUTCOME:
-  case MP_PC_MX_OUTCOME:
-    outcome(w, (size_t)(c - MP_PC_TXT_OUTCOME), s, len);
-    break;
   case MP_PC_SPF_COUNT:
     w->spf_count = (size_t)number(s, len);
     break;
@@ -186,6 +164,40 @@ static int scalar(struct mp_postrow *r, int c, const char *s, size_t len)
   case MP_PC_VERDICT_READY:
     w->verdict = w->verdict || s != NULL;
     w->ready = tri(s, len);
+    break;
+  }
+}
+
+/* One scalar column; s NULL for null or an empty cell. */
+static int scalar(struct mp_postrow *r, int c, const char *s, size_t len)
+{
+  struct mp_prow *w = &r->row;
+  int i;
+
+  switch (c) {
+  case MP_PC_STATUS:
+    if ((i = status_of(s, len)) < 0) {
+      return -EILSEQ;
+    }
+    w->status = (enum mp_status)i;
+    break;
+  case MP_PC_RANK:
+    w->rank = s ? (int64_t)number(s, len) : -1;
+    break;
+  case MP_PC_DOMAIN:
+    if (s && len > 0 && len < sizeof(r->domain)) {
+      memcpy(r->domain, s, len);
+      r->domain[len] = '\0';
+      w->domain = r->domain;
+    }
+    break;
+  case MP_PC_TXT_OUTCOME:
+  case MP_PC_DMARC_TXT_OUTCOME:
+  case MP_PC_MX_OUTCOME:
+    outcome(w, (size_t)(c - MP_PC_TXT_OUTCOME), s, len);
+    break;
+  default:
+    check_scalar(&r->row, c, s, len);
     break;
   }
   return 0;
