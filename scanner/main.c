@@ -24,6 +24,7 @@
 #include "scanner/scan.h"
 #include "scanner/schemacmd.h"
 #include "scanner/stats.h"
+#include "scanner/summarize.h"
 
 #define EXIT_IO          1
 #define EXIT_USAGE       2
@@ -178,6 +179,9 @@ int main(int argc, char **argv)
   }
   if (argc > 1 && strcmp(argv[1], "schema") == 0) {
     return mp_schema_main(argc - 1, argv + 1, stdout);
+  }
+  if (argc > 1 && strcmp(argv[1], "summarize") == 0) {
+    return mp_summarize_main(argc - 1, argv + 1, stdout);
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {

@@ -522,6 +522,7 @@ static int setup(struct scan *s)
                 "List (RFC 7489) is left out",
                 cfg->psl_file, mp_strerror(rc));
   }
+  s->st->post.psl = s->psl; /* the summary's breakdown by public suffix */
   uv_idle_init(&s->loop, &s->idle);
   uv_timer_init(&s->loop, &s->progress);
   uv_signal_init(&s->loop, &s->sigint);
@@ -592,6 +593,7 @@ done:
     rc = -EIO;
   }
   mp_cache_free(s->cache);
+  s->st->post.psl = NULL;
   mp_orgdomain_free(s->psl);
   mp_reader_free(s->reader);
   mp_free(s);

@@ -5,131 +5,23 @@
 #include <sys/resource.h>
 #include <uv.h>
 
-#include "output/json.h"
-#include "scanner/base/alloc.h"
-#include "scanner/verdict.h"
-
 void mp_stats_init(struct mp_stats *st)
 {
   memset(st, 0, sizeof(*st));
   st->start_ns = uv_hrtime();
-  st->adopt.includes = mp_malloc(sizeof(*st->adopt.includes));
-  st->adopt.report_dests = mp_malloc(sizeof(*st->adopt.report_dests));
-  mp_topk_init(st->adopt.includes);
-  mp_topk_init(st->adopt.report_dests);
+  mp_posture_init(&st->post, NULL);
 }
 
 void mp_stats_close(struct mp_stats *st)
 {
-  mp_free(st->adopt.includes);
-  mp_free(st->adopt.report_dests);
-  st->adopt.includes = st->adopt.report_dests = NULL;
-}
-
-static bool is(const char *s, const char *value)
-{
-  return s && strcmp(s, value) == 0;
-}
-
-/* The slot of dmarc_policy: reject, quarantine, none, missing. */
-static size_t policy_slot(enum mp_dmarc_effective e)
-{
-  return e == MP_DMARC_EFFECTIVE_REJECT       ? 0
-         : e == MP_DMARC_EFFECTIVE_QUARANTINE ? 1
-         : e == MP_DMARC_EFFECTIVE_NONE       ? 2
-                                              : 3;
-}
-
-/* Whether item i of a row's list repeats an earlier one: the top lists
- * count domains, each once. */
-static bool seen_slice(const struct mp_slice *v, size_t i)
-{
-  for (size_t k = 0; k < i; k++) {
-    if (v[k].len == v[i].len && memcmp(v[k].p, v[i].p, v[i].len) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
-static bool seen_dest(const struct mp_result_report_dest *v, size_t i)
-{
-  for (size_t k = 0; k < i; k++) {
-    if (is(v[k].domain, v[i].domain)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-static void adoption(struct mp_adoption *a, const struct mp_result *res)
-{
-  const struct mp_result_dmarc *d = &res->dmarc_eval;
-
-  if (res->status != MP_STATUS_OK) {
-    return;
-  }
-  a->domains++;
-  if (res->spf_eval.evaluated) {
-    a->spf_rows++;
-    a->spf_record += res->spf.count > 0;
-    a->spf_valid += res->spf_eval.status == MP_SPF_STATUS_VALID;
-    a->spf_lookup_limit +=
-        res->spf_eval.reason == MP_SPF_REASON_CODE_LOOKUP_LIMIT;
-    a->spf_plus_all += res->spf_eval.all == '+';
-    for (size_t i = 0; i < res->spf_eval.nincludes && i < MP_SPF_INCLUDES_MAX;
-         i++) {
-      const struct mp_slice *inc = res->spf_eval.includes;
-
-      if (!seen_slice(inc, i)) {
-        mp_topk_add(a->includes, inc[i].p, inc[i].len);
-      }
-    }
-  }
-  if (d->evaluated) {
-    a->dmarc_rows++;
-    a->dmarc_policy[policy_slot(d->effective_policy)]++;
-    a->dmarc_rua += d->nrua > 0;
-    for (size_t i = 0; i < d->nrua && i < MP_DMARC_URIS_MAX; i++) {
-      if (d->rua[i].domain && !seen_dest(d->rua, i)) {
-        mp_topk_add(a->report_dests, d->rua[i].domain,
-                    strlen(d->rua[i].domain));
-      }
-    }
-  }
-  if (res->dkim.evaluated) {
-    bool usable = mp_verdict_dkim_usable(&res->dkim);
-
-    a->dkim_rows++;
-    a->dkim_found += res->dkim.nfound > 0;
-    a->dkim_usable += usable;
-    a->dkim_unusable += res->dkim.nfound > 0 && !usable;
-    a->dkim_incomplete += res->dkim.nfailed > 0;
-  }
-  if (res->mx_check.evaluated) {
-    a->mx_rows++;
-    a->mx_null += res->mx_check.null_mx;
-    a->mx_fcrdns += res->mx_check.all_fcrdns == MP_TRI_TRUE;
-    a->mx_fcrdns_unknown += res->mx_check.all_fcrdns == MP_TRI_UNKNOWN;
-  }
-  a->mta_sts_rows += res->mta_sts.evaluated;
-  a->mta_sts += res->mta_sts.status == MP_RECORD_VALID;
-  a->tls_rpt_rows += res->tls_rpt.evaluated;
-  a->tls_rpt += res->tls_rpt.status == MP_RECORD_VALID;
-  a->bimi_rows += res->bimi.evaluated;
-  a->bimi += res->bimi.status == MP_RECORD_VALID;
-  a->verdict_rows += res->verdict.evaluated;
-  a->ready += res->verdict.evaluated && res->verdict.ready == MP_TRI_TRUE;
-  a->verdict_unknown +=
-      res->verdict.evaluated && res->verdict.ready == MP_TRI_UNKNOWN;
+  mp_posture_close(&st->post);
 }
 
 void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
 {
-  const struct mp_result_lookup *all[] = {&res->txt, &res->dmarc_txt, &res->mx};
+  struct mp_prow row;
 
   st->rows++;
-  st->by_status[res->status]++;
   if (res->nfindings) {
     enum mp_severity worst = MP_SEV_INFO;
 
@@ -140,12 +32,8 @@ void mp_stats_row(struct mp_stats *st, const struct mp_result *res)
     }
     st->by_severity[worst]++;
   }
-  adoption(&st->adopt, res);
-  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-    if (all[i]->queried) {
-      st->lookups[all[i]->outcome]++;
-    }
-  }
+  mp_prow_from_result(&row, res);
+  mp_posture_add(&st->post, &row);
 }
 
 uint64_t mp_stats_peak_rss_kib(void)
@@ -239,8 +127,10 @@ static void top_line(FILE *f, const char *what, const struct mp_topk *t)
   }
 }
 
-static void adoption_summary(const struct mp_adoption *a, FILE *f)
+static void adoption_summary(const struct mp_posture *p, FILE *f)
 {
+  const struct mp_adoption *a = &p->adopt;
+
   if (!a->domains) {
     return;
   }
@@ -258,10 +148,10 @@ static void adoption_summary(const struct mp_adoption *a, FILE *f)
     fprintf(f,
             "\n    DMARC: reject %.1f%%, quarantine %.1f%%, none %.1f%%, "
             "missing %.1f%%; with rua %.1f%%",
-            pct(a->dmarc_policy[0], a->dmarc_rows),
-            pct(a->dmarc_policy[1], a->dmarc_rows),
-            pct(a->dmarc_policy[2], a->dmarc_rows),
-            pct(a->dmarc_policy[3], a->dmarc_rows),
+            pct(a->dmarc_reject, a->dmarc_rows),
+            pct(a->dmarc_quarantine, a->dmarc_rows),
+            pct(a->dmarc_none, a->dmarc_rows),
+            pct(a->dmarc_missing, a->dmarc_rows),
             pct(a->dmarc_rua, a->dmarc_rows));
   }
   if (a->dkim_rows) {
@@ -275,13 +165,14 @@ static void adoption_summary(const struct mp_adoption *a, FILE *f)
   }
   if (a->mx_rows) {
     fprintf(f, "\n    MX: null %.1f%%, all FCrDNS %.1f%% (unknown %.1f%%)",
-            pct(a->mx_null, a->mx_rows), pct(a->mx_fcrdns, a->mx_rows),
+            pct(a->mx_null, a->mx_rows), pct(a->mx_all_fcrdns, a->mx_rows),
             pct(a->mx_fcrdns_unknown, a->mx_rows));
   }
   if (a->mta_sts_rows || a->tls_rpt_rows || a->bimi_rows) {
     fprintf(f, "\n    MTA-STS %.1f%%, TLS-RPT %.1f%%, BIMI %.1f%%",
-            pct(a->mta_sts, a->mta_sts_rows), pct(a->tls_rpt, a->tls_rpt_rows),
-            pct(a->bimi, a->bimi_rows));
+            pct(a->mta_sts_valid, a->mta_sts_rows),
+            pct(a->tls_rpt_valid, a->tls_rpt_rows),
+            pct(a->bimi_valid, a->bimi_rows));
   }
   if (a->verdict_rows) {
     fprintf(f,
@@ -290,8 +181,8 @@ static void adoption_summary(const struct mp_adoption *a, FILE *f)
             pct(a->ready, a->verdict_rows),
             pct(a->verdict_unknown, a->verdict_rows));
   }
-  top_line(f, "top SPF includes", a->includes);
-  top_line(f, "top report destinations", a->report_dests);
+  top_line(f, "top SPF includes", p->includes);
+  top_line(f, "top report destinations", p->report_dests);
 }
 
 void mp_stats_summary(const struct mp_stats *st, FILE *f)
@@ -307,16 +198,16 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
           (double)mp_stats_peak_rss_kib() / 1024.0);
   fprintf(f, "  status:");
   for (int s = 0; s < MP_STATUS_COUNT; s++) {
-    if (st->by_status[s]) {
+    if (st->post.by_status[s]) {
       fprintf(f, " %s %llu", mp_status_name((enum mp_status)s),
-              (unsigned long long)st->by_status[s]);
+              (unsigned long long)st->post.by_status[s]);
     }
   }
   fprintf(f, "\n  lookups:");
   for (int o = 0; o < MP_OUTCOME_COUNT; o++) {
-    if (st->lookups[o]) {
+    if (st->post.lookups[o]) {
       fprintf(f, " %s %llu", mp_outcome_name((enum mp_outcome)o),
-              (unsigned long long)st->lookups[o]);
+              (unsigned long long)st->post.lookups[o]);
     }
   }
   fprintf(f, "\n  queries: sent %llu, retries %llu, shared in flight %llu",
@@ -358,64 +249,8 @@ void mp_stats_summary(const struct mp_stats *st, FILE *f)
     fprintf(f, "\n  lines in other shards: %llu",
             (unsigned long long)st->skipped_shard);
   }
-  adoption_summary(&st->adopt, f);
+  adoption_summary(&st->post, f);
   fputc('\n', f);
-}
-
-static void top_json(FILE *f, const char *key, const struct mp_topk *t)
-{
-  const struct mp_topk_item *best[20];
-  size_t n = mp_topk_best(t, best, 20);
-
-  fprintf(f, ",\"%s\":[", key);
-  for (size_t i = 0; i < n; i++) {
-    fprintf(f, "%s{\"name\":", i ? "," : "");
-    mp_json_cstr(f, best[i]->name);
-    fprintf(f, ",\"domains\":%llu,\"over_by_at_most\":%llu}",
-            (unsigned long long)best[i]->count,
-            (unsigned long long)best[i]->over);
-  }
-  fputc(']', f);
-}
-
-static void adoption_json(const struct mp_adoption *a, FILE *f)
-{
-  fprintf(
-      f,
-      ",\"adoption\":{\"domains\":%llu,\"spf_rows\":%llu,"
-      "\"spf_record\":%llu,\"spf_valid\":%llu,"
-      "\"spf_lookup_limit\":%llu,\"spf_plus_all\":%llu,"
-      "\"dmarc_rows\":%llu,\"dmarc_reject\":%llu,"
-      "\"dmarc_quarantine\":%llu,\"dmarc_none\":%llu,"
-      "\"dmarc_missing\":%llu,\"dmarc_rua\":%llu,\"dkim_rows\":%llu,"
-      "\"dkim_found\":%llu,\"dkim_usable\":%llu,\"dkim_unusable\":%llu,"
-      "\"dkim_incomplete\":%llu,\"mx_rows\":%llu,\"mx_null\":%llu,"
-      "\"mx_all_fcrdns\":%llu,\"mx_fcrdns_unknown\":%llu,"
-      "\"mta_sts_rows\":%llu,"
-      "\"mta_sts_valid\":%llu,\"tls_rpt_rows\":%llu,"
-      "\"tls_rpt_valid\":%llu,\"bimi_rows\":%llu,"
-      "\"bimi_valid\":%llu,\"verdict_rows\":%llu,\"ready\":%llu,"
-      "\"verdict_unknown\":%llu}",
-      (unsigned long long)a->domains, (unsigned long long)a->spf_rows,
-      (unsigned long long)a->spf_record, (unsigned long long)a->spf_valid,
-      (unsigned long long)a->spf_lookup_limit,
-      (unsigned long long)a->spf_plus_all, (unsigned long long)a->dmarc_rows,
-      (unsigned long long)a->dmarc_policy[0],
-      (unsigned long long)a->dmarc_policy[1],
-      (unsigned long long)a->dmarc_policy[2],
-      (unsigned long long)a->dmarc_policy[3], (unsigned long long)a->dmarc_rua,
-      (unsigned long long)a->dkim_rows, (unsigned long long)a->dkim_found,
-      (unsigned long long)a->dkim_usable, (unsigned long long)a->dkim_unusable,
-      (unsigned long long)a->dkim_incomplete, (unsigned long long)a->mx_rows,
-      (unsigned long long)a->mx_null, (unsigned long long)a->mx_fcrdns,
-      (unsigned long long)a->mx_fcrdns_unknown,
-      (unsigned long long)a->mta_sts_rows, (unsigned long long)a->mta_sts,
-      (unsigned long long)a->tls_rpt_rows, (unsigned long long)a->tls_rpt,
-      (unsigned long long)a->bimi_rows, (unsigned long long)a->bimi,
-      (unsigned long long)a->verdict_rows, (unsigned long long)a->ready,
-      (unsigned long long)a->verdict_unknown);
-  top_json(f, "top_spf_includes", a->includes);
-  top_json(f, "top_report_destinations", a->report_dests);
 }
 
 int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
@@ -433,7 +268,7 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
       "\"cache_evictions\":%llu,\"cache_unkept\":%llu,"
       "\"spf_target_fetches\":%llu,"
       "\"fetches_spf\":%llu,\"fetches_dmarc\":%llu,"
-      "\"fetches_dkim\":%llu,\"fetches_mx\":%llu,\"status\":{",
+      "\"fetches_dkim\":%llu,\"fetches_mx\":%llu",
       (unsigned long long)st->rows, t, (double)st->rows / t,
       (unsigned long long)st->dns.sent, (double)st->dns.sent / t,
       st->rows ? (double)st->dns.sent / (double)st->rows : 0.0,
@@ -450,18 +285,9 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
       (unsigned long long)st->by_check.dmarc.fetches,
       (unsigned long long)st->by_check.dkim.fetches,
       (unsigned long long)st->by_check.mx.fetches);
-  for (int s = 0; s < MP_STATUS_COUNT; s++) {
-    fprintf(f, "%s\"%s\":%llu", s ? "," : "", mp_status_name((enum mp_status)s),
-            (unsigned long long)st->by_status[s]);
-  }
-  fputs("},\"lookups\":{", f);
-  for (int o = 0; o < MP_OUTCOME_COUNT; o++) {
-    fprintf(f, "%s\"%s\":%llu", o ? "," : "",
-            mp_outcome_name((enum mp_outcome)o),
-            (unsigned long long)st->lookups[o]);
-  }
+  mp_posture_json_counts(&st->post, f);
   fprintf(f,
-          "},\"resolver\":{\"overdue\":%llu,\"late\":%llu,\"window_peak\":%llu,"
+          ",\"resolver\":{\"overdue\":%llu,\"late\":%llu,\"window_peak\":%llu,"
           "\"window_end\":%llu,\"domains_peak\":%llu,\"rate_cuts\":%llu,"
           "\"rate_end\":%.1f,\"srtt_ms\":%.3f,\"rto_ms\":%.3f,\"down\":%llu,"
           "\"unsent\":%llu,\"dead\":%s}",
@@ -472,7 +298,7 @@ int mp_stats_summary_json(const struct mp_stats *st, FILE *f)
           (unsigned long long)st->dns.rate_cuts, st->dns.rate, st->dns.srtt_ms,
           st->dns.rto_ms, (unsigned long long)st->dns.down,
           (unsigned long long)st->dns.unsent, st->dns.dead ? "true" : "false");
-  adoption_json(&st->adopt, f);
+  mp_posture_json(&st->post, f);
   if (st->run) {
     mp_run_info_json(st->run, f);
   }

@@ -11,33 +11,13 @@
 #include "scanner/dns/cache.h"
 #include "scanner/job.h"
 #include "scanner/dns/resolver.h"
-#include "scanner/topk.h"
+#include "scanner/posture.h"
 
 /* Scan counters, the once-a-second progress line and the final summary. */
-
-/* What a survey reports: counted over the domains that resolve (status
- * ok), each check over the rows where it ran. */
-struct mp_adoption {
-  uint64_t domains;
-  uint64_t spf_rows, spf_record, spf_valid, spf_lookup_limit, spf_plus_all;
-  uint64_t dmarc_rows, dmarc_rua;
-  uint64_t dmarc_policy[4]; /* reject, quarantine, none, missing */
-  uint64_t dkim_rows, dkim_found;
-  uint64_t dkim_usable;     /* a key verifiers accept (the verdict's rule) */
-  uint64_t dkim_unusable;   /* key records, none of them usable */
-  uint64_t dkim_incomplete; /* a selector probe failed */
-  uint64_t mx_rows, mx_null, mx_fcrdns, mx_fcrdns_unknown;
-  uint64_t mta_sts_rows, mta_sts, tls_rpt_rows, tls_rpt, bimi_rows, bimi;
-  uint64_t verdict_rows, ready, verdict_unknown;
-  struct mp_topk *includes;     /* direct SPF include targets */
-  struct mp_topk *report_dests; /* rua/ruf destination domains */
-};
 
 struct mp_stats {
   uint64_t start_ns;
   uint64_t rows;
-  uint64_t by_status[MP_STATUS_COUNT];
-  uint64_t lookups[MP_OUTCOME_COUNT]; /* per row lookup (shared included) */
   uint64_t skipped_shard;             /* lines that belong to other shards */
   uint64_t by_severity[MP_SEV_COUNT]; /* rows by their worst finding */
   uint64_t resumed_rows; /* --resume: lines whose row was written before */
@@ -46,10 +26,12 @@ struct mp_stats {
   struct mp_resolver_stats dns;     /* copied from the resolver */
   struct mp_cache_stats cache;      /* copied from the answer cache */
   struct mp_check_counts by_check;  /* cache fetches by check */
-  struct mp_adoption adopt;
+  struct mp_posture post; /* status, lookups, adoption, breakdowns... */
   const struct mp_run_info *run; /* the summary's "run", or NULL */
 };
 
+/* The PSL that groups the domains by public suffix is set later, in
+ * st->post.psl, once the scan has loaded it. */
 void mp_stats_init(struct mp_stats *st);
 void mp_stats_close(struct mp_stats *st);
 

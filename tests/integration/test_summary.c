@@ -95,6 +95,11 @@ enum {
   SPF_VALID,
   SPF_LOOKUP_LIMIT,
   SPF_PLUS_ALL,
+  SPF_ALL_FAIL,
+  SPF_ALL_SOFTFAIL,
+  SPF_ALL_NEUTRAL,
+  SPF_ALL_PASS,
+  SPF_ALL_NONE,
   DMARC_ROWS,
   DMARC_REJECT,
   DMARC_QUARANTINE,
@@ -122,36 +127,19 @@ enum {
   NCOUNTS
 };
 
-static const char *const count_names[NCOUNTS] = {"domains",
-                                                 "spf_rows",
-                                                 "spf_record",
-                                                 "spf_valid",
-                                                 "spf_lookup_limit",
-                                                 "spf_plus_all",
-                                                 "dmarc_rows",
-                                                 "dmarc_reject",
-                                                 "dmarc_quarantine",
-                                                 "dmarc_none",
-                                                 "dmarc_missing",
-                                                 "dmarc_rua",
-                                                 "dkim_rows",
-                                                 "dkim_found",
-                                                 "dkim_usable",
-                                                 "dkim_unusable",
-                                                 "dkim_incomplete",
-                                                 "mx_rows",
-                                                 "mx_null",
-                                                 "mx_all_fcrdns",
-                                                 "mx_fcrdns_unknown",
-                                                 "mta_sts_rows",
-                                                 "mta_sts_valid",
-                                                 "tls_rpt_rows",
-                                                 "tls_rpt_valid",
-                                                 "bimi_rows",
-                                                 "bimi_valid",
-                                                 "verdict_rows",
-                                                 "ready",
-                                                 "verdict_unknown"};
+static const char *const count_names[NCOUNTS] = {
+    "domains",         "spf_rows",          "spf_record",
+    "spf_valid",       "spf_lookup_limit",  "spf_plus_all",
+    "spf_all_fail",    "spf_all_softfail",  "spf_all_neutral",
+    "spf_all_pass",    "spf_all_none",      "dmarc_rows",
+    "dmarc_reject",    "dmarc_quarantine",  "dmarc_none",
+    "dmarc_missing",   "dmarc_rua",         "dkim_rows",
+    "dkim_found",      "dkim_usable",       "dkim_unusable",
+    "dkim_incomplete", "mx_rows",           "mx_null",
+    "mx_all_fcrdns",   "mx_fcrdns_unknown", "mta_sts_rows",
+    "mta_sts_valid",   "tls_rpt_rows",      "tls_rpt_valid",
+    "bimi_rows",       "bimi_valid",        "verdict_rows",
+    "ready",           "verdict_unknown"};
 
 static void policy_counts(const struct mp_json *row, uint64_t *c,
                           const char *name, int rows, int valid)
@@ -199,6 +187,15 @@ static void count_row(const struct mp_json *row, uint64_t *c, struct tally *inc,
     c[SPF_LOOKUP_LIMIT] +=
         mp_json_str_eq(mp_json_get(spf, "reason"), "lookup_limit");
     c[SPF_PLUS_ALL] += mp_json_str_eq(mp_json_get(spf, "all"), "pass");
+    if (mp_json_str_eq(mp_json_get(spf, "status"), "valid")) {
+      const struct mp_json *all = mp_json_get(spf, "all");
+
+      c[mp_json_str_eq(all, "fail")       ? SPF_ALL_FAIL
+        : mp_json_str_eq(all, "softfail") ? SPF_ALL_SOFTFAIL
+        : mp_json_str_eq(all, "neutral")  ? SPF_ALL_NEUTRAL
+        : mp_json_str_eq(all, "pass")     ? SPF_ALL_PASS
+                                          : SPF_ALL_NONE]++;
+    }
     tally_row(inc, mp_json_get(spf, "includes"), NULL);
   }
   if (present(mp_json_get(d, "status"))) {
