@@ -18,6 +18,7 @@
 #include "scanner/diff.h"
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
+#include "scanner/report.h"
 #include "scanner/resume.h"
 #include "scanner/scan.h"
 #include "scanner/stats.h"
@@ -136,6 +137,9 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
   if (argc > 1 && strcmp(argv[1], "diff") == 0) {
     return mp_diff_main(argc - 1, argv + 1, stdout);
+  }
+  if (argc > 1 && strcmp(argv[1], "report") == 0) {
+    return mp_report_main(argc - 1, argv + 1, stdout);
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {
