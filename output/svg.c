@@ -6,13 +6,13 @@
 #include "output/json.h"
 
 #define HB_W      520 /* horizontal bars: view box width */
-#define HB_LABEL  180 /* label column */
-#define HB_BAR    230 /* longest bar */
+#define HB_LABEL  200 /* label column */
+#define HB_BAR    210 /* longest bar */
 #define HB_ROW    26
 #define COL_W     520 /* columns: view box width */
 #define COL_PLOT  150 /* tallest column */
 #define STACK_W   520
-#define LABEL_MAX 28 /* characters of a label shown in a chart */
+#define LABEL_MAX 27 /* characters of a label shown in a chart */
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 

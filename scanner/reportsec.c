@@ -159,7 +159,7 @@ static void spf_all(struct mp_report *r)
 
 /* A histogram: the array at path, items {"bucket", count}. */
 static void histogram(struct mp_report *r, const char *id, const char *title,
-                      const char *path, const char *count,
+                      const char *what, const char *path, const char *count,
                       const char *(*tone)(const char *, size_t))
 {
   size_t h = mp_report_node(r, 0, path);
@@ -181,7 +181,7 @@ static void histogram(struct mp_report *r, const char *id, const char *title,
       n++;
     }
   }
-  mp_report_card(r, id, title, NULL, false);
+  mp_report_card(r, id, title, what, false);
   mp_svg_columns(r->f, b, n);
   mp_report_end(r);
 }
@@ -390,13 +390,17 @@ void mp_report_sections(struct mp_report *r)
   readiness(r);
   spf_status(r);
   spf_all(r);
-  histogram(r, "spf-lookups", "SPF DNS lookups", "histograms.spf_lookups",
-            "domains", lookups_tone);
+  histogram(r, "spf-lookups", "SPF DNS lookups",
+            "Domains with an SPF record by the DNS-querying terms their "
+            "evaluation needs; over 10 is a permerror",
+            "histograms.spf_lookups", "domains", lookups_tone);
   top(r, "top-includes", "Top SPF include targets", "top_spf_includes",
       adopt(r, "spf_record"), " domains with an SPF record");
   dkim(r);
-  histogram(r, "dkim-bits", "DKIM key sizes (bits)", "histograms.dkim_key_bits",
-            "keys", bits_tone);
+  histogram(r, "dkim-bits", "DKIM key sizes",
+            "Keys found, by RSA modulus in bits; under 1024 is refused by "
+            "verifiers (RFC 8301)",
+            "histograms.dkim_key_bits", "keys", bits_tone);
   policies(r);
   top(r, "top-report-destinations", "Top DMARC report destinations",
       "top_report_destinations", adopt(r, "dmarc_rua"),
