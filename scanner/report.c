@@ -301,6 +301,7 @@ static size_t first_of(const struct mp_report *r, size_t run,
 
   for (; *paths && !i; paths++) {
     i = mp_report_node(r, run, *paths);
+    i = i && r->j.n[i].type != MP_J_NULL ? i : 0;
   }
   return i && r->j.n[i].type != MP_J_OBJECT ? i : 0;
 }
@@ -321,7 +322,7 @@ static void headline_fact(struct mp_report *r, size_t run, const char *label,
  * scan), else the row count. */
 static void header(struct mp_report *r, const char *title)
 {
-  static const char *const version[] = {"version", "mailposture", NULL};
+  static const char *const version[] = {"mailposture", "version", NULL};
   static const char *const start[] = {"start",      "started",     "start_time",
                                       "started_at", "times.start", NULL};
   static const char *const input[] = {"input.path", "input", NULL};

@@ -89,7 +89,9 @@ static void browse(const char *path, const char *dom, const char *log,
   argv[n++] = url;
   argv[n] = NULL;
   cr_assert_eq(mp_proc_run(argv, NULL, dom, log, BROWSER_MS), 0,
-               "chromium failed on %s (log: %s)", path, log);
+               "chromium failed on %s (log: %s; installed? scripts/setup.sh "
+               "--deps)",
+               path, log);
   const char *rm[] = {"/bin/rm", "-rf", profile, NULL};
   mp_proc_run(rm, NULL, NULL, NULL, 60000);
 }
@@ -273,6 +275,9 @@ Test(report, draws_the_fixture_in_chromium, .timeout = 400)
   expect_bar(text, "diff-kinds", "disappeared", 11, 1);
   cr_expect_not_null(strstr(text, "data-key=\"d0000008.test\""));
   cr_expect_not_null(strstr(text, "id=\"rows\" data-value=\"400\""));
+  cr_expect_not_null(strstr(text, "mailposture 0.1.0 \xC2\xB7 started "
+                                  "2026-12-06T17:53:57.402Z"));
+  cr_expect_not_null(strstr(text, "<dt>options.timeout_ms</dt><dd>2000"));
   mp_free(text);
   browse(html, NULL, log, png);
   text = mp_proc_slurp(png, &len);
@@ -328,4 +333,39 @@ Test(report, refuses_a_summary_that_is_not_one)
     cr_expect_eq(report(path, NULL, html), 1, "%s", bad[i]);
     cr_expect_neq(access(html, F_OK), 0, "%s: a page was left", bad[i]);
   }
+}
+
+/* Strict JSON of the wrong shape everywhere: a page or a clear refusal,
+ * never a crash (the sanitizer build watches the memory). */
+Test(report, survives_a_summary_and_a_diff_of_the_wrong_shape)
+{
+  static const char summary[] =
+      "{\"run\":{\"version\":[1,[2,{\"a\":null}]],\"input\":{\"path\":7}},"
+      "\"adoption\":{\"domains\":\"many\"},\"histograms\":{\"spf_lookups\":"
+      "[1,\"a\",{\"bucket\":5},{\"bucket\":\"0\",\"domains\":true}]},"
+      "\"top_spf_includes\":\"x\",\"findings\":{\"by_severity\":[],"
+      "\"by_code\":[{\"code\":null},7]},\"breakdowns\":{\"by_rank\":[1,"
+      "\"a\",{\"key\":{},\"domains\":{}}],\"by_suffix\":{}}}";
+  static const char diff[] =
+      "{\"domain\":\"a\",\"change\":\"changed\",\"class\":\"regression\","
+      "\"changes\":[1,{\"field\":[],\"old\":{},\"added\":7}]}\n"
+      "{\"domain\":\"b\",\"change\":\"changed\",\"class\":\"neutral\","
+      "\"changes\":5}\n";
+  char spath[4096], dpath[4096], html[4096];
+  FILE *f;
+  int rc;
+
+  scratch_path(spath, sizeof(spath), "shape.json");
+  scratch_path(dpath, sizeof(dpath), "shape.ndjson");
+  scratch_path(html, sizeof(html), "shape.html");
+  cr_assert_not_null(f = fopen(spath, "w"));
+  fputs(summary, f);
+  cr_assert_eq(fclose(f), 0);
+  cr_assert_not_null(f = fopen(dpath, "w"));
+  fputs(diff, f);
+  cr_assert_eq(fclose(f), 0);
+  rc = report(spath, dpath, html);
+  cr_expect(rc == 0 || rc == 1, "status %d", rc);
+  rc = report(spath, NULL, html);
+  cr_expect(rc == 0 || rc == 1, "status %d", rc);
 }
