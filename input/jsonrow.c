@@ -400,3 +400,33 @@ size_t mp_jrow_at(const struct mp_jrow *j, size_t c, size_t k)
   }
   return i;
 }
+
+int mp_jrow_u64(const struct mp_jrow *j, size_t i, uint64_t *out)
+{
+  const struct mp_jnode *n = i < j->nn ? &j->n[i] : NULL;
+  uint64_t v = 0;
+
+  *out = 0;
+  if (!n || n->type != MP_J_NUMBER || n->len == 0) {
+    return -EINVAL;
+  }
+  for (size_t k = 0; k < n->len; k++) {
+    unsigned d = (unsigned)(n->s[k] - '0');
+
+    if (d > 9) {
+      return -EINVAL;
+    }
+    if (v > (UINT64_MAX - d) / 10) {
+      /* the rest must still be digits for -ERANGE rather than -EINVAL */
+      for (k++; k < n->len; k++) {
+        if ((unsigned)(n->s[k] - '0') > 9) {
+          return -EINVAL;
+        }
+      }
+      return -ERANGE;
+    }
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 0;
+}

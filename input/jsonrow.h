@@ -59,6 +59,11 @@ int mp_jrow_parse(struct mp_jrow *j, const char *s, size_t len);
  * object or has no such member (node 0 is never a member). */
 size_t mp_jrow_get(const struct mp_jrow *j, size_t obj, const char *key);
 
+/* The value of number node i as a count: a non-negative integer as
+ * written ("12", not "12.0" or "1e3"). Returns 0, -EINVAL when i is not
+ * such a number, or -ERANGE when it exceeds UINT64_MAX; *out is 0 then. */
+int mp_jrow_u64(const struct mp_jrow *j, size_t i, uint64_t *out);
+
 /* The index of item k of array (or member k of object) node c, or 0. */
 size_t mp_jrow_at(const struct mp_jrow *j, size_t c, size_t k);
 

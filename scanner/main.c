@@ -19,6 +19,7 @@
 #include "scanner/diff.h"
 #include "scanner/findings.h"
 #include "scanner/base/log.h"
+#include "scanner/report.h"
 #include "scanner/resume.h"
 #include "scanner/run.h"
 #include "scanner/scan.h"
@@ -162,6 +163,17 @@ static int scan_status(const struct mp_config *cfg, const struct mp_stats *st,
   return 0;
 }
 
+/* mailposture SUBCOMMAND ...: each parses its own options. */
+static const struct {
+  const char *name;
+  int (*main)(int argc, char **argv, FILE *out);
+} subcommands[] = {
+    {"diff", mp_diff_main},           /* two scans compared */
+    {"schema", mp_schema_main},       /* typed schemas for DuckDB, pandas */
+    {"summarize", mp_summarize_main}, /* a summary from row files */
+    {"report", mp_report_main},       /* an HTML page of a summary */
+};
+
 int main(int argc, char **argv)
 {
   struct mp_config cfg;
@@ -174,14 +186,11 @@ int main(int argc, char **argv)
   FILE *out = stdout;
 
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
-  if (argc > 1 && strcmp(argv[1], "diff") == 0) {
-    return mp_diff_main(argc - 1, argv + 1, stdout);
-  }
-  if (argc > 1 && strcmp(argv[1], "schema") == 0) {
-    return mp_schema_main(argc - 1, argv + 1, stdout);
-  }
-  if (argc > 1 && strcmp(argv[1], "summarize") == 0) {
-    return mp_summarize_main(argc - 1, argv + 1, stdout);
+  for (size_t i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(*subcommands);
+       i++) {
+    if (strcmp(argv[1], subcommands[i].name) == 0) {
+      return subcommands[i].main(argc - 1, argv + 1, stdout);
+    }
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {

@@ -1,6 +1,8 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input/jsonrow.h"
@@ -106,5 +108,59 @@ Test(jsonrow, limits_nesting)
   memset(deep, '[', MP_JROW_DEPTH_MAX + 1);
   memset(deep + MP_JROW_DEPTH_MAX + 1, ']', MP_JROW_DEPTH_MAX + 1);
   cr_assert_eq(mp_jrow_parse(&j, deep, 2 * MP_JROW_DEPTH_MAX + 2), -EILSEQ);
+  mp_jrow_close(&j);
+}
+
+/* Hostile summaries for mailposture report: a million brackets, a
+ * megabyte of digits, bad UTF-8 deep inside: an error, no crash. */
+Test(jsonrow, refuses_hostile_input_without_harm)
+{
+  static const char *const bad_utf8[] = {
+      "{\"a\":[\"ok\",\"\xC0\xAF\"]}", "{\"\xFF\":1}",
+      "{\"a\":\"\xED\xA0\x80\"}", "{\"a\":\"\xF4\x90\x80\x80\"}",
+      "{\"a\":\"\xE2\x82\"}"};
+  size_t n = 1000000;
+  char *s = malloc(2 * n + 1);
+  struct mp_jrow j;
+
+  cr_assert_not_null(s);
+  mp_jrow_init(&j);
+  memset(s, '[', n);
+  memset(s + n, ']', n);
+  cr_assert_eq(mp_jrow_parse(&j, s, 2 * n), -EILSEQ);
+  memset(s, '{', n);
+  cr_assert_eq(mp_jrow_parse(&j, s, n), -EILSEQ);
+  memset(s, '9', n);
+  cr_assert_eq(mp_jrow_parse(&j, s, n), 0);
+  cr_assert_eq(j.n[0].type, MP_J_NUMBER);
+  for (size_t k = 0; k < sizeof(bad_utf8) / sizeof(bad_utf8[0]); k++) {
+    cr_expect_eq(parse(&j, bad_utf8[k]), -EILSEQ, "case %zu", k);
+  }
+  mp_jrow_close(&j);
+  free(s);
+}
+
+Test(jsonrow, reads_counts_and_refuses_other_numbers)
+{
+  static const char in[] =
+      "[0,42,18446744073709551615,18446744073709551616,"
+      "99999999999999999999999999999,-1,1.5,1e3,\"7\",null]";
+  static const int want[] = {0,       0,       0,       -ERANGE, -ERANGE,
+                             -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL};
+  struct mp_jrow j;
+  uint64_t v = 1;
+
+  mp_jrow_init(&j);
+  cr_assert_eq(parse(&j, in), 0);
+  for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+    cr_expect_eq(mp_jrow_u64(&j, mp_jrow_at(&j, 0, k), &v), want[k], "item %zu",
+                 k);
+  }
+  cr_assert_eq(mp_jrow_u64(&j, mp_jrow_at(&j, 0, 2), &v), 0);
+  cr_assert_eq(v, UINT64_MAX);
+  cr_assert_eq(mp_jrow_u64(&j, mp_jrow_at(&j, 0, 1), &v), 0);
+  cr_assert_eq(v, 42);
+  cr_assert_eq(mp_jrow_u64(&j, 999, &v), -EINVAL);
+  cr_assert_eq(v, 0);
   mp_jrow_close(&j);
 }
