@@ -11,7 +11,7 @@ packages=(
   libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
   libpsl-dev publicsuffix libyaml-dev
   knot knot-dnsutils dnsperf unbound
-  python3-yaml
+  groff-base python3-yaml
 )
 
 missing=()
