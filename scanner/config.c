@@ -202,6 +202,8 @@ void mp_config_usage(FILE *f)
         "posture;\n"
         "1 an input or output failure; 2 a usage error; 3 no resolver "
         "answered\n"
-        "for --dead-after and lookups failed unsent; 130 interrupted.\n",
+        "for --dead-after and lookups failed unsent; 4 a finding at or above\n"
+        "--fail-on; 5 (mailposture diff) a change at or above its --fail-on;\n"
+        "130 interrupted. See man mailposture.\n",
         f);
 }

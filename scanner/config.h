@@ -30,7 +30,9 @@ struct mp_config {
   const char *summary_path; /* JSON summary, or NULL */
   const char *resolv_conf;
   enum mp_list_format list_format;
-  struct mp_shard shard;
+  struct mp_shard shard; /* --shard auto: resolved by validate */
+  bool shard_auto;       /* --shard auto */
+  unsigned shard_count;  /* --shard-count, 0 when not given */
   struct mp_server servers[MP_SERVERS_MAX];
   size_t nservers;
   unsigned concurrency; /* domains in flight at most (0 until validated) */

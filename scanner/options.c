@@ -178,9 +178,15 @@ static int read_list_format(struct mp_config *c, const struct mp_option *o,
              : 0;
 }
 
+/* "K/N", or "auto": resolved by check_shard once every option is read. */
 static int read_shard(struct mp_config *c, const struct mp_option *o,
                       const char *arg, char *err, size_t errlen)
 {
+  c->shard_auto = strcmp(arg, "auto") == 0;
+  if (c->shard_auto) {
+    c->shard = (struct mp_shard){0, 0};
+    return 0;
+  }
   return mp_shard_parse(arg, &c->shard) < 0 ? bad(o, arg, err, errlen) : 0;
 }
 
@@ -368,6 +374,29 @@ static int check_domains(struct mp_config *c, const struct mp_option *o,
   return 0;
 }
 
+/* --shard auto: K/N from the batch system's environment (input/shard.h),
+ * so --resume's fingerprint holds the shard this process scans. */
+static int check_shard(struct mp_config *c, const struct mp_option *o,
+                       char *err, size_t errlen)
+{
+  struct mp_shard_env env;
+  char count[16];
+
+  (void)o;
+  mp_shard_env_get(&env);
+  if (!c->shard_auto) {
+    return c->shard_count ? mp_options_error(err, errlen,
+                                             "--shard-count needs --shard auto")
+                          : 0;
+  }
+  if (c->shard_count) {
+    snprintf(count, sizeof(count), "%u", c->shard_count);
+    env.count = count;
+    env.count_name = "--shard-count";
+  }
+  return mp_shard_auto(&env, &c->shard, err, errlen);
+}
+
 /* Adaptive (the default): -c and --window are caps, generous ones; the
  * memory they bound is what is really in flight. Fixed: as given, or the
  * knee of a loopback server (see README "Tuning"). */
@@ -430,8 +459,16 @@ const struct mp_option mp_options[] = {
     {"input-format", 0, "FMT", "auto (default), plain, or tranco (rank,domain)",
      "auto", read_list_format, .section = "Input",
      .expect = "auto, plain or tranco"},
-    {"shard", 0, "K/N", "only names whose XXH3-64 hash mod N is K", NULL,
-     read_shard, .expect = "K/N with 0 <= K < N"},
+    {"shard", 0, "K/N",
+     "only names whose XXH3-64 hash mod N is K; auto:\n"
+     "K and N from a Kubernetes Indexed Job or a Slurm\n"
+     "array (docs/cluster.md)",
+     NULL, read_shard, .expect = "K/N with 0 <= K < N, or auto",
+     .check = check_shard},
+    {"shard-count", 0, "N",
+     "with --shard auto in an Indexed Job: the number\n"
+     "of shards (default: $MP_SHARD_COUNT)",
+     NULL, read_unsigned, FIELD(shard_count), .lo = 1, .hi = MP_SHARD_MAX},
     {"domain", 'd', "NAME",
      "scan NAME instead of a FILE, repeatable (rows\n"
      "numbered in the order given)",

@@ -11,7 +11,7 @@ packages=(
   libuv1-dev libc-ares-dev libxxhash-dev libcriterion-dev libidn2-dev
   libpsl-dev publicsuffix libyaml-dev libzstd-dev zlib1g-dev zstd
   knot knot-dnsutils dnsperf unbound
-  nodejs npm python3-pandas chromium
+  nodejs npm python3-pandas chromium groff-base python3-yaml
 )
 
 missing=()
