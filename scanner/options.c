@@ -541,8 +541,9 @@ const struct mp_option mp_options[] = {
      "18 common ones, listed in the README)",
      NULL, read_selectors, .section = "DKIM"},
     {"no-dkim-shortcut", 0, NULL,
-     "probe even when _domainkey.<domain> is NXDOMAIN", NULL, read_flag,
-     FIELD(dkim_shortcut), .value = false},
+     "probe even when _domainkey.<domain> is\n"
+     "NXDOMAIN, times out or gets SERVFAIL",
+     NULL, read_flag, FIELD(dkim_shortcut), .value = false},
     {"list-findings", 0, NULL, "print the finding codes and exit", NULL,
      read_flag, FIELD(list_findings), .value = true},
     {"help", 'h', NULL, "", NULL, read_flag, FIELD(help), .value = true},
