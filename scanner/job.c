@@ -5,6 +5,7 @@
 
 #include "scanner/base/alloc.h"
 #include "scanner/checks/registry.h"
+#include "scanner/dns/dnsname.h"
 #include "scanner/config.h"
 #include "scanner/verdict.h"
 
@@ -120,10 +121,27 @@ void mp_task_start(struct mp_task *t)
 
 /* --- lookups ------------------------------------------------------------ */
 
+/* The answer a lookup gets without a query, or NULL: the gate's answer
+ * for TXT <domain>, a timeout for a name of a dead zone. */
+static struct mp_answer *known(const struct mp_job *job,
+                               const struct mp_lookup *lk, const char *name,
+                               size_t n, uint16_t type)
+{
+  if (lk != &job->gate && job->gate.ans && type == MP_T_TXT &&
+      strcmp(name, job->domain) == 0) {
+    return mp_answer_ref(job->gate.ans);
+  }
+  if (job->dead_zone && mp_dnsname_text_at_or_below(name, n, job->dead_zone)) {
+    return mp_answer_new(MP_OUTCOME_TIMEOUT, -1, type);
+  }
+  return NULL;
+}
+
 void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
                    uint16_t type, mp_lookup_cb done)
 {
   size_t n = strlen(name);
+  struct mp_answer *ans;
 
   assert(!lk->ans);
   lk->job = job;
@@ -133,15 +151,18 @@ void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
   job->pending++;
   if (n >= sizeof(lk->name)) {
     /* longer than any DNS name: keep the start for the row, answer "error" */
-    struct mp_answer *ans = mp_answer_new(MP_OUTCOME_ERROR, -1, type);
-
-    memcpy(lk->name, name, sizeof(lk->name) - 1);
-    lk->name[sizeof(lk->name) - 1] = '\0';
+    n = sizeof(lk->name) - 1;
+    ans = mp_answer_new(MP_OUTCOME_ERROR, -1, type);
+  } else {
+    ans = known(job, lk, name, n, type);
+  }
+  memcpy(lk->name, name, n);
+  lk->name[n] = '\0';
+  if (ans) {
     on_answer(&lk->w, ans);
     mp_answer_unref(ans);
     return;
   }
-  memcpy(lk->name, name, n + 1);
   if (job->submit) {
     job->submit(job, lk->name, type, &lk->w);
   } else {
@@ -149,15 +170,48 @@ void mp_job_lookup(struct mp_job *job, struct mp_lookup *lk, const char *name,
   }
 }
 
+static void start_checks(struct mp_job *job)
+{
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if ((job->on >> i) & 1) {
+      mp_checks[i]->start(job, slot(job, i));
+    }
+  }
+}
+
+/* The gate timed out while the resolver answered others: the domain's
+ * servers do not answer. (A resolver that answers nothing is a resolver
+ * failure, which its health tells; every lookup is then sent, so the
+ * rows say what each got.) Tests answer from memory: no resolver. */
+static void on_gate(struct mp_job *job, struct mp_lookup *lk)
+{
+  if (lk->ans->outcome == MP_OUTCOME_TIMEOUT &&
+      (!job->resolver || mp_resolver_answering(job->resolver))) {
+    job->dead_zone = job->domain;
+  }
+  start_checks(job); /* the gate's own count holds the job meanwhile */
+}
+
+static bool gated(const struct mp_job *job)
+{
+  for (size_t i = 0; mp_checks[i]; i++) {
+    if (((job->on >> i) & 1) && mp_checks[i]->asks_domain_txt &&
+        mp_checks[i]->asks_domain_txt(job)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void mp_job_start(struct mp_job *job)
 {
   /* Hold one count while starting, so that an answer delivered at once
    * cannot complete the job before every check has asked. */
   job->pending = 1;
-  for (size_t i = 0; mp_checks[i]; i++) {
-    if ((job->on >> i) & 1) {
-      mp_checks[i]->start(job, slot(job, i));
-    }
+  if (gated(job)) {
+    mp_job_lookup(job, &job->gate, job->domain, MP_T_TXT, on_gate);
+  } else {
+    start_checks(job);
   }
   mp_job_release(job);
 }
@@ -259,6 +313,8 @@ void mp_lookup_reset(struct mp_lookup *lk)
 
 void mp_job_reset(struct mp_job *job)
 {
+  mp_lookup_reset(&job->gate);
+  job->dead_zone = NULL;
   for (size_t i = 0; mp_checks[i]; i++) {
     if (mp_checks[i]->reset) {
       mp_checks[i]->reset(job, slot(job, i));

@@ -80,6 +80,10 @@ struct mp_job {
   int64_t started_us;
   uint64_t started_ns;
 
+  struct mp_lookup gate; /* TXT <domain>, asked first (mp_job_start) */
+  const char *dead_zone; /* job->domain once the gate timed out: names at
+                            and below it are not asked (mp_job_start) */
+
   unsigned char *state; /* the checks' slots (mp_job_state) */
   /* lookups go to submit when it is set (tests answer from a zone in
    * memory), else to the resolver */
@@ -115,7 +119,15 @@ void mp_task_close(struct mp_task *t);
 void mp_task_start(struct mp_task *t);
 
 /* Starts every check; job->complete runs once, when no lookup is left
- * (possibly before this returns). */
+ * (possibly before this returns). When a check on asks TXT <domain> first
+ * (mp_check.asks_domain_txt), the job asks it before any check starts and
+ * hands that answer to the check. If it timed out, the domain's name
+ * servers do not answer (a lame or dead delegation): the other names at
+ * and below the domain are not asked, each gets a timeout with 0 attempts
+ * at once. Without this, each such domain sends some 25 names that a
+ * recursive resolver works on for a minute (Unbound 1.17 holds a query to
+ * a server that never answers until it drops it), and a few percent of
+ * them fill its 1024 slots, which every other domain needs. */
 void mp_job_start(struct mp_job *job);
 
 /* Fills res from a completed job: input fields, status, every check's part.

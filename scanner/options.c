@@ -579,8 +579,9 @@ const struct mp_option mp_options[] = {
      .expect = "SELECTOR or SELECTOR=TARGET",
      .check = mp_options_check_dkim_require},
     {"no-dkim-shortcut", 0, NULL,
-     "probe even when _domainkey.<domain> is NXDOMAIN", NULL, read_flag,
-     FIELD(dkim_shortcut), .value = false},
+     "probe even when _domainkey.<domain> is\n"
+     "NXDOMAIN, times out or gets SERVFAIL",
+     NULL, read_flag, FIELD(dkim_shortcut), .value = false},
     {"list-findings", 0, NULL, "print the finding codes and exit", NULL,
      read_flag, FIELD(list_findings), .value = true},
     {"help", 'h', NULL, "", NULL, read_flag, FIELD(help), .value = true},

@@ -10,6 +10,7 @@ void mp_check_work_init(struct mp_check_work *w, struct mp_job *job,
   mp_replay_init(&w->rp, job->cache);
   mp_task_init(&w->task, job, &w->rp, run);
   w->rp.counts = counts;
+  w->rp.dead_zone = &job->dead_zone;
 }
 
 void mp_check_work_reset(struct mp_check_work *w)

@@ -3,7 +3,8 @@
  * record parsed (dkim_key.c). First _domainkey.<domain> itself: NXDOMAIN
  * there means nothing exists below it (RFC 8020), so the probes are
  * skipped; --no-dkim-shortcut turns that off for servers that answer
- * NXDOMAIN for empty non-terminals. */
+ * NXDOMAIN for empty non-terminals. A timeout or SERVFAIL there skips them
+ * too (the selectors are then unknown, never absent). */
 #include "scanner/checks/check.h"
 
 #include <stdio.h>
@@ -149,6 +150,31 @@ static void check_required(struct dkim_state *st, const struct mp_job *job,
   }
 }
 
+/* The _domainkey lookup timed out or got SERVFAIL: the domain's name
+ * servers do not answer (a lame or dead delegation) or its zone does not
+ * validate, and the probes, in the same zone, would fail the same way
+ * after as long a wait, holding a recursive resolver's slots (Unbound
+ * serves 1024 queries at once) that every other domain needs. */
+static bool zone_failed(const struct mp_answer *a)
+{
+  return a->outcome == MP_OUTCOME_TIMEOUT || a->outcome == MP_OUTCOME_SERVFAIL;
+}
+
+/* Each selector is then unknown, with the _domainkey lookup's outcome, and
+ * none was probed. */
+static void skip_probes(const struct mp_config *cfg, const struct mp_answer *a,
+                        struct mp_result_dkim *o)
+{
+  for (size_t i = 0; cfg->dkim_selectors[i]; i++) {
+    if (o->nfailed < MP_DKIM_FAILED_MAX) {
+      o->failed[o->nfailed].selector = cfg->dkim_selectors[i];
+      o->failed[o->nfailed].outcome = a->outcome;
+    }
+    o->nfailed++;
+  }
+  o->status = MP_DKIM_STATUS_TEMPERROR;
+}
+
 static int run(struct mp_task *t)
 {
   struct mp_job *job = t->job;
@@ -169,6 +195,11 @@ static int run(struct mp_task *t)
     if (a->outcome == MP_OUTCOME_NXDOMAIN) {
       o->status = MP_DKIM_STATUS_NO_DOMAINKEY;
       check_required(st, job, true);
+      return 0;
+    }
+    if (zone_failed(a)) {
+      skip_probes(cfg, a, o);
+      memset(st->required, REQUIRED_UNKNOWN, sizeof(st->required));
       return 0;
     }
   }

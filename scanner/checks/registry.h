@@ -1,6 +1,7 @@
 #ifndef MP_SCANNER_CHECKS_REGISTRY_H
 #define MP_SCANNER_CHECKS_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mp_job;
@@ -26,6 +27,10 @@ struct mp_check {
                  struct mp_result *res);
   void (*reset)(struct mp_job *job, void *st);
   void (*close)(struct mp_job *job, void *st);
+  /* NULL, or true when its first lookup for job will be TXT <domain>
+   * (mp_job_lookup): the job asks that one before starting any check
+   * (job.h, mp_job_start), and hands the answer to the check */
+  bool (*asks_domain_txt)(const struct mp_job *job);
 };
 
 /* The checks every job runs, in row order: a check may read the parts

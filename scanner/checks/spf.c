@@ -99,13 +99,19 @@ static void on_txt(struct mp_job *job, struct mp_lookup *lk)
   mp_task_start(&st->task);
 }
 
+/* RFC 7208 section 4.3: a single label such as "a2345678" (which passes
+ * the input's rules) is not asked. */
+static bool asks_domain_txt(const struct mp_job *job)
+{
+  return mp_spf_domain_ok(job->domain);
+}
+
 static void spf_start(struct mp_job *job, void *state)
 {
   struct spf_state *st = state;
 
-  if (!mp_spf_domain_ok(job->domain)) {
-    /* RFC 7208 section 4.3: none, with no query (a single label such as
-     * "a2345678" passes the input's rules) */
+  if (!asks_domain_txt(job)) {
+    /* RFC 7208 section 4.3: none, with no query */
     st->phase = 0;
     mp_task_start(&st->task);
     return;
@@ -346,4 +352,5 @@ const struct mp_check mp_check_spf = {
     .finish = spf_finish,
     .reset = spf_reset,
     .close = spf_close,
+    .asks_domain_txt = asks_domain_txt,
 };

@@ -164,6 +164,20 @@ double mp_control_reply_rate(const struct mp_control *c, uint64_t now)
   return slot_rate(c, now, false);
 }
 
+bool mp_control_answering(const struct mp_control *c, uint64_t now)
+{
+  uint64_t from = now > HEALTH_SPAN ? now - HEALTH_SPAN : 0;
+
+  for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
+    const struct mp_control_slot *s = &c->slots[i];
+
+    if (s->start_ns >= from && s->start_ns <= now && s->good) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool mp_control_failing(const struct mp_control *c, uint64_t now)
 {
   uint64_t from = now > HEALTH_SPAN ? now - HEALTH_SPAN : 0;
@@ -463,8 +477,9 @@ void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
   start_round(c, now);
 }
 
-void mp_control_health_reset(struct mp_control *c)
+void mp_control_health_reset(struct mp_control *c, uint64_t now)
 {
+  c->health_ns = now;
   for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
     c->slots[i].good = c->slots[i].bad = 0;
   }
@@ -535,7 +550,7 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns)
   if (c->inflight) {
     c->inflight--;
   }
-  slot_at(c, now)->bad++;
+  slot_at(c, now)->bad += sent_ns >= c->health_ns;
   c->r_overdue += sent_ns >= c->loss_cut_ns;
   maybe_end_round(c, now);
 }
@@ -564,7 +579,7 @@ void mp_control_ping_sent(struct mp_control *c, uint64_t now)
 
 void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt)
 {
-  (void)now;
+  slot_at(c, now)->good++;
   c->ping_out = false;
   c->r_ping = c->r_ping && c->r_ping < rtt ? c->r_ping : rtt;
 }

@@ -97,6 +97,8 @@ struct mp_control {
   struct mp_control_round ring[MP_CONTROL_RING];
   unsigned ring_next, ring_count;
   struct mp_control_slot slots[MP_CONTROL_SLOTS];
+  uint64_t health_ns; /* the last health reset: attempts sent before it are
+                         not held against the resolver when overdue */
   /* counters for the summary */
   uint64_t rounds, cuts_loss, cuts_delay, rate_limits;
   double window_peak;
@@ -127,8 +129,10 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns);
  * the window (the window grows only in rounds with one), of a
  * name the resolver answered a moment ago (so from its cache): its round
  * trip is the resolver's queue. want_ping says when to send one (never with
- * a fixed window); ping reports its round trip, ping_lost that it got no
- * reply. */
+ * a fixed window); ping reports its round trip (an answer, NOERROR or
+ * NXDOMAIN: it counts as one for health, so a resolver that answers its
+ * pings is never found failing while the lookups left are a few dead
+ * names'), ping_lost that it got no reply or another RCODE. */
 bool mp_control_want_ping(const struct mp_control *c, uint64_t now);
 void mp_control_ping_sent(struct mp_control *c, uint64_t now);
 void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt);
@@ -156,9 +160,15 @@ uint64_t mp_control_timeout(const struct mp_control *c, unsigned k);
  * either way: they speak of the names asked. */
 bool mp_control_failing(const struct mp_control *c, uint64_t now);
 
+/* True when, over the last 3 s, an attempt or a ping got an answer. */
+bool mp_control_answering(const struct mp_control *c, uint64_t now);
+
 /* Forgets the health record (after a server answered again, so it is not
- * found failing on what came before). */
-void mp_control_health_reset(struct mp_control *c);
+ * found failing on what came before): from now on, only attempts sent from
+ * now on count when overdue. Without this, the attempts that waited out
+ * the pause (a lame domain's, say) time out first and pause the resolver
+ * again at once. */
+void mp_control_health_reset(struct mp_control *c, uint64_t now);
 
 /* The current window (queries in flight allowed). */
 unsigned mp_control_window(const struct mp_control *c);

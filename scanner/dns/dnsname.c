@@ -213,3 +213,22 @@ unsigned mp_dnsname_wire_labels(const uint8_t *wire)
   }
   return n;
 }
+
+bool mp_dnsname_text_at_or_below(const char *name, size_t n, const char *zone)
+{
+  size_t z = strlen(zone), slashes = 0;
+
+  if (n < z || memcmp(name + n - z, zone, z) != 0) {
+    return false;
+  }
+  if (n == z) {
+    return true;
+  }
+  if (name[n - z - 1] != '.') {
+    return false;
+  }
+  while (slashes < n - z - 1 && name[n - z - 2 - slashes] == '\\') {
+    slashes++;
+  }
+  return slashes % 2 == 0;
+}

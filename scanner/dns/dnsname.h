@@ -1,6 +1,7 @@
 #ifndef MP_SCANNER_DNS_DNSNAME_H
 #define MP_SCANNER_DNS_DNSNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,11 @@ int mp_dnsname_escape(const char *raw, size_t len, char *out);
  * name, when a label holds a "." or a NUL (no raw text says that), or when
  * it does not fit. */
 int mp_dnsname_to_raw(const char *text, char *out, size_t cap);
+
+/* True when the name text name[0..n) is zone or a name below it, as name
+ * texts (mp_dnsname_canon) compare: octet for octet, and below only past
+ * a "." that is not escaped. */
+bool mp_dnsname_text_at_or_below(const char *name, size_t n, const char *zone);
 
 /* The length of a valid wire name, its root label included. */
 size_t mp_dnsname_wire_len(const uint8_t *wire);

@@ -126,9 +126,10 @@ static struct mp_answer *chased(struct mp_query *q, struct mp_answer *ans)
 
 /* srv answered: when it was paused it is up again, and so are the
  * lookups if they were failing at once. */
-static void answered(struct mp_resolver *r, struct mp_upstream *srv)
+static void answered(struct mp_resolver *r, struct mp_upstream *srv,
+                     uint64_t now)
 {
-  if (mp_upstream_answered(srv) && r->dead) {
+  if (mp_upstream_answered(srv, now) && r->dead) {
     mp_log_warn("lookups are sent again");
     r->dead = false;
   }
@@ -393,7 +394,11 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   if (q && q->ping) {
     if (srv->ping == a) {
       srv->ping = NULL;
-      mp_control_ping(&srv->ctl, now, now - a->sent_ns);
+      if (rcode == 0 || rcode == 3) {
+        mp_control_ping(&srv->ctl, now, now - a->sent_ns);
+      } else {
+        mp_control_ping_lost(&srv->ctl);
+      }
     }
     mp_flight_detach(a);
     mp_lookup_fail(q, MP_OUTCOME_OK);
@@ -422,7 +427,7 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
     mp_upstream_uncount(srv, a);
   }
   if (kind == MP_CONTROL_GOOD) {
-    answered(a->r, srv);
+    answered(a->r, srv, now);
   } else if (kind == MP_CONTROL_SERVFAIL) {
     srv->failed[MP_UPSTREAM_SERVFAIL]++; /* the name's, not the server's */
   } else {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "scanner/base/alloc.h"
+#include "scanner/dns/dnsname.h"
 
 void mp_replay_init(struct mp_replay *rp, struct mp_cache *cache)
 {
@@ -49,6 +50,8 @@ static const struct mp_answer *get(struct mp_replay *rp, const char *name,
 {
   static struct mp_answer nonexistent = {
       .refs = 1, .outcome = MP_OUTCOME_NXDOMAIN, .rcode = 3};
+  static struct mp_answer not_asked = {
+      .refs = 1, .outcome = MP_OUTCOME_TIMEOUT, .rcode = -1};
   struct mp_cache_entry *e;
   const struct mp_answer *a;
 
@@ -57,6 +60,10 @@ static const struct mp_answer *get(struct mp_replay *rp, const char *name,
   }
   if (mp_dnswire_labels(name) == 0) {
     return &nonexistent;
+  }
+  if (rp->dead_zone && *rp->dead_zone &&
+      mp_dnsname_text_at_or_below(name, strlen(name), *rp->dead_zone)) {
+    return &not_asked;
   }
   uint64_t fetches = mp_cache_stats(rp->cache)->fetches;
 

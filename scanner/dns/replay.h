@@ -27,6 +27,10 @@ struct mp_replay {
   struct mp_cache *cache;
   struct mp_replay_counts *counts; /* NULL: not counted */
   enum mp_cache_kind kind;         /* what get() asks as (KEEP) */
+  const char *const *dead_zone;    /* NULL, or where a zone name is kept
+                                      once its servers do not answer: names
+                                      at and below it are not asked, they
+                                      time out at once (job.h) */
   struct mp_cache_entry **pins;    /* referenced entries */
   size_t npins, cappins;
   struct mp_cache_entry **pending; /* what the last run missed */

@@ -252,6 +252,18 @@ size_t mp_resolver_backlog(const struct mp_resolver *r)
   return r->f.queued;
 }
 
+bool mp_resolver_answering(const struct mp_resolver *r)
+{
+  uint64_t now = uv_hrtime();
+
+  for (size_t i = 0; i < r->opts.nservers; i++) {
+    if (r->servers[i].up && mp_control_answering(&r->servers[i].ctl, now)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const struct mp_resolver_stats *mp_resolver_stats(struct mp_resolver *r)
 {
   struct mp_resolver_stats *st = &r->stats;

@@ -101,6 +101,11 @@ void mp_resolver_submit(struct mp_resolver *r, const char *name, uint16_t type,
 /* Lookups waiting to be sent: 0 when the servers could take more. */
 size_t mp_resolver_backlog(const struct mp_resolver *r);
 
+/* True when a server answered (a lookup or a ping: NOERROR or NXDOMAIN)
+ * within the last 3 s: a lookup that timed out meanwhile speaks of its
+ * name's servers, not of the resolver. */
+bool mp_resolver_answering(const struct mp_resolver *r);
+
 /* Counters, brought up to date. */
 const struct mp_resolver_stats *mp_resolver_stats(struct mp_resolver *r);
 

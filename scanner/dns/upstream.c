@@ -183,7 +183,7 @@ bool mp_upstream_failure(struct mp_upstream *up, enum mp_upstream_failure what,
   return true;
 }
 
-bool mp_upstream_answered(struct mp_upstream *up)
+bool mp_upstream_answered(struct mp_upstream *up, uint64_t now)
 {
   if (up->up) {
     return false;
@@ -191,7 +191,7 @@ bool mp_upstream_answered(struct mp_upstream *up)
   mp_log_warn("resolver %s answers again", up->label);
   up->up = true;
   memset(up->failed, 0, sizeof(up->failed));
-  mp_control_health_reset(&up->ctl);
+  mp_control_health_reset(&up->ctl, now);
   return true;
 }
 

@@ -88,7 +88,7 @@ bool mp_upstream_failure(struct mp_upstream *up, enum mp_upstream_failure what,
                          uint64_t now);
 
 /* up answered: true when it was paused and is up again (logged). */
-bool mp_upstream_answered(struct mp_upstream *up);
+bool mp_upstream_answered(struct mp_upstream *up, uint64_t now);
 
 /* (name, type) got an answer from up: the name to probe and ping it
  * with. */

@@ -338,8 +338,9 @@ static void part_dmarc(struct cmp *k)
 /* DKIM: a probe listed as failed. A key found is the clean scan's key of
  * that selector, and a key of the clean scan not found is under a failed
  * probe. "none" with every probe answered is the clean "no_domainkey"
- * (the probes run when the _domainkey lookup fails, as with
- * --no-dkim-shortcut, and all answer that no key is there). */
+ * (the probes run when the _domainkey lookup fails with REFUSED or the
+ * like, as with --no-dkim-shortcut, and all answer that no key is there;
+ * after a timeout or SERVFAIL there every selector is listed failed). */
 static void part_dkim(struct cmp *k)
 {
   const struct mp_json *c = get(k->c, "dkim"), *f = get(k->f, "dkim");

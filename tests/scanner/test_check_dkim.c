@@ -291,3 +291,49 @@ Test(check_dkim, a_required_selector_whose_probe_failed_is_unknown)
   cr_expect_eq(required_codes(), 8);
   cr_expect(has(MP_FINDING_DKIM_PROBE_FAILED));
 }
+
+/* A timeout at _domainkey.<domain> (a lame delegation, say) sends no
+ * probe: each selector is unknown, with that outcome, never absent; and
+ * the zone's name servers are not asked 18 more questions they will not
+ * answer either. */
+Test(check_dkim, a_timeout_at_domainkey_skips_the_probes_as_unknown)
+{
+  size_t n = 0;
+
+  txt("google._domainkey.example.test", "v=DKIM1; p=");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_domainkey.example.test"), 0);
+  run("example.test");
+  while (mp_dkim_default_selectors[n]) {
+    n++;
+  }
+  cr_expect_eq(mp_memzone_queries_of(zone, MP_T_TXT), 1);
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_TEMPERROR);
+  cr_expect_eq(res.dkim.probed, 0);
+  cr_expect_eq(res.dkim.nfound, 0);
+  cr_assert_eq(res.dkim.nfailed, n);
+  cr_expect_str_eq(res.dkim.failed[0].selector, mp_dkim_default_selectors[0]);
+  cr_expect_eq(res.dkim.failed[n - 1].outcome, MP_OUTCOME_TIMEOUT);
+  cr_expect(has(MP_FINDING_DKIM_PROBE_FAILED));
+}
+
+/* --no-dkim-shortcut probes every selector and never asks _domainkey. */
+Test(check_dkim, without_the_shortcut_every_selector_is_probed)
+{
+  txt("google._domainkey.example.test", "v=DKIM1; p=");
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_domainkey.example.test"), 0);
+  cfg.dkim_shortcut = false;
+  run("example.test");
+  cr_expect_eq(res.dkim.status, MP_DKIM_STATUS_FOUND);
+  cr_expect_eq(res.dkim.nfailed, 0);
+}
+
+/* The probes skipped after a timeout at _domainkey leave a required
+ * selector unknown, never missing. */
+Test(check_dkim, a_required_selector_in_a_failed_zone_is_unknown)
+{
+  require_s1(NULL);
+  cr_assert_eq(mp_memzone_add_timeout(zone, "_domainkey.example.test"), 0);
+  run("example.test");
+  cr_expect_eq(res.dkim.probed, 0);
+  cr_expect_eq(required_codes(), 8);
+}

@@ -90,3 +90,16 @@ Test(dnsname, the_longest_text)
   cr_assert_eq(mp_dnsname_to_text(wire, out), 1003);
   cr_assert_str_eq(out, text);
 }
+
+Test(dnsname, text_at_or_below)
+{
+  const char *z = "example.com";
+
+  cr_expect(mp_dnsname_text_at_or_below("example.com", 11, z));
+  cr_expect(mp_dnsname_text_at_or_below("_dmarc.example.com", 18, z));
+  cr_expect(mp_dnsname_text_at_or_below("a\\\\.example.com", 15, z));
+  cr_expect_not(mp_dnsname_text_at_or_below("badexample.com", 14, z));
+  cr_expect_not(mp_dnsname_text_at_or_below("a\\.example.com", 14, z));
+  cr_expect_not(mp_dnsname_text_at_or_below("example.co", 10, z));
+  cr_expect_not(mp_dnsname_text_at_or_below("com", 3, z));
+}
