@@ -174,6 +174,18 @@ static const struct {
     {"report", mp_report_main},       /* an HTML page of a summary */
 };
 
+/* The status of the subcommand argv[1] names, or -1 when it names none. */
+static int subcommand(int argc, char **argv)
+{
+  for (size_t i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(*subcommands);
+       i++) {
+    if (strcmp(argv[1], subcommands[i].name) == 0) {
+      return subcommands[i].main(argc - 1, argv + 1, stdout);
+    }
+  }
+  return -1;
+}
+
 int main(int argc, char **argv)
 {
   struct mp_config cfg;
@@ -186,11 +198,8 @@ int main(int argc, char **argv)
   FILE *out = stdout;
 
   signal(SIGPIPE, SIG_IGN); /* EPIPE instead: see the top of this file */
-  for (size_t i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(*subcommands);
-       i++) {
-    if (strcmp(argv[1], subcommands[i].name) == 0) {
-      return subcommands[i].main(argc - 1, argv + 1, stdout);
-    }
+  if ((status = subcommand(argc, argv)) >= 0) {
+    return status;
   }
   mp_config_init(&cfg);
   if (mp_config_parse(&cfg, argc, argv, err, sizeof(err)) < 0) {

@@ -325,7 +325,6 @@ static bool more_input(struct scan *s)
 
 static void maybe_finish(struct scan *s);
 static void on_idle(uv_idle_t *h);
-
 /* Admits lines while there are free jobs, within a budget per turn. */
 static void pump(struct scan *s)
 {

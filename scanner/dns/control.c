@@ -17,7 +17,6 @@
 #define LEARN           (2 * S)  /* the usual shares before they count */
 #define SLOT            (100 * MS)
 #define HEALTH_SPAN     (3 * S)
-#define HIST_DECAY_AT   2048.0
 #define GROWTH          0.06      /* a round, in steady state */
 #define PING_GAP        (20 * MS) /* between pings, at most */
 #define PING_MIN        (2 * MS)  /* and at least */
@@ -36,41 +35,7 @@
 #define HEALTH_MIN      8
 #define HEALTH_GOOD_MIN 0.05
 
-/* --- round-trip histograms: 16 buckets a doubling, from 1 us ------------ */
-
-static unsigned bucket_of(uint64_t ns)
-{
-  unsigned l = 63u - (unsigned)__builtin_clzll(ns | 1);
-  unsigned i;
-
-  if (l < 10) {
-    return 0;
-  }
-  i = (l - 10) * 16 + (unsigned)((ns >> (l - 4)) & 15);
-  return i < MP_CONTROL_BUCKETS ? i : MP_CONTROL_BUCKETS - 1;
-}
-
-/* The middle of bucket i. */
-static uint64_t bucket_ns(unsigned i)
-{
-  unsigned l = i / 16 + 10;
-
-  return ((uint64_t)(32 + 2 * (i % 16) + 1) << (l - 5));
-}
-
-/* The 99th percentile of the decaying histogram of every reply. */
-static uint64_t p99(const struct mp_control *c)
-{
-  double skip = c->hist_total * 0.01, seen = 0;
-
-  for (unsigned i = MP_CONTROL_BUCKETS; i-- > 0;) {
-    seen += c->hist[i];
-    if (seen > skip) {
-      return bucket_ns(i);
-    }
-  }
-  return 0;
-}
+/* --- round trips ------------------------------------------------------ */
 
 /* Generous: a retransmission sent while the answer is merely late (a
  * queue growing at the resolver) adds load at the worst moment, while a
@@ -78,7 +43,7 @@ static uint64_t p99(const struct mp_control *c)
 static void update_rto(struct mp_control *c)
 {
   double rto = c->srtt_ns + 4 * c->rttvar_ns;
-  double tail = 1.5 * (double)p99(c);
+  double tail = 1.5 * (double)mp_rtthist_p99(&c->hist);
 
   rto = rto > 2 * c->srtt_ns ? rto : 2 * c->srtt_ns;
   rto = rto > tail ? rto : tail;
@@ -101,14 +66,7 @@ static void rtt_sample(struct mp_control *c, uint64_t rtt)
     c->rttvar_ns = 0.75 * c->rttvar_ns + 0.25 * fabs(c->srtt_ns - r);
     c->srtt_ns = 0.875 * c->srtt_ns + 0.125 * r;
   }
-  if (c->hist_total >= HIST_DECAY_AT) {
-    for (unsigned i = 0; i < MP_CONTROL_BUCKETS; i++) {
-      c->hist[i] /= 2;
-    }
-    c->hist_total /= 2;
-  }
-  c->hist[bucket_of(rtt)]++;
-  c->hist_total++;
+  mp_rtthist_add(&c->hist, rtt);
 }
 
 /* --- 100 ms slots: replies per second and health ------------------------ */
@@ -164,38 +122,41 @@ double mp_control_reply_rate(const struct mp_control *c, uint64_t now)
   return slot_rate(c, now, false);
 }
 
-bool mp_control_answering(const struct mp_control *c, uint64_t now)
+/* Answers, and attempts decided (answers, failures, overdue ones), over
+ * the last HEALTH_SPAN. */
+static void health(const struct mp_control *c, uint64_t now, unsigned *good,
+                   unsigned *all)
 {
   uint64_t from = now > HEALTH_SPAN ? now - HEALTH_SPAN : 0;
 
-  for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
-    const struct mp_control_slot *s = &c->slots[i];
-
-    if (s->start_ns >= from && s->start_ns <= now && s->good) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool mp_control_failing(const struct mp_control *c, uint64_t now)
-{
-  uint64_t from = now > HEALTH_SPAN ? now - HEALTH_SPAN : 0;
-  unsigned good = 0, all = 0;
-
+  *good = *all = 0;
   for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
     const struct mp_control_slot *s = &c->slots[i];
 
     if (s->start_ns >= from && s->start_ns <= now) {
-      good += s->good;
-      all += s->good + s->bad;
+      *good += s->good;
+      *all += s->good + s->bad;
     }
   }
+}
+
+bool mp_control_answering(const struct mp_control *c, uint64_t now)
+{
+  unsigned good, all;
+
+  health(c, now, &good, &all);
+  return good > 0;
+}
+
+bool mp_control_failing(const struct mp_control *c, uint64_t now)
+{
+  unsigned good, all;
+
+  health(c, now, &good, &all);
   return all >= HEALTH_MIN && good < HEALTH_GOOD_MIN * all;
 }
 
-/* --- rounds --------------------------------------------------------------
- */
+/* --- rounds ------------------------------------------------------------ */
 
 static void start_round(struct mp_control *c, uint64_t now)
 {
@@ -454,8 +415,7 @@ static void maybe_end_round(struct mp_control *c, uint64_t now)
   }
 }
 
-/* --- the interface -------------------------------------------------------
- */
+/* --- the interface ----------------------------------------------------- */
 
 void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
                      uint64_t now)

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scanner/dns/rtthist.h"
+
 /* Adaptive concurrency for one resolver: how many queries may be in flight
  * (the window), how fast they may be sent (a pacing rate, learned only from
  * a resolver that drops what exceeds a rate), when an attempt counts as
@@ -30,9 +32,8 @@
  * An overdue attempt leaves the window at once, so stuck lookups do not
  * hold it; what was sent before a cut does not count against the next. */
 
-#define MP_CONTROL_BUCKETS 400 /* RTT histogram: 16 a doubling from 1 us */
-#define MP_CONTROL_RING    128 /* 100 ms of rounds each: the 10 s minimum */
-#define MP_CONTROL_SLOTS   32  /* 100 ms slots: replies/s, health */
+#define MP_CONTROL_RING  128 /* 100 ms of rounds each: the 10 s minimum */
+#define MP_CONTROL_SLOTS 32  /* 100 ms slots: replies/s, health */
 
 struct mp_control_opts {
   bool fixed;           /* --fixed-window: window and timeout as given */
@@ -83,8 +84,7 @@ struct mp_control {
   /* round trips: smoothed (RFC 6298) and a decaying histogram */
   bool have_rtt;
   double srtt_ns, rttvar_ns;
-  double hist[MP_CONTROL_BUCKETS];
-  double hist_total;
+  struct mp_rtthist hist; /* every reply's */
   uint64_t rto_ns;
   /* the round under way */
   uint64_t round_start_ns;
