@@ -26,7 +26,7 @@ struct mp_stats {
   struct mp_resolver_stats dns;     /* copied from the resolver */
   struct mp_cache_stats cache;      /* copied from the answer cache */
   struct mp_check_counts by_check;  /* cache fetches by check */
-  struct mp_posture post; /* status, lookups, adoption, breakdowns... */
+  struct mp_posture post;        /* status, lookups, adoption, breakdowns... */
   const struct mp_run_info *run; /* the summary's "run", or NULL */
 };
 
