@@ -5,7 +5,7 @@
 # from that root on 127.0.0.1:PORT. See tests/world/README.md.
 #
 #   recursive.sh start WORLD_DIR RUN_DIR PORT [--delay MS|MIN-MAX] [--loss P]
-#                [--lame-every K] [--ratelimit QPS] [--request-list N]
+#                [--lame-every K] [--ratelimit QPS] [--wait-limit N]
 #   recursive.sh restart-resolver RUN_DIR   fresh Unbound (cold cache), same
 #                                           settings
 #   recursive.sh stop RUN_DIR               stop all of it (no error if not
@@ -26,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 usage() {
   cat >&2 <<EOF
 usage: $prog start WORLD_DIR RUN_DIR PORT [--delay MS|MIN-MAX] [--loss P]
-                    [--lame-every K] [--ratelimit QPS] [--request-list N]
+                    [--lame-every K] [--ratelimit QPS] [--wait-limit N]
        $prog restart-resolver RUN_DIR
        $prog stop RUN_DIR
        $prog status RUN_DIR
@@ -118,7 +118,7 @@ start_unbound() {
 }
 
 write_unbound_conf() {
-  local run=$1 port=$2 ratelimit=$3 list=$4
+  local run=$1 port=$2 ratelimit=$3 wait_limit=$4
   cat >"$run/unbound.conf" <<EOF
 # Written by tests/world/recursive.sh; regenerated on every start.
 # Unbound's defaults except what a private root and loopback servers need
@@ -155,10 +155,11 @@ EOF
     ip-ratelimit-factor: 0
 EOF
   fi
-  if [[ -n $list ]]; then
+  if [[ -n $wait_limit ]]; then
     cat >>"$run/unbound.conf" <<EOF
-    # The request list: the queries Unbound works on at once (default 1024).
-    num-queries-per-thread: $list
+    # Replies waiting for recursion per client address (Debian's 1.17.1
+    # has it since the DNSBomb fix: 1000 by default; 0: no limit).
+    wait-limit: $wait_limit
 EOF
   fi
   cat >>"$run/unbound.conf" <<EOF
@@ -228,7 +229,7 @@ cmd_restart_resolver() {
 
 cmd_start() {
   local world=$1 run=$2 port=$3 delay='' loss='' lame_every='' ratelimit=''
-  local list=''
+  local wait_limit=''
   local use_proxy=false i z f rc ans name
   local -a knot_listen
   shift 3
@@ -239,7 +240,7 @@ cmd_start() {
     --loss) loss=$2 ;;
     --lame-every) lame_every=$2 ;;
     --ratelimit) ratelimit=$2 ;;
-    --request-list) list=$2 ;;
+    --wait-limit) wait_limit=$2 ;;
     *) usage ;;
     esac
     shift 2
@@ -253,7 +254,8 @@ cmd_start() {
     die "bad --lame-every '$lame_every'"
   [[ -z $ratelimit || $ratelimit =~ ^[1-9][0-9]*$ ]] ||
     die "bad --ratelimit '$ratelimit'"
-  [[ -z $list || $list =~ ^[1-9][0-9]*$ ]] || die "bad --request-list '$list'"
+  [[ -z $wait_limit || $wait_limit =~ ^[0-9]+$ ]] ||
+    die "bad --wait-limit '$wait_limit'"
   [[ -r $world/zones.list ]] || die "$world/zones.list not found"
   [[ -r $world/domains.txt ]] || die "$world/domains.txt not found"
   for i in knotd kdig unbound; do
@@ -356,7 +358,7 @@ cmd_start() {
   if port_busy "$port" 127.0.0.1; then
     die "port $port on 127.0.0.1 was taken during start-up (choose one outside net.ipv4.ip_local_port_range)"
   fi
-  write_unbound_conf "$run" "$port" "$ratelimit" "$list"
+  write_unbound_conf "$run" "$port" "$ratelimit" "$wait_limit"
   printf 'port=%s\ncpu=%s\n' "$port" "${MP_SERVER_CPU:-}" >"$run/settings"
   start_unbound "$run" "$port"
 
