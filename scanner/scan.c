@@ -94,9 +94,10 @@ static void emit(struct scan *s, const struct mp_result *res)
     return; /* the output is broken: nothing more can be written */
   }
   if ((rc = mp_writer_write(&s->writer, res)) < 0) {
-    /* EPIPE: the reader has gone (| head), not worth a message */
-    if (rc != -EPIPE) {
-      mp_log_error("writing a row: %s", mp_strerror(rc));
+    if (rc != -EPIPE) { /* EPIPE: the reader has gone (| head) */
+      const char *to = s->cfg->output ? s->cfg->output : "standard output";
+
+      mp_log_error("%s: writing a row: %s", to, mp_strerror(rc));
     }
     set_error(s, rc);
     return;
