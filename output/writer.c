@@ -52,6 +52,7 @@ int mp_writer_open(struct mp_writer *w, const struct mp_writer_ops *ops,
   w->out = out;
   w->z = NULL;
   w->rows = 0;
+  w->err = 0;
   if (ferror(out)) {
     return -EIO;
   }
@@ -73,7 +74,7 @@ int mp_writer_write(struct mp_writer *w, const struct mp_result *r)
   int rc;
 
   if (ferror(w->out)) {
-    return -EIO;
+    return w->err ? w->err : -EIO;
   }
   if (w->z && (rc = mp_compress_error(w->z)) < 0) {
     return rc; /* a frame's flush failed */
@@ -94,14 +95,17 @@ void mp_writer_flush(struct mp_writer *w)
 {
   if (w->z) {
     mp_compress_frame(w->z); /* an error shows at the next write */
-  } else {
-    fflush(w->out);
+  } else if (!ferror(w->out)) {
+    errno = 0;
+    if (fflush(w->out) != 0 && !w->err) { /* shows at the next write */
+      w->err = errno > 0 ? -errno : -EIO;
+    }
   }
 }
 
 int mp_writer_close(struct mp_writer *w)
 {
-  int rc = ferror(w->out) ? -EIO : 0;
+  int rc = ferror(w->out) ? (w->err ? w->err : -EIO) : 0;
 
   errno = 0;
   if (w->ops->close) {

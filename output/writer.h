@@ -26,6 +26,7 @@ struct mp_writer {
   FILE *out;             /* the caller's, or z's (what formats write to) */
   struct mp_compress *z; /* NULL: plain */
   uint64_t rows;         /* rows written successfully */
+  int err; /* the first failed flush's -errno (ENOSPC), kept for later */
 };
 
 /* The formats, also reachable by name through mp_writer_find(). */

@@ -46,14 +46,47 @@ static void sort_list(struct mp_diffrow *r, size_t start)
 /* ---- NDJSON ---------------------------------------------------------------
  */
 
+/* Mixed formats: s[0..*len) as the CSV writer sanitizes text (step 1 of
+ * output/csvcell.h; the NDJSON writer has replaced ill-formed UTF-8
+ * already): each C0 control but TAB, CR and LF, DEL and each C1 control
+ * becomes U+FFFD. The result is in *buf. */
+static void sanitize(const char **s, size_t *len, char **buf, size_t *cap)
+{
+  const unsigned char *p = (const unsigned char *)*s;
+  size_t n = *len, o = 0;
+
+  if (*cap < 3 * n + 1) {
+    *cap = 3 * n + 1;
+    *buf = mp_realloc(*buf, *cap);
+  }
+  for (size_t i = 0; i < n; i++) {
+    bool c1 = p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f;
+    bool c0 = p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' && p[i] != '\n';
+
+    if (c0 || p[i] == 0x7f || c1) {
+      memcpy(*buf + o, "\xef\xbf\xbd", 3);
+      o += 3;
+      i += c1;
+    } else {
+      (*buf)[o++] = (char)p[i];
+    }
+  }
+  *s = *buf;
+  *len = o;
+}
+
 /* A scalar node's text; false for null (or a container). */
-static bool scalar(const struct mp_jnode *n, const char **s, size_t *len)
+static bool scalar(struct mp_diffrow *r, const struct mp_jnode *n,
+                   const char **s, size_t *len)
 {
   switch (n->type) {
   case MP_J_STRING:
   case MP_J_NUMBER:
     *s = n->s;
     *len = n->len;
+    if (r->mixed && n->type == MP_J_STRING) {
+      sanitize(s, len, &r->san, &r->sancap);
+    }
     return true;
   case MP_J_BOOL:
     *s = n->b ? "true" : "false";
@@ -81,7 +114,7 @@ static void object_item(struct mp_diffrow *r, const struct mp_part *sub,
       continue;
     }
     if (m) {
-      scalar(&r->json.n[m], &s, &len);
+      scalar(r, &r->json.n[m], &s, &len);
     }
     vput_item(r, first ? "" : ",", first ? 0 : 1);
     vput_item(r, f->name, strlen(f->name));
@@ -109,7 +142,7 @@ static void json_list(struct mp_diffrow *r, const struct mp_field *f,
     }
     if (r->json.n[it].type == MP_J_OBJECT) {
       object_item(r, f->sub, it);
-    } else if (scalar(&r->json.n[it], &s, &len)) {
+    } else if (scalar(r, &r->json.n[it], &s, &len)) {
       vput_item(r, s, len);
     }
   }
@@ -133,8 +166,11 @@ static bool json_value(struct mp_diffrow *r, const struct mp_csv_column *c)
     json_list(r, f, node);
     return true;
   }
-  if (!node || !scalar(&r->json.n[node], &s, &len)) {
+  if (!node || !scalar(r, &r->json.n[node], &s, &len)) {
     return false;
+  }
+  if (r->mixed && len == 0) {
+    return false; /* as an empty CSV cell */
   }
   vput(r, s, len);
   return true;
@@ -162,6 +198,9 @@ static int json_row(struct mp_diffrow *r, size_t len)
     return -EILSEQ;
   }
   r->key = (struct mp_dval){false, r->json.n[k].s, r->json.n[k].len};
+  if (r->mixed) {
+    sanitize(&r->key.s, &r->key.len, &r->keybuf, &r->keycap);
+  }
   return 1;
 }
 
@@ -179,6 +218,121 @@ static const char *cell(const struct mp_diffrow *r, long i, size_t *len)
     (*len)--;
   }
   return s;
+}
+
+/* Mixed formats: a member of an item read back from CSV text. */
+struct member {
+  const char *name, *v; /* v NULL: null */
+  size_t len;
+};
+
+/* The next piece of s[*at..n) up to sep (or the end); *at moves past it. */
+static size_t piece(const char *s, size_t n, size_t *at, char sep,
+                    const char **p)
+{
+  const char *e = memchr(s + *at, sep, n - *at);
+  size_t len = e ? (size_t)(e - (s + *at)) : n - *at;
+
+  *p = s + *at;
+  *at += len + (e != NULL);
+  return len;
+}
+
+/* The compared members of an item of a CSV list of objects, from the
+ * writer's item text (output/parts/dkim.c key_item, mx.c host_item, the
+ * URI of dmarc.c uri_item); 0 for an item of another list. */
+static size_t csv_members(const struct mp_part *sub, const char *s, size_t n,
+                          struct member *m)
+{
+  size_t at = 0, len;
+  const char *p;
+  bool revoked = false;
+
+  if (strcmp(sub->name, "report_dest") == 0) {
+    m[0] = (struct member){"uri", s, n};
+    return 1;
+  }
+  if (strcmp(sub->name, "mx_host") == 0) { /* "10 host ..." */
+    len = piece(s, n, &at, ' ', &p);
+    m[0] = (struct member){"preference", p, len};
+    len = piece(s, n, &at, ' ', &p);
+    m[1] = (struct member){"host", p, len};
+    return 2;
+  }
+  if (strcmp(sub->name, "dkim_key") != 0) {
+    return 0;
+  }
+  /* "selector:type:bits" then ":revoked", ":testing", ":error=CODE" */
+  len = piece(s, n, &at, ':', &p);
+  m[0] = (struct member){"selector", p, len};
+  len = piece(s, n, &at, ':', &p);
+  m[1] = (struct member){"key_type", len ? p : NULL, len};
+  len = piece(s, n, &at, ':', &p);
+  m[2] =
+      (struct member){"bits", len && !(len == 1 && *p == '0') ? p : NULL, len};
+  while (at < n) {
+    len = piece(s, n, &at, ':', &p);
+    revoked |= len == 7 && memcmp(p, "revoked", 7) == 0;
+  }
+  m[3] =
+      (struct member){"revoked", revoked ? "true" : "false", revoked ? 4u : 5u};
+  return 4;
+}
+
+/* Mixed formats: an item (unescaped) of a CSV list of objects as
+ * object_item() writes an NDJSON one. */
+static void csv_object_item(struct mp_diffrow *r, const struct mp_part *sub,
+                            const char *s, size_t n)
+{
+  struct member m[4];
+  size_t nm = csv_members(sub, s, n, m);
+  bool first = true;
+
+  if (!nm) {
+    vput_item(r, s, n); /* not one of the lists diff compares */
+    return;
+  }
+  for (size_t k = 0; k < sub->n; k++) {
+    const struct mp_field *f = &sub->fields[k];
+    const struct member *v = NULL;
+
+    for (size_t j = 0; f->diff && j < nm; j++) {
+      v = strcmp(m[j].name, f->name) == 0 ? &m[j] : v;
+    }
+    if (!f->diff) {
+      continue;
+    }
+    vput(r, ",", !first);
+    vput_item(r, f->name, strlen(f->name));
+    vput(r, "=", 1);
+    if (v && v->v) {
+      vput_item(r, v->v, v->len);
+    } else {
+      vput(r, "null", 4);
+    }
+    first = false;
+  }
+}
+
+/* Mixed formats: a CSV list cell of objects (items joined with '|', '\'
+ * and '|' escaped) as json_list() gives an NDJSON list. */
+static void csv_objects(struct mp_diffrow *r, const struct mp_part *sub,
+                        const char *s, size_t n)
+{
+  char *item = mp_malloc(n + 1);
+  size_t m = 0;
+
+  for (size_t i = 0; n && i <= n; i++) {
+    if (i == n || s[i] == '|') {
+      csv_object_item(r, sub, item, m);
+      vput(r, "|", i < n);
+      m = 0;
+      continue;
+    }
+    i += s[i] == '\\' && i + 1 < n;
+    item[m++] = s[i];
+  }
+  mp_free(item);
 }
 
 static int csv_header(struct mp_diffrow *r)
@@ -214,12 +368,15 @@ static int csv_row(struct mp_diffrow *r)
   const char *s;
 
   for (size_t i = 0; i < n; i++) {
-    bool list = mp_diff_field(fields[i])->kind == MP_K_LIST;
+    const struct mp_field *f = mp_diff_field(fields[i]);
+    bool list = f->kind == MP_K_LIST;
 
     r->voff[i] = r->vlen;
     s = cell(r, r->col[i], &len);
     r->val[i].null = !list && (!s || len == 0);
-    if (s) {
+    if (s && list && r->mixed && !mp_field_scalar_list(f)) {
+      csv_objects(r, f->sub, s, len);
+    } else if (s) {
       vput(r, s, len);
     }
     if (list) {
@@ -320,7 +477,14 @@ void mp_diffrow_close(struct mp_diffrow *r)
   mp_free(r->col);
   mp_free(r->vbuf);
   mp_free(r->tmp);
+  mp_free(r->san);
+  mp_free(r->keybuf);
   memset(r, 0, sizeof(*r));
+}
+
+void mp_diffrow_mixed(struct mp_diffrow *r)
+{
+  r->mixed = true;
 }
 
 int mp_diffrow_next(struct mp_diffrow *r)

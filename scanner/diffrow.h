@@ -39,12 +39,28 @@ struct mp_diffrow {
   size_t vcap, vlen;
   char *tmp; /* scratch for sorting a list */
   size_t tmpcap;
+  /* Set when the other file is in the other format: the values are then
+   * written the same way from either format (mp_diffrow_mixed()). */
+  bool mixed;
+  char *san; /* NDJSON, mixed: a string as the CSV writer sanitizes it */
+  size_t sancap;
+  char *keybuf; /* NDJSON, mixed: the key, sanitized */
+  size_t keycap;
 };
 
 /* Opens path. Returns 0, or a negative errno with a message in err. */
 int mp_diffrow_open(struct mp_diffrow *r, const char *path, char *err,
                     size_t errlen);
 void mp_diffrow_close(struct mp_diffrow *r);
+
+/* OLD and NEW in different formats (NDJSON against CSV): from here on r
+ * gives its values as in a comparison of the two, the same from either
+ * format: an NDJSON string as the CSV writer writes it (output/csvcell.h,
+ * step 1: controls become U+FFFD), an empty one as null (an empty cell);
+ * an item of a list of objects in CSV (dkim.found, mx_hosts.hosts,
+ * dmarc.rua and ruf) as NDJSON's compared members (name=value joined
+ * with ','), read back from the CSV item text. */
+void mp_diffrow_mixed(struct mp_diffrow *r);
 
 /* Reads the next row. Returns 1, 0 at the end, -EILSEQ for a row that is
  * not a scan row (r->lineno says which), -EIO on a read error. */

@@ -51,6 +51,28 @@ static int write_summary(const char *path, const struct mp_stats *st)
   return 0;
 }
 
+/* What a stop at once needs for the summary (mp_scan_abort_hook). */
+static struct {
+  const struct mp_config *cfg;
+  struct mp_run_info *run;
+  const struct mp_resume *resume;
+} at_abort;
+
+/* A second SIGINT or SIGTERM, or SIGHUP: the rows done so far are in the
+ * file (scan.h); the summaries say so, the run interrupted. */
+static void summary_at_abort(struct mp_stats *st)
+{
+  const struct mp_config *cfg = at_abort.cfg;
+
+  mp_run_end(at_abort.run, cfg, st->rows, at_abort.resume->rows.rows, -EINTR);
+  if (!cfg->quiet) {
+    mp_stats_summary(st, stderr);
+  }
+  if (cfg->summary_path) {
+    write_summary(cfg->summary_path, st);
+  }
+}
+
 /* --help, --list-findings, --version. */
 static int info(const struct mp_config *cfg)
 {
@@ -241,6 +263,10 @@ int main(int argc, char **argv)
   mp_stats_init(&st);
   mp_run_begin(&run, &cfg, &id);
   st.run = &run;
+  at_abort.cfg = &cfg;
+  at_abort.run = &run;
+  at_abort.resume = &resume;
+  mp_scan_abort_hook = summary_at_abort;
   rc = mp_scan_run(&cfg, in_fd, out, cfg.resume ? &resume : NULL, &st);
   errno = 0;
   if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {

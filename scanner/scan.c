@@ -60,12 +60,15 @@ struct scan {
   uv_idle_t idle;
   uv_timer_t progress; /* each second: rows flushed, progress shown */
   bool show_progress;
-  uv_signal_t sigint, sigterm, sighup;
+  uv_signal_t sig[3]; /* stop_signals */
   bool pumping, repump, input_done, stopping, closing;
   int error; /* first input/output failure, or -EINTR */
 };
 
 static void pump(struct scan *s);
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+void (*mp_scan_abort_hook)(struct mp_stats *st);
 
 static void set_error(struct scan *s, int err)
 {
@@ -91,9 +94,10 @@ static void emit(struct scan *s, const struct mp_result *res)
     return; /* the output is broken: nothing more can be written */
   }
   if ((rc = mp_writer_write(&s->writer, res)) < 0) {
-    /* EPIPE: the reader has gone (| head), not worth a message */
-    if (rc != -EPIPE) {
-      mp_log_error("writing a row: %s", mp_strerror(rc));
+    if (rc != -EPIPE) { /* EPIPE: the reader has gone (| head) */
+      const char *to = s->cfg->output ? s->cfg->output : "standard output";
+
+      mp_log_error("%s: writing a row: %s", to, mp_strerror(rc));
     }
     set_error(s, rc);
     return;
@@ -202,10 +206,8 @@ static bool room(struct scan *s)
 static void invalid_row(struct scan *s, const struct mp_line *line,
                         int64_t rank, enum mp_name_error why)
 {
-  struct mp_result res;
+  struct mp_result res = {.line = line->number};
 
-  memset(&res, 0, sizeof(res));
-  res.line = line->number;
   res.input = line->text;
   res.input_len = line->len < MP_INPUT_MAX ? line->len : MP_INPUT_MAX;
   res.input_truncated = line->truncated || line->len > MP_INPUT_MAX;
@@ -375,11 +377,16 @@ static void on_progress(uv_timer_t *t)
 /* A row is written whole into the output's stdio buffer and the buffer
  * may end anywhere in a row only once a write has failed; so flushing it
  * here, on the loop and between rows, leaves the file ending on a whole
- * row. */
+ * row. The hook (main.c: the summary) runs on the loop too. */
 static void abort_now(struct scan *s, const char *why)
 {
   mp_log_error("%s: stopping without the rows in flight", why);
   mp_writer_flush(&s->writer);
+  s->st->dns = *mp_resolver_stats(s->resolver);
+  s->st->cache = *mp_cache_stats(s->cache);
+  if (mp_scan_abort_hook) {
+    mp_scan_abort_hook(s->st);
+  }
   _exit(130);
 }
 
@@ -391,11 +398,8 @@ static void on_signal(uv_signal_t *h, int signum)
 {
   struct scan *s = h->data;
 
-  if (signum == SIGHUP) {
-    abort_now(s, "hangup");
-  }
-  if (s->error == -EINTR) {
-    abort_now(s, "interrupted again");
+  if (signum == SIGHUP || s->error == -EINTR) {
+    abort_now(s, signum == SIGHUP ? "hangup" : "interrupted again");
   }
   mp_log_warn("signal %d: finishing the %u domains in flight (again to "
               "abort)",
@@ -416,9 +420,9 @@ static void close_all(struct scan *s)
   }
   uv_close((uv_handle_t *)&s->idle, NULL);
   uv_close((uv_handle_t *)&s->progress, NULL);
-  uv_close((uv_handle_t *)&s->sigint, NULL);
-  uv_close((uv_handle_t *)&s->sigterm, NULL);
-  uv_close((uv_handle_t *)&s->sighup, NULL);
+  for (size_t i = 0; i < 3; i++) {
+    uv_close((uv_handle_t *)&s->sig[i], NULL);
+  }
   if (s->in_stream) {
     uv_close(&s->in.h, NULL);
   }
@@ -524,17 +528,13 @@ static int setup(struct scan *s)
   s->st->post.psl = s->psl; /* the summary's breakdown by public suffix */
   uv_idle_init(&s->loop, &s->idle);
   uv_timer_init(&s->loop, &s->progress);
-  uv_signal_init(&s->loop, &s->sigint);
-  uv_signal_init(&s->loop, &s->sigterm);
-  uv_signal_init(&s->loop, &s->sighup);
-  s->idle.data = s->progress.data = s->sigint.data = s->sigterm.data = s;
-  s->sighup.data = s;
-  uv_signal_start(&s->sigint, on_signal, SIGINT);
-  uv_signal_start(&s->sigterm, on_signal, SIGTERM);
-  uv_signal_start(&s->sighup, on_signal, SIGHUP);
-  uv_unref((uv_handle_t *)&s->sigint);
-  uv_unref((uv_handle_t *)&s->sigterm);
-  uv_unref((uv_handle_t *)&s->sighup);
+  s->idle.data = s->progress.data = s;
+  for (size_t i = 0; i < 3; i++) {
+    uv_signal_init(&s->loop, &s->sig[i]);
+    s->sig[i].data = s;
+    uv_signal_start(&s->sig[i], on_signal, stop_signals[i]);
+    uv_unref((uv_handle_t *)&s->sig[i]);
+  }
   s->show_progress =
       !cfg->quiet && (cfg->progress == 1 || (cfg->progress == -1 && isatty(2)));
   uv_timer_start(&s->progress, on_progress, 1000, 1000);

@@ -18,4 +18,10 @@
 int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
                 const struct mp_resume *done, struct mp_stats *st);
 
+/* A stop at once (a second SIGINT or SIGTERM, or SIGHUP) ends the process
+ * with status 130 without returning: the rows done so far are flushed
+ * whole, st's counters are brought up to date, then this hook, when set,
+ * runs (on the loop, not in a signal handler), e.g. to write the summary. */
+extern void (*mp_scan_abort_hook)(struct mp_stats *st);
+
 #endif

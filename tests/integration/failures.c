@@ -18,54 +18,13 @@ struct cmp {
   struct fault_tally *t;
 };
 
-static bool timing(const struct mp_json *key)
-{
-  static const char *const names[] = {"rtt_ms", "attempts", "elapsed_ms",
-                                      "started"};
-
-  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-    if (mp_json_str_eq(key, names[i])) {
-      return true;
-    }
-  }
-  return false;
-}
+static const char *const timing_keys[] = {"rtt_ms", "attempts", "elapsed_ms",
+                                          "started", NULL};
 
 /* Equal but for the timing fields. */
 static bool same(const struct mp_json *a, const struct mp_json *b)
 {
-  if (!a || !b || a->type != b->type) {
-    return a == b;
-  }
-  switch (a->type) {
-  case MP_JSON_STRING:
-    return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
-  case MP_JSON_NUMBER:
-    return a->number == b->number;
-  case MP_JSON_BOOL:
-    return a->boolean == b->boolean;
-  case MP_JSON_ARRAY:
-  case MP_JSON_OBJECT:
-    if (a->count != b->count) {
-      return false;
-    }
-    for (size_t i = 0; i < a->count; i++) {
-      if (a->type == MP_JSON_OBJECT) {
-        if (!same(a->keys[i], b->keys[i])) {
-          return false;
-        }
-        if (timing(a->keys[i])) {
-          continue;
-        }
-      }
-      if (!same(a->items[i], b->items[i])) {
-        return false;
-      }
-    }
-    return true;
-  default:
-    return true;
-  }
+  return mp_json_same_except(a, b, timing_keys);
 }
 
 static const struct mp_json *get(const struct mp_json *v, const char *key)

@@ -32,49 +32,10 @@ static void setup(void)
 
 TestSuite(cluster, .init = setup, .timeout = 600);
 
-/* Members that change from run to run (times, round trips, attempts). */
-static bool volatile_key(const char *k)
-{
-  static const char *const keys[] = {"started", "elapsed_ms", "rtt_ms", "ttl",
-                                     "attempts"};
-
-  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    if (strcmp(k, keys[i]) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
+/* Equal but for the members that change from run to run. */
 static bool same(const struct mp_json *a, const struct mp_json *b)
 {
-  if (a->type != b->type || a->count != b->count) {
-    return false;
-  }
-  switch (a->type) {
-  case MP_JSON_BOOL:
-    return a->boolean == b->boolean;
-  case MP_JSON_NUMBER:
-    return a->number == b->number;
-  case MP_JSON_STRING:
-    return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
-  case MP_JSON_ARRAY:
-  case MP_JSON_OBJECT:
-    for (size_t i = 0; i < a->count; i++) {
-      if (a->keys && strcmp(a->keys[i]->str, b->keys[i]->str) != 0) {
-        return false;
-      }
-      if (a->keys && volatile_key(a->keys[i]->str)) {
-        continue;
-      }
-      if (!same(a->items[i], b->items[i])) {
-        return false;
-      }
-    }
-    return true;
-  default:
-    return true;
-  }
+  return mp_json_same_except(a, b, mp_json_row_volatile);
 }
 
 /* The rows of N shards, gathered by line and checked against one scan. */

@@ -5,8 +5,12 @@
  * SERVFAIL, d0000380.test a SERVFAIL at s1, d0000100.test a revoked key
  * at dkim (posture_truth.tsv of the world's seed). */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <pty.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scanner/base/alloc.h"
@@ -151,4 +155,70 @@ Test(oneoff, domains_on_the_command_line)
   mp_json_free(rows);
   cr_expect_eq(run_scanner(NULL, out, both), 2);
   unlink(out);
+}
+
+/* The scanner's stdout (and stderr) on a pseudo-terminal (tty) or a pipe:
+ * what it wrote, NUL-terminated, into buf; its exit status. */
+static int run_on(bool tty, const char *const *args, char *buf, size_t n)
+{
+  char server[64];
+  const char *argv[16] = {MP_BINARY, "-r", server, "--no-progress", "-q"};
+  size_t k = 5, got = 0;
+  int fd = -1, p[2], st;
+  pid_t pid;
+  ssize_t r;
+
+  snprintf(server, sizeof(server), "127.0.0.1:%d", MP_TEST_DNS_PORT);
+  for (size_t i = 0; args[i] && k < 15; i++) {
+    argv[k++] = args[i];
+  }
+  argv[k] = NULL;
+  if (tty) {
+    pid = forkpty(&fd, NULL, NULL, NULL);
+  } else {
+    cr_assert_eq(pipe(p), 0);
+    pid = fork();
+    if (pid == 0) {
+      dup2(p[1], 1);
+    }
+    close(p[1]);
+    fd = p[0];
+  }
+  cr_assert_geq(pid, 0, "%s", strerror(errno));
+  if (pid == 0) {
+    char *av[16];
+
+    memcpy(av, argv, sizeof(av)); /* execv's type; it writes nothing */
+    signal(SIGPIPE, SIG_DFL);
+    execv(av[0], av);
+    _exit(127);
+  }
+  /* a pty's master reads EIO once the child has closed its side */
+  while (got + 1 < n && ((r = read(fd, buf + got, n - 1 - got)) > 0 ||
+                         (r < 0 && errno == EINTR))) {
+    got += r > 0 ? (size_t)r : 0;
+  }
+  buf[got] = '\0';
+  close(fd);
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* -d NAME on a terminal prints the text format (a line per row: its line
+ * number, the domain, the status); through a pipe, NDJSON; -f wins over
+ * both. */
+Test(oneoff, text_on_a_terminal_ndjson_through_a_pipe)
+{
+  const char *d[] = {"-d", "d0000140.test", NULL};
+  const char *f[] = {"-d", "d0000140.test", "-f", "ndjson", NULL};
+  static char buf[1 << 16];
+
+  cr_assert_eq(run_on(true, d, buf, sizeof(buf)), 0, "%s", buf);
+  cr_expect_null(strstr(buf, "{\"line\":"), "not text: %s", buf);
+  cr_expect_not_null(strstr(buf, "    1 d0000140.test  "), "%s", buf);
+  cr_assert_eq(run_on(false, d, buf, sizeof(buf)), 0, "%s", buf);
+  cr_expect_eq(strncmp(buf, "{\"line\":1,", 10), 0, "not NDJSON: %s", buf);
+  cr_expect_not_null(strstr(buf, "\"domain\":\"d0000140.test\""), "%s", buf);
+  cr_assert_eq(run_on(true, f, buf, sizeof(buf)), 0, "%s", buf);
+  cr_expect_eq(strncmp(buf, "{\"line\":1,", 10), 0, "not NDJSON: %s", buf);
 }

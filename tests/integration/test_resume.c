@@ -4,6 +4,7 @@
  * aside). MP_RESUME_KILLS sets the number of kills (default 8; the issue's
  * manual run: 20). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,49 +32,10 @@ static const char *const fresh[] = {"--qps", "8000", "-q", NULL};
 static const char *const again[] = {"--resume", "--qps", "8000", "-q", NULL};
 static const char *const finish[] = {"--resume", "-q", NULL};
 
-/* Members that change from run to run (times, round trips, attempts). */
-static bool volatile_key(const struct mp_json *k)
-{
-  static const char *const keys[] = {"started", "elapsed_ms", "rtt_ms", "ttl",
-                                     "attempts"};
-
-  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    if (strcmp(k->str, keys[i]) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
+/* Equal but for the members that change from run to run. */
 static bool same(const struct mp_json *a, const struct mp_json *b)
 {
-  if (a->type != b->type || a->count != b->count) {
-    return false;
-  }
-  switch (a->type) {
-  case MP_JSON_BOOL:
-    return a->boolean == b->boolean;
-  case MP_JSON_NUMBER:
-    return a->number == b->number;
-  case MP_JSON_STRING:
-    return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
-  case MP_JSON_ARRAY:
-  case MP_JSON_OBJECT:
-    for (size_t i = 0; i < a->count; i++) {
-      if (a->keys && strcmp(a->keys[i]->str, b->keys[i]->str) != 0) {
-        return false;
-      }
-      if (a->keys && volatile_key(a->keys[i])) {
-        continue;
-      }
-      if (!same(a->items[i], b->items[i])) {
-        return false;
-      }
-    }
-    return true;
-  default:
-    return true;
-  }
+  return mp_json_same_except(a, b, mp_json_row_volatile);
 }
 
 /* The rows of out by line number; fails on a duplicate line. */
@@ -391,4 +353,168 @@ Test(resume, fail_on_reads_the_rows_kept)
   cr_expect_eq(run_scanner(world_list, log, csv_error), 4);
   remove_all(out);
   remove_all(log);
+}
+
+/* ---- a full disk: a small tmpfs ------------------------------------------ */
+
+static char disk[4096]; /* the tmpfs's mount point, while mounted */
+
+static void unmount_disk(void)
+{
+  if (disk[0] && umount(disk) != 0) {
+    umount2(disk, MNT_DETACH);
+  }
+  if (disk[0]) {
+    rmdir(disk);
+  }
+  disk[0] = '\0';
+}
+
+/* A tmpfs of size bytes at disk (mounting needs root: skip otherwise). */
+static void mount_disk(size_t size)
+{
+  char opt[64];
+
+  scratch_path(disk, sizeof(disk), "disk");
+  cr_assert(mkdir(disk, 0755) == 0 || errno == EEXIST, "%s", disk);
+  snprintf(opt, sizeof(opt), "size=%zu,mode=0755", size);
+  if (mount("tmpfs", disk, "tmpfs", 0, opt) != 0) {
+    int e = errno;
+
+    rmdir(disk);
+    disk[0] = '\0';
+    cr_assert(e == EPERM || e == EACCES, "mount: %s", strerror(e));
+    printf("resume.full_disk: skipped: mounting a tmpfs needs root (%s)\n",
+           strerror(e));
+    cr_skip("mounting a tmpfs needs root: %s", strerror(e));
+  }
+}
+
+static void resize_disk(size_t size)
+{
+  char opt[64];
+
+  snprintf(opt, sizeof(opt), "size=%zu", size);
+  cr_assert_eq(mount("tmpfs", disk, "tmpfs", MS_REMOUNT, opt), 0,
+               "remount %s: %s", opt, strerror(errno));
+}
+
+/* A file of size bytes in the tmpfs, filling it. */
+static void fill(const char *path, size_t size)
+{
+  static char block[1 << 16];
+  FILE *f = fopen(path, "w");
+
+  cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+  for (size_t n = 0; n < size; n += sizeof(block)) {
+    fwrite(block, 1, sizeof(block), f);
+  }
+  cr_assert_eq(fclose(f), 0, "%s: %s", path, strerror(errno));
+}
+
+/* A scan (or a resume) into out on the full disk: status 1, and stderr
+ * names the file and says why; the sidecar is still there. */
+static void fails_for_space(const char *out, const char *const *args)
+{
+  char log[4096], st[4200];
+  char *err;
+  struct stat sb;
+
+  scratch_path(log, sizeof(log), "fulldisk.log");
+  cr_assert_eq(run_scanner(world_list, log, args), 1);
+  snprintf(st, sizeof(st), "%s.stderr", log);
+  err = mp_proc_slurp(st, NULL);
+  unlink(st);
+  cr_assert_not_null(err);
+  cr_expect_not_null(strstr(err, out), "no %s in stderr: %s", out, err);
+  cr_expect_not_null(strstr(err, "space left on device"), "stderr: %s", err);
+  mp_free(err);
+  snprintf(st, sizeof(st), "%s.mpstate", out);
+  cr_expect_eq(stat(st, &sb), 0, "%s is gone", st);
+  unlink(log);
+}
+
+/* The CSV records of path: each truth line once (the header aside). */
+static void expect_csv_lines(const char *path)
+{
+  struct truth_set ts;
+  size_t len, records = 0;
+  char *text = mp_proc_slurp(path, &len);
+  unsigned char *seen;
+  bool quoted = false, start = false;
+
+  cr_assert_not_null(text);
+  truth_load(&ts);
+  seen = mp_calloc(ts.max_line + 1, 1);
+  for (size_t i = 0; i < len; i++) {
+    if (start) {
+      uint64_t l = strtoull(text + i, NULL, 10);
+
+      cr_assert(l > 0 && l <= ts.max_line, "record %zu: line %llu", records,
+                (unsigned long long)l);
+      cr_expect_eq(seen[l], 0, "line %llu has two records",
+                   (unsigned long long)l);
+      seen[l] = 1;
+      records++;
+    }
+    quoted ^= text[i] == '"';
+    start = !quoted && text[i] == '\n' && i + 1 < len;
+  }
+  cr_expect_eq(records, ts.count, "%zu records, %zu lines", records, ts.count);
+  mp_free(seen);
+  mp_free(text);
+  truth_free(&ts);
+}
+
+#define KIB 1024u
+
+/* A scan into a tmpfs of 1 MiB that 768 KiB of another file fill stops
+ * with status 1 and a message naming the file; --resume on the still full
+ * disk stops the same way; with the filler gone it goes on as far as it
+ * can; with room (the tmpfs grown), it completes, and the rows are a clean
+ * scan's. fmt: NULL or "csv". */
+static void full_disk_then_resume(const char *name, const char *fmt)
+{
+  char out[4200], filler[4200], clean[4096];
+  const char *first[] = {"-o", out, "-q", "-f", fmt, NULL};
+  const char *again_[] = {"-o", out, "--resume", "-q", "-f", fmt, NULL};
+  char log[4096];
+  int rc;
+
+  if (!fmt) {
+    first[3] = again_[4] = NULL;
+  }
+  mount_disk(1024 * KIB);
+  snprintf(out, sizeof(out), "%s/%s", disk, name);
+  snprintf(filler, sizeof(filler), "%s/filler", disk);
+  fill(filler, 768 * KIB);
+  fails_for_space(out, first);
+  fails_for_space(out, again_);
+  cr_assert_eq(unlink(filler), 0);
+  scratch_path(log, sizeof(log), "fulldisk.log");
+  rc = run_scanner(world_list, log, again_);
+  cr_expect(rc == 0 || rc == 1, "exit %d", rc);
+  resize_disk(64 * 1024 * KIB);
+  cr_assert_eq(run_scanner(world_list, log, again_), 0);
+  if (fmt) {
+    expect_csv_lines(out);
+  } else {
+    clean_scan(clean, sizeof(clean));
+    expect_same_rows(clean, out);
+    remove_all(clean);
+  }
+  remove_all(out);
+  remove_all(log);
+}
+
+Test(resume, full_disk_then_resume, .fini = unmount_disk)
+{
+  full_disk_then_resume("disk.ndjson", NULL);
+}
+
+Test(resume, full_disk_then_resume_csv_and_zst, .fini = unmount_disk)
+{
+  full_disk_then_resume("disk.csv", "csv");
+  unmount_disk();
+  full_disk_then_resume("disk.ndjson.zst", NULL);
 }

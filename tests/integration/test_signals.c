@@ -1,6 +1,7 @@
 /* Signals and broken pipes end on whole rows with the documented exit
  * status: a second SIGINT and SIGHUP flush the rows written and stop at
- * once (130); a reader that goes away (| head -1) is an output error (1),
+ * once (130), and the summary is written (interrupted, the rows in the
+ * file); a reader that goes away (| head -1) is an output error (1),
  * not a death by SIGPIPE (141). */
 #include <criterion/criterion.h>
 #include <stdbool.h>
@@ -27,8 +28,8 @@ TestSuite(signals, .init = setup, .timeout = 120);
 /* A scan slow enough to be caught midway: --qps paces the queries. */
 static const char *const slow[] = {"--qps", "3000", "-q", NULL};
 
-/* The output ends on a whole row and every row parses. */
-static void expect_whole_rows(const char *out)
+/* The output ends on a whole row and every row parses; the rows. */
+static size_t expect_whole_rows(const char *out)
 {
   size_t len;
   char *text = mp_proc_slurp(out, &len);
@@ -40,11 +41,14 @@ static void expect_whole_rows(const char *out)
   mp_free(text);
   rows = read_rows(out);
   cr_expect_gt(rows->count, 0);
+  len = rows->count;
   mp_json_free(rows);
+  return len;
 }
 
-/* The summary of a stopped scan says so (its "run" state). */
-static void expect_interrupted(const char *sum)
+/* The summary of a stopped scan says so (its "run" state) and counts the
+ * rows in the file. */
+static void expect_interrupted(const char *sum, size_t rows)
 {
   size_t len;
   char *text = mp_proc_slurp(sum, &len), err[256];
@@ -54,19 +58,21 @@ static void expect_interrupted(const char *sum)
   v = mp_json_parse(text, len, err, sizeof(err));
   cr_assert_not_null(v, "summary: %s", err);
   cr_expect(mp_json_str_eq(mp_json_path(v, "run.state"), "interrupted"));
+  cr_expect_eq(mp_json_path(v, "run.rows")->number, (double)rows,
+               "the summary counts %.0f rows, the file holds %zu",
+               mp_json_path(v, "run.rows")->number, rows);
+  cr_expect_eq(mp_json_path(v, "rows")->number, (double)rows);
   mp_json_free(v);
   mp_free(text);
   unlink(sum);
 }
 
-/* sum: the --summary file, or NULL for none (a stop at once writes
- * none). */
-static void stop_midway(const int *sigs, size_t n, const char *name,
-                        bool summary)
+/* sigs sent to a scan midway: it ends with 130 on a whole row, and its
+ * --summary is written and says so. */
+static void stop_midway(const int *sigs, size_t n, const char *name)
 {
   char out[4096], sum[4200];
-  const char *args[] = {slow[0], slow[1], slow[2], summary ? "--summary" : NULL,
-                        sum,     NULL};
+  const char *args[] = {slow[0], slow[1], slow[2], "--summary", sum, NULL};
   pid_t pid;
 
   scratch_path(out, sizeof(out), name);
@@ -78,25 +84,22 @@ static void stop_midway(const int *sigs, size_t n, const char *name,
     bg_sleep_ms(50);
   }
   cr_expect_eq(bg_wait(pid, 60000), 130);
-  expect_whole_rows(out);
-  if (summary) {
-    expect_interrupted(sum);
-  }
+  expect_interrupted(sum, expect_whole_rows(out));
   unlink(out);
 }
 
-Test(signals, second_sigint_flushes_and_stops_on_a_whole_row)
+Test(signals, second_sigint_flushes_stops_and_writes_the_summary)
 {
   const int sigs[] = {SIGINT, SIGINT};
 
-  stop_midway(sigs, 2, "sigint2.ndjson", false);
+  stop_midway(sigs, 2, "sigint2.ndjson");
 }
 
-Test(signals, sighup_flushes_and_stops_on_a_whole_row)
+Test(signals, sighup_flushes_stops_and_writes_the_summary)
 {
   const int sigs[] = {SIGHUP};
 
-  stop_midway(sigs, 1, "sighup.ndjson", false);
+  stop_midway(sigs, 1, "sighup.ndjson");
 }
 
 /* One SIGINT: the domains in flight finish, and the summary is written
@@ -105,7 +108,7 @@ Test(signals, sigint_finishes_and_the_summary_says_interrupted)
 {
   const int sigs[] = {SIGINT};
 
-  stop_midway(sigs, 1, "sigint1.ndjson", true);
+  stop_midway(sigs, 1, "sigint1.ndjson");
 }
 
 Test(signals, a_reader_gone_is_exit_1_not_sigpipe)

@@ -100,4 +100,16 @@ bool mp_json_is_null(const struct mp_json *v);
  * tests can judge the writers' replacement of ill-formed bytes. */
 size_t mp_json_ref_utf8_len(const uint8_t *s, size_t n);
 
+/* True when a and b are equal values: the same types, strings of the same
+ * bytes, numbers of the same value, the same members in the same order;
+ * members (at any depth) named in skip (a NULL-ended list; NULL: none)
+ * are left out of the comparison but must be there in both. Two NULLs are
+ * equal, NULL and a value are not. */
+bool mp_json_same_except(const struct mp_json *a, const struct mp_json *b,
+                         const char *const *skip);
+
+/* The members of a scan row that change from run to run (times, round
+ * trips, TTLs, attempts), for mp_json_same_except(). */
+extern const char *const mp_json_row_volatile[];
+
 #endif
