@@ -75,4 +75,11 @@ bool mp_decompress_mid(const struct mp_decompress *d);
  * decoded), or the errno of a failed read or write. */
 int mp_decompress_copy(FILE *in, enum mp_zkind kind, FILE *out);
 
+/* A stream of the bytes decoded from in (kind, not MP_Z_NONE), decoded as
+ * they are read; fclose() closes in too. A read fails (ferror(), errno) on
+ * -EBADMSG (not such a stream), -ENODATA (the last frame is torn, after
+ * what could be decoded) or -EIO; the first of these goes to *err (0
+ * until then; err may be NULL). NULL when out of memory. */
+FILE *mp_decompress_fopen(FILE *in, enum mp_zkind kind, int *err);
+
 #endif

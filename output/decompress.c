@@ -1,10 +1,13 @@
-/* Reading compressed rows back: --resume (output/rows.c) and mailposture
- * diff (scanner/diffrow.c). Both decoders stop at the end of each frame
- * (zstd) or member (gzip), which is where a torn file may be cut. */
+/* Reading compressed rows back: --resume (output/rows.c), mailposture diff
+ * and summarize (scanner/rowfile.c). Both decoders stop at the end of each
+ * frame (zstd) or member (gzip), which is where a torn file may be cut.
+ * fopencookie() (GNU) makes a FILE of the decoded bytes. */
+#define _GNU_SOURCE
 #include "output/compress.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -164,4 +167,95 @@ int mp_decompress_copy(FILE *in, enum mp_zkind kind, FILE *out)
   mp_free(ibuf);
   mp_free(obuf);
   return rc;
+}
+
+/* ---- a FILE of the decoded bytes ------------------------------------------
+ */
+
+struct zreader {
+  struct mp_decompress *d;
+  FILE *in;
+  char *buf;
+  size_t pos, len; /* the undecoded input in buf */
+  bool eof;        /* in has no more */
+  bool more;       /* the decoder may hold output not yet handed out */
+  int *err;
+};
+
+static ssize_t zreader_fail(struct zreader *z, int rc)
+{
+  if (z->err && *z->err == 0) {
+    *z->err = rc;
+  }
+  errno = -rc;
+  return -1;
+}
+
+/* stdio asks for up to size bytes: 0 at the end, -1 on error. */
+static ssize_t zreader_read(void *cookie, char *dst, size_t size)
+{
+  struct zreader *z = cookie;
+  size_t used, made;
+  bool end;
+
+  for (;;) {
+    if (z->pos == z->len && !z->eof) {
+      z->pos = 0;
+      z->len = fread(z->buf, 1, 1 << 17, z->in);
+      z->eof = z->len == 0;
+      if (z->eof && ferror(z->in)) {
+        return zreader_fail(z, -EIO);
+      }
+    }
+    if (z->pos == z->len && !z->more) {
+      return mp_decompress_mid(z->d) ? zreader_fail(z, -ENODATA) : 0;
+    }
+    if (mp_decompress_step(z->d, z->buf + z->pos, z->len - z->pos, &used, dst,
+                           size, &made, &end) < 0) {
+      return zreader_fail(z, -EBADMSG);
+    }
+    z->pos += used;
+    z->more = made == size;
+    if (made) {
+      return (ssize_t)made;
+    }
+    if (!used && !end && z->pos < z->len) {
+      return zreader_fail(z, -EBADMSG); /* no progress: a bad stream */
+    }
+  }
+}
+
+static int zreader_close(void *cookie)
+{
+  struct zreader *z = cookie;
+  int rc = fclose(z->in);
+
+  mp_decompress_free(z->d);
+  mp_free(z->buf);
+  mp_free(z);
+  return rc;
+}
+
+FILE *mp_decompress_fopen(FILE *in, enum mp_zkind kind, int *err)
+{
+  cookie_io_functions_t io = {.read = zreader_read, .close = zreader_close};
+  struct mp_decompress *d = mp_decompress_new(kind);
+  struct zreader *z;
+  FILE *f;
+
+  if (err) {
+    *err = 0;
+  }
+  if (!d) {
+    return NULL;
+  }
+  z = mp_calloc(1, sizeof(*z));
+  *z =
+      (struct zreader){.d = d, .in = in, .buf = mp_malloc(1 << 17), .err = err};
+  if (!(f = fopencookie(z, "r", io))) {
+    mp_decompress_free(d);
+    mp_free(z->buf);
+    mp_free(z);
+  }
+  return f;
 }

@@ -35,27 +35,74 @@ static const char *duck_scalar(enum mp_kind k)
   }
 }
 
-static void duck_struct(FILE *f, const struct mp_part *p);
-
-/* The type of an NDJSON value: nested objects are STRUCTs, lists LISTs. */
-static void duck_type(FILE *f, const struct mp_field *fd)
+/* The number of values an enum lists (values[0] may be NULL: an absent
+ * value, written as null). */
+static size_t enum_values(const struct mp_field *fd)
 {
-  if (fd->kind == MP_K_OBJECT) {
-    duck_struct(f, fd->sub);
-  } else if (fd->kind == MP_K_LIST) {
-    if (mp_field_scalar_list(fd)) {
-      duck_type(f, &fd->sub->fields[0]);
-    } else {
-      duck_struct(f, fd->sub);
+  size_t n = 0;
+
+  for (size_t i = 0; fd->kind == MP_K_ENUM && i < fd->nvalues; i++) {
+    n += fd->values[i] != NULL;
+  }
+  return n;
+}
+
+/* ENUM('a', 'b', ...) inside the string literal of a columns={...} spec,
+ * so each quote is doubled once more: ENUM(''a'', ''b''). */
+static void duck_enum(FILE *f, const struct mp_field *fd)
+{
+  bool first = true;
+
+  fputs("ENUM(", f);
+  for (size_t i = 0; i < fd->nvalues; i++) {
+    if (!fd->values[i]) {
+      continue;
     }
-    fputs("[]", f);
+    fputs(first ? "''" : ", ''", f);
+    for (const char *c = fd->values[i]; *c; c++) {
+      if (*c == '\'') {
+        fputs("'''", f); /* with the one below: '' in the type's literal */
+      }
+      putc(*c, f);
+    }
+    fputs("''", f);
+    first = false;
+  }
+  putc(')', f);
+}
+
+/* A value's scalar type; with enums, an enum that lists its values is an
+ * ENUM of them. */
+static void duck_leaf(FILE *f, const struct mp_field *fd, bool enums)
+{
+  if (enums && enum_values(fd) > 0) {
+    duck_enum(f, fd);
   } else {
     fputs(duck_scalar(fd->kind), f);
   }
 }
 
+static void duck_struct(FILE *f, const struct mp_part *p, bool enums);
+
+/* The type of an NDJSON value: nested objects are STRUCTs, lists LISTs. */
+static void duck_type(FILE *f, const struct mp_field *fd, bool enums)
+{
+  if (fd->kind == MP_K_OBJECT) {
+    duck_struct(f, fd->sub, enums);
+  } else if (fd->kind == MP_K_LIST) {
+    if (mp_field_scalar_list(fd)) {
+      duck_type(f, &fd->sub->fields[0], enums);
+    } else {
+      duck_struct(f, fd->sub, enums);
+    }
+    fputs("[]", f);
+  } else {
+    duck_leaf(f, fd, enums);
+  }
+}
+
 /* STRUCT("a" T, ...): member names quoted, so a keyword (all) is a name. */
-static void duck_struct(FILE *f, const struct mp_part *p)
+static void duck_struct(FILE *f, const struct mp_part *p, bool enums)
 {
   bool first = true;
 
@@ -67,13 +114,13 @@ static void duck_struct(FILE *f, const struct mp_part *p)
       continue;
     }
     fprintf(f, "%s\"%s\" ", first ? "" : ", ", fd->name);
-    duck_type(f, fd);
+    duck_type(f, fd, enums);
     first = false;
   }
   putc(')', f);
 }
 
-static void duck_columns(FILE *f, bool csv)
+static void duck_columns(FILE *f, bool csv, bool enums)
 {
   bool first = true;
 
@@ -85,8 +132,9 @@ static void duck_columns(FILE *f, bool csv)
     for (size_t i = 0; i < n; i++) {
       const struct mp_field *fd = c[i].path[c[i].depth - 1];
 
-      fprintf(f, "%s'%s': '%s'", i ? ", " : "", c[i].name,
-              duck_scalar(fd->kind));
+      fprintf(f, "%s'%s': '", i ? ", " : "", c[i].name);
+      duck_leaf(f, fd, enums);
+      putc('\'', f);
     }
   } else {
     for (size_t i = 0; i < mp_part_row.n; i++) {
@@ -96,7 +144,7 @@ static void duck_columns(FILE *f, bool csv)
         continue;
       }
       fprintf(f, "%s'%s': '", first ? "" : ", ", fd->name);
-      duck_type(f, fd);
+      duck_type(f, fd, enums);
       putc('\'', f);
       first = false;
     }
@@ -106,7 +154,14 @@ static void duck_columns(FILE *f, bool csv)
 
 int mp_schema_duckdb_columns(FILE *f, bool csv)
 {
-  duck_columns(f, csv);
+  duck_columns(f, csv, false);
+  putc('\n', f);
+  return done(f);
+}
+
+int mp_schema_duckdb_enum_columns(FILE *f, bool csv)
+{
+  duck_columns(f, csv, true);
   putc('\n', f);
   return done(f);
 }
@@ -124,7 +179,7 @@ static void sql_string(FILE *f, const char *s)
   putc('\'', f);
 }
 
-int mp_schema_duckdb_view(FILE *f, bool csv, const char *path)
+static int duck_view(FILE *f, bool csv, bool enums, const char *path)
 {
   fputs(csv ? "CREATE VIEW rows AS SELECT * FROM read_csv("
             : "CREATE VIEW rows AS SELECT * FROM read_json(",
@@ -135,9 +190,19 @@ int mp_schema_duckdb_view(FILE *f, bool csv, const char *path)
   fputs(csv ? ", header=true, delim=',', quote='\"', escape='\"', "
             : ", format='newline_delimited', ",
         f);
-  duck_columns(f, csv);
+  duck_columns(f, csv, enums);
   fputs(");\n", f);
   return done(f);
+}
+
+int mp_schema_duckdb_view(FILE *f, bool csv, const char *path)
+{
+  return duck_view(f, csv, false, path);
+}
+
+int mp_schema_duckdb_enum_view(FILE *f, bool csv, const char *path)
+{
+  return duck_view(f, csv, true, path);
 }
 
 /* ---- pandas ------------------------------------------------------------ */

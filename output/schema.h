@@ -21,6 +21,12 @@ int mp_schema_duckdb_columns(FILE *f, bool csv);
  * read_csv) with the columns above; path is quoted for SQL. */
 int mp_schema_duckdb_view(FILE *f, bool csv, const char *path);
 
+/* The same two with each enum column whose values the tables list (the
+ * pandas categories) an ENUM('value', ...) instead of VARCHAR: a value
+ * not listed fails the load. */
+int mp_schema_duckdb_enum_columns(FILE *f, bool csv);
+int mp_schema_duckdb_enum_view(FILE *f, bool csv, const char *path);
+
 /* pandas: a JSON object of column name to nullable dtype ("string",
  * "Int64", "UInt64", "Float64", "boolean", "category"; "object" for an
  * NDJSON list), for pd.read_csv(dtype=...) or, on the NDJSON side, for

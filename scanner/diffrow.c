@@ -5,9 +5,9 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "output/compress.h"
 #include "scanner/base/alloc.h"
 #include "scanner/base/hash.h"
+#include "scanner/rowfile.h"
 
 static void vput(struct mp_diffrow *r, const char *s, size_t n)
 {
@@ -398,39 +398,6 @@ static int csv_row(struct mp_diffrow *r)
 /* ---- the reader -----------------------------------------------------------
  */
 
-/* path, or for FILE.zst and FILE.gz an unlinked temporary file holding it
- * decompressed: rows are read again by offset (mp_diffrow_read_at). */
-static int open_rows(struct mp_diffrow *r, const char *path, char *err,
-                     size_t errlen)
-{
-  enum mp_zkind kind = mp_compress_kind(path);
-  FILE *in = fopen(path, "r");
-  int rc = 0;
-
-  if (!in) {
-    rc = -errno;
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return rc;
-  }
-  if (kind == MP_Z_NONE) {
-    r->f = in;
-    return 0;
-  }
-  if (!(r->f = tmpfile())) {
-    rc = -errno;
-    snprintf(err, errlen, "%s: a temporary file: %s", path, strerror(errno));
-  } else if ((rc = mp_decompress_copy(in, kind, r->f)) < 0 ||
-             fflush(r->f) != 0 || fseeko(r->f, 0, SEEK_SET) != 0) {
-    rc = rc < 0 ? rc : -EIO;
-    snprintf(err, errlen, "%s: %s", path,
-             rc == -ENODATA  ? "the last frame is torn (a cut file)"
-             : rc == -EILSEQ ? "not compressed data of its suffix"
-                             : strerror(-rc));
-  }
-  fclose(in);
-  return rc;
-}
-
 int mp_diffrow_open(struct mp_diffrow *r, const char *path, char *err,
                     size_t errlen)
 {
@@ -445,7 +412,7 @@ int mp_diffrow_open(struct mp_diffrow *r, const char *path, char *err,
   r->col = mp_calloc(r->nfields + 1, sizeof(*r->col));
   r->vcap = 4096;
   r->vbuf = mp_malloc(r->vcap);
-  if ((c = open_rows(r, path, err, errlen)) < 0) {
+  if ((c = mp_rowfile_open(path, true, &r->f, NULL, err, errlen)) < 0) {
     return c;
   }
   c = getc(r->f);

@@ -13,9 +13,8 @@
  * NDJSON) read one row at a time as the diff sees it: the row's key (its
  * domain, or its input when the name was invalid) and the value of each
  * compared field (mp_diff_fields()), lists with their items sorted. One
- * row is in memory at a time. The file must be seekable for
- * mp_diffrow_read_at(); a compressed input (issue 12) would be read through
- * a FILE from a decompressor and re-read by decompressing it again. */
+ * row is in memory at a time. FILE.zst and FILE.gz are decompressed into a
+ * temporary file (scanner/rowfile.h), since mp_diffrow_read_at() seeks. */
 
 enum mp_rowfmt { MP_ROWFMT_NDJSON, MP_ROWFMT_CSV };
 

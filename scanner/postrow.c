@@ -10,6 +10,7 @@
 
 #include "scanner/base/alloc.h"
 #include "scanner/records/dmarc.h"
+#include "scanner/rowfile.h"
 
 /* Where each column is: its CSV header name; in NDJSON, the member key of
  * the row's object obj (NULL: of the row itself). */
@@ -455,12 +456,15 @@ int mp_postrow_open(struct mp_postrow *r, const char *path, char *err,
   memset(r, 0, sizeof(*r));
   mp_jrow_init(&r->json);
   mp_csvrow_init(&r->cells);
-  if (!(r->f = fopen(path, "r"))) {
-    c = -errno;
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+  if ((c = mp_rowfile_open(path, false, &r->f, &r->zerr, err, errlen)) < 0) {
     return c;
   }
   c = getc(r->f);
+  if (c == EOF && ferror(r->f)) {
+    snprintf(err, errlen, "%s: %s", path,
+             mp_rowfile_strerror(r->zerr ? r->zerr : -EIO));
+    return r->zerr ? r->zerr : -EIO;
+  }
   r->csv = c != '{' && c != EOF;
   if (c != EOF) {
     ungetc(c, r->f);
@@ -498,12 +502,18 @@ int mp_postrow_next(struct mp_postrow *r)
     r->lineno++;
     if (r->csv) {
       rc = mp_csvrow_read(&r->cells, r->f);
+      if (ferror(r->f)) { /* the record ends where a file failed */
+        return r->zerr ? r->zerr : -EIO;
+      }
       rc = rc == 1 ? csv_row(r) : rc;
       continue;
     }
     n = getline(&r->line, &r->linecap, r->f);
     if (n < 0) {
-      return ferror(r->f) ? -EIO : 0;
+      return !ferror(r->f) ? 0 : r->zerr ? r->zerr : -EIO;
+    }
+    if (ferror(r->f)) { /* the line ends where a compressed file failed */
+      return r->zerr ? r->zerr : -EIO;
     }
     if (n > 0 && r->line[n - 1] == '\n') {
       n--;

@@ -45,7 +45,8 @@ enum mp_postrow_col {
 };
 
 struct mp_postrow {
-  FILE *f;
+  FILE *f;  /* the rows, decoded as read for FILE.zst, FILE.gz */
+  int zerr; /* why reading a compressed file failed (scanner/rowfile.h) */
   bool csv;
   uint64_t lineno; /* records read, a CSV header included */
   struct mp_jrow json;
@@ -60,14 +61,16 @@ struct mp_postrow {
   struct mp_prow row; /* the current row; borrows from the above */
 };
 
-/* Opens path. Returns 0, or a negative errno with a message in err. */
+/* Opens path (plain, or .zst/.gz: scanner/rowfile.h). Returns 0, or a
+ * negative errno with a message in err. */
 int mp_postrow_open(struct mp_postrow *r, const char *path, char *err,
                     size_t errlen);
 void mp_postrow_close(struct mp_postrow *r);
 
 /* Reads the next row into r->row. Returns 1, 0 at the end, -EILSEQ for a
  * line that is not a scan row (r->lineno says which), -EIO on a read
- * error. */
+ * error, -EBADMSG or -ENODATA for a compressed file that is not one or is
+ * cut (mp_rowfile_strerror). */
 int mp_postrow_next(struct mp_postrow *r);
 
 #endif

@@ -17,7 +17,7 @@ struct args {
 static void usage(FILE *f)
 {
   fputs("usage: mailposture schema --duckdb [-f ndjson|csv] [--sql] "
-        "[--path FILE]\n"
+        "[--path FILE] [--categories]\n"
         "       mailposture schema --pandas [-f ndjson|csv] [--categories]\n"
         "Prints the types of the rows' columns, from the row's part tables "
         "(docs/schema.md):\n"
@@ -28,6 +28,8 @@ static void usage(FILE *f)
         "    --path FILE     the file the view reads (implies --sql; default "
         "rows.ndjson\n"
         "                    or rows.csv)\n"
+        "    --categories    each enum column as an ENUM of its values, not "
+        "VARCHAR\n"
         "  --pandas          the pandas dtypes as JSON, for pd.read_csv(dtype="
         "...) or,\n"
         "                    for NDJSON, astype() after pd.json_normalize()\n"
@@ -77,9 +79,8 @@ static int parse(struct args *a, int argc, char **argv)
   if (a->duckdb == a->pandas) {
     return bad("one of --duckdb and --pandas");
   }
-  if ((a->sql && !a->duckdb) || (a->categories && !a->pandas)) {
-    return bad("--sql and --path go with --duckdb, --categories with "
-               "--pandas");
+  if (a->sql && !a->duckdb) {
+    return bad("--sql and --path go with --duckdb");
   }
   return 0;
 }
@@ -94,12 +95,14 @@ int mp_schema_main(int argc, char **argv, FILE *out)
     return rc > 0 ? 0 : EXIT_USAGE;
   }
   if (a.sql) {
-    rc = mp_schema_duckdb_view(out, a.csv,
-                               a.path  ? a.path
-                               : a.csv ? "rows.csv"
-                                       : "rows.ndjson");
+    rc = (a.categories ? mp_schema_duckdb_enum_view
+                       : mp_schema_duckdb_view)(out, a.csv,
+                                                a.path  ? a.path
+                                                : a.csv ? "rows.csv"
+                                                        : "rows.ndjson");
   } else if (a.duckdb) {
-    rc = mp_schema_duckdb_columns(out, a.csv);
+    rc = (a.categories ? mp_schema_duckdb_enum_columns
+                       : mp_schema_duckdb_columns)(out, a.csv);
   } else if (a.categories) {
     rc = mp_schema_pandas_categories(out, a.csv);
   } else {

@@ -8,6 +8,7 @@
 #include "scanner/base/alloc.h"
 #include "scanner/posture.h"
 #include "scanner/postrow.h"
+#include "scanner/rowfile.h"
 
 #define EXIT_IO    1
 #define EXIT_USAGE 2
@@ -24,8 +25,8 @@ static void usage(FILE *f)
   fputs("usage: mailposture summarize [-o FILE] [--psl-file FILE] ROWS...\n"
         "Counts the summary JSON of a scan (rows, status, lookups, adoption, "
         "histograms,\nfindings, breakdowns, top lists) from its rows, NDJSON "
-        "or CSV; the files of\nshards scanned apart give one summary "
-        "(docs/schema.md \"Summary JSON\").\n"
+        "or CSV, plain or\n.zst/.gz compressed; the files of shards scanned "
+        "apart give one summary\n(docs/schema.md \"Summary JSON\").\n"
         "  -o FILE          write the summary to FILE (default: standard "
         "output)\n"
         "  --psl-file FILE  the Public Suffix List for the breakdown by "
@@ -82,7 +83,7 @@ static int count_file(struct mp_posture *p, const char *path)
   if (rc < 0) {
     fprintf(stderr, "mailposture: summarize: %s: line %llu: %s\n", path,
             (unsigned long long)r.lineno,
-            rc == -EILSEQ ? "not a scan row" : strerror(-rc));
+            rc == -EILSEQ ? "not a scan row" : mp_rowfile_strerror(rc));
   }
   mp_postrow_close(&r);
   return rc < 0 ? EXIT_IO : 0;

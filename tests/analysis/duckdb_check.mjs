@@ -3,6 +3,9 @@
 // schema's type (none left as JSON), that each NDJSON row comes back whole
 // (every member of the row is in the schema, every value converts), that
 // the CSV header is the schema's columns, and that Parquet keeps the types.
+// With --categories (enum columns as ENUM types) the same rows load, every
+// column has that schema's type, and the values are those of the VARCHAR
+// load.
 //
 // usage: node duckdb_check.mjs MAILPOSTURE ROWS.ndjson ROWS.csv SCRATCHDIR
 // Exit status 0: checked; 1: a check failed; 77: @duckdb/node-api is not
@@ -31,10 +34,12 @@ function schema(...args) {
                       { encoding: 'utf8' }).trim();
 }
 
-// columns={'name': 'TYPE', ...}: the types hold no single quote.
-function columns(fmt) {
-  const spec = schema('-f', fmt);
-  return [...spec.matchAll(/'([^']*)': '([^']*)'/g)].map(m => [m[1], m[2]]);
+// columns={'name': 'TYPE', ...}: a type is a SQL string literal (an ENUM's
+// values quoted inside, '' for each quote).
+function columns(fmt, ...more) {
+  const spec = schema('-f', fmt, ...more);
+  return [...spec.matchAll(/'([^']*)': '((?:[^']|'')*)'/g)]
+    .map(m => [m[1], m[2].replaceAll("''", "'")]);
 }
 
 const db = await duckdb.DuckDBInstance.create(':memory:');
@@ -50,9 +55,9 @@ async function describe(rel) {
 }
 
 // The schema's types as DuckDB spells them, checked against rel's.
-async function checkTypes(name, fmt, rel) {
+async function checkTypes(name, fmt, rel, ...more) {
   const got = await describe(rel);
-  const want = columns(fmt);
+  const want = columns(fmt, ...more);
   if (got.size !== want.length) {
     fail(`${name}: ${got.size} columns, the schema has ${want.length}`);
   }
@@ -153,10 +158,37 @@ async function csv() {
   return all.length;
 }
 
+// --categories: the view with ENUM types loads the same rows and values
+// (compared as JSON text) as the one without, rel of format fmt at path.
+async function enums(fmt, path, rel) {
+  const view = `${rel}_enum`;
+  await con.run(schema('-f', fmt, '--categories', '--path', path)
+                  .replace('CREATE VIEW rows', `CREATE VIEW ${view}`));
+  const want = await checkTypes(`${fmt} --categories`, fmt, view,
+                                '--categories');
+  const enumCols = want.filter(([, t]) => /ENUM\(/.test(t)).length;
+  if (enumCols < 10) {
+    fail(`${fmt} --categories: only ${enumCols} columns with an ENUM`);
+  }
+  const [{ n, same }] = await rows(
+    `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE ` +
+    `to_json(${rel})::VARCHAR = to_json(${view})::VARCHAR)::INTEGER AS same ` +
+    `FROM ${rel} JOIN ${view} USING (line)`);
+  const [{ all }] = await rows(`SELECT count(*)::INTEGER AS "all" FROM ${rel}`);
+  if (n !== all || same !== all || all === 0) {
+    fail(`${fmt} --categories: ${same} of ${all} rows load the same ` +
+         `(${n} joined)`);
+  }
+  return enumCols;
+}
+
 try {
   const nd = await ndjson();
   const cs = await csv();
+  const nde = await enums('ndjson', ndPath, 'nd');
+  const cse = await enums('csv', csvPath, 'cs');
   console.log(`duckdb_check: ${ndPath}: ${nd} NDJSON rows, ${cs} CSV rows, ` +
+              `ENUM columns ${nde} (NDJSON, top level) and ${cse} (CSV), ` +
               `${failures} failures`);
 } catch (e) {
   fail(e.message);

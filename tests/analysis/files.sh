@@ -8,6 +8,8 @@ bin=$1 dir=$2 update=${3:-}
 files=(
   "duckdb-ndjson.sql:--duckdb --sql -f ndjson"
   "duckdb-csv.sql:--duckdb --sql -f csv"
+  "duckdb-ndjson-categories.sql:--duckdb --sql --categories -f ndjson"
+  "duckdb-csv-categories.sql:--duckdb --sql --categories -f csv"
   "pandas-ndjson.json:--pandas -f ndjson"
   "pandas-ndjson-categories.json:--pandas --categories -f ndjson"
   "pandas-csv.json:--pandas -f csv"

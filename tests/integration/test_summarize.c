@@ -2,7 +2,7 @@
  * world as a ranked list, scanned by one process and by N processes with
  * --shard K/N; summarize of the N parts, and of the one process's rows,
  * gives exactly the posture keys of the one-process --summary, NDJSON and
- * CSV. */
+ * CSV, plain and written to .zst and .gz files. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,7 +134,57 @@ static void check_equal(const char *want_path, const char *got_path,
   mp_json_free(got);
 }
 
-static void shards_equal_one_scan(const char *fmt)
+/* A copy of the first half of path at cut: a torn last frame. */
+static void cut_in_half(const char *path, const char *cut)
+{
+  size_t len;
+  char *text = mp_proc_slurp(path, &len);
+  FILE *f = fopen(cut, "w");
+
+  cr_assert(text && f && len > 16);
+  cr_assert_eq(fwrite(text, 1, len / 2, f), len / 2);
+  cr_assert_eq(fclose(f), 0);
+  mp_free(text);
+}
+
+/* The scanner over list with args, rows to -o path (compressed by its
+ * name); returns its exit status. */
+static int scan_to(const char *list, const char *path, const char *const *args)
+{
+  const char *a[16];
+  char out[4096];
+  size_t n = 0;
+  int rc;
+
+  for (; args && args[n]; n++) {
+    a[n] = args[n];
+  }
+  a[n++] = "-o";
+  a[n++] = path;
+  a[n] = NULL;
+  snprintf(out, sizeof(out), "%s.stdout", path);
+  rc = run_scanner(list, out, a);
+  unlink(out);
+  return rc;
+}
+
+/* summarize (argv) exits 1 with why on stderr (to err_path). */
+static void expect_refused(const char *const *argv, const char *err_path,
+                           const char *why)
+{
+  char *msg;
+
+  cr_expect_eq(mp_proc_run(argv, NULL, NULL, err_path, 120000), 1, "%s",
+               argv[4]);
+  msg = mp_proc_slurp(err_path, NULL);
+  cr_expect(msg && strstr(msg, why), "%s: %s", argv[4], msg ? msg : "");
+  mp_free(msg);
+}
+
+/* zext: the suffix of each part's name, then of the one scan's: "" (plain),
+ * ".zst" or ".gz". */
+static void shards_equal_one_scan(const char *fmt,
+                                  const char *const zext[SHARDS + 1])
 {
   char list[4096], whole[4096], sum[4096], got[4096], name[64];
   char parts[SHARDS][4096], shard[16];
@@ -146,19 +196,19 @@ static void shards_equal_one_scan(const char *fmt)
 
   scratch_path(list, sizeof(list), "summarize-ranked.txt");
   ranked_list(list);
-  snprintf(name, sizeof(name), "summarize-whole.%s", fmt);
+  snprintf(name, sizeof(name), "summarize-whole.%s%s", fmt, zext[SHARDS]);
   scratch_path(whole, sizeof(whole), name);
   scratch_path(sum, sizeof(sum), "summarize-scan.json");
-  cr_assert_eq(run_scanner(list, whole, args), 0);
+  cr_assert_eq(scan_to(list, whole, args), 0);
   for (int k = 0; k < SHARDS; k++) {
-    snprintf(name, sizeof(name), "summarize-part%d.%s", k, fmt);
+    snprintf(name, sizeof(name), "summarize-part%d.%s%s", k, fmt, zext[k]);
     scratch_path(parts[k], sizeof(parts[k]), name);
     snprintf(shard, sizeof(shard), "%d/%d", k, SHARDS);
     args[6] = "--shard";
     args[7] = shard;
     args[5] = got; /* the parts' own summaries are not compared */
     scratch_path(got, sizeof(got), "summarize-part.json");
-    cr_assert_eq(run_scanner(list, parts[k], args), 0);
+    cr_assert_eq(scan_to(list, parts[k], args), 0);
     files[k] = parts[k];
   }
   scratch_path(got, sizeof(got), "summarize-got.json");
@@ -186,28 +236,60 @@ static void shards_equal_one_scan(const char *fmt)
   unlink(list);
 }
 
+static const char *const plain[SHARDS + 1] = {"", "", "", ""};
+
 Test(summarize, shards_equal_one_scan_ndjson, .timeout = 600)
 {
-  shards_equal_one_scan("ndjson");
+  shards_equal_one_scan("ndjson", plain);
 }
 
 Test(summarize, shards_equal_one_scan_csv, .timeout = 600)
 {
-  shards_equal_one_scan("csv");
+  shards_equal_one_scan("csv", plain);
 }
 
-Test(summarize, rejects_a_file_that_is_not_rows, .timeout = 60)
+Test(summarize, compressed_shards_equal_one_scan_ndjson, .timeout = 600)
 {
-  char bad[4096], got[4096];
-  const char *files[] = {bad};
+  const char *const zext[SHARDS + 1] = {".zst", ".gz", "", ".zst"};
+
+  shards_equal_one_scan("ndjson", zext);
+}
+
+Test(summarize, compressed_shards_equal_one_scan_csv, .timeout = 600)
+{
+  const char *const zext[SHARDS + 1] = {".gz", ".zst", ".gz", ".gz"};
+
+  shards_equal_one_scan("csv", zext);
+}
+
+/* A cut .zst or .gz file, and plain text named .gz, are errors (exit 1),
+ * not a summary of part of the rows. */
+Test(summarize, rejects_a_cut_or_false_compressed_file, .timeout = 600)
+{
+  const char *const exts[] = {"ndjson.zst", "ndjson.gz", "csv.gz"};
+  const char *const csv[] = {"-f", "csv", NULL};
+  char list[4096], rows[4096], cut[4096], got[4096], err[4096], name[64];
+  const char *argv[] = {MP_BINARY, "summarize", "-o", got, cut, NULL};
   FILE *f;
 
-  scratch_path(bad, sizeof(bad), "summarize-bad.ndjson");
-  scratch_path(got, sizeof(got), "summarize-bad.json");
-  f = fopen(bad, "w");
+  snprintf(list, sizeof(list), "%s/domains.txt", MP_WORLD_DIR);
+  scratch_path(got, sizeof(got), "summarize-cut.json");
+  scratch_path(err, sizeof(err), "summarize-cut.err");
+  for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+    snprintf(name, sizeof(name), "summarize-rows.%s", exts[i]);
+    scratch_path(rows, sizeof(rows), name);
+    snprintf(name, sizeof(name), "summarize-cut.%s", exts[i]);
+    scratch_path(cut, sizeof(cut), name);
+    cr_assert_eq(scan_to(list, rows, exts[i][0] == 'c' ? csv : NULL), 0);
+    cut_in_half(rows, cut);
+    expect_refused(argv, err, "the last frame is torn");
+    unlink(rows);
+  }
+  f = fopen(cut, "w"); /* plain rows named .csv.gz */
   cr_assert_not_null(f);
-  fputs("{\"status\":\"ok\"}\n{not json\n", f);
-  fclose(f);
-  cr_expect_eq(summarize(got, files, 1), 1);
-  unlink(bad);
+  fputs("{\"status\":\"ok\"}\n", f);
+  cr_assert_eq(fclose(f), 0);
+  expect_refused(argv, err, "not compressed data of its suffix");
+  unlink(cut);
+  unlink(err);
 }

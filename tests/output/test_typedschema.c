@@ -141,6 +141,40 @@ Test(typedschema, duckdb_csv_has_one_column_per_csv_column)
   free(s);
 }
 
+/* --categories: each enum that lists its values is an ENUM of them (its
+ * quotes doubled inside the spec's string literal), the rest as without. */
+Test(typedschema, duckdb_enum_columns_are_the_categories)
+{
+  char *plain = capture(mp_schema_duckdb_columns, true);
+  char *csv = capture(mp_schema_duckdb_enum_columns, true);
+  char *nd = capture(mp_schema_duckdb_enum_columns, false);
+  struct mp_json *cat = capture_json(mp_schema_pandas_categories, true);
+  size_t enums = 0;
+
+  cr_expect_not_null(
+      strstr(csv, "'dmarc_p': 'ENUM(''none'', ''quarantine'', ''reject'')'"));
+  cr_expect_not_null(strstr(csv, "'txt_records': 'VARCHAR'"));
+  cr_expect_not_null(strstr(csv, "'rank': 'BIGINT'"));
+  cr_expect_not_null(strstr(
+      nd, "'txt': 'STRUCT(\"name\" VARCHAR, \"type\" VARCHAR, \"outcome\" "
+          "ENUM(''ok'', ''nodata'', "));
+  for (const char *p = csv; (p = strstr(p, "': 'ENUM(")) != NULL; p++) {
+    enums++;
+  }
+  cr_expect_eq(enums, cat->count, "an ENUM per pandas category column");
+  for (const char *p = plain; (p = strstr(p, "': 'VARCHAR'")) != NULL; p++) {
+    enums++;
+  }
+  for (const char *p = csv; (p = strstr(p, "': 'VARCHAR'")) != NULL; p++) {
+    enums--;
+  }
+  cr_expect_eq(enums, 2 * cat->count, "only enums change");
+  mp_json_free(cat);
+  free(plain);
+  free(csv);
+  free(nd);
+}
+
 Test(typedschema, duckdb_view_quotes_the_path)
 {
   char *s = NULL;
