@@ -98,18 +98,19 @@ static const struct mp_answer *get(struct mp_replay *rp, const char *name,
   if (entry) {
     *entry = NULL;
   }
-  if (mp_dnswire_labels(name) == 0) {
-    return &nonexistent;
-  }
   if (rp->dead_zone && *rp->dead_zone &&
       mp_dnsname_text_at_or_below(name, strlen(name), *rp->dead_zone)) {
-    return &not_asked;
+    return mp_dnswire_labels(name) == 0 ? &nonexistent : &not_asked;
   }
+  /* A pinned name was askable: its labels need no counting again. */
   if ((e = pinned(rp, name, type, kind))) {
     if (entry) {
       *entry = e;
     }
     return mp_cache_answer(e);
+  }
+  if (mp_dnswire_labels(name) == 0) {
+    return &nonexistent;
   }
   uint64_t fetches = mp_cache_stats(rp->cache)->fetches;
 
