@@ -50,7 +50,15 @@ static int plain(uint8_t c)
   return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-static void escape_byte(FILE *f, uint8_t c)
+void mp_json_out_drain(struct mp_json_out *o)
+{
+  if (o->n > 0) {
+    fwrite(o->b, 1, o->n, o->f);
+    o->n = 0;
+  }
+}
+
+static void escape_byte(struct mp_json_out *o, uint8_t c)
 {
   static const char hex[] = "0123456789abcdef";
   char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -76,18 +84,17 @@ static void escape_byte(FILE *f, uint8_t c)
     e[1] = 't';
     break;
   default:
-    fwrite(e, 1, sizeof(e), f);
+    mp_json_out_put(o, e, sizeof(e));
     return;
   }
-  fwrite(e, 1, 2, f);
+  mp_json_out_put(o, e, 2);
 }
 
-void mp_json_string(FILE *f, const char *s, size_t len)
+void mp_json_out_string(struct mp_json_out *o, const char *s, size_t len)
 {
   const uint8_t *p = (const uint8_t *)s, *end = p + len, *run = p;
 
-  flockfile(f);
-  putc_unlocked('"', f);
+  mp_json_out_byte(o, '"');
   while (p < end) {
     size_t n = 1;
 
@@ -106,22 +113,30 @@ void mp_json_string(FILE *f, const char *s, size_t len)
       }
     }
     if (p > run) {
-      fwrite(run, 1, (size_t)(p - run), f);
+      mp_json_out_put(o, run, (size_t)(p - run));
     }
     if (*p < 0x80) {
-      escape_byte(f, *p);
+      escape_byte(o, *p);
     } else if (n == 3) {
-      fputs(p[2] == 0xa8 ? "\\u2028" : "\\u2029", f);
+      mp_json_out_put(o, p[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
     } else {
-      fwrite("\xef\xbf\xbd", 1, 3, f); /* U+FFFD for this one byte */
+      mp_json_out_put(o, "\xef\xbf\xbd", 3); /* U+FFFD for this one byte */
     }
     p += n ? n : 1;
     run = p;
   }
   if (p > run) {
-    fwrite(run, 1, (size_t)(p - run), f);
+    mp_json_out_put(o, run, (size_t)(p - run));
   }
-  putc_unlocked('"', f);
+  mp_json_out_byte(o, '"');
+}
+
+void mp_json_string(FILE *f, const char *s, size_t len)
+{
+  struct mp_json_out o = {.f = f};
+
+  flockfile(f);
+  mp_json_out_string(&o, s, len);
   funlockfile(f);
 }
 

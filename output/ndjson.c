@@ -1,89 +1,117 @@
 /* NDJSON rows: one JSON object per line, the members of each object in the
  * order of its part's table (output/parts/, docs/schema.md "NDJSON
- * fields"). */
+ * fields"). Each row is built in a buffer on the stack and handed to the
+ * stream in one fwrite (or a few, for a row bigger than the buffer): no
+ * stdio call per field. */
 #include "output/writer.h"
 
 #include <assert.h>
+#include <string.h>
 
 #include "output/json.h"
 #include "output/part.h"
 
 /* A string literal without its NUL. */
-#define LIT(f, s) fwrite((s), 1, sizeof(s) - 1, (f))
+#define LIT(o, s) mp_json_out_put((o), (s), sizeof(s) - 1)
 
-static void object(FILE *f, const struct mp_part *p, const void *obj, size_t i);
+/* Most rows fit: a few KiB, more with long TXT answers. */
+#define ROW_BUF 16384
 
-static void value(FILE *f, const struct mp_field *fd, const struct mp_value *v);
+static void object(struct mp_json_out *o, const struct mp_part *p,
+                   const void *obj, size_t i);
+
+static void value(struct mp_json_out *o, const struct mp_field *fd,
+                  const struct mp_value *v);
 
 /* A list: each item a scalar (the item part's one nameless field) or an
  * object. */
-static void list(FILE *f, const struct mp_field *fd, const struct mp_value *v)
+static void list(struct mp_json_out *o, const struct mp_field *fd,
+                 const struct mp_value *v)
 {
   const struct mp_field *item = &fd->sub->fields[0];
   bool scalar = mp_field_scalar_list(fd);
 
-  putc_unlocked('[', f);
+  mp_json_out_byte(o, '[');
   for (size_t k = 0; k < v->n; k++) {
     if (k > 0) {
-      putc_unlocked(',', f);
+      mp_json_out_byte(o, ',');
     }
     if (scalar) {
       struct mp_value iv;
 
       mp_field_read(item, v->obj, k, &iv);
-      value(f, item, &iv);
+      value(o, item, &iv);
     } else {
-      object(f, fd->sub, v->obj, k);
+      object(o, fd->sub, v->obj, k);
     }
   }
-  putc_unlocked(']', f);
+  mp_json_out_byte(o, ']');
 }
 
-static void value(FILE *f, const struct mp_field *fd, const struct mp_value *v)
+/* A number's text (mp_json_format_*), or null for none. */
+static void number(struct mp_json_out *o, const char *buf, size_t n)
 {
+  if (n == 0) {
+    LIT(o, "null");
+  } else {
+    mp_json_out_put(o, buf, n);
+  }
+}
+
+static void value(struct mp_json_out *o, const struct mp_field *fd,
+                  const struct mp_value *v)
+{
+  char buf[MP_JSON_FMT_MAX + 2];
+
   if (v->null) {
-    LIT(f, "null");
+    LIT(o, "null");
     return;
   }
   switch (fd->kind) {
   case MP_K_STRING:
   case MP_K_ENUM:
-    mp_json_string(f, v->s, v->len);
+    mp_json_out_string(o, v->s, v->len);
     break;
   case MP_K_INT:
-    mp_json_int(f, v->i);
+    number(o, buf, mp_json_format_int(buf, v->i));
     break;
   case MP_K_UINT:
-    mp_json_uint(f, v->u);
+    number(o, buf, mp_json_format_uint(buf, v->u));
     break;
   case MP_K_NUMBER:
-    mp_json_number(f, v->d);
+    number(o, buf, mp_json_format_number(buf, v->d));
     break;
-  case MP_K_TIME:
-    mp_json_time(f, v->i);
+  case MP_K_TIME: {
+    size_t n = mp_json_format_time(buf + 1, v->i);
+
+    buf[0] = '"';
+    buf[n + 1] = '"';
+    mp_json_out_put(o, buf, n + 2);
     break;
+  }
   case MP_K_BOOL:
     if (v->b) {
-      LIT(f, "true");
+      LIT(o, "true");
     } else {
-      LIT(f, "false");
+      LIT(o, "false");
     }
     break;
   case MP_K_OBJECT:
-    object(f, fd->sub, v->obj, 0);
+    object(o, fd->sub, v->obj, 0);
     break;
   case MP_K_LIST:
-    list(f, fd, v);
+    list(o, fd, v);
     break;
   }
 }
 
 /* The members of part p read from obj (item i of a list, else 0). */
-static void object(FILE *f, const struct mp_part *p, const void *obj, size_t i)
+static void object(struct mp_json_out *o, const struct mp_part *p,
+                   const void *obj, size_t i)
 {
   bool first = true;
 
-  putc_unlocked('{', f);
+  mp_json_out_byte(o, '{');
   for (size_t k = 0; k < p->n; k++) {
     const struct mp_field *fd = &p->fields[k];
     struct mp_value v;
@@ -92,27 +120,28 @@ static void object(FILE *f, const struct mp_part *p, const void *obj, size_t i)
       continue;
     }
     if (!first) {
-      putc_unlocked(',', f);
+      mp_json_out_byte(o, ',');
     }
     first = false;
-    /* Keys are short ASCII words: byte by byte into the stream's buffer,
-     * without a lock or a length. */
-    putc_unlocked('"', f);
-    for (const char *c = fd->name; *c; c++) {
-      putc_unlocked(*c, f);
-    }
-    putc_unlocked('"', f);
-    putc_unlocked(':', f);
+    /* Keys are short ASCII words: copied as they are. */
+    mp_json_out_byte(o, '"');
+    mp_json_out_put(o, fd->name, strlen(fd->name));
+    mp_json_out_byte(o, '"');
+    mp_json_out_byte(o, ':');
     mp_field_read(fd, obj, i, &v);
-    value(f, fd, &v);
+    value(o, fd, &v);
   }
-  putc_unlocked('}', f);
+  mp_json_out_byte(o, '}');
 }
 
 static int ndjson_write(struct mp_writer *w, const struct mp_result *r)
 {
-  object(w->out, &mp_part_row, r, 0);
-  putc_unlocked('\n', w->out);
+  char buf[ROW_BUF];
+  struct mp_json_out o = {.f = w->out, .b = buf, .cap = sizeof(buf)};
+
+  object(&o, &mp_part_row, r, 0);
+  mp_json_out_byte(&o, '\n');
+  mp_json_out_drain(&o);
   return 0;
 }
 

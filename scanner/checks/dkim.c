@@ -7,10 +7,10 @@
  * too (the selectors are then unknown, never absent). */
 #include "scanner/checks/check.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/base/fmt.h"
 #include "scanner/checks/codes.h"
 #include "scanner/config.h"
 #include "scanner/records/dkim_key.h"
@@ -141,8 +141,8 @@ static void check_required(struct dkim_state *st, const struct mp_job *job,
     const struct mp_answer *a = NULL;
 
     if (!nxdomain) {
-      snprintf(name, sizeof(name), "%s._domainkey.%s", r->selector,
-               job->domain);
+      mp_fmt_join3(name, sizeof(name), r->selector, "._domainkey.",
+                   job->domain);
       a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL);
     }
     st->required[i] =
@@ -188,7 +188,7 @@ static int run(struct mp_task *t)
   memset(o, 0, sizeof(*o));
   o->evaluated = true;
   if (cfg->dkim_shortcut) {
-    snprintf(name, sizeof(name), "_domainkey.%s", job->domain);
+    mp_fmt_join3(name, sizeof(name), "_domainkey.", job->domain, "");
     if (!(a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
       return 1; /* the probes wait for it */
     }
@@ -204,8 +204,8 @@ static int run(struct mp_task *t)
     }
   }
   for (size_t i = 0; cfg->dkim_selectors[i]; i++) {
-    snprintf(name, sizeof(name), "%s._domainkey.%s", cfg->dkim_selectors[i],
-             job->domain);
+    mp_fmt_join3(name, sizeof(name), cfg->dkim_selectors[i], "._domainkey.",
+                 job->domain);
     if (!(a = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
       complete = false;
       continue;

@@ -9,10 +9,10 @@
 #include "scanner/checks/check.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "scanner/base/fmt.h"
 #include "scanner/checks/codes.h"
 #include "scanner/records/dmarc.h"
 #include "scanner/findings.h"
@@ -153,8 +153,8 @@ static bool destinations(struct mp_job *job, struct dmarc_state *st,
     if (!d->external) {
       continue;
     }
-    snprintf(name, sizeof(name), "%s._report._dmarc.%s", st->out.policy_domain,
-             dest);
+    mp_fmt_join3(name, sizeof(name), st->out.policy_domain, "._report._dmarc.",
+                 dest);
     /* a name of this domain's alone: not kept for others */
     if (!(a = mp_replay_get_as(&st->work.rp, name, MP_T_TXT, MP_CACHE_ONCE))) {
       complete = false;
@@ -303,7 +303,7 @@ static bool psl_record(struct dmarc_state *st, const char *domain,
   if (!org_psl || strcasecmp(org_psl, domain) == 0) {
     return true;
   }
-  snprintf(name, sizeof(name), "_dmarc.%s", org_psl);
+  mp_fmt_join3(name, sizeof(name), "_dmarc.", org_psl, "");
   if (!(org = mp_replay_get(&st->work.rp, name, MP_T_TXT, NULL))) {
     return false;
   }
@@ -443,7 +443,7 @@ static void dmarc_start(struct mp_job *job, void *state)
   memset(&st->out, 0, sizeof(st->out));
   /* A domain too long for the prefix still gets its lookup, answered
    * "error", so the row says why. */
-  snprintf(name, sizeof(name), "_dmarc.%s", job->domain);
+  mp_fmt_join3(name, sizeof(name), "_dmarc.", job->domain, "");
   mp_job_lookup(job, &st->txt, name, MP_T_TXT, on_dmarc);
 }
 

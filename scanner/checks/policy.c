@@ -4,9 +4,9 @@
  * policy of MTA-STS and the BIMI image are not fetched. */
 #include "scanner/checks/check.h"
 
-#include <stdio.h>
 #include <string.h>
 
+#include "scanner/base/fmt.h"
 #include "scanner/checks/codes.h"
 #include "scanner/findings.h"
 #include "scanner/records/policy_txt.h"
@@ -21,7 +21,7 @@ static void ask(struct mp_job *job, void *state, const char *prefix)
   struct policy_state *st = state;
   char name[sizeof("default._bimi.") + MP_NAME_MAX];
 
-  snprintf(name, sizeof(name), "%s%s", prefix, job->domain);
+  mp_fmt_join3(name, sizeof(name), prefix, job->domain, "");
   mp_job_lookup(job, &st->lk, name, MP_T_TXT, NULL);
 }
 

@@ -4,11 +4,11 @@
  * from the top whenever answers it was missing land. */
 #include "scanner/checks/check.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "scanner/base/alloc.h"
+#include "scanner/base/fmt.h"
 #include "scanner/checks/codes.h"
 #include "scanner/config.h"
 #include "scanner/findings.h"
@@ -56,7 +56,7 @@ static int run(struct mp_task *t)
 
   /* the identities of the vendor's mail (--spf-sender, --spf-helo): what
    * %{s}, %{l}, %{o} and %{h} expand to (RFC 7208 section 7.3) */
-  snprintf(sender, sizeof(sender), "%s@%s", cfg->spf_sender, job->domain);
+  mp_fmt_join3(sender, sizeof(sender), cfg->spf_sender, "@", job->domain);
   for (; st->phase <= cfg->nspf_ips; st->phase++) {
     struct mp_spf_request req = {
         .family = AF_UNSPEC,

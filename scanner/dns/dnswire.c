@@ -3,10 +3,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "scanner/base/fmt.h"
 #include "scanner/dns/dnsname.h"
 
 #define CNAME_MAX 16 /* aliases followed per reply */
@@ -141,8 +141,11 @@ void mp_dnswire_reverse(int family, const uint8_t *addr, char *out)
   size_t o = 0;
 
   if (family == AF_INET) {
-    snprintf(out, MP_REVERSE_MAX, "%u.%u.%u.%u.in-addr.arpa", addr[3], addr[2],
-             addr[1], addr[0]);
+    for (int i = 3; i >= 0; i--) {
+      o += mp_fmt_dec(out + o, addr[i], 0);
+      out[o++] = '.';
+    }
+    memcpy(out + o, "in-addr.arpa", sizeof("in-addr.arpa"));
     return;
   }
   for (int i = 15; i >= 0; i--) {

@@ -13,14 +13,25 @@
  * starts), the code goes on or gives up, and the caller waits on
  * rp->pending[] and runs it again from the top. Every entry touched stays
  * referenced until mp_replay_reset(), so a replay never loses what the last
- * one had, and answers (and strings in them) stay valid for the row. With
- * a cache whose fetcher answers at once (tests), one run suffices. */
+ * one had, and answers (and strings in them) stay valid for the row. A run
+ * that asks again for a name an earlier run got answered (the same text,
+ * type and kind) gets the pinned answer without a cache lookup, unless
+ * that answer is a failure, which the cache may fetch again. With a cache
+ * whose fetcher answers at once (tests), one run suffices. */
 
 /* Fetches a replay started (cache misses), by whoever owns the counter:
  * the scan keeps one per check, for the summary. */
 struct mp_replay_counts {
   uint64_t fetches;
   uint64_t txt; /* of which TXT */
+};
+
+/* An entry a run referenced, and the kind it was asked as. */
+struct mp_replay_pin {
+  struct mp_cache_entry *e;
+  size_t len; /* of its name */
+  uint16_t type;
+  enum mp_cache_kind kind;
 };
 
 struct mp_replay {
@@ -31,7 +42,7 @@ struct mp_replay {
                                       once its servers do not answer: names
                                       at and below it are not asked, they
                                       time out at once (job.h) */
-  struct mp_cache_entry **pins;    /* referenced entries */
+  struct mp_replay_pin *pins;      /* referenced entries, each once */
   size_t npins, cappins;
   struct mp_cache_entry **pending; /* what the last run missed */
   size_t npending, cappending;

@@ -1,11 +1,12 @@
 #include "scanner/records/ptrname.h"
 
+#include <assert.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "scanner/base/ascii.h"
+#include "scanner/base/fmt.h"
 
 /* Judgment, for few false positives on real mail hosts:
  * - An address rule needs the WHOLE address (all four IPv4 octets, all 32
@@ -130,21 +131,22 @@ static const char *ip4_rules(const char *s, size_t n, const struct run *r,
     if (k >= 2) {
       o = rev;
     }
-    if (k & 1) {
-      snprintf(text, sizeof(text), "%03u%03u%03u%03u", o[0], o[1], o[2], o[3]);
-    } else {
-      snprintf(text, sizeof(text), "%u%u%u%u", o[0], o[1], o[2], o[3]);
+    size_t len = 0;
+
+    for (int j = 0; j < 4; j++) { /* %03u x 4, or %u x 4 */
+      len += mp_fmt_dec(text + len, o[j], (k & 1) ? 3 : 0);
     }
+    text[len] = '\0';
     if (run_is(s, r, nr, text)) {
       return "addr_joined";
     }
   }
   /* Below 2^24 a decimal form is too short to be telling. */
-  snprintf(text, sizeof(text), "%lu", dec);
+  text[mp_fmt_dec(text, dec, 0)] = '\0';
   if (dec >= (1ul << 24) && run_is(s, r, nr, text)) {
     return "addr_decimal";
   }
-  snprintf(text, sizeof(text), "%08lx", dec);
+  text[mp_fmt_hex(text, dec, 8)] = '\0';
   if (has_hex_word(s, n, text)) {
     return "addr_hex";
   }
@@ -197,21 +199,23 @@ static void ip6_groups(const uint8_t *a, int form, char *out, size_t cap)
       bestlen = z;
     }
   }
-  out[0] = '\0';
-  for (int k = 0; k < 8 && len < cap; k++) {
-    int w;
-
+  assert(cap >= 8 * 5); /* eight groups of four digits and a dash */
+  (void)cap;
+  for (int k = 0; k < 8; k++) {
     if (k == best) {
-      w = snprintf(out + len, cap - len, "%s", k == 0 ? "--" : "-");
+      if (k == 0) {
+        out[len++] = '-';
+      }
+      out[len++] = '-';
       k += bestlen - 1;
     } else {
-      const char *dash = k < 7 ? "-" : "";
-
-      w = form == 1 ? snprintf(out + len, cap - len, "%04x%s", g[k], dash)
-                    : snprintf(out + len, cap - len, "%x%s", g[k], dash);
+      len += mp_fmt_hex(out + len, g[k], form == 1 ? 4 : 0);
+      if (k < 7) {
+        out[len++] = '-';
+      }
     }
-    len += (size_t)(w > 0 ? w : 0);
   }
+  out[len] = '\0';
 }
 
 static const char *ip6_rules(const char *s, size_t n, const uint8_t *a)
@@ -219,8 +223,9 @@ static const char *ip6_rules(const char *s, size_t n, const uint8_t *a)
   char hex[33], text[48];
 
   for (int k = 0; k < 16; k++) {
-    snprintf(hex + 2 * k, 3, "%02x", a[k]);
+    mp_fmt_hex(hex + 2 * k, a[k], 2);
   }
+  hex[32] = '\0';
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && mp_is_hex(s[i - 1])) {
       continue;

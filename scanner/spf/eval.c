@@ -4,11 +4,11 @@
 #include "scanner/spf/eval.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "scanner/base/alloc.h"
+#include "scanner/base/fmt.h"
 #include "scanner/spf/internal.h"
 
 #define MATCH   1
@@ -85,7 +85,7 @@ static int term_target(struct run *r, const struct node *n,
   int k;
 
   if (!t->has_domain) {
-    snprintf(out, SPF_NAME_MAX, "%s", domain);
+    mp_fmt_join3(out, SPF_NAME_MAX, domain, "", "");
     return 0;
   }
   k = mp_spf_expand_domain(r, n, t->dom_off, t->dom_len, t->macro, domain, out);
