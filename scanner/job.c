@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "input/reader.h"
 #include "scanner/base/alloc.h"
 #include "scanner/checks/registry.h"
 #include "scanner/dns/dnsname.h"
@@ -343,4 +344,14 @@ void mp_job_close_checks(struct mp_job *job)
   }
   mp_free(job->state);
   job->state = NULL;
+}
+
+void mp_job_set_input(struct mp_job *job, const struct mp_line *line)
+{
+  size_t n = line->len < MP_INPUT_MAX ? line->len : MP_INPUT_MAX;
+
+  memcpy(job->input, line->text, n);
+  job->input_len = n;
+  job->input_truncated = line->truncated || line->len > MP_INPUT_MAX;
+  job->line = line->number;
 }

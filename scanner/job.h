@@ -58,6 +58,7 @@ struct mp_check_counts {
 };
 
 struct mp_orgdomain;
+struct mp_line;
 
 struct mp_job {
   struct mp_resolver *resolver;
@@ -90,6 +91,9 @@ struct mp_job {
   void (*submit)(struct mp_job *job, const char *name, uint16_t type,
                  struct mp_waiter *w);
 };
+
+/* The job's input line: its number and text (cut at MP_INPUT_MAX). */
+void mp_job_set_input(struct mp_job *job, const struct mp_line *line);
 
 /* Allocates the checks' state block of a job slot and runs every check's
  * init on it; sets job->on from cfg->checks (init) before. Close runs

@@ -86,6 +86,18 @@ static int64_t wall_us(void)
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Writing rows failed (a row, or the last of them at the close): said
+ * once, naming the file; EPIPE, the reader gone (| head), is no news. */
+static void output_error(struct scan *s, int rc)
+{
+  if (rc != -EPIPE && (!s->error || s->error == -EINTR)) {
+    mp_log_error("%s: writing rows: %s",
+                 s->cfg->output ? s->cfg->output : "standard output",
+                 mp_strerror(rc));
+  }
+  set_error(s, rc);
+}
+
 static void emit(struct scan *s, const struct mp_result *res)
 {
   int rc;
@@ -94,12 +106,7 @@ static void emit(struct scan *s, const struct mp_result *res)
     return; /* the output is broken: nothing more can be written */
   }
   if ((rc = mp_writer_write(&s->writer, res)) < 0) {
-    if (rc != -EPIPE) { /* EPIPE: the reader has gone (| head) */
-      const char *to = s->cfg->output ? s->cfg->output : "standard output";
-
-      mp_log_error("%s: writing a row: %s", to, mp_strerror(rc));
-    }
-    set_error(s, rc);
+    output_error(s, rc);
     return;
   }
   mp_stats_row(s->st, res);
@@ -147,16 +154,6 @@ static void on_job_complete(struct mp_job *job)
   s->free_jobs = job;
   s->active--;
   pump(s);
-}
-
-static void copy_input(struct mp_job *job, const struct mp_line *line)
-{
-  size_t n = line->len < MP_INPUT_MAX ? line->len : MP_INPUT_MAX;
-
-  memcpy(job->input, line->text, n);
-  job->input_len = n;
-  job->input_truncated = line->truncated || line->len > MP_INPUT_MAX;
-  job->line = line->number;
 }
 
 /* A free job: one of the pool, or a new one while under -c. NULL when -c
@@ -258,7 +255,7 @@ static void handle_line(struct scan *s, const struct mp_line *line)
   if (s->active > s->st->domains_peak) {
     s->st->domains_peak = s->active;
   }
-  copy_input(job, line);
+  mp_job_set_input(job, line);
   memcpy(job->domain, name, (size_t)len + 1);
   job->rank = e.rank;
   job->started_us = wall_us();
@@ -570,10 +567,10 @@ int mp_scan_run(const struct mp_config *cfg, int in_fd, FILE *out,
   }
   uv_run(&s->loop, UV_RUN_DEFAULT);
   assert(s->active == 0);
-  rc = mp_writer_close(&s->writer);
-  if (s->error) {
-    rc = s->error;
+  if ((rc = mp_writer_close(&s->writer)) < 0) {
+    output_error(s, rc);
   }
+  rc = s->error;
 close_loop:
   if (uv_loop_close(&s->loop) != 0) {
     mp_log_error("internal: libuv handles left open at exit");
