@@ -10,16 +10,18 @@
  * more per domain, where snprintf's parsing of its format cost more than
  * the copy (issue 10). Nothing here writes a NUL unless it says so. */
 
-/* v in decimal, at least width digits (zero padded, width <= 20); returns
- * the number of bytes written (at most 20). */
-static inline size_t mp_fmt_dec(char *out, uint64_t v, size_t width)
+/* v in base 10 or 16 (lowercase), at least width digits (zero padded,
+ * width <= 20); returns the number of bytes written (at most 20). */
+static inline size_t mp_fmt_uint(char *out, uint64_t v, size_t width,
+                                 unsigned base)
 {
+  static const char digit[] = "0123456789abcdef";
   char t[20];
   size_t n = 0;
 
   do {
-    t[n++] = (char)('0' + v % 10);
-    v /= 10;
+    t[n++] = digit[v % base];
+    v /= base;
   } while (v);
   while (n < width && n < sizeof(t)) {
     t[n++] = '0';
@@ -30,25 +32,14 @@ static inline size_t mp_fmt_dec(char *out, uint64_t v, size_t width)
   return n;
 }
 
-/* v in lowercase hexadecimal, at least width digits (zero padded, width
- * <= 16); returns the number of bytes written (at most 16). */
+static inline size_t mp_fmt_dec(char *out, uint64_t v, size_t width)
+{
+  return mp_fmt_uint(out, v, width, 10);
+}
+
 static inline size_t mp_fmt_hex(char *out, uint64_t v, size_t width)
 {
-  static const char digit[] = "0123456789abcdef";
-  char t[16];
-  size_t n = 0;
-
-  do {
-    t[n++] = digit[v & 15];
-    v >>= 4;
-  } while (v);
-  while (n < width && n < sizeof(t)) {
-    t[n++] = '0';
-  }
-  for (size_t i = 0; i < n; i++) {
-    out[i] = t[n - 1 - i];
-  }
-  return n;
+  return mp_fmt_uint(out, v, width, 16);
 }
 
 /* a, b and c joined into out[cap] (cap > 0) and NUL-terminated, cut to
