@@ -46,22 +46,6 @@ struct gather {
   size_t nparts;
 };
 
-static const struct mp_json **by_line(const struct mp_json *rows,
-                                      uint64_t max_line)
-{
-  const struct mp_json **at = mp_calloc(max_line + 1, sizeof(*at));
-
-  for (size_t i = 0; i < rows->count; i++) {
-    int64_t line = mp_json_get(rows->items[i], "line")->integer;
-
-    cr_assert(line > 0 && (uint64_t)line <= max_line, "line %lld",
-              (long long)line);
-    cr_assert_null(at[line], "line %lld has two rows", (long long)line);
-    at[line] = rows->items[i];
-  }
-  return at;
-}
-
 static void gather_init(struct gather *g)
 {
   char clean[4096];
@@ -73,7 +57,7 @@ static void gather_init(struct gather *g)
   cr_assert_eq(run_scanner(world_list, clean, args), 0);
   g->clean = read_rows(clean);
   cr_assert_eq(g->clean->count, g->ts.count);
-  g->whole = by_line(g->clean, g->ts.max_line);
+  g->whole = rows_by_line(g->clean, g->ts.max_line);
   g->got = mp_calloc(g->ts.max_line + 1, sizeof(*g->got));
   unlink(clean);
 }

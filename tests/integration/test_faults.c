@@ -99,18 +99,6 @@ static void expect_failed_rows(const struct mp_json *rows, size_t n)
   }
 }
 
-static const struct mp_json *row_for(const struct mp_json *rows,
-                                     const char *domain)
-{
-  for (size_t i = 0; i < rows->count; i++) {
-    if (mp_json_str_eq(mp_json_get(rows->items[i], "domain"), domain)) {
-      return rows->items[i];
-    }
-  }
-  cr_assert_fail("no row for %s", domain);
-  return NULL;
-}
-
 TestSuite(faults, .fini = stop_responder, .timeout = 60);
 
 Test(faults, silent_server_gives_timeout_rows_after_every_attempt)

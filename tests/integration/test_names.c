@@ -78,18 +78,6 @@ static struct mp_json *scan(const char *names, const char *const *extra)
   return rows;
 }
 
-static const struct mp_json *row_for(const struct mp_json *rows,
-                                     const char *domain)
-{
-  for (size_t i = 0; i < rows->count; i++) {
-    if (mp_json_str_eq(mp_json_get(rows->items[i], "domain"), domain)) {
-      return rows->items[i];
-    }
-  }
-  cr_assert_fail("no row for %s", domain);
-  return NULL;
-}
-
 /* The --spf-ip results of a row, as "pass,fail,...". */
 static void check_results(const struct mp_json *row, char *out, size_t cap)
 {

@@ -43,18 +43,6 @@ static struct mp_json *scan(const char *const *args, char *out, size_t n)
   return read_rows(out);
 }
 
-static const struct mp_json *row_of(const struct mp_json *rows,
-                                    const char *domain)
-{
-  for (size_t i = 0; i < rows->count; i++) {
-    if (mp_json_str_eq(mp_json_get(rows->items[i], "domain"), domain)) {
-      return rows->items[i];
-    }
-  }
-  cr_assert_fail("no row for %s", domain);
-  return NULL;
-}
-
 /* The DKIM_REQUIRED_* codes of a row, as "MISSING,UNKNOWN" (table order). */
 static void required_codes(const struct mp_json *row, char *buf, size_t n)
 {
@@ -85,7 +73,7 @@ static void check(const char *require, const char *const want[NDOMAINS])
 
   cr_assert_eq(rows->count, NDOMAINS);
   for (size_t i = 0; i < NDOMAINS; i++) {
-    required_codes(row_of(rows, domains[i]), got, sizeof(got));
+    required_codes(row_for(rows, domains[i]), got, sizeof(got));
     cr_expect_str_eq(got, want[i], "--dkim-require %s, %s: %s, not %s", require,
                      domains[i], got, want[i]);
   }
@@ -129,7 +117,7 @@ Test(oneoff, a_required_selector_is_probed)
                         "s1=s1.domainkey.sendco.test", NULL};
   char out[4096], got[128];
   struct mp_json *rows = scan(args, out, sizeof(out));
-  const struct mp_json *row = row_of(rows, "d0000140.test");
+  const struct mp_json *row = row_for(rows, "d0000140.test");
 
   required_codes(row, got, sizeof(got));
   cr_expect_str_eq(got, "");
@@ -149,7 +137,7 @@ Test(oneoff, domains_on_the_command_line)
 
   cr_assert_eq(rows->count, NDOMAINS);
   for (size_t i = 0; i < NDOMAINS; i++) {
-    cr_expect_eq(mp_json_get(row_of(rows, domains[i]), "line")->number,
+    cr_expect_eq(mp_json_get(row_for(rows, domains[i]), "line")->number,
                  (double)(i + 1), "%s: not line %zu", domains[i], i + 1);
   }
   mp_json_free(rows);

@@ -38,23 +38,6 @@ static bool same(const struct mp_json *a, const struct mp_json *b)
   return mp_json_same_except(a, b, mp_json_row_volatile);
 }
 
-/* The rows of out by line number; fails on a duplicate line. */
-static const struct mp_json **by_line(const struct mp_json *rows,
-                                      uint64_t max_line)
-{
-  const struct mp_json **at = mp_calloc(max_line + 1, sizeof(*at));
-
-  for (size_t i = 0; i < rows->count; i++) {
-    int64_t line = mp_json_get(rows->items[i], "line")->integer;
-
-    cr_assert(line > 0 && (uint64_t)line <= max_line, "line %lld",
-              (long long)line);
-    cr_assert_null(at[line], "line %lld has two rows", (long long)line);
-    at[line] = rows->items[i];
-  }
-  return at;
-}
-
 /* out.zst, out.gz decompressed by zstd(1), gzip(1) into plain: what a
  * user's tools read. */
 static const char *plain_of(const char *out, char *plain, size_t n)
@@ -91,8 +74,8 @@ static void expect_same_rows(const char *clean, const char *out)
   }
   cr_expect_eq(b->count, a->count, "%zu rows, a clean scan has %zu", b->count,
                a->count);
-  x = by_line(a, ts.max_line);
-  y = by_line(b, ts.max_line);
+  x = rows_by_line(a, ts.max_line);
+  y = rows_by_line(b, ts.max_line);
   for (uint64_t l = 1; l <= ts.max_line; l++) {
     cr_expect((x[l] == NULL) == (y[l] == NULL), "line %llu: %s",
               (unsigned long long)l, x[l] ? "missing" : "extra");

@@ -195,3 +195,30 @@ char *hex_encode(const char *s, size_t len)
   out[2 * len] = '\0';
   return out;
 }
+
+const struct mp_json *row_for(const struct mp_json *rows, const char *domain)
+{
+  for (size_t i = 0; i < rows->count; i++) {
+    if (mp_json_str_eq(mp_json_get(rows->items[i], "domain"), domain)) {
+      return rows->items[i];
+    }
+  }
+  cr_assert_fail("no row for %s", domain);
+  return NULL;
+}
+
+const struct mp_json **rows_by_line(const struct mp_json *rows,
+                                    uint64_t max_line)
+{
+  const struct mp_json **at = mp_calloc(max_line + 1, sizeof(*at));
+
+  for (size_t i = 0; i < rows->count; i++) {
+    int64_t line = mp_json_get(rows->items[i], "line")->integer;
+
+    cr_assert(line > 0 && (uint64_t)line <= max_line, "line %lld",
+              (long long)line);
+    cr_assert_null(at[line], "line %lld has two rows", (long long)line);
+    at[line] = rows->items[i];
+  }
+  return at;
+}

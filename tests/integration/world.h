@@ -41,6 +41,14 @@ int run_scanner(const char *input, const char *out_path,
 /* Reads out_path as NDJSON (fails the test if it is not). */
 struct mp_json *read_rows(const char *out_path);
 
+/* The row of domain in rows (fails the test if there is none). */
+const struct mp_json *row_for(const struct mp_json *rows, const char *domain);
+
+/* The rows by line number, an array of max_line + 1 (free it with
+ * mp_free); fails the test on a line out of range or with two rows. */
+const struct mp_json **rows_by_line(const struct mp_json *rows,
+                                    uint64_t max_line);
+
 /* A scratch file path under the build tree, unique per test process. */
 void scratch_path(char *buf, size_t len, const char *name);
 
