@@ -418,7 +418,10 @@ static void close_all(struct scan *s)
   uv_close((uv_handle_t *)&s->idle, NULL);
   uv_close((uv_handle_t *)&s->progress, NULL);
   for (size_t i = 0; i < 3; i++) {
+    /* closed, the handle gives the signal its default action back, which
+     * would kill us while main writes the last rows: the scan ends anyway */
     uv_close((uv_handle_t *)&s->sig[i], NULL);
+    signal(stop_signals[i], SIG_IGN);
   }
   if (s->in_stream) {
     uv_close(&s->in.h, NULL);
