@@ -691,15 +691,71 @@ ParameterizedTestParameters(csvcell, text)
                              sizeof(cases) / sizeof(cases[0]));
 }
 
-static char *cell_text(const char *s, size_t len)
+/* Writes a cell into o. */
+typedef void (*cell_fn)(struct mp_rowbuf *o, const void *arg);
+
+/* The cell fn writes, through a row buffer of cap bytes that already holds
+ * pre bytes ('#'), without them. */
+static char *through(cell_fn fn, const void *arg, size_t cap, size_t pre)
 {
-  char *buf = NULL;
+  char *buf = NULL, *row = malloc(cap + 1);
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
+  struct mp_rowbuf o = {.f = f, .b = row, .cap = cap};
 
-  mp_csv_text(f, s, len);
-  fclose(f);
+  cr_assert_not_null(f);
+  cr_assert_not_null(row);
+  for (size_t i = 0; i < pre; i++) {
+    mp_rowbuf_byte(&o, '#');
+  }
+  fn(&o, arg);
+  mp_rowbuf_drain(&o);
+  cr_assert_eq(fclose(f), 0);
+  free(row);
+  cr_assert_geq(n, pre);
+  for (size_t i = 0; i < pre; i++) {
+    cr_assert_eq(buf[i], '#');
+  }
+  memmove(buf, buf + pre, n - pre + 1);
   return buf;
+}
+
+/* The cell fn writes with room to spare, checked against what it writes
+ * when the buffer's room ends anywhere inside it (the cell is then
+ * written in pieces, or in two passes). */
+static char *written(cell_fn fn, const void *arg)
+{
+  static const size_t caps[] = {0, 1, 2, 3, 4, 7, 16, 64};
+  char *want = through(fn, arg, MP_ROWBUF_SIZE, 0);
+
+  for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+    for (size_t pre = 0; pre <= caps[k]; pre++) {
+      char *got = through(fn, arg, caps[k], pre);
+
+      cr_assert_str_eq(got, want, "cap %zu, %zu bytes before", caps[k], pre);
+      free(got);
+    }
+  }
+  return want;
+}
+
+struct text {
+  const char *s;
+  size_t len;
+};
+
+static void text_fn(struct mp_rowbuf *o, const void *arg)
+{
+  const struct text *t = arg;
+
+  mp_csv_text(o, t->s, t->len);
+}
+
+static char *cell_text(const char *s, size_t len)
+{
+  struct text t = {s, len};
+
+  return written(text_fn, &t);
 }
 
 ParameterizedTest(struct cell_case *c, csvcell, text)
@@ -723,15 +779,16 @@ static void string_item(const void *ctx, size_t i, struct mp_csv_item *it)
   it->len = strlen(l->s[i]);
 }
 
+static void list_fn(struct mp_rowbuf *o, const void *arg)
+{
+  const struct strings *l = arg;
+
+  mp_csv_list(o, l->n, string_item, l);
+}
+
 static char *cell_list(const struct strings *l)
 {
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *f = open_memstream(&buf, &n);
-
-  mp_csv_list(f, l->n, string_item, l);
-  fclose(f);
-  return buf;
+  return written(list_fn, l);
 }
 
 Test(csvcell, list_items_escape_pipe_and_backslash)
@@ -794,4 +851,57 @@ Test(csvcell, a_long_record_stays_one_cell)
   cr_assert_eq(out[strlen(out) - 1], '"');
   free(out);
   free(in);
+}
+
+/* A hostile TXT record of len bytes (NUL-terminated, no NUL inside):
+ * U+FFFD, escapes and doubled quotes make its cell longer still. */
+static char *hostile_record(size_t len)
+{
+  char *s = malloc(len + 1);
+
+  cr_assert_not_null(s);
+  for (size_t i = 0; i < len; i++) {
+    s[i] = "=a,\"|\n\x01\xff\\ "[i % 9];
+  }
+  s[len] = '\0';
+  return s;
+}
+
+/* A row far bigger than the writer's buffer is the row around a short
+ * record with the long record's cell in its place. */
+Test(csv, writes_a_row_bigger_than_its_buffer_whole)
+{
+  size_t len = 40000, at, clen, tail;
+  char *big = hostile_record(len), *small, *hole, *text, *cell, *want;
+  struct mp_rr rr[1] = {RR_TXT(300, "PLACEHOLDER")};
+  struct strings item = {{big}, 1};
+  struct mp_result r;
+
+  rows_ok(&r);
+  r.txt.rr = rr;
+  r.txt.count = 1;
+  small = write_rows(&r, 1);
+  hole = strstr(small, "PLACEHOLDER");
+  cr_assert_not_null(hole);
+  rr[0].data = big;
+  rr[0].len = (uint32_t)len;
+  text = write_rows(&r, 1);
+  cell = through(list_fn, &item, 4 * len, 0); /* with room to spare */
+  clen = strlen(cell);
+  cr_assert_gt(clen, MP_ROWBUF_SIZE);
+  cr_assert_eq(cell[0], '"');  /* quoted, */
+  cr_assert_eq(cell[1], '\''); /* neutralized */
+  at = (size_t)(hole - small);
+  tail = strlen(hole + 11);
+  want = malloc(at + clen + tail + 1);
+  cr_assert_not_null(want);
+  memcpy(want, small, at);
+  memcpy(want + at, cell, clen);
+  memcpy(want + at + clen, hole + 11, tail + 1);
+  cr_assert_str_eq(text, want);
+  free(want);
+  free(cell);
+  free(text);
+  free(small);
+  free(big);
 }
