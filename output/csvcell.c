@@ -208,9 +208,11 @@ static void write_cell(struct mp_rowbuf *o, const struct cell *c)
   struct sink w = {.o = o};
   bool formula, quote;
 
-  produce(&fast, c);
-  if (!fast.over && finish(o, start, fast.special)) {
-    return;
+  if (o->cap > 0) { /* else no buffer (b may be NULL): straight through */
+    produce(&fast, c);
+    if (!fast.over && finish(o, start, fast.special)) {
+      return;
+    }
   }
   o->n = start; /* too big for the room left: measure, then stream */
   produce(&m, c);

@@ -76,14 +76,14 @@ ParameterizedTestParameters(csvcell, text)
 /* Writes a cell into o. */
 typedef void (*cell_fn)(struct mp_rowbuf *o, const void *arg);
 
-/* The cell fn writes, through a row buffer of cap bytes that already holds
- * pre bytes ('#'), without them. */
+/* The cell fn writes, through a row buffer of cap bytes (0: none, NULL) that
+ * already holds pre bytes ('#'), without them. */
 static char *through(cell_fn fn, const void *arg, size_t cap, size_t pre)
 {
   char *buf = NULL, *row = malloc(cap + 1);
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
-  struct mp_rowbuf o = {.f = f, .b = row, .cap = cap};
+  struct mp_rowbuf o = {.f = f, .b = cap ? row : NULL, .cap = cap};
 
   cr_assert_not_null(f);
   cr_assert_not_null(row);
