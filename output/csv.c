@@ -1,29 +1,36 @@
 /* CSV rows (RFC 4180: CRLF, a header line, quoted cells with "" inside).
  * The columns are the part tables flattened (output/part.h,
  * mp_csv_columns()), documented in docs/schema.md, "CSV columns", and
- * checked by tests/output/test_schema.c. */
+ * checked by tests/output/test_schema.c. As the NDJSON writer does, each
+ * row is built in a buffer on the stack (output/rowbuf.h) and handed to
+ * the stream in one fwrite (or a few, for a row bigger than the buffer):
+ * no stdio call per cell. */
 #include "output/writer.h"
 
 #include <assert.h>
+#include <string.h>
 
 #include "output/csvcell.h"
 #include "output/json.h"
 #include "output/part.h"
 
-#define LIT(f, s) fwrite((s), 1, sizeof(s) - 1, (f))
+#define LIT(o, s) mp_rowbuf_put((o), (s), sizeof(s) - 1)
 
 static int csv_open(struct mp_writer *w)
 {
   size_t n;
   const struct mp_csv_column *c = mp_csv_columns(&n);
+  char buf[MP_ROWBUF_SIZE];
+  struct mp_rowbuf o = {.f = w->out, .b = buf, .cap = sizeof(buf)};
 
   for (size_t i = 0; i < n; i++) {
     if (i > 0) {
-      putc_unlocked(',', w->out);
+      mp_rowbuf_byte(&o, ',');
     }
-    fputs(c[i].name, w->out);
+    mp_rowbuf_put(&o, c[i].name, strlen(c[i].name));
   }
-  LIT(w->out, "\r\n");
+  LIT(&o, "\r\n");
+  mp_rowbuf_drain(&o);
   return 0;
 }
 
@@ -45,56 +52,56 @@ static void scalar_item(const void *ctx, size_t i, struct mp_csv_item *it)
 }
 
 /* A list in one cell: items joined with '|' (output/csvcell.h). */
-static void list_cell(FILE *f, const struct mp_field *fd,
+static void list_cell(struct mp_rowbuf *o, const struct mp_field *fd,
                       const struct mp_value *v, char *buf)
 {
   if (fd->csv_cell) {
-    fd->csv_cell(f, v->obj);
+    fd->csv_cell(o, v->obj);
   } else if (fd->csv_item) {
     struct mp_csv_ctx c = {.obj = v->obj, .buf = buf, .size = MP_CSV_ITEM_MAX};
 
-    mp_csv_list(f, v->n, fd->csv_item, &c);
+    mp_csv_list(o, v->n, fd->csv_item, &c);
   } else {
     struct scalars l = {.item = &fd->sub->fields[0], .obj = v->obj};
 
     assert(mp_field_scalar_list(fd));
-    mp_csv_list(f, v->n, scalar_item, &l);
+    mp_csv_list(o, v->n, scalar_item, &l);
   }
 }
 
 /* A value that is not null. Numbers print as in NDJSON; NaN and
  * infinities become an empty cell. */
-static void cell(FILE *f, const struct mp_field *fd, const struct mp_value *v,
-                 char *buf)
+static void cell(struct mp_rowbuf *o, const struct mp_field *fd,
+                 const struct mp_value *v, char *buf)
 {
   char num[MP_JSON_FMT_MAX];
 
   switch (fd->kind) {
   case MP_K_STRING:
   case MP_K_ENUM:
-    mp_csv_text(f, v->s, v->len);
+    mp_csv_text(o, v->s, v->len);
     break;
   case MP_K_INT:
-    mp_json_int(f, v->i);
+    mp_rowbuf_put(o, num, mp_json_format_int(num, v->i));
     break;
   case MP_K_UINT:
-    mp_json_uint(f, v->u);
+    mp_rowbuf_put(o, num, mp_json_format_uint(num, v->u));
     break;
   case MP_K_NUMBER:
-    fwrite(num, 1, mp_json_format_number(num, v->d), f);
+    mp_rowbuf_put(o, num, mp_json_format_number(num, v->d));
     break;
   case MP_K_TIME:
-    fwrite(num, 1, mp_json_format_time(num, v->i), f);
+    mp_rowbuf_put(o, num, mp_json_format_time(num, v->i));
     break;
   case MP_K_BOOL:
     if (v->b) {
-      LIT(f, "true");
+      LIT(o, "true");
     } else {
-      LIT(f, "false");
+      LIT(o, "false");
     }
     break;
   case MP_K_LIST:
-    list_cell(f, fd, v, buf);
+    list_cell(o, fd, v, buf);
     break;
   case MP_K_OBJECT: /* flattened into columns */
     assert(0);
@@ -104,19 +111,20 @@ static void cell(FILE *f, const struct mp_field *fd, const struct mp_value *v,
 
 static int csv_write(struct mp_writer *w, const struct mp_result *r)
 {
-  FILE *f = w->out;
   size_t n;
   const struct mp_csv_column *c = mp_csv_columns(&n);
   const struct mp_field *parent = NULL; /* the object last read, and */
   struct mp_value pv;                   /* its value */
   char buf[MP_CSV_ITEM_MAX];
+  char row[MP_ROWBUF_SIZE];
+  struct mp_rowbuf o = {.f = w->out, .b = row, .cap = sizeof(row)};
 
   for (size_t i = 0; i < n; i++) {
     const void *obj = r;
     struct mp_value v;
 
     if (i > 0) {
-      putc_unlocked(',', f);
+      mp_rowbuf_byte(&o, ',');
     }
     if (c[i].depth == 2) { /* a member of an object of the row */
       if (c[i].path[0] != parent) {
@@ -130,10 +138,11 @@ static int csv_write(struct mp_writer *w, const struct mp_result *r)
     }
     mp_field_read(c[i].path[c[i].depth - 1], obj, 0, &v);
     if (!v.null) {
-      cell(f, c[i].path[c[i].depth - 1], &v, buf);
+      cell(&o, c[i].path[c[i].depth - 1], &v, buf);
     }
   }
-  LIT(f, "\r\n");
+  LIT(&o, "\r\n");
+  mp_rowbuf_drain(&o);
   return 0;
 }
 

@@ -2,7 +2,8 @@
 #define MP_OUTPUT_CSVCELL_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "output/rowbuf.h"
 
 /* Text cells of the CSV writer (RFC 4180). Untrusted bytes become a cell in
  * four steps:
@@ -17,8 +18,9 @@
  *      injection);
  *   4. a cell holding , " CR or LF, or beginning or ending with a space, is
  *      quoted, with " doubled.
- * The functions write the cell only, never a separator, and allocate
- * nothing. stdio errors are left for the caller's ferror() check. */
+ * The functions write the cell only, never a separator, into the row
+ * buffer o (output/rowbuf.h), and allocate nothing; a cell of any size is
+ * written whole. stdio errors are left for the caller's ferror() check. */
 
 /* One item of a list cell: head (ASCII, NUL-terminated, e.g. "10 " before
  * an MX host) then data[0..len), any bytes. */
@@ -33,9 +35,10 @@ typedef void (*mp_csv_item_cb)(const void *ctx, size_t i,
                                struct mp_csv_item *item);
 
 /* Writes s[0..len) (any bytes; s may be NULL when len is 0) as one cell. */
-void mp_csv_text(FILE *f, const char *s, size_t len);
+void mp_csv_text(struct mp_rowbuf *o, const char *s, size_t len);
 
 /* Writes the n items that get() returns for ctx as one list cell. */
-void mp_csv_list(FILE *f, size_t n, mp_csv_item_cb get, const void *ctx);
+void mp_csv_list(struct mp_rowbuf *o, size_t n, mp_csv_item_cb get,
+                 const void *ctx);
 
 #endif

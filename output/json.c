@@ -50,15 +50,7 @@ static int plain(uint8_t c)
   return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-void mp_json_out_drain(struct mp_json_out *o)
-{
-  if (o->n > 0) {
-    fwrite(o->b, 1, o->n, o->f);
-    o->n = 0;
-  }
-}
-
-static void escape_byte(struct mp_json_out *o, uint8_t c)
+static void escape_byte(struct mp_rowbuf *o, uint8_t c)
 {
   static const char hex[] = "0123456789abcdef";
   char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -84,17 +76,17 @@ static void escape_byte(struct mp_json_out *o, uint8_t c)
     e[1] = 't';
     break;
   default:
-    mp_json_out_put(o, e, sizeof(e));
+    mp_rowbuf_put(o, e, sizeof(e));
     return;
   }
-  mp_json_out_put(o, e, 2);
+  mp_rowbuf_put(o, e, 2);
 }
 
-void mp_json_out_string(struct mp_json_out *o, const char *s, size_t len)
+void mp_json_out_string(struct mp_rowbuf *o, const char *s, size_t len)
 {
   const uint8_t *p = (const uint8_t *)s, *end = p + len, *run = p;
 
-  mp_json_out_byte(o, '"');
+  mp_rowbuf_byte(o, '"');
   while (p < end) {
     size_t n = 1;
 
@@ -113,27 +105,27 @@ void mp_json_out_string(struct mp_json_out *o, const char *s, size_t len)
       }
     }
     if (p > run) {
-      mp_json_out_put(o, run, (size_t)(p - run));
+      mp_rowbuf_put(o, run, (size_t)(p - run));
     }
     if (*p < 0x80) {
       escape_byte(o, *p);
     } else if (n == 3) {
-      mp_json_out_put(o, p[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+      mp_rowbuf_put(o, p[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
     } else {
-      mp_json_out_put(o, "\xef\xbf\xbd", 3); /* U+FFFD for this one byte */
+      mp_rowbuf_put(o, "\xef\xbf\xbd", 3); /* U+FFFD for this one byte */
     }
     p += n ? n : 1;
     run = p;
   }
   if (p > run) {
-    mp_json_out_put(o, run, (size_t)(p - run));
+    mp_rowbuf_put(o, run, (size_t)(p - run));
   }
-  mp_json_out_byte(o, '"');
+  mp_rowbuf_byte(o, '"');
 }
 
 void mp_json_string(FILE *f, const char *s, size_t len)
 {
-  struct mp_json_out o = {.f = f};
+  struct mp_rowbuf o = {.f = f};
 
   flockfile(f);
   mp_json_out_string(&o, s, len);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/rowbuf.h"
+
 /* JSON text pieces for the row writers. Every function writes to a FILE
  * the caller owns and reports nothing: stdio errors are sticky, so the
  * writer checks ferror() once per row (output/writer.h). None allocates. */
@@ -24,47 +26,8 @@
  * always valid UTF-8 and valid JSON. s may be NULL when len is 0. */
 void mp_json_string(FILE *f, const char *s, size_t len);
 
-/* Where JSON text goes: the caller's buffer b[0..cap), handed to f in one
- * fwrite when it is full and by mp_json_out_drain(), or, with cap 0,
- * straight to f. The NDJSON writer builds each row so, without a stdio
- * call per field. */
-struct mp_json_out {
-  FILE *f;
-  char *b;
-  size_t n, cap;
-};
-
-/* Hands what o holds to its FILE. */
-void mp_json_out_drain(struct mp_json_out *o);
-
-static inline void mp_json_out_put(struct mp_json_out *o, const void *p,
-                                   size_t len)
-{
-  if (len > o->cap - o->n) {
-    mp_json_out_drain(o);
-    if (len > o->cap) {
-      fwrite(p, 1, len, o->f);
-      return;
-    }
-  }
-  memcpy(o->b + o->n, p, len);
-  o->n += len;
-}
-
-static inline void mp_json_out_byte(struct mp_json_out *o, char c)
-{
-  if (o->n == o->cap) {
-    mp_json_out_drain(o);
-    if (o->cap == 0) {
-      putc(c, o->f);
-      return;
-    }
-  }
-  o->b[o->n++] = c;
-}
-
 /* mp_json_string() into o. */
-void mp_json_out_string(struct mp_json_out *o, const char *s, size_t len);
+void mp_json_out_string(struct mp_rowbuf *o, const char *s, size_t len);
 
 /* mp_json_string() of a NUL-terminated string, or null when s is NULL. */
 void mp_json_cstr(FILE *f, const char *s);

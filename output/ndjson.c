@@ -12,29 +12,26 @@
 #include "output/part.h"
 
 /* A string literal without its NUL. */
-#define LIT(o, s) mp_json_out_put((o), (s), sizeof(s) - 1)
+#define LIT(o, s) mp_rowbuf_put((o), (s), sizeof(s) - 1)
 
-/* Most rows fit: a few KiB, more with long TXT answers. */
-#define ROW_BUF 16384
-
-static void object(struct mp_json_out *o, const struct mp_part *p,
+static void object(struct mp_rowbuf *o, const struct mp_part *p,
                    const void *obj, size_t i);
 
-static void value(struct mp_json_out *o, const struct mp_field *fd,
+static void value(struct mp_rowbuf *o, const struct mp_field *fd,
                   const struct mp_value *v);
 
 /* A list: each item a scalar (the item part's one nameless field) or an
  * object. */
-static void list(struct mp_json_out *o, const struct mp_field *fd,
+static void list(struct mp_rowbuf *o, const struct mp_field *fd,
                  const struct mp_value *v)
 {
   const struct mp_field *item = &fd->sub->fields[0];
   bool scalar = mp_field_scalar_list(fd);
 
-  mp_json_out_byte(o, '[');
+  mp_rowbuf_byte(o, '[');
   for (size_t k = 0; k < v->n; k++) {
     if (k > 0) {
-      mp_json_out_byte(o, ',');
+      mp_rowbuf_byte(o, ',');
     }
     if (scalar) {
       struct mp_value iv;
@@ -45,20 +42,20 @@ static void list(struct mp_json_out *o, const struct mp_field *fd,
       object(o, fd->sub, v->obj, k);
     }
   }
-  mp_json_out_byte(o, ']');
+  mp_rowbuf_byte(o, ']');
 }
 
 /* A number's text (mp_json_format_*), or null for none. */
-static void number(struct mp_json_out *o, const char *buf, size_t n)
+static void number(struct mp_rowbuf *o, const char *buf, size_t n)
 {
   if (n == 0) {
     LIT(o, "null");
   } else {
-    mp_json_out_put(o, buf, n);
+    mp_rowbuf_put(o, buf, n);
   }
 }
 
-static void value(struct mp_json_out *o, const struct mp_field *fd,
+static void value(struct mp_rowbuf *o, const struct mp_field *fd,
                   const struct mp_value *v)
 {
   char buf[MP_JSON_FMT_MAX + 2];
@@ -86,7 +83,7 @@ static void value(struct mp_json_out *o, const struct mp_field *fd,
 
     buf[0] = '"';
     buf[n + 1] = '"';
-    mp_json_out_put(o, buf, n + 2);
+    mp_rowbuf_put(o, buf, n + 2);
     break;
   }
   case MP_K_BOOL:
@@ -106,12 +103,12 @@ static void value(struct mp_json_out *o, const struct mp_field *fd,
 }
 
 /* The members of part p read from obj (item i of a list, else 0). */
-static void object(struct mp_json_out *o, const struct mp_part *p,
+static void object(struct mp_rowbuf *o, const struct mp_part *p,
                    const void *obj, size_t i)
 {
   bool first = true;
 
-  mp_json_out_byte(o, '{');
+  mp_rowbuf_byte(o, '{');
   for (size_t k = 0; k < p->n; k++) {
     const struct mp_field *fd = &p->fields[k];
     struct mp_value v;
@@ -120,28 +117,28 @@ static void object(struct mp_json_out *o, const struct mp_part *p,
       continue;
     }
     if (!first) {
-      mp_json_out_byte(o, ',');
+      mp_rowbuf_byte(o, ',');
     }
     first = false;
     /* Keys are short ASCII words: copied as they are. */
-    mp_json_out_byte(o, '"');
-    mp_json_out_put(o, fd->name, strlen(fd->name));
-    mp_json_out_byte(o, '"');
-    mp_json_out_byte(o, ':');
+    mp_rowbuf_byte(o, '"');
+    mp_rowbuf_put(o, fd->name, strlen(fd->name));
+    mp_rowbuf_byte(o, '"');
+    mp_rowbuf_byte(o, ':');
     mp_field_read(fd, obj, i, &v);
     value(o, fd, &v);
   }
-  mp_json_out_byte(o, '}');
+  mp_rowbuf_byte(o, '}');
 }
 
 static int ndjson_write(struct mp_writer *w, const struct mp_result *r)
 {
-  char buf[ROW_BUF];
-  struct mp_json_out o = {.f = w->out, .b = buf, .cap = sizeof(buf)};
+  char buf[MP_ROWBUF_SIZE];
+  struct mp_rowbuf o = {.f = w->out, .b = buf, .cap = sizeof(buf)};
 
   object(&o, &mp_part_row, r, 0);
-  mp_json_out_byte(&o, '\n');
-  mp_json_out_drain(&o);
+  mp_rowbuf_byte(&o, '\n');
+  mp_rowbuf_drain(&o);
   return 0;
 }
 

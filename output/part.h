@@ -145,7 +145,7 @@ struct mp_field {
   const char *csv;
   enum mp_csv_group group;
   mp_csv_item_cb csv_item;
-  void (*csv_cell)(FILE *f, const void *obj);
+  void (*csv_cell)(struct mp_rowbuf *o, const void *obj);
   /* ENUM: the names it may take, from the enum's name table (values[0]
    * may be NULL: an ABSENT that is written null), when the code has one;
    * tests/output/test_schema.c checks them against the docs. */

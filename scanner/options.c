@@ -532,8 +532,8 @@ const struct mp_option mp_options[] = {
      "1232", read_edns_size, .expect = "0 or 512..65535"},
     {"cache-mb", 0, "N",
      "shared answer cache (SPF includes, ...), 0 = none\n"
-     "(default 64)",
-     "64", read_size, FIELD(cache_mb), .hi = 1 << 20},
+     "(default 32)",
+     "32", read_size, FIELD(cache_mb), .hi = 1 << 20},
     {"spf-ip", 0, "ADDR", "check_host() result for mail from ADDR, repeatable",
      NULL, read_spf_ip, .section = "SPF", .expect = "an IPv4 or IPv6 address"},
     {"spf-include", 0, "NAME", "where NAME sits in each SPF tree, repeatable",

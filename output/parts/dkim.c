@@ -3,9 +3,9 @@
 #include "output/parts/get.h"
 #include "output/parts/rank.h"
 
-#include <assert.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "output/json.h"
 
 MP_GET(status, struct mp_result_dkim, d,
        mp_value_cstr(v, mp_dkim_status_name(d->status)))
@@ -38,14 +38,26 @@ static void key_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_dkim_key *k =
       &((const struct mp_result_dkim_key *)c->obj)[i];
-  int n = snprintf(
-      c->buf, c->size, "%.253s:%.64s:%u%s%s%s%.64s",
-      k->selector ? k->selector : "", k->key_type ? k->key_type : "", k->bits,
-      k->revoked ? ":revoked" : "", k->testing ? ":testing" : "",
-      k->error ? ":error=" : "", k->error ? mp_dkim_error_name(k->error) : "");
+  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  char num[MP_JSON_FMT_MAX];
 
-  assert(n >= 0 && (size_t)n < c->size);
-  mp_csv_item_set(it, c->buf, n > 0 ? strnlen(c->buf, c->size) : 0);
+  mp_line_add(&t, k->selector, 253);
+  mp_line_add(&t, ":", 1);
+  mp_line_add(&t, k->key_type, 64);
+  mp_line_add(&t, ":", 1);
+  mp_json_format_uint(num, k->bits);
+  mp_line_add(&t, num, 10);
+  if (k->revoked) {
+    mp_line_add(&t, ":revoked", 8);
+  }
+  if (k->testing) {
+    mp_line_add(&t, ":testing", 8);
+  }
+  if (k->error) {
+    mp_line_add(&t, ":error=", 7);
+    mp_line_add(&t, mp_dkim_error_name(k->error), 64);
+  }
+  mp_csv_item_set(it, t.buf, t.len);
 }
 
 /* dkim_failed: "selector=outcome" per probe that failed ("s1=timeout"). */
@@ -53,12 +65,12 @@ static void failed_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_dkim *d = c->obj;
-  int n = snprintf(c->buf, c->size, "%.253s=%s",
-                   d->failed[i].selector ? d->failed[i].selector : "",
-                   mp_outcome_name(d->failed[i].outcome));
+  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
 
-  assert(n >= 0 && (size_t)n < c->size);
-  mp_csv_item_set(it, c->buf, n > 0 ? strnlen(c->buf, c->size) : 0);
+  mp_line_add(&t, d->failed[i].selector, 253);
+  mp_line_add(&t, "=", 1);
+  mp_line_add(&t, mp_outcome_name(d->failed[i].outcome), 16);
+  mp_csv_item_set(it, t.buf, t.len);
 }
 
 static const struct mp_field key_fields[] = {

@@ -5,8 +5,6 @@
 #include "output/parts/get.h"
 #include "output/parts/rank.h"
 
-#include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 #define D(r) (&(r)->dmarc_eval)
@@ -115,16 +113,16 @@ static void add_external(struct externals *x,
 static void external_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct externals *x = ctx;
-  const char *auth = mp_dmarc_auth_name(x->d[i]->authorization);
-  /* The precisions bound the item: it always fits. */
-  int n = snprintf(x->buf, x->size, "%.253s=%.16s", x->d[i]->domain,
-                   auth ? auth : "");
+  /* The bounds bound the item: it always fits. */
+  struct mp_line t = {.buf = x->buf, .size = x->size, .len = 0};
 
-  assert(n >= 0 && (size_t)n < x->size);
-  mp_csv_item_set(it, x->buf, n > 0 ? strnlen(x->buf, x->size) : 0);
+  mp_line_add(&t, x->d[i]->domain, 253);
+  mp_line_add(&t, "=", 1);
+  mp_line_add(&t, mp_dmarc_auth_name(x->d[i]->authorization), 16);
+  mp_csv_item_set(it, t.buf, t.len);
 }
 
-static void external_cell(FILE *f, const void *obj)
+static void external_cell(struct mp_rowbuf *o, const void *obj)
 {
   const struct mp_result_dmarc *d = D((const struct mp_result *)obj);
   size_t nrua = d->nrua < MP_DMARC_URIS_MAX ? d->nrua : MP_DMARC_URIS_MAX;
@@ -135,7 +133,7 @@ static void external_cell(FILE *f, const void *obj)
   for (size_t i = 0; i < nrua + nruf; i++) {
     add_external(&x, i < nrua ? &d->rua[i] : &d->ruf[i - nrua]);
   }
-  mp_csv_list(f, x.n, external_item, &x);
+  mp_csv_list(o, x.n, external_item, &x);
 }
 
 static const struct mp_field dest_fields[] = {

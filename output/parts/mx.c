@@ -4,7 +4,6 @@
 #include "output/parts/get.h"
 #include "output/parts/rank.h"
 
-#include <assert.h>
 #include <string.h>
 
 #include "output/json.h"
@@ -53,33 +52,13 @@ MP_GET(senders, struct mp_result_mx_check, m,
 MP_GET(senders_fcrdns, struct mp_result_mx_check, m,
        mp_value_tri(v, m->nsenders == 0 ? MP_TRI_UNKNOWN : m->senders_fcrdns))
 
-/* Text built piece by piece. Every piece is cut at its own bound first and
- * the buffer holds the sum of the bounds, so the text is never cut. */
-struct line {
-  char *buf;
-  size_t size, len;
-};
-
-static void add(struct line *t, const char *s, size_t max)
-{
-  size_t n = s ? strnlen(s, max) : 0;
-
-  assert(t->len + n < t->size);
-  if (n == 0 || t->len + n >= t->size) {
-    return;
-  }
-  memcpy(t->buf + t->len, s, n);
-  t->len += n;
-  t->buf[t->len] = '\0';
-}
-
 /* " address>ptr[state]": state is fcrdns, nofcrdns (a PTR name that does
  * not resolve back to the address), noptr (none: NXDOMAIN or no data), the
  * outcome of a PTR lookup that failed (timeout, servfail, ...), or
  * forward=<outcome> when a forward lookup of the PTR name failed and the
  * confirmation is unknown; ",generic" follows for a generic-looking PTR
  * name. */
-static void add_address(struct line *t, const struct mp_result_mx_addr *a)
+static void add_address(struct mp_line *t, const struct mp_result_mx_addr *a)
 {
   const char *state = a->fcrdns == MP_TRI_TRUE ? "fcrdns" : "nofcrdns";
 
@@ -87,28 +66,28 @@ static void add_address(struct line *t, const struct mp_result_mx_addr *a)
     state =
         a->fcrdns == MP_TRI_UNKNOWN ? mp_outcome_name(a->ptr_outcome) : "noptr";
   }
-  add(t, " ", 1);
-  add(t, a->addr, 64);
-  add(t, ">", 1);
-  add(t, a->ptr, MP_NAME_TEXT_MAX);
-  add(t, "[", 1);
+  mp_line_add(t, " ", 1);
+  mp_line_add(t, a->addr, 64);
+  mp_line_add(t, ">", 1);
+  mp_line_add(t, a->ptr, MP_NAME_TEXT_MAX);
+  mp_line_add(t, "[", 1);
   if (a->ptr && a->fcrdns == MP_TRI_UNKNOWN) {
-    add(t, "forward=", 8);
+    mp_line_add(t, "forward=", 8);
     state = a->forwarded ? mp_outcome_name(a->forward_outcome) : NULL;
   }
-  add(t, state, 16);
+  mp_line_add(t, state, 16);
   if (a->generic) {
-    add(t, ",generic", 8);
+    mp_line_add(t, ",generic", 8);
   }
-  add(t, "]", 1);
+  mp_line_add(t, "]", 1);
 }
 
 /* " a=<outcome>" for an address lookup of a host that failed. */
-static void add_failed(struct line *t, const char *what, enum mp_outcome o)
+static void add_failed(struct mp_line *t, const char *what, enum mp_outcome o)
 {
   if (mp_outcome_failed(o)) {
-    add(t, what, 6);
-    add(t, mp_outcome_name(o), 16);
+    mp_line_add(t, what, 6);
+    mp_line_add(t, mp_outcome_name(o), 16);
   }
 }
 
@@ -122,26 +101,26 @@ static void host_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_mx_host *h =
       &((const struct mp_result_mx_host *)c->obj)[i];
-  struct line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
   char num[MP_JSON_FMT_MAX];
 
   c->buf[0] = '\0';
   mp_json_format_uint(num, h->preference);
-  add(&t, num, 5);
-  add(&t, " ", 1);
-  add(&t, h->host, MP_NAME_TEXT_MAX);
+  mp_line_add(&t, num, 5);
+  mp_line_add(&t, " ", 1);
+  mp_line_add(&t, h->host, MP_NAME_TEXT_MAX);
   if (h->host && !h->host[0]) { /* "0 ." among others: not examined */
     mp_csv_item_set(it, t.buf, t.len);
     return;
   }
   if (h->cname) {
-    add(&t, " cname=", 7);
-    add(&t, h->cname, MP_NAME_TEXT_MAX);
+    mp_line_add(&t, " cname=", 7);
+    mp_line_add(&t, h->cname, MP_NAME_TEXT_MAX);
   }
   if (h->ip_literal) {
-    add(&t, " literal", 8);
+    mp_line_add(&t, " literal", 8);
   } else if (h->resolves == MP_TRI_FALSE) {
-    add(&t, " unresolved", 11);
+    mp_line_add(&t, " unresolved", 11);
   }
   add_failed(&t, " a=", h->a_outcome);
   add_failed(&t, " aaaa=", h->aaaa_outcome);
@@ -156,7 +135,7 @@ static void host_item(const void *ctx, size_t i, struct mp_csv_item *it)
 static void sender_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_csv_ctx *c = ctx;
-  struct line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
 
   c->buf[0] = '\0';
   add_address(&t, &((const struct mp_result_mx_addr *)c->obj)[i]);

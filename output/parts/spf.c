@@ -4,8 +4,6 @@
 #include "output/parts/get.h"
 #include "output/parts/rank.h"
 
-#include <assert.h>
-#include <stdio.h>
 #include <string.h>
 
 #define S(r) (&(r)->spf_eval)
@@ -87,16 +85,14 @@ MP_GET(target_effective, struct mp_result_spf, s,
 static void pair(const struct mp_csv_ctx *c, const char *key, const char *value,
                  struct mp_csv_item *it)
 {
-  int n =
-      snprintf(c->buf, c->size, "%s=%s", key ? key : "", value ? value : "");
+  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
 
   /* Keys are an address (inet_pton-checked) or a name of at most 253
    * bytes (--spf-include), values a few letters: they fit. */
-  assert(n >= 0 && (size_t)n < c->size);
-  if (n < 0) {
-    c->buf[0] = '\0';
-  }
-  mp_csv_item_set(it, c->buf, strnlen(c->buf, c->size));
+  mp_line_add(&t, key, MP_NAME_TEXT_MAX);
+  mp_line_add(&t, "=", 1);
+  mp_line_add(&t, value, 64);
+  mp_csv_item_set(it, t.buf, t.len);
 }
 
 /* spf_checks: "ip=result" ("192.0.2.7=pass"). */
