@@ -182,38 +182,24 @@ Test(csvcell, list_items_escape_pipe_and_backslash)
   free(out);
 }
 
+/* The list cell of s is want. */
+static void expect_list(const struct strings *s, const char *want)
+{
+  char *out = cell_list(s);
+
+  cr_expect_str_eq(out, want);
+  free(out);
+}
+
 Test(csvcell, list_edge_cases)
 {
-  struct strings none = {{NULL}, 0};
-  struct strings empties = {{"", ""}, 2};
-  struct strings formula = {{"=x", "=y"}, 2};
-  struct strings later = {{"x", "=y"}, 2};
-  struct strings spaced = {{"a", "b "}, 2};
-  struct strings quoted = {{"a\"b", "c,d"}, 2};
-  struct strings slash = {{"\\", "|"}, 2};
-  char *out;
-
-  out = cell_list(&none);
-  cr_expect_str_eq(out, "");
-  free(out);
-  out = cell_list(&empties);
-  cr_expect_str_eq(out, "|");
-  free(out);
-  out = cell_list(&formula);
-  cr_expect_str_eq(out, "'=x|=y");
-  free(out);
-  out = cell_list(&later);
-  cr_expect_str_eq(out, "x|=y");
-  free(out);
-  out = cell_list(&spaced);
-  cr_expect_str_eq(out, "\"a|b \"");
-  free(out);
-  out = cell_list(&quoted);
-  cr_expect_str_eq(out, "\"a\"\"b|c,d\"");
-  free(out);
-  out = cell_list(&slash);
-  cr_expect_str_eq(out, "\\\\|\\|");
-  free(out);
+  expect_list(&(struct strings){{NULL}, 0}, "");
+  expect_list(&(struct strings){{"", ""}, 2}, "|");
+  expect_list(&(struct strings){{"=x", "=y"}, 2}, "'=x|=y");
+  expect_list(&(struct strings){{"x", "=y"}, 2}, "x|=y");
+  expect_list(&(struct strings){{"a", "b "}, 2}, "\"a|b \"");
+  expect_list(&(struct strings){{"a\"b", "c,d"}, 2}, "\"a\"\"b|c,d\"");
+  expect_list(&(struct strings){{"\\", "|"}, 2}, "\\\\|\\|");
 }
 
 Test(csvcell, a_long_record_stays_one_cell)
