@@ -51,10 +51,11 @@ static void forget_attempts(struct mp_query *q)
 /* --- completion ----------------------------------------------------------
  */
 
-/* Hands ans to every waiter of q and recycles q. Its attempts still in
- * c-ares become orphans (their replies only teach the round trip). The
- * waiters' callbacks may submit new queries, so q leaves the index
- * first. */
+/* Hands ans to every waiter of q and recycles q. A retry of q still queued
+ * is dropped (a recycled query left in the queue would be sent, and its
+ * reply handed to waiters long gone); its attempts still in c-ares become
+ * orphans (their replies only teach the round trip). The waiters'
+ * callbacks may submit new queries, so q leaves the index first. */
 static void complete(struct mp_query *q, struct mp_answer *ans)
 {
   struct mp_resolver *r = q->r;
@@ -62,6 +63,9 @@ static void complete(struct mp_query *q, struct mp_answer *ans)
   char text[MP_NAME_TEXT_MAX + 1];
 
   forget_attempts(q);
+  if (q->queued) {
+    mp_flight_unqueue(&r->f, q);
+  }
   mp_flight_unindex(&r->f, q);
   r->stats.inflight -= q->waiters != NULL;
   r->stats.answered += q->waiters != NULL;
@@ -104,7 +108,9 @@ static bool chase(struct mp_query *q, const struct mp_answer *ans)
   q->hops++;
   q->hop_n = 0;
   forget_attempts(q);
-  mp_lookup_enqueue(q, true);
+  if (!q->queued) { /* a retry already waiting asks the target instead */
+    mp_lookup_enqueue(q, true);
+  }
   return true;
 }
 
@@ -454,8 +460,13 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
     mp_answer_unref(ans);
     return;
   }
-  if (q->queued) {
-    unqueue(q); /* a retry waiting: not needed any more */
+  if (ans->dangling) {
+    /* an alias not followed (a chain over MP_CHASE_MAX): no answer, as a
+     * resolver gives SERVFAIL, never "no such record" */
+    struct mp_answer *e = mp_answer_new(MP_OUTCOME_ERROR, ans->rcode, q->type);
+
+    mp_answer_unref(ans);
+    ans = e;
   }
   complete(q, chased(q, ans));
 }

@@ -396,6 +396,59 @@ Test(faults, concurrent_lookups_of_one_name_share_a_query)
   unlink(summary);
 }
 
+/* The reply to a first attempt, late (300 ms against a 200 ms timeout),
+ * is an alias whose target the server does not give: the scanner asks the
+ * target while the retry of the first name still waits for its turn under
+ * --qps. Following the alias must take the retry's place, not queue the
+ * lookup twice: a recycled lookup left in the queue was sent again and its
+ * reply handed to a waiter already freed (a crash of the release build). */
+Test(faults, late_alias_reply_while_a_retry_waits_is_followed_once)
+{
+  const char *extra[] = {"--timeout", "200ms",    "--retries", "2", "--qps",
+                         "20",        "--checks", "spf",       NULL};
+  struct mp_json *rows;
+  char names[20 * 24];
+  size_t o = 0;
+
+  for (int i = 0; i < 20; i++) {
+    o += (size_t)snprintf(names + o, sizeof(names) - o, "alias-%d.test\n", i);
+  }
+  start_responder("mixed", "300");
+  rows = scan(names, extra);
+  cr_assert_eq(rows->count, 20);
+  for (size_t i = 0; i < rows->count; i++) {
+    const struct mp_json *txt = mp_json_get(rows->items[i], "txt");
+    const struct mp_json *recs = mp_json_get(txt, "records");
+    char want[32];
+
+    snprintf(want, sizeof(want), "t.%s",
+             mp_json_str(mp_json_get(rows->items[i], "domain")));
+    cr_expect(mp_json_str_eq(mp_json_get(txt, "outcome"), "ok"), "row %zu", i);
+    cr_expect(mp_json_str_eq(mp_json_get(txt, "cname"), want), "row %zu", i);
+    cr_assert_eq(recs->count, 1, "row %zu", i);
+    cr_expect(mp_json_str_eq(recs->items[0], want), "row %zu", i);
+  }
+  mp_json_free(rows);
+}
+
+/* _dmarc.alias-a.test is an alias of t._dmarc.alias-a.test, itself an
+ * alias, and so on: after MP_CHASE_MAX aliases the lookup has no answer
+ * (error), never "no such record". */
+Test(faults, endless_alias_chain_is_an_error_not_nodata)
+{
+  const char *extra[] = {"--checks", "dmarc", NULL};
+  struct mp_json *rows;
+
+  start_responder("mixed", NULL);
+  rows = scan("alias-a.test\n", extra);
+  cr_assert_eq(rows->count, 1);
+  cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "dmarc_txt.outcome"),
+                           "error"));
+  cr_expect(
+      !mp_json_str_eq(mp_json_path(rows->items[0], "dmarc.status"), "none"));
+  mp_json_free(rows);
+}
+
 Test(faults, qps_cap_spaces_the_queries)
 {
   char summary[4096], *text;

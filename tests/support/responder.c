@@ -34,6 +34,7 @@
 #define TTL         300
 #define BIG_TXT_LEN 3000
 #define GARBAGE_MAX 600
+#define T_CNAME     5
 #define T_MX        15
 #define T_TXT       16
 #define T_OPT       41
@@ -61,6 +62,7 @@ enum action {
   A_BIGTXT,
   A_MIXED,
   A_SPOOF,
+  A_ALIAS,
 };
 
 struct mode {
@@ -92,6 +94,7 @@ static const struct mode mixed[] = {
     {"silent-", A_NONE, 0},
     {"nx-", A_RCODE, RC_NXDOMAIN},
     {"formerr-", A_RCODE, RC_FORMERR},
+    {"alias-", A_ALIAS, 0},
 };
 
 struct query {
@@ -395,6 +398,12 @@ static uint16_t put_answers(struct wbuf *w, const struct query *q,
       put(w, mx, sizeof(mx));
       return 1;
     }
+  } else if (act == A_ALIAS) {
+    /* QNAME CNAME t.QNAME, without the target's records */
+    static const uint8_t target[4] = {1, 't', 0xC0, 0x0C};
+    put_rr_head(w, q, T_CNAME, sizeof(target));
+    put(w, target, sizeof(target));
+    return 1;
   } else if (act == A_BIGTXT && q->qtype == T_TXT) {
     /* BIG_TXT_LEN octets of text in <character-string>s of at most 255. */
     size_t nstr = (BIG_TXT_LEN + 254) / 255;
