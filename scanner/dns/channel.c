@@ -8,11 +8,13 @@
 #include <sys/select.h> /* c-ares 1.18's <ares.h> needs fd_set */
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <ares.h>
 
 #include "scanner/base/alloc.h"
 #include "scanner/base/log.h"
+#include "scanner/dns/dgram.h"
 
 #define RCVBUF_BYTES (4 << 20)
 #define RANDOM_BYTES 512
@@ -36,6 +38,7 @@ struct mp_chan {
   uint8_t rnd[RANDOM_BYTES];
   size_t rnd_pos;
   uint64_t ids[65536 / 64]; /* IDs in flight */
+  struct mp_dgram udp;      /* c-ares' UDP socket, batched */
 };
 
 /* --- random IDs ----------------------------------------------------------
@@ -125,6 +128,7 @@ void mp_chan_tick(struct mp_chan *c)
 {
   if (c->outstanding) {
     ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    mp_chan_flush(c);
   }
 }
 
@@ -141,6 +145,86 @@ uint64_t mp_chan_sends(const struct mp_chan *c)
 uint64_t mp_chan_born_ns(const struct mp_chan *c)
 {
   return c->born_ns;
+}
+
+/* --- c-ares' socket functions: UDP batched (dgram.h) ---------------------
+ */
+
+static ares_socket_t on_socket(int domain, int type, int protocol, void *data)
+{
+  struct mp_chan *c = data;
+  int fd = socket(domain, type, protocol);
+
+  if (fd >= 0 && (type & 0xF) == SOCK_DGRAM) {
+    mp_dgram_open(&c->udp, fd, c->o.ring); /* c-ares keeps one */
+  }
+  return fd >= 0 ? fd : ARES_SOCKET_BAD;
+}
+
+static int on_close(ares_socket_t fd, void *data)
+{
+  struct mp_chan *c = data;
+
+  if (fd == c->udp.fd) {
+    mp_dgram_close(&c->udp);
+  }
+  return close(fd);
+}
+
+static int on_connect(ares_socket_t fd, const struct sockaddr *sa,
+                      ares_socklen_t len, void *data)
+{
+  (void)data;
+  return connect(fd, sa, len);
+}
+
+static ares_ssize_t on_recvfrom(ares_socket_t fd, void *buf, size_t len,
+                                int flags, struct sockaddr *from,
+                                ares_socklen_t *fromlen, void *data)
+{
+  struct mp_chan *c = data;
+
+  if (fd == c->udp.fd) {
+    return mp_dgram_recv(&c->udp, buf, len, from, fromlen);
+  }
+  return recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+static ares_ssize_t on_sendv(ares_socket_t fd, const struct iovec *iov, int n,
+                             void *data)
+{
+  struct mp_chan *c = data;
+
+  if (fd == c->udp.fd) {
+    return mp_dgram_send(&c->udp, iov, n);
+  }
+  return writev(fd, iov, n);
+}
+
+static const struct ares_socket_functions socket_functions = {
+    on_socket, on_close, on_connect, on_recvfrom, on_sendv,
+};
+
+/* Lets c-ares read until nothing is left of a batch read (c-ares may stop
+ * early) or of a send error kept. */
+static void drain(struct mp_chan *c)
+{
+  while (c->udp.fd >= 0 && mp_dgram_pending(&c->udp)) {
+    uint64_t told = c->udp.told;
+
+    ares_process_fd(c->ch, c->udp.fd, ARES_SOCKET_BAD);
+    if (c->udp.told == told) {
+      break; /* c-ares reads that socket no more */
+    }
+  }
+}
+
+void mp_chan_flush(struct mp_chan *c)
+{
+  if (c->udp.fd >= 0 && c->udp.nout) {
+    mp_dgram_flush(&c->udp);
+    drain(c);
+  }
 }
 
 /* --- sockets on the libuv loop -------------------------------------------
@@ -174,6 +258,8 @@ static void on_poll(uv_poll_t *h, int status, int events)
   }
   ares_process_fd(sp->c->ch, (events & UV_READABLE) ? fd : ARES_SOCKET_BAD,
                   (events & UV_WRITABLE) ? fd : ARES_SOCKET_BAD);
+  drain(sp->c);
+  mp_chan_flush(sp->c);
 }
 
 /* c-ares tells which sockets to watch: one uv_poll_t per socket. It calls
@@ -229,6 +315,7 @@ struct mp_chan *mp_chan_new(const struct mp_chan_opts *o)
   c->o.server = &c->server;
   c->born_ns = uv_hrtime();
   c->rnd_pos = sizeof(c->rnd);
+  c->udp.fd = -1;
   memset(&ao, 0, sizeof(ao));
   ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN | ARES_FLAG_NOSEARCH |
              (o->edns_size ? ARES_FLAG_EDNS : 0);
@@ -258,6 +345,7 @@ struct mp_chan *mp_chan_new(const struct mp_chan_opts *o)
     mp_free(c);
     return NULL;
   }
+  ares_set_socket_functions(c->ch, &socket_functions, c);
   return c;
 }
 
@@ -267,6 +355,7 @@ void mp_chan_free(struct mp_chan *c)
   /* ends each query with ARES_EDESTRUCTION and reports every socket
    * closed, which closes the polls */
   ares_destroy(c->ch);
+  mp_dgram_close(&c->udp); /* c-ares closed the socket (on_close) */
   if (c->open == 0) {
     void (*gone)(void *) = c->o.gone;
     void *ctx = c->o.ctx;

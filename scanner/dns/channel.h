@@ -8,14 +8,16 @@
 #include "input/servers.h"
 
 /* One c-ares channel asking one server, driven by the libuv loop: one UDP
- * socket (so one source port the kernel picked at random) and, for replies
- * that are truncated, TCP. Each query goes out with a random ID
+ * socket (so one source port the kernel picked at random), its datagrams
+ * sent and read in batches (dgram.h), and, for replies that are truncated,
+ * TCP. Each query goes out with a random ID
  * (getrandom(2)) not in flight on the channel; c-ares takes a reply only on
  * the connected socket (the server's address and port) with that ID and the
  * same question. The only module that includes <ares.h>. */
 
 struct mp_chan;
 struct mp_chan_req;
+struct mp_dgram_ring;
 
 enum mp_chan_status {
   MP_CHAN_REPLY,   /* the reply is in abuf */
@@ -41,8 +43,9 @@ struct mp_chan_req {
 struct mp_chan_opts {
   uv_loop_t *loop;
   const struct mp_server *server;
-  unsigned timeout_ms; /* c-ares' own timeout: a backstop */
-  uint16_t edns_size;  /* 0: no EDNS */
+  unsigned timeout_ms;        /* c-ares' own timeout: a backstop */
+  uint16_t edns_size;         /* 0: no EDNS */
+  struct mp_dgram_ring *ring; /* borrowed: where replies are read */
   /* The channel's last libuv handle is closed after mp_chan_free: it is
    * gone. May run from within mp_chan_free. */
   void (*gone)(void *ctx);
@@ -56,10 +59,15 @@ struct mp_chan *mp_chan_new(const struct mp_chan_opts *o);
  * callback. */
 void mp_chan_reserve(struct mp_chan *c, struct mp_chan_req *req);
 
-/* Sends query q[0..len), encoded with req->id; req->cb must be set and runs
- * once when it ends. */
+/* Sends query q[0..len), encoded with req->id (queued until
+ * mp_chan_flush); req->cb must be set and runs once when it ends. */
 void mp_chan_send(struct mp_chan *c, const uint8_t *q, size_t len,
                   struct mp_chan_req *req);
+
+/* Sends the queries mp_chan_send queued (UDP goes out in batches,
+ * dgram.h). From the loop, not from within one of c's callbacks; the
+ * resolver calls it when it has sent what it could. */
+void mp_chan_flush(struct mp_chan *c);
 
 /* Lets c-ares find its own timeouts (from a timer, not per event). */
 void mp_chan_tick(struct mp_chan *c);

@@ -287,19 +287,11 @@ static void on_pace(uv_timer_t *t)
   mp_lookup_flush(t->data);
 }
 
-void mp_lookup_flush(struct mp_resolver *r)
+static void send_queued(struct mp_resolver *r, uint64_t now)
 {
-  uint64_t now = uv_hrtime(), wait = 0;
+  uint64_t wait = 0;
   unsigned asks = 0;
 
-  if (r->flushing || r->closing) {
-    return;
-  }
-  if (r->dead) {
-    drain_dead(r, now);
-    return;
-  }
-  r->flushing = true;
   for (;;) {
     struct mp_query *q = r->f.head;
     struct mp_upstream *srv;
@@ -325,6 +317,27 @@ void mp_lookup_flush(struct mp_resolver *r)
   }
   if (wait) {
     uv_timer_start(&r->pace, on_pace, (wait + MS - 1) / MS, 0);
+  }
+}
+
+void mp_lookup_flush(struct mp_resolver *r)
+{
+  uint64_t now = uv_hrtime();
+
+  if (r->flushing || r->closing) {
+    return;
+  }
+  r->flushing = true;
+  if (r->dead) {
+    drain_dead(r, now);
+  } else {
+    send_queued(r, now);
+  }
+  /* the channels send what was queued (probes and pings too); the replies
+   * their sends' errors bring end lookups, which may queue more for the
+   * next flush */
+  for (size_t i = 0; i < r->opts.nservers; i++) {
+    mp_upstream_flush(&r->servers[i]);
   }
   r->flushing = false;
 }

@@ -22,6 +22,7 @@ struct mp_resolver {
   uv_loop_t *loop;
   struct mp_resolver_opts opts;
   struct mp_upstream *servers;
+  struct mp_dgram_ring *ring; /* the replies read in a batch, any server's */
   unsigned next_server;
   uint64_t budget_ns; /* a lookup gives up this long after its first try */
   struct mp_flight f;

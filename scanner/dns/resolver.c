@@ -10,6 +10,7 @@
 #include "scanner/base/log.h"
 #include "scanner/dns/channel.h"
 #include "scanner/dns/control.h"
+#include "scanner/dns/dgram.h"
 #include "scanner/dns/dnsname.h"
 #include "scanner/dns/flight.h"
 #include "scanner/dns/lookup.h"
@@ -205,6 +206,9 @@ int mp_resolver_new(uv_loop_t *loop, const struct mp_resolver_opts *opts,
     return rc;
   }
   r = mp_calloc(1, sizeof(*r));
+  r->ring = mp_malloc(sizeof(*r->ring));
+  mp_dgram_ring_init(r->ring);
+  chan.ring = r->ring;
   r->loop = loop;
   r->opts = *opts;
   r->budget_ns = (uint64_t)opts->timeout_ms * MS * (opts->retries + 1);
@@ -224,6 +228,7 @@ int mp_resolver_new(uv_loop_t *loop, const struct mp_resolver_opts *opts,
         mp_upstream_close(&r->servers[i], NULL, NULL);
       }
       mp_free(r->servers);
+      mp_free(r->ring);
       mp_free(r);
       mp_chan_library_cleanup();
       return rc;
@@ -298,6 +303,7 @@ static void finish_close(struct mp_resolver *r)
 
   mp_flight_close(&r->f);
   mp_free(r->servers);
+  mp_free(r->ring);
   mp_free(r);
   mp_chan_library_cleanup();
   if (cb) {

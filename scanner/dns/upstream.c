@@ -102,6 +102,16 @@ struct mp_chan *mp_upstream_chan(struct mp_upstream *up, uint64_t now)
   return c;
 }
 
+void mp_upstream_flush(struct mp_upstream *up)
+{
+  for (size_t i = 0; i < MP_UPSTREAM_CHANNELS; i++) {
+    mp_chan_flush(up->chans[i]);
+  }
+  for (size_t i = 0; i < up->nretired; i++) {
+    mp_chan_flush(up->retired[i]); /* retired with queries queued */
+  }
+}
+
 void mp_upstream_tick(struct mp_upstream *up)
 {
   for (size_t i = 0; i < MP_UPSTREAM_CHANNELS; i++) {

@@ -70,6 +70,9 @@ void mp_upstream_close(struct mp_upstream *up, void (*closed)(void *ctx),
  * enough is renewed first (a fresh socket, a fresh source port). */
 struct mp_chan *mp_upstream_chan(struct mp_upstream *up, uint64_t now);
 
+/* Sends what its channels queued (mp_chan_flush). */
+void mp_upstream_flush(struct mp_upstream *up);
+
 /* From the tick: c-ares' own timeouts, and the retired channels freed once
  * nothing of theirs is in flight. */
 void mp_upstream_tick(struct mp_upstream *up);
