@@ -38,24 +38,24 @@ static void key_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_dkim_key *k =
       &((const struct mp_result_dkim_key *)c->obj)[i];
-  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_textbuf t = {.buf = c->buf, .size = c->size, .len = 0};
   char num[MP_JSON_FMT_MAX];
 
-  mp_line_add(&t, k->selector, 253);
-  mp_line_add(&t, ":", 1);
-  mp_line_add(&t, k->key_type, 64);
-  mp_line_add(&t, ":", 1);
+  mp_textbuf_add(&t, k->selector, 253);
+  mp_textbuf_add(&t, ":", 1);
+  mp_textbuf_add(&t, k->key_type, 64);
+  mp_textbuf_add(&t, ":", 1);
   mp_json_format_uint(num, k->bits);
-  mp_line_add(&t, num, 10);
+  mp_textbuf_add(&t, num, 10);
   if (k->revoked) {
-    mp_line_add(&t, ":revoked", 8);
+    mp_textbuf_add(&t, ":revoked", 8);
   }
   if (k->testing) {
-    mp_line_add(&t, ":testing", 8);
+    mp_textbuf_add(&t, ":testing", 8);
   }
   if (k->error) {
-    mp_line_add(&t, ":error=", 7);
-    mp_line_add(&t, mp_dkim_error_name(k->error), 64);
+    mp_textbuf_add(&t, ":error=", 7);
+    mp_textbuf_add(&t, mp_dkim_error_name(k->error), 64);
   }
   mp_csv_item_set(it, t.buf, t.len);
 }
@@ -65,11 +65,11 @@ static void failed_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_dkim *d = c->obj;
-  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_textbuf t = {.buf = c->buf, .size = c->size, .len = 0};
 
-  mp_line_add(&t, d->failed[i].selector, 253);
-  mp_line_add(&t, "=", 1);
-  mp_line_add(&t, mp_outcome_name(d->failed[i].outcome), 16);
+  mp_textbuf_add(&t, d->failed[i].selector, 253);
+  mp_textbuf_add(&t, "=", 1);
+  mp_textbuf_add(&t, mp_outcome_name(d->failed[i].outcome), 16);
   mp_csv_item_set(it, t.buf, t.len);
 }
 

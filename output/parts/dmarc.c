@@ -114,11 +114,11 @@ static void external_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct externals *x = ctx;
   /* The bounds bound the item: it always fits. */
-  struct mp_line t = {.buf = x->buf, .size = x->size, .len = 0};
+  struct mp_textbuf t = {.buf = x->buf, .size = x->size, .len = 0};
 
-  mp_line_add(&t, x->d[i]->domain, 253);
-  mp_line_add(&t, "=", 1);
-  mp_line_add(&t, mp_dmarc_auth_name(x->d[i]->authorization), 16);
+  mp_textbuf_add(&t, x->d[i]->domain, 253);
+  mp_textbuf_add(&t, "=", 1);
+  mp_textbuf_add(&t, mp_dmarc_auth_name(x->d[i]->authorization), 16);
   mp_csv_item_set(it, t.buf, t.len);
 }
 

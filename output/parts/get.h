@@ -30,13 +30,14 @@ static inline void mp_csv_item_set(struct mp_csv_item *it, const char *s,
  * is in (the list items' text: no snprintf per row). Every piece is cut at
  * its own bound first and the buffer holds the sum of the bounds, so the
  * text is never cut. */
-struct mp_line {
+struct mp_textbuf {
   char *buf;
   size_t size, len;
 };
 
 /* Appends s (NULL: nothing), at most max bytes of it. */
-static inline void mp_line_add(struct mp_line *t, const char *s, size_t max)
+static inline void mp_textbuf_add(struct mp_textbuf *t, const char *s,
+                                  size_t max)
 {
   size_t n = s ? strnlen(s, max) : 0;
 

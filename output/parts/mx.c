@@ -58,7 +58,7 @@ MP_GET(senders_fcrdns, struct mp_result_mx_check, m,
  * forward=<outcome> when a forward lookup of the PTR name failed and the
  * confirmation is unknown; ",generic" follows for a generic-looking PTR
  * name. */
-static void add_address(struct mp_line *t, const struct mp_result_mx_addr *a)
+static void add_address(struct mp_textbuf *t, const struct mp_result_mx_addr *a)
 {
   const char *state = a->fcrdns == MP_TRI_TRUE ? "fcrdns" : "nofcrdns";
 
@@ -66,28 +66,29 @@ static void add_address(struct mp_line *t, const struct mp_result_mx_addr *a)
     state =
         a->fcrdns == MP_TRI_UNKNOWN ? mp_outcome_name(a->ptr_outcome) : "noptr";
   }
-  mp_line_add(t, " ", 1);
-  mp_line_add(t, a->addr, 64);
-  mp_line_add(t, ">", 1);
-  mp_line_add(t, a->ptr, MP_NAME_TEXT_MAX);
-  mp_line_add(t, "[", 1);
+  mp_textbuf_add(t, " ", 1);
+  mp_textbuf_add(t, a->addr, 64);
+  mp_textbuf_add(t, ">", 1);
+  mp_textbuf_add(t, a->ptr, MP_NAME_TEXT_MAX);
+  mp_textbuf_add(t, "[", 1);
   if (a->ptr && a->fcrdns == MP_TRI_UNKNOWN) {
-    mp_line_add(t, "forward=", 8);
+    mp_textbuf_add(t, "forward=", 8);
     state = a->forwarded ? mp_outcome_name(a->forward_outcome) : NULL;
   }
-  mp_line_add(t, state, 16);
+  mp_textbuf_add(t, state, 16);
   if (a->generic) {
-    mp_line_add(t, ",generic", 8);
+    mp_textbuf_add(t, ",generic", 8);
   }
-  mp_line_add(t, "]", 1);
+  mp_textbuf_add(t, "]", 1);
 }
 
 /* " a=<outcome>" for an address lookup of a host that failed. */
-static void add_failed(struct mp_line *t, const char *what, enum mp_outcome o)
+static void add_failed(struct mp_textbuf *t, const char *what,
+                       enum mp_outcome o)
 {
   if (mp_outcome_failed(o)) {
-    mp_line_add(t, what, 6);
-    mp_line_add(t, mp_outcome_name(o), 16);
+    mp_textbuf_add(t, what, 6);
+    mp_textbuf_add(t, mp_outcome_name(o), 16);
   }
 }
 
@@ -101,26 +102,26 @@ static void host_item(const void *ctx, size_t i, struct mp_csv_item *it)
   const struct mp_csv_ctx *c = ctx;
   const struct mp_result_mx_host *h =
       &((const struct mp_result_mx_host *)c->obj)[i];
-  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_textbuf t = {.buf = c->buf, .size = c->size, .len = 0};
   char num[MP_JSON_FMT_MAX];
 
   c->buf[0] = '\0';
   mp_json_format_uint(num, h->preference);
-  mp_line_add(&t, num, 5);
-  mp_line_add(&t, " ", 1);
-  mp_line_add(&t, h->host, MP_NAME_TEXT_MAX);
+  mp_textbuf_add(&t, num, 5);
+  mp_textbuf_add(&t, " ", 1);
+  mp_textbuf_add(&t, h->host, MP_NAME_TEXT_MAX);
   if (h->host && !h->host[0]) { /* "0 ." among others: not examined */
     mp_csv_item_set(it, t.buf, t.len);
     return;
   }
   if (h->cname) {
-    mp_line_add(&t, " cname=", 7);
-    mp_line_add(&t, h->cname, MP_NAME_TEXT_MAX);
+    mp_textbuf_add(&t, " cname=", 7);
+    mp_textbuf_add(&t, h->cname, MP_NAME_TEXT_MAX);
   }
   if (h->ip_literal) {
-    mp_line_add(&t, " literal", 8);
+    mp_textbuf_add(&t, " literal", 8);
   } else if (h->resolves == MP_TRI_FALSE) {
-    mp_line_add(&t, " unresolved", 11);
+    mp_textbuf_add(&t, " unresolved", 11);
   }
   add_failed(&t, " a=", h->a_outcome);
   add_failed(&t, " aaaa=", h->aaaa_outcome);
@@ -135,7 +136,7 @@ static void host_item(const void *ctx, size_t i, struct mp_csv_item *it)
 static void sender_item(const void *ctx, size_t i, struct mp_csv_item *it)
 {
   const struct mp_csv_ctx *c = ctx;
-  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_textbuf t = {.buf = c->buf, .size = c->size, .len = 0};
 
   c->buf[0] = '\0';
   add_address(&t, &((const struct mp_result_mx_addr *)c->obj)[i]);

@@ -85,13 +85,13 @@ MP_GET(target_effective, struct mp_result_spf, s,
 static void pair(const struct mp_csv_ctx *c, const char *key, const char *value,
                  struct mp_csv_item *it)
 {
-  struct mp_line t = {.buf = c->buf, .size = c->size, .len = 0};
+  struct mp_textbuf t = {.buf = c->buf, .size = c->size, .len = 0};
 
   /* Keys are an address (inet_pton-checked) or a name of at most 253
    * bytes (--spf-include), values a few letters: they fit. */
-  mp_line_add(&t, key, MP_NAME_TEXT_MAX);
-  mp_line_add(&t, "=", 1);
-  mp_line_add(&t, value, 64);
+  mp_textbuf_add(&t, key, MP_NAME_TEXT_MAX);
+  mp_textbuf_add(&t, "=", 1);
+  mp_textbuf_add(&t, value, 64);
   mp_csv_item_set(it, t.buf, t.len);
 }
 
