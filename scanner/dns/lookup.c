@@ -333,9 +333,9 @@ void mp_lookup_flush(struct mp_resolver *r)
   } else {
     send_queued(r, now);
   }
-  /* the channels send what was queued (probes and pings too); the replies
-   * their sends' errors bring end lookups, which may queue more for the
-   * next flush */
+  /* then the channels send what they queued, probes and pings too; a
+   * send's error is read back at once (mp_chan_flush), and what the
+   * lookups it ends queue goes at the next flush */
   for (size_t i = 0; i < r->opts.nservers; i++) {
     mp_upstream_flush(&r->servers[i]);
   }
