@@ -355,7 +355,8 @@ void mp_chan_free(struct mp_chan *c)
   /* ends each query with ARES_EDESTRUCTION and reports every socket
    * closed, which closes the polls */
   ares_destroy(c->ch);
-  mp_dgram_close(&c->udp); /* c-ares closed the socket (on_close) */
+  mp_dgram_close(&c->udp); /* done by on_close already, when c-ares
+                            * closed the UDP socket through it */
   if (c->open == 0) {
     void (*gone)(void *) = c->o.gone;
     void *ctx = c->o.ctx;

@@ -76,6 +76,19 @@ static struct mp_json *scan(const char *names, const char *const *extra)
   return scan_rc(names, extra, 0);
 }
 
+/* One domain against a responder in mode (delay_ms: NULL or its
+ * --delay-ms): its one row is rows->items[0]. */
+static struct mp_json *scan_one(const char *mode, const char *delay_ms,
+                                const char *line, const char *const *extra)
+{
+  struct mp_json *rows;
+
+  start_responder(mode, delay_ms);
+  rows = scan(line, extra);
+  cr_assert_eq(rows->count, 1);
+  return rows;
+}
+
 /* Every lookup of every row failed, and says so. */
 static void expect_failed_rows(const struct mp_json *rows, size_t n)
 {
@@ -153,9 +166,7 @@ Test(faults, forged_replies_are_ignored)
   const char *extra[] = {"--checks", "spf,dmarc,mx", NULL};
   struct mp_json *rows;
 
-  start_responder("spoof", "30");
-  rows = scan("real.test\n", extra);
-  cr_assert_eq(rows->count, 1);
+  rows = scan_one("spoof", "30", "real.test\n", extra);
   cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "txt.records[0]"),
                            "real.test"));
   cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "dmarc_txt.records[0]"),
@@ -232,9 +243,7 @@ Test(faults, nxdomain_rows_under_checks_dmarc)
   const char *extra[] = {"--checks", "dmarc", NULL};
   struct mp_json *rows;
 
-  start_responder("nxdomain", NULL);
-  rows = scan("gone.test\n", extra);
-  cr_assert_eq(rows->count, 1);
+  rows = scan_one("nxdomain", NULL, "gone.test\n", extra);
   cr_expect(mp_json_str_eq(mp_json_get(rows->items[0], "status"), "nxdomain"));
   cr_expect(mp_json_is_null(mp_json_get(rows->items[0], "txt")));
   cr_expect(
@@ -439,9 +448,7 @@ Test(faults, endless_alias_chain_is_an_error_not_nodata)
   const char *extra[] = {"--checks", "dmarc", NULL};
   struct mp_json *rows;
 
-  start_responder("mixed", NULL);
-  rows = scan("alias-a.test\n", extra);
-  cr_assert_eq(rows->count, 1);
+  rows = scan_one("mixed", NULL, "alias-a.test\n", extra);
   cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "dmarc_txt.outcome"),
                            "error"));
   cr_expect(mp_json_str_eq(mp_json_path(rows->items[0], "dmarc.status"),
