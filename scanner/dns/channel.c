@@ -318,6 +318,7 @@ struct mp_chan *mp_chan_new(const struct mp_chan_opts *o)
   c->udp.fd = -1;
   memset(&ao, 0, sizeof(ao));
   ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN | ARES_FLAG_NOSEARCH |
+             (o->tcp ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC) |
              (o->edns_size ? ARES_FLAG_EDNS : 0);
   ao.timeout = (int)o->timeout_ms;
   ao.tries = 1; /* retries are the caller's */

@@ -1,6 +1,7 @@
 #ifndef MP_SCANNER_DNS_CHANNEL_H
 #define MP_SCANNER_DNS_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -9,8 +10,12 @@
 
 /* One c-ares channel asking one server, driven by the libuv loop: one UDP
  * socket (so one source port the kernel picked at random), its datagrams
- * sent and read in batches (dgram.h), and, for replies that are truncated,
- * TCP. Each query goes out with a random ID
+ * sent and read in batches (dgram.h), truncated replies handed back as they
+ * are (the caller asks again over TCP); or, with opts.tcp, one TCP
+ * connection for every query. UDP and TCP are never on one channel: c-ares
+ * 1.18 ends every query of a channel with ECONNREFUSED when one of its
+ * sockets fails (a resolver resetting a TCP connection), so a reset would
+ * take the datagrams in flight with it. Each query goes out with a random ID
  * (getrandom(2)) not in flight on the channel; c-ares takes a reply only on
  * the connected socket (the server's address and port) with that ID and the
  * same question. The only module that includes <ares.h>. */
@@ -46,6 +51,7 @@ struct mp_chan_opts {
   unsigned timeout_ms;        /* c-ares' own timeout: a backstop */
   uint16_t edns_size;         /* 0: no EDNS */
   struct mp_dgram_ring *ring; /* borrowed: where replies are read */
+  bool tcp;                   /* every query over TCP */
   /* The channel's last libuv handle is closed after mp_chan_free: it is
    * gone. May run from within mp_chan_free. */
   void (*gone)(void *ctx);

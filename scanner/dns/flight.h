@@ -31,6 +31,7 @@ struct mp_attempt {
   uint64_t sent_ns;
   uint8_t k; /* attempt number within the hop */
   bool counted, overdue;
+  bool tcp; /* on the server's TCP channel, outside its window */
 };
 
 /* One distinct (name, type) in flight, shared by all its waiters. */

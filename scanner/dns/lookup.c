@@ -198,25 +198,38 @@ static bool take_token(struct mp_resolver *r, uint64_t now, uint64_t *wait)
   return true;
 }
 
-struct mp_attempt *mp_lookup_send(struct mp_query *q, struct mp_upstream *srv,
-                                  uint64_t now)
+/* A new attempt of q on channel c of srv, encoded and queued. */
+static struct mp_attempt *transmit(struct mp_query *q, struct mp_upstream *srv,
+                                   struct mp_chan *c, uint64_t now)
 {
   struct mp_resolver *r = q->r;
   struct mp_attempt *a = mp_flight_attempt(&r->f);
-  struct mp_chan *c = mp_upstream_chan(srv, now);
-
-  a->r = r;
   uint8_t buf[MP_QUERY_MAX];
   int len;
 
+  a->r = r;
   a->up = srv;
   a->q = q;
   a->k = (uint8_t)(q->hop_n < 255 ? q->hop_n : 255);
+  a->tcp = c == srv->tcp;
   a->req.cb = on_reply;
   mp_chan_reserve(c, &a->req);
   a->sent_ns = now;
   a->qnext = q->attempts;
   q->attempts = a;
+  q->last = srv;
+  len =
+      mp_dnswire_query_wire(buf, q->ask, q->type, a->req.id, r->opts.edns_size);
+  mp_chan_send(c, buf, (size_t)len, &a->req);
+  return a;
+}
+
+struct mp_attempt *mp_lookup_send(struct mp_query *q, struct mp_upstream *srv,
+                                  uint64_t now)
+{
+  struct mp_resolver *r = q->r;
+  struct mp_attempt *a = transmit(q, srv, mp_upstream_chan(srv, now), now);
+
   if (q->ping) {
     r->stats.pings++;
   } else {
@@ -237,11 +250,27 @@ struct mp_attempt *mp_lookup_send(struct mp_query *q, struct mp_upstream *srv,
               mp_type_name(q->type) ? mp_type_name(q->type) : "TYPE0");
     }
   }
-  q->last = srv;
-  len =
-      mp_dnswire_query_wire(buf, q->ask, q->type, a->req.id, r->opts.edns_size);
-  mp_chan_send(c, buf, (size_t)len, &a->req);
   return a;
+}
+
+/* A truncated reply to a's datagram: the same attempt goes on over TCP (a
+ * retry waiting is dropped: this one has its answer coming), unless one of
+ * q's attempts is on TCP already. Outside the window, waiting --timeout
+ * (the TCP channel's own timeout); the attempt count stays. */
+static void over_tcp(struct mp_attempt *a, uint64_t now)
+{
+  struct mp_query *q = a->q;
+
+  mp_flight_detach(a);
+  for (struct mp_attempt *o = q->attempts; o; o = o->qnext) {
+    if (o->tcp) {
+      return;
+    }
+  }
+  if (q->queued) {
+    unqueue(q);
+  }
+  transmit(q, a->up, a->up->tcp, now);
 }
 
 /* The server for q's next attempt: one that is up and whose window and
@@ -421,6 +450,16 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
     }
     mp_flight_detach(a);
     mp_lookup_fail(q, MP_OUTCOME_OK);
+    return;
+  }
+  if (q && !a->tcp && alen >= 4 && (abuf[2] & 0x02)) {
+    /* truncated (TC): an answer in time, whose records come over TCP */
+    mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, MP_CONTROL_GOOD);
+    if (a->counted) {
+      mp_upstream_uncount(srv, a);
+    }
+    answered(a->r, srv, now);
+    over_tcp(a, now);
     return;
   }
   /* A malformed reply is a failure of the server, never data: also when

@@ -21,9 +21,10 @@ static void on_gone(void *ctx)
   }
 }
 
-static struct mp_chan *new_chan(struct mp_upstream *up)
+static struct mp_chan *new_chan(struct mp_upstream *up,
+                                const struct mp_chan_opts *o)
 {
-  struct mp_chan *c = mp_chan_new(&up->chan_opts);
+  struct mp_chan *c = mp_chan_new(o);
 
   up->live += c != NULL;
   return c;
@@ -34,6 +35,7 @@ int mp_upstream_init(struct mp_upstream *up, const struct mp_server *addr,
                      const struct mp_control_opts *ctl, uint64_t now)
 {
   char ip[INET6_ADDRSTRLEN];
+  struct mp_chan_opts tcp;
 
   memset(up, 0, sizeof(*up));
   up->addr = *addr;
@@ -46,11 +48,18 @@ int mp_upstream_init(struct mp_upstream *up, const struct mp_server *addr,
   up->chan_opts.gone = on_gone;
   up->chan_opts.ctx = up;
   mp_control_init(&up->ctl, ctl, now);
+  tcp = up->chan_opts;
+  tcp.tcp = true;
+  tcp.timeout_ms = (unsigned)(ctl->timeout_ns / 1000000);
   for (unsigned i = 0; i < MP_UPSTREAM_CHANNELS; i++) {
-    if (!(up->chans[i] = new_chan(up))) {
+    if (!(up->chans[i] = new_chan(up, &up->chan_opts))) {
       mp_upstream_close(up, NULL, NULL);
       return -EINVAL;
     }
+  }
+  if (!(up->tcp = new_chan(up, &tcp))) {
+    mp_upstream_close(up, NULL, NULL);
+    return -EINVAL;
   }
   return 0;
 }
@@ -67,6 +76,10 @@ void mp_upstream_close(struct mp_upstream *up, void (*closed)(void *ctx),
       mp_chan_free(up->chans[i]);
       up->chans[i] = NULL;
     }
+  }
+  if (up->tcp) {
+    mp_chan_free(up->tcp);
+    up->tcp = NULL;
   }
   while (up->nretired) {
     mp_chan_free(up->retired[--up->nretired]);
@@ -90,7 +103,7 @@ struct mp_chan *mp_upstream_chan(struct mp_upstream *up, uint64_t now)
 
   if ((mp_chan_sends(c) >= CHAN_SENDS ||
        now - mp_chan_born_ns(c) >= CHAN_AGE) &&
-      (fresh = new_chan(up))) {
+      (fresh = new_chan(up, &up->chan_opts))) {
     if (up->nretired == up->capretired) {
       up->capretired = up->capretired ? 2 * up->capretired : 4;
       up->retired =
@@ -117,6 +130,7 @@ void mp_upstream_tick(struct mp_upstream *up)
   for (size_t i = 0; i < MP_UPSTREAM_CHANNELS; i++) {
     mp_chan_tick(up->chans[i]);
   }
+  mp_chan_tick(up->tcp);
   for (size_t i = 0; i < up->nretired;) {
     if (mp_chan_outstanding(up->retired[i])) {
       mp_chan_tick(up->retired[i++]);

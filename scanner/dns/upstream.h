@@ -33,6 +33,7 @@ struct mp_upstream {
   char label[INET6_ADDRSTRLEN + 8]; /* "addr:port" for logs */
   struct mp_chan_opts chan_opts;    /* for new channels */
   struct mp_chan *chans[MP_UPSTREAM_CHANNELS];
+  struct mp_chan *tcp;      /* for truncated replies, --timeout per query */
   struct mp_chan **retired; /* renewed, until nothing of theirs is in
                                flight */
   size_t nretired, capretired;
@@ -55,8 +56,9 @@ struct mp_upstream {
 };
 
 /* Sets up up for addr with its channels (made from chan: loop, timeout and
- * EDNS size) and a controller from ctl. 0, or -EINVAL when c-ares cannot
- * make a channel (logged; nothing is left open). */
+ * EDNS size; the TCP one waits ctl->timeout_ns) and a controller from ctl. 0,
+ * or -EINVAL when c-ares cannot make a channel (logged; nothing is left open).
+ */
 int mp_upstream_init(struct mp_upstream *up, const struct mp_server *addr,
                      const struct mp_chan_opts *chan,
                      const struct mp_control_opts *ctl, uint64_t now);

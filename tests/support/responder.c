@@ -95,6 +95,7 @@ static const struct mode mixed[] = {
     {"nx-", A_RCODE, RC_NXDOMAIN},
     {"formerr-", A_RCODE, RC_FORMERR},
     {"alias-", A_ALIAS, 0},
+    {"reset-", A_TC, 0}, /* over TCP: the connection is reset (handle_msg) */
 };
 
 struct query {
@@ -640,6 +641,16 @@ static void handle_msg(struct server *s, const uint8_t *msg, size_t len,
 
   s->queries++;
   if (r == -EINVAL || s->mode->act == A_NONE) {
+    return;
+  }
+  if (r == 0 && from->conn >= 0 && s->mode->act == A_MIXED &&
+      key_is(&q, "reset-")) {
+    /* as a resolver dropping a client's connection: RST, nothing else */
+    struct linger l = {1, 0};
+
+    (void)setsockopt(s->conns[from->conn].fd, SOL_SOCKET, SO_LINGER, &l,
+                     sizeof(l));
+    s->conns[from->conn].dead = true;
     return;
   }
   if (s->mode->act == A_GARBAGE) {
