@@ -22,6 +22,9 @@
 #define PING_MIN        (2 * MS)  /* and at least */
 #define START_GROWTH    0.5       /* a round, at the start */
 #define START_EXIT      1.25      /* the start ends when the round trip grows */
+#define FULL_GAIN       1.25 /* or when the replies a second stop growing */
+#define FULL_ROUNDS     3    /* by this much, rounds running, */
+#define FULL_RTT        (10 * MS) /* for queries that wait upstream */
 #define CUT_LOSS        0.7
 #define CUT_DELAY       0.95
 #define QUEUE_FACTOR    1.5
@@ -326,6 +329,28 @@ static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t low,
     drain(c, now, low, base);
     c->steady = true;
     return;
+  }
+  if (!c->steady && c->r_window_limited && secs > 0 &&
+      c->srtt_ns >= (double)FULL_RTT) {
+    double rate = c->r_replies / secs;
+
+    if (rate >= FULL_GAIN * c->full_rate) {
+      c->full_rate = rate;
+      c->full_rounds = 0;
+    } else if (++c->full_rounds >= FULL_ROUNDS) {
+      /* the replies stopped growing with the window (BBR's full pipe):
+       * what is in flight past rate x round trip only waits or is
+       * dropped (a resolver's limit on a client's queries), and what was
+       * dropped meanwhile is no news */
+      double need = FULL_GAIN * c->full_rate * c->srtt_ns / (double)S;
+
+      c->window = need < c->window ? need : c->window;
+      c->steady = true;
+      c->cut_ns = c->loss_cut_ns = now;
+      return;
+    } else {
+      return; /* no growth until the replies follow */
+    }
   }
   if (c->r_window_limited && c->r_ping) {
     /* only with a ping in the round: no growth past what can be seen */

@@ -66,8 +66,10 @@ struct mp_control_slot {
 
 struct mp_control {
   struct mp_control_opts o;
-  bool steady;   /* past the start (doubling) */
-  double window; /* queries in flight allowed */
+  bool steady;          /* past the start (doubling) */
+  double full_rate;     /* the start's best replies a second */
+  unsigned full_rounds; /* rounds since it grew by FULL_GAIN */
+  double window;        /* queries in flight allowed */
   unsigned inflight;
   double rate;      /* pacing, sends per second; 0 = none */
   double rate_seen; /* replies a second before the last loss, while the

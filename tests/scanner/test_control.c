@@ -45,6 +45,8 @@ struct sim_out {
   double steady_overdue; /* share of attempts, after the first quarter */
   double held;           /* places held by dead names, mean after it */
   double waiting_dead;   /* replies waiting for dead names, mean after it */
+  double start_overdue;  /* share of attempts in the first quarter */
+  double window_peak;
   unsigned window;
   double rate;
   bool failing;
@@ -511,6 +513,8 @@ static struct sim_out run(const struct sim_cfg *cfg)
       (double)(s.out.answered - answered_before) / (cfg->seconds * 0.75);
   s.out.steady_overdue = (double)(s.out.overdue - overdue_before) /
                          (double)(s.out.attempts - attempts_before);
+  s.out.start_overdue = (double)overdue_before / (double)attempts_before;
+  s.out.window_peak = s.c.window_peak;
   s.out.held = s.held_n ? s.held_sum / (double)s.held_n : 0;
   s.out.waiting_dead = s.held_n ? s.waiting_dead_sum / (double)s.held_n : 0;
   s.out.window = mp_control_window(&s.c);
@@ -589,6 +593,30 @@ Test(control, distant_and_lossy_resolver)
   print("rec-100-200-loss1", &o, bound);
   cr_expect_geq(o.goodput, 0.8 * bound);
   cr_expect_lt((double)o.overdue, 0.04 * (double)o.attempts);
+}
+
+/* A resolver that resolves 1,024 queries at once and drops the rest (the
+ * request list), 100-200 ms from the answers, half the names in its cache:
+ * the replies stop growing with the window near the list, and the start
+ * ends there, though the pings (answered from the cache) never show a
+ * queue. Growing on by half a round sent thousands of queries to be
+ * dropped at once, their retries with them (90 lookups given up here). */
+Test(control, start_ends_when_the_replies_stop_growing)
+{
+  struct sim_cfg cfg = recursive(0.100, 0.200);
+  double bound = 2 * 1024 / 0.150; /* a miss holds a place 150 ms */
+  struct sim_out o;
+
+  cfg.capacity = 100000; /* the list is the limit */
+  cfg.hits = 0.5;
+  cfg.seconds = 20;
+  o = run(&cfg);
+  print("rec-100-200-hits", &o, bound);
+  printf("control rec-100-200-hits: window peak %.0f, %.2f%% of the "
+         "start's attempts overdue\n",
+         o.window_peak, 100 * o.start_overdue);
+  cr_expect_eq(o.gave_up, 0);
+  cr_expect_geq(o.goodput, 0.8 * bound);
 }
 
 /* Some names come from the resolver's cache at once, others after a trip

@@ -164,6 +164,11 @@ EOF
   fi
   cat >>"$run/unbound.conf" <<EOF
 
+# unbound-control -c $run/unbound.conf stats_noreset: what it dropped
+remote-control:
+    control-enable: yes
+    control-interface: $run/unbound.ctl
+
 stub-zone:
     name: "."
     stub-addr: $ns_addr@53
