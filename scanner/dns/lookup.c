@@ -426,6 +426,45 @@ static void no_reply(struct mp_attempt *a, enum mp_chan_status st)
   }
 }
 
+/* The reply to a ping: its round trip is the resolver's queue. */
+static void pinged(struct mp_attempt *a, int rcode, uint64_t now)
+{
+  struct mp_upstream *srv = a->up;
+  struct mp_query *q = a->q;
+
+  if (srv->ping == a) {
+    srv->ping = NULL;
+    if (rcode == 0 || rcode == 3) {
+      mp_control_ping(&srv->ctl, now, now - a->sent_ns);
+    } else {
+      mp_control_ping_lost(&srv->ctl);
+    }
+  }
+  mp_flight_detach(a);
+  mp_lookup_fail(q, MP_OUTCOME_OK);
+}
+
+/* A truncated reply (TC) to a datagram: an answer in time, whose records
+ * come over TCP. False for any other reply. */
+static bool truncated(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
+                      uint64_t now)
+{
+  struct mp_upstream *srv = a->up;
+
+  if (a->tcp || alen < 4 || !(abuf[2] & 0x02)) {
+    return false;
+  }
+  mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, MP_CONTROL_GOOD);
+  if (a->counted) {
+    mp_upstream_uncount(srv, a);
+  }
+  answered(a->r, srv, now);
+  if (a->q) {
+    over_tcp(a, now);
+  }
+  return true;
+}
+
 /* The reply to attempt a: the controller learns from it (also when the
  * lookup is over), and the first one ends the lookup. */
 static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
@@ -440,26 +479,10 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   bool malformed;
 
   if (q && q->ping) {
-    if (srv->ping == a) {
-      srv->ping = NULL;
-      if (rcode == 0 || rcode == 3) {
-        mp_control_ping(&srv->ctl, now, now - a->sent_ns);
-      } else {
-        mp_control_ping_lost(&srv->ctl);
-      }
-    }
-    mp_flight_detach(a);
-    mp_lookup_fail(q, MP_OUTCOME_OK);
+    pinged(a, rcode, now);
     return;
   }
-  if (q && !a->tcp && alen >= 4 && (abuf[2] & 0x02)) {
-    /* truncated (TC): an answer in time, whose records come over TCP */
-    mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, MP_CONTROL_GOOD);
-    if (a->counted) {
-      mp_upstream_uncount(srv, a);
-    }
-    answered(a->r, srv, now);
-    over_tcp(a, now);
+  if (truncated(a, abuf, alen, now)) {
     return;
   }
   /* A malformed reply is a failure of the server, never data: also when
