@@ -112,8 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   int rc = mp_dmarc_parse(in, size, &r, &e);
   int rc2 = mp_dmarc_parse(in, size, &r2, &e2);
 
-  if (rc != rc2 || memcmp(&r, &r2, sizeof(r)) != 0 ||
-      memcmp(&e, &e2, sizeof(e)) != 0) {
+  /* the error by its fields: a struct copy need not copy its padding */
+  if (rc != rc2 || memcmp(&r, &r2, sizeof(r)) != 0 || e.code != e2.code ||
+      e.offset != e2.offset) {
     abort();
   }
   if (rc == 0) {

@@ -354,8 +354,8 @@ Test(faults, truncated_udp_answer_is_fetched_over_tcp)
  * on (as Unbound does over its rate limit) fails that lookup, and no other:
  * the datagrams in flight beside it are answered. c-ares 1.18 ends every
  * query of a channel when one of its sockets fails, so TCP has a channel of
- * its own (with one, 24 of the other 190
- * lookups here ended `error` in a run). */
+ * its own (with one shared, 24 of the other 190 lookups here ended `error`
+ * in a run). */
 Test(faults, tcp_reset_fails_only_the_lookup_over_tcp)
 {
   const char *extra[] = {"--retries", "0",   "--timeout", "2s",
