@@ -444,27 +444,6 @@ static void pinged(struct mp_attempt *a, int rcode, uint64_t now)
   mp_lookup_fail(q, MP_OUTCOME_OK);
 }
 
-/* A truncated reply (TC) to a datagram: an answer in time, whose records
- * come over TCP. False for any other reply. */
-static bool truncated(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
-                      uint64_t now)
-{
-  struct mp_upstream *srv = a->up;
-
-  if (a->tcp || alen < 4 || !(abuf[2] & 0x02)) {
-    return false;
-  }
-  mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, MP_CONTROL_GOOD);
-  if (a->counted) {
-    mp_upstream_uncount(srv, a);
-  }
-  answered(a->r, srv, now);
-  if (a->q) {
-    over_tcp(a, now);
-  }
-  return true;
-}
-
 /* The reply to attempt a: the controller learns from it (also when the
  * lookup is over), and the first one ends the lookup. */
 static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
@@ -476,26 +455,25 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   int rcode = alen >= 4 ? abuf[3] & 0x0F : -1;
   enum mp_control_reply kind = MP_CONTROL_FAIL;
   unsigned lost = 0;
-  bool malformed;
+  /* truncated (TC): an answer in time, whose records come over TCP */
+  bool tc = !a->tcp && alen >= 4 && (abuf[2] & 0x02), malformed = false;
 
   if (q && q->ping) {
     pinged(a, rcode, now);
     return;
   }
-  if (truncated(a, abuf, alen, now)) {
-    return;
-  }
   /* A malformed reply is a failure of the server, never data: also when
    * the lookup is already over and only the controller learns from it. */
-  if (q) {
-    malformed = mp_dnswire_parse_wire(abuf, alen, q->ask, q->type, &ans) < 0;
-  } else {
-    malformed = mp_dnswire_check(abuf, alen) < 0;
+  if (!tc) {
+    malformed = q ? mp_dnswire_parse_wire(abuf, alen, q->ask, q->type, &ans) < 0
+                  : mp_dnswire_check(abuf, alen) < 0;
   }
   if (ans) {
     rcode = ans->rcode; /* with the extended bits of EDNS */
   }
-  if (malformed) {
+  if (tc) {
+    kind = MP_CONTROL_GOOD;
+  } else if (malformed) {
     kind = MP_CONTROL_FAIL;
   } else if (rcode == 0 || rcode == 3) {
     kind = MP_CONTROL_GOOD;
@@ -516,7 +494,10 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
             !malformed && rcode == 5 ? MP_UPSTREAM_REFUSED : MP_UPSTREAM_OTHER,
             now);
   }
-  if (!q) {
+  if (!q || tc) {
+    if (q) {
+      over_tcp(a, now);
+    }
     return;
   }
   for (struct mp_attempt *o = q->attempts; o && !a->overdue; o = o->qnext) {
