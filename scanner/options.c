@@ -514,7 +514,7 @@ const struct mp_option mp_options[] = {
      NULL, read_flag, FIELD(fixed_window), .value = true},
     {"timeout", 0, "T",
      "longest wait for one attempt, e.g. 2s or 500ms\n"
-     "(default 2s); a lookup gives up after (retries+1) x T",
+     "(default 2s); a lookup gives up T after its last attempt",
      "2s", read_duration, FIELD(timeout_ms),
      .expect = "e.g. 2s or 500ms (1ms..600s)"},
     {"retries", 0, "N", "attempts after an unanswered one (default 2)", "2",

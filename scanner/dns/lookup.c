@@ -375,7 +375,9 @@ void mp_lookup_flush(struct mp_resolver *r)
  */
 
 /* a's query got no reply within its timeout: it leaves the window; the
- * query is sent again, or waits for the end of its budget. */
+ * query is sent again, or waits --timeout after its last attempt (the
+ * newest, at the head of its list), at most its budget: every attempt was
+ * sent after the one before was overdue, so that end is within it. */
 void mp_lookup_overdue(struct mp_attempt *a, uint64_t now)
 {
   struct mp_query *q = a->q;
@@ -393,7 +395,9 @@ void mp_lookup_overdue(struct mp_attempt *a, uint64_t now)
   if (q->hop_n <= r->opts.retries && !q->queued) {
     mp_lookup_enqueue(q, true);
   } else if (q->heap == SIZE_MAX && !q->queued) {
-    uint64_t end = q->hop_ns + r->budget_ns;
+    uint64_t end = q->attempts->sent_ns + r->opts.timeout_ms * MS;
+
+    end = end < q->hop_ns + r->budget_ns ? end : q->hop_ns + r->budget_ns;
 
     mp_flight_deadline(&r->f, q, end > now ? end : now);
   }

@@ -412,6 +412,26 @@ Test(faults, each_domain_gets_its_own_status_in_one_batch)
   mp_json_free(rows);
 }
 
+/* A name that never answers gives up --timeout after its last attempt,
+ * not (retries+1) x --timeout after its first: the retries went out at
+ * the measured round trip's timeout, well before --timeout each. */
+Test(faults, a_silent_name_gives_up_a_timeout_after_its_last_attempt)
+{
+  const char *extra[] = {"--timeout", "2s", "--retries", "2", NULL};
+  struct mp_json *rows;
+  const struct mp_json *r;
+
+  start_responder("mixed", NULL);
+  rows = scan("fine-a.test\nfine-b.test\nsilent-c.test\n", extra);
+  cr_assert_eq(rows->count, 3);
+  r = row_for(rows, "silent-c.test");
+  cr_expect(mp_json_str_eq(mp_json_path(r, "txt.outcome"), "timeout"));
+  cr_expect_eq(mp_json_path(r, "txt.attempts")->integer, 3);
+  cr_expect_geq(mp_json_path(r, "txt.rtt_ms")->number, 2000.0);
+  cr_expect_lt(mp_json_path(r, "txt.rtt_ms")->number, 6000.0);
+  mp_json_free(rows);
+}
+
 Test(faults, slow_answers_within_the_timeout_are_waited_for)
 {
   struct mp_json *rows;
