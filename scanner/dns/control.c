@@ -4,35 +4,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS              1000000ull
-#define S               1000000000ull
-#define WINDOW_INIT     64
-#define WINDOW_MIN      4.0
-#define RTO_MIN         (100 * MS)
-#define RTO_INIT        S
-#define ROUND_MIN       (5 * MS)
-#define ROUND_MAX       S
-#define ROUND_SAMPLES   64
-#define BASE_SPAN       (10 * S) /* the minima are over this */
-#define LEARN           (2 * S)  /* the usual shares before they count */
-#define SLOT            (100 * MS)
-#define HEALTH_SPAN     (3 * S)
-#define GROWTH          0.06      /* a round, in steady state */
-#define PING_GAP        (20 * MS) /* between pings, at most */
-#define PING_MIN        (2 * MS)  /* and at least */
-#define START_GROWTH    0.5       /* a round, at the start */
-#define START_EXIT      1.25      /* the start ends when the round trip grows */
-#define FULL_GAIN       1.25 /* or when the replies a second stop growing */
-#define FULL_ROUNDS     3    /* by this much, rounds running, */
-#define FULL_RTT        (10 * MS) /* for queries that wait upstream */
-#define CUT_LOSS        0.7
-#define CUT_DELAY       0.95
-#define QUEUE_FACTOR    1.5
-#define QUEUE_SLACK     MS
-#define FAST_EXCESS     0.15 /* overdue attempts, over the usual share */
-#define LOSS_EXCESS     0.03 /* confirmed losses, over the usual share */
-#define FAIL_EXCESS     0.15 /* failed replies, over the usual share */
-#define RATE_BACKOFF    0.95
+#define MS            1000000ull
+#define S             1000000000ull
+#define WINDOW_INIT   64
+#define WINDOW_MIN    4.0
+#define RTO_MIN       (100 * MS)
+#define RTO_INIT      S
+#define ROUND_MIN     (5 * MS)
+#define ROUND_MAX     S
+#define ROUND_SAMPLES 64
+#define BASE_SPAN     (10 * S) /* the minima are over this */
+#define LEARN         (2 * S)  /* the usual shares before they count */
+#define SLOT          (100 * MS)
+#define HEALTH_SPAN   (3 * S)
+#define GROWTH        0.06      /* a round, in steady state */
+#define PING_GAP      (20 * MS) /* between pings, at most */
+#define PING_MIN      (2 * MS)  /* and at least */
+#define START_GROWTH  0.5       /* a round, at the start */
+#define START_EXIT    1.25      /* the start ends when the round trip grows */
+#define FULL_GAIN     1.25      /* or when the replies a second stop growing */
+#define FULL_ROUNDS   3         /* by this much, rounds running, */
+#define FULL_RTT      (10 * MS) /* for queries that wait upstream */
+#define CUT_LOSS      0.7
+#define CUT_DELAY     0.95
+#define QUEUE_FACTOR  1.5
+#define QUEUE_SLACK   MS
+#define FAST_EXCESS   0.15 /* overdue attempts, over the usual share */
+#define LOSS_EXCESS   0.03 /* confirmed losses, over the usual share */
+#define FAIL_EXCESS   0.15 /* failed replies, over the usual share */
+#define RATE_BACKOFF  0.95
+#define CEIL_BACKOFF  0.9 /* under the in flight that was dropped */
+#define CEIL_PROBE                                                             \
+  0.01                       /* a round at first, while the ceiling is the     \
+                                limit; doubling each round up to GROWTH */
+#define CEIL_MIN        8    /* overdue attempts that can set it */
+#define IDLE_HEADROOM   1.5  /* the window over the most in flight, when */
+#define IDLE_DECAY      0.9  /* not the limit: shrinks by this a round */
 #define RATE_PROBE      0.03 /* a second */
 #define RATE_REGAIN     0.10 /* a round */
 #define HEALTH_MIN      8
@@ -166,6 +173,8 @@ static void start_round(struct mp_control *c, uint64_t now)
   c->round_start_ns = now;
   c->r_replies = c->r_fail = c->r_overdue = c->r_lost = 0;
   c->r_ping = 0;
+  c->r_inflight_max = 0;
+  c->r_overdue_inflight = 0;
   c->r_window_limited = c->r_rate_limited = false;
 }
 
@@ -224,6 +233,9 @@ static void clamp(struct mp_control *c)
 
   if (c->window > max) {
     c->window = max;
+  }
+  if (c->ceiling > 0 && c->window > c->ceiling) {
+    c->window = c->ceiling;
   }
   if (c->window < WINDOW_MIN) {
     c->window = WINDOW_MIN < max ? WINDOW_MIN : max;
@@ -298,6 +310,14 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t low)
     c->window = bdp > WINDOW_MIN && bdp < c->window ? bdp : c->window;
   }
   c->steady = true;
+  if (loss && !fail && c->r_overdue >= CEIL_MIN) {
+    /* dropped past a number of queries in flight (Unbound's wait-limit,
+     * its request list) or past a rate: either way the window stays under
+     * where the drops were sent, and creeps up past it (BBR's inflight_hi),
+     * so that the next drops are few */
+    c->ceiling = CEIL_BACKOFF * c->r_overdue_inflight / c->r_overdue;
+    c->ceiling_step = CEIL_PROBE;
+  }
   if (limit) {
     /* what got through, but never less than half of what was sent: a
      * limit counted per second lets a burst through, then nothing */
@@ -351,6 +371,24 @@ static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t low,
     } else {
       return; /* no growth until the replies follow */
     }
+  }
+  if (c->steady && !c->r_window_limited) {
+    /* the window was not the limit (the pacing rate was, or the work):
+     * it comes down towards what was in flight, so that when the limit
+     * lifts, what goes out grows round by round from there, with the pings
+     * watching, not all at once to a window never tried (RFC 7661) */
+    double to = IDLE_HEADROOM * c->r_inflight_max;
+
+    if (c->window > to) {
+      c->window = to > IDLE_DECAY * c->window ? to : IDLE_DECAY * c->window;
+    }
+  }
+  if (c->r_window_limited && c->ceiling > 0 && c->window >= c->ceiling) {
+    /* slowly at first past where the drops were, then as fast as the
+     * window grows: a ceiling set by a burst of lame names is soon gone */
+    c->ceiling *= 1 + c->ceiling_step;
+    c->ceiling_step =
+        2 * c->ceiling_step < GROWTH ? 2 * c->ceiling_step : GROWTH;
   }
   if (c->r_window_limited && c->r_ping) {
     /* only with a ping in the round: no growth past what can be seen */
@@ -499,13 +537,17 @@ bool mp_control_may_send(struct mp_control *c, uint64_t now, uint64_t *wait_ns)
   return true;
 }
 
-void mp_control_sent(struct mp_control *c, uint64_t now)
+unsigned mp_control_sent(struct mp_control *c, uint64_t now)
 {
   slot_at(c, now)->sent++;
   c->inflight++;
+  if (c->inflight > c->r_inflight_max) {
+    c->r_inflight_max = c->inflight;
+  }
   if (c->rate > 0) {
     c->tokens -= 1;
   }
+  return c->inflight;
 }
 
 void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
@@ -530,13 +572,17 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
   maybe_end_round(c, now);
 }
 
-void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns)
+void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
+                        unsigned inflight)
 {
   if (c->inflight) {
     c->inflight--;
   }
   slot_at(c, now)->bad += sent_ns >= c->health_ns;
-  c->r_overdue += sent_ns >= c->loss_cut_ns;
+  if (sent_ns >= c->loss_cut_ns) {
+    c->r_overdue++;
+    c->r_overdue_inflight += inflight;
+  }
   maybe_end_round(c, now);
 }
 

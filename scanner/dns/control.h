@@ -70,6 +70,9 @@ struct mp_control {
   double full_rate;     /* the start's best replies a second */
   unsigned full_rounds; /* rounds since it grew by FULL_GAIN */
   double window;        /* queries in flight allowed */
+  double ceiling;       /* in flight where the resolver dropped queries (less a
+                           margin), probed slowly; 0: none seen */
+  double ceiling_step;  /* its growth a round */
   unsigned inflight;
   double rate;      /* pacing, sends per second; 0 = none */
   double rate_seen; /* replies a second before the last loss, while the
@@ -91,7 +94,9 @@ struct mp_control {
   /* the round under way */
   uint64_t round_start_ns;
   unsigned r_replies, r_fail, r_overdue, r_lost;
-  uint64_t r_ping; /* the fastest ping of the round, 0: none */
+  double r_overdue_inflight; /* the overdue ones' in flight, summed */
+  uint64_t r_ping;           /* the fastest ping of the round, 0: none */
+  unsigned r_inflight_max;   /* the most attempts in flight in the round */
   bool r_window_limited, r_rate_limited;
   bool ping_out; /* a ping is in flight */
   uint64_t ping_ns;
@@ -115,17 +120,20 @@ void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
 bool mp_control_may_send(struct mp_control *c, uint64_t now, uint64_t *wait_ns);
 
 /* An attempt was sent: it counts in the window until its reply, or until
+ * mp_control_overdue. Returns the attempts in flight with it, for
  * mp_control_overdue. */
-void mp_control_sent(struct mp_control *c, uint64_t now);
+unsigned mp_control_sent(struct mp_control *c, uint64_t now);
 
 /* A reply to an attempt sent at sent_ns. counted: it was still in the
  * window (not yet overdue); a late reply still teaches the round trip. */
 void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
                       bool counted, enum mp_control_reply kind);
 
-/* An attempt sent at sent_ns got no reply within its timeout: it leaves the
- * window (the caller may send it again). */
-void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns);
+/* An attempt sent at sent_ns, with inflight in flight (mp_control_sent's),
+ * got no reply within its timeout: it leaves the window (the caller may
+ * send it again). */
+void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
+                        unsigned inflight);
 
 /* Pings: one query at a time, two a round trip (2 to 20 ms apart), outside
  * the window (the window grows only in rounds with one), of a

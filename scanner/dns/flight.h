@@ -29,7 +29,8 @@ struct mp_attempt {
   struct mp_attempt *prev, *next; /* the server's list, while counted */
   struct mp_attempt *qnext;       /* the query's attempts, or the free list */
   uint64_t sent_ns;
-  uint8_t k; /* attempt number within the hop */
+  unsigned inflight; /* the server's attempts in flight with it */
+  uint8_t k;         /* attempt number within the hop */
   bool counted, overdue;
   bool tcp; /* on the server's TCP channel, outside its window */
 };

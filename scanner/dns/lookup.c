@@ -234,7 +234,7 @@ struct mp_attempt *mp_lookup_send(struct mp_query *q, struct mp_upstream *srv,
     r->stats.pings++;
   } else {
     mp_upstream_count(srv, a);
-    mp_control_sent(&srv->ctl, now);
+    a->inflight = mp_control_sent(&srv->ctl, now);
     r->stats.sent++;
   }
   if (q->attempts_n++ == 0) {
@@ -390,7 +390,7 @@ void mp_lookup_overdue(struct mp_attempt *a, uint64_t now)
   if (q->probe) {
     q->probe->dead = true;
   }
-  mp_control_overdue(&srv->ctl, now, a->sent_ns);
+  mp_control_overdue(&srv->ctl, now, a->sent_ns, a->inflight);
   failure(r, srv, MP_UPSTREAM_OVERDUE, now);
   if (q->hop_n <= r->opts.retries && !q->queued) {
     mp_lookup_enqueue(q, true);
