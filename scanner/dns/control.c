@@ -4,39 +4,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS            1000000ull
-#define S             1000000000ull
-#define WINDOW_INIT   64
-#define WINDOW_MIN    4.0
-#define RTO_MIN       (100 * MS)
-#define RTO_INIT      S
-#define ROUND_MIN     (5 * MS)
-#define ROUND_MAX     S
-#define ROUND_SAMPLES 64
-#define BASE_SPAN     (10 * S) /* the minima are over this */
-#define LEARN         (2 * S)  /* the usual shares before they count */
-#define SLOT          (100 * MS)
-#define HEALTH_SPAN   (3 * S)
-#define GROWTH        0.06      /* a round, in steady state */
-#define PING_GAP      (20 * MS) /* between pings, at most */
-#define PING_MIN      (2 * MS)  /* and at least */
-#define START_GROWTH  0.5       /* a round, at the start */
-#define START_EXIT    1.25      /* the start ends when the round trip grows */
-#define FULL_GAIN     1.25      /* or when the replies a second stop growing */
-#define FULL_ROUNDS   3         /* by this much, rounds running, */
-#define FULL_RTT      (10 * MS) /* for queries that wait upstream */
-#define CUT_LOSS      0.7
-#define CUT_DELAY     0.95
-#define QUEUE_FACTOR  1.5
-#define QUEUE_SLACK   MS
-#define FAST_EXCESS   0.15 /* overdue attempts, over the usual share */
-#define LOSS_EXCESS   0.03 /* confirmed losses, over the usual share */
-#define FAIL_EXCESS   0.15 /* failed replies, over the usual share */
-#define RATE_BACKOFF  0.95
-#define CEIL_BACKOFF  0.9 /* under the in flight that was dropped */
-#define CEIL_PROBE                                                             \
-  0.01                       /* a round at first, while the ceiling is the     \
-                                limit; doubling each round up to GROWTH */
+#define MS              1000000ull
+#define S               1000000000ull
+#define WINDOW_INIT     64
+#define WINDOW_MIN      4.0
+#define RTO_MIN         (100 * MS)
+#define RTO_INIT        S
+#define ROUND_MIN       (5 * MS)
+#define ROUND_MAX       S
+#define ROUND_SAMPLES   64
+#define BASE_SPAN       (10 * S) /* the minima are over this */
+#define LEARN           (2 * S)  /* the usual shares before they count */
+#define SLOT            (100 * MS)
+#define HEALTH_SPAN     (3 * S)
+#define GROWTH          0.06      /* a round, in steady state */
+#define PING_GAP        (20 * MS) /* between pings, at most */
+#define PING_MIN        (2 * MS)  /* and at least */
+#define START_GROWTH    0.5       /* a round, at the start */
+#define START_EXIT      1.25      /* the start ends when the round trip grows */
+#define FULL_GAIN       1.25 /* or when the replies a second stop growing */
+#define FULL_ROUNDS     3    /* by this much, rounds running, */
+#define FULL_RTT        (10 * MS) /* for queries that wait upstream */
+#define CUT_LOSS        0.7
+#define CUT_DELAY       0.95
+#define QUEUE_FACTOR    1.5
+#define QUEUE_SLACK     MS
+#define FAST_EXCESS     0.15 /* overdue attempts, over the usual share */
+#define LOSS_EXCESS     0.03 /* confirmed losses, over the usual share */
+#define FAIL_EXCESS     0.15 /* failed replies, over the usual share */
+#define RATE_BACKOFF    0.95
+#define CEIL_BACKOFF    0.9  /* under the in flight that was dropped */
+#define CEIL_PROBE      0.01 /* a round at first, doubling up to GROWTH */
 #define CEIL_MIN        8    /* overdue attempts that can set it */
 #define IDLE_HEADROOM   1.5  /* the window over the most in flight, when */
 #define IDLE_DECAY      0.9  /* not the limit: shrinks by this a round */
