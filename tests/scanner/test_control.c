@@ -821,8 +821,8 @@ Test(control, lame_names_holding_the_wait_limit)
 /* Debian's Unbound keeps at most 1,000 replies waiting for one client:
  * past that, it drops queries without queueing them, as a rate limit
  * would, but the limit is on the queries in flight, whatever their rate.
- * (The sim gives the same figures with and without the ceiling and the
- * window's decay while it is not the limit; real scans do not: see
+ * (The sim gives about the same figures with and without the ceiling and
+ * the window's decay while it is not the limit; real scans do not: see
  * docs/internals.md.) */
 Test(control, wait_limit_is_found_without_steady_drops)
 {
