@@ -376,8 +376,9 @@ void mp_lookup_flush(struct mp_resolver *r)
 
 /* a's query got no reply within its timeout: it leaves the window; the
  * query is sent again, or waits --timeout after its last attempt (the
- * newest, at the head of its list), at most its budget: every attempt was
- * sent after the one before was overdue, so that end is within it. */
+ * newest, at the head of its list). Each datagram went out once the one
+ * before was overdue, so that is within the lookup's budget; only a later
+ * attempt over TCP (a truncated reply's) could pass it, hence the cap. */
 void mp_lookup_overdue(struct mp_attempt *a, uint64_t now)
 {
   struct mp_query *q = a->q;
@@ -448,6 +449,16 @@ static void pinged(struct mp_attempt *a, int rcode, uint64_t now)
   mp_lookup_fail(q, MP_OUTCOME_OK);
 }
 
+/* What a reply says of its server, for the controller: a truncated one
+ * (TC) is an answer in time; SERVFAIL speaks of the name asked. */
+static enum mp_control_reply reply_kind(bool tc, bool malformed, int rcode)
+{
+  if (tc || (!malformed && (rcode == 0 || rcode == 3))) {
+    return MP_CONTROL_GOOD;
+  }
+  return !malformed && rcode == 2 ? MP_CONTROL_SERVFAIL : MP_CONTROL_FAIL;
+}
+
 /* The reply to attempt a: the controller learns from it (also when the
  * lookup is over), and the first one ends the lookup. */
 static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
@@ -457,7 +468,7 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   struct mp_query *q = a->q;
   struct mp_answer *ans = NULL;
   int rcode = alen >= 4 ? abuf[3] & 0x0F : -1;
-  enum mp_control_reply kind = MP_CONTROL_FAIL;
+  enum mp_control_reply kind;
   unsigned lost = 0;
   /* truncated (TC): an answer in time, whose records come over TCP */
   bool tc = !a->tcp && alen >= 4 && (abuf[2] & 0x02), malformed = false;
@@ -475,15 +486,7 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   if (ans) {
     rcode = ans->rcode; /* with the extended bits of EDNS */
   }
-  if (tc) {
-    kind = MP_CONTROL_GOOD;
-  } else if (malformed) {
-    kind = MP_CONTROL_FAIL;
-  } else if (rcode == 0 || rcode == 3) {
-    kind = MP_CONTROL_GOOD;
-  } else if (rcode == 2) {
-    kind = MP_CONTROL_SERVFAIL;
-  }
+  kind = reply_kind(tc, malformed, rcode);
   a->r->stats.late += a->overdue;
   mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, kind);
   if (a->counted) {
@@ -498,10 +501,11 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
             !malformed && rcode == 5 ? MP_UPSTREAM_REFUSED : MP_UPSTREAM_OTHER,
             now);
   }
-  if (!q || tc) {
-    if (q) {
-      over_tcp(a, now);
-    }
+  if (!q) {
+    return;
+  }
+  if (tc) {
+    over_tcp(a, now);
     return;
   }
   for (struct mp_attempt *o = q->attempts; o && !a->overdue; o = o->qnext) {
