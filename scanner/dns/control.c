@@ -33,6 +33,7 @@
 #define LOSS_EXCESS     0.03 /* confirmed losses, over the usual share */
 #define FAIL_EXCESS     0.15 /* failed replies, over the usual share */
 #define RATE_BACKOFF    0.95
+#define RATE_SECONDS    3    /* a limit's rate: the best of the last */
 #define CEIL_BACKOFF    0.9  /* under the in flight that was dropped */
 #define CEIL_PROBE      0.01 /* a round at first, doubling up to GROWTH */
 #define CEIL_MIN        8    /* overdue attempts that can set it */
@@ -108,6 +109,20 @@ static double slot_rate(const struct mp_control *c, uint64_t now, bool sends)
   from = from > c->start_ns ? from : c->start_ns;
   span = (double)(now - from) / (double)S;
   return n / (span > 0.1 ? span : 0.1);
+}
+
+/* The most replies in a second of the last few, second by second. */
+static double best_reply_rate(const struct mp_control *c, uint64_t now)
+{
+  double best = 0;
+
+  for (uint64_t k = 0; k < RATE_SECONDS && now >= c->start_ns + (k + 1) * S;
+       k++) {
+    double r = slot_rate(c, now - k * S, false);
+
+    best = r > best ? r : best;
+  }
+  return best;
 }
 
 /* Replies per second in the best 100 ms slot of the last second. */
@@ -318,10 +333,17 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t low)
   }
   if (limit) {
     /* what got through, but never less than half of what was sent: a
-     * limit counted per second lets a burst through, then nothing */
+     * limit counted per second lets a burst through, then nothing. When
+     * that is under half of what came a second or two before, the resolver
+     * stalled (a restart, a link down) or only names that never answer are
+     * left: what came before is the better guide */
     double got = mp_control_reply_rate(c, now);
+    double before = best_reply_rate(c, now);
     double sent = slot_rate(c, now, true);
-    double to = RATE_BACKOFF * (got > sent / 2 ? got : sent / 2);
+    double to;
+
+    got = got < before / 2 ? before : got;
+    to = RATE_BACKOFF * (got > sent / 2 ? got : sent / 2);
 
     if (c->rate == 0 || to < c->rate) {
       c->rate = to > 1 ? to : 1;
