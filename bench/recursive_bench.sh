@@ -6,6 +6,7 @@
 #
 #   bench/recursive_bench.sh [--build DIR] [--domains N] [--tiny]
 #                            [--scenario NAME ...] [--sweep "W:C W:C ..."]
+#                            [--repeat K]
 #
 # Scenarios (default: all): loopback (Knot itself, no resolver), rec-20-40
 # (20-40 ms added round trip), rec-100-200-loss1 (100-200 ms, each datagram
@@ -22,6 +23,13 @@
 # dnsperf through a fresh resolver at a few in-flight counts (-q), the best
 # completed queries/s (of the runs that completed 95% of the queries, if
 # any did), divided by the default scan's queries per domain.
+# --repeat K: K rounds, each scanning every scenario once (default, then
+# the sweep, in turn), so that the machine's drift over the run falls on
+# every setting alike; a line gives the default's median scan by domains/s
+# (dom/s_all: the lowest and highest), the medians of rows/s, and d/clean:
+# for rec-20-40-lame2 run with rec-20-40, the median over the rounds of its
+# default's domains/s over rec-20-40's in the same round. The bound is
+# measured once, after the rounds.
 # --tiny: 300 domains, loopback and rec-20-40, one sweep point.
 # Default N 10000; the world is generated once per N (seed 1) and kept.
 # With two or more CPUs the servers run on CPU 0, the scanner and dnsperf
@@ -38,6 +46,7 @@ n=
 tiny=false
 scenarios=()
 sweep=
+repeat=1
 while (($#)); do
   case "$1" in
   --build) build=$2; shift 2 ;;
@@ -45,6 +54,7 @@ while (($#)); do
   --tiny) tiny=true; shift ;;
   --scenario) scenarios+=("$2"); shift 2 ;;
   --sweep) sweep=$2; shift 2 ;;
+  --repeat) repeat=$2; shift 2 ;;
   -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
   *) echo "recursive_bench: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -74,6 +84,8 @@ for s in "${scenarios[@]}"; do
   [ "$s" = loopback ] || scenario_args "$s" >/dev/null ||
     { echo "recursive_bench: unknown scenario '$s'" >&2; exit 2; }
 done
+[[ $repeat =~ ^[1-9][0-9]*$ ]] ||
+  { echo "recursive_bench: bad --repeat '$repeat'" >&2; exit 2; }
 for ws in $sweep; do
   [[ $ws =~ ^[0-9]+:[0-9]+$ ]] ||
     { echo "recursive_bench: bad sweep point '$ws' (W:C)" >&2; exit 2; }
@@ -148,7 +160,7 @@ complete() {
     -v t="$(jfield "$1" timeout status)" 'BEGIN {
     if (d !~ /^[0-9.]+$/ || n !~ /^[0-9]+$/ || t !~ /^[0-9]+$/ || n == 0)
       print "-";
-    else printf "%.1f", d * (n - t) / n }'
+    else printf "%.1f\n", d * (n - t) / n }'
 }
 # The scan's retries (not the --retries option, also in the summary).
 retries() {
@@ -159,7 +171,7 @@ retries() {
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN {
     if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "-";
-    else printf "%.2f", a / b }'
+    else printf "%.2f\n", a / b }'
 }
 log() { printf '# %s\n' "$*" >&2; }
 
@@ -257,11 +269,47 @@ lame_rows() {
       "$rec_run/lame.txt" -
 }
 
-hdr='%-18s %6s %6s %9s %8s %8s %8s %7s %7s %6s %10s %10s %14s %9s %6s %6s %10s %6s\n'
+# median: the median of the numbers on stdin ("-" when none).
+median() {
+  grep -E '^[0-9.]+$' | sort -g |
+    awk '{ v[NR] = $1 } END {
+      if (NR == 0) print "-";
+      else if (NR % 2) print v[(NR + 1) / 2];
+      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# spread FILES...: the lowest and highest domains/s of the scans, "a-b".
+spread() {
+  local f
+  for f in "$@"; do jfield "$f" domains_per_s; done | grep -E '^[0-9.]+$' |
+    sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+      END { if (NR) printf "%.0f-%.0f", lo, hi; else print "-" }'
+}
+
+# measure SCENARIO ROUND: the scan at default options, then the sweep.
+measure() {
+  local sc=$1 r=$2 ws f
+  log "$sc (round $r): starting the servers"
+  server_up "$sc"
+  f=$work/$sc-default-r$r.json
+  scan "$sc" "$f"
+  [ "$sc" = rec-20-40-lame2 ] && lame_rows >"$work/$sc-lame-r$r.txt"
+  log "$sc default: $(jfield "$f" domains_per_s) domains/s," \
+    "$(jfield "$f" elapsed_s) s, $(jfield "$f" timeout lookups) timeouts"
+  for ws in $sweep; do
+    f=$work/$sc-$ws-r$r.json
+    scan "$sc" "$f" --window "${ws%%:*}" -c "${ws##*:}" "${fixed[@]}"
+    log "$sc --window ${ws%%:*} -c ${ws##*:}:" \
+      "$(jfield "$f" domains_per_s) domains/s," \
+      "$(complete "$f") rows/s not timed out," \
+      "$(jfield "$f" timeout lookups) timeouts"
+  done
+}
+
+hdr='%-18s %6s %9s %6s %9s %8s %8s %8s %7s %7s %6s %10s %10s %14s %9s %6s %6s %7s %10s %6s\n'
 # shellcheck disable=SC2059
-printf "$hdr" scenario dom/s rows/s queries/s lk_tmout rows_tmo rows_err \
-  retries rss_mib q/dom best_fixed fixed_rows/s bound_q/s@q bound_d/s d/fix \
-  d/bnd lame_t/s/o time_s
+printf "$hdr" scenario dom/s dom/s_all rows/s queries/s lk_tmout rows_tmo \
+  rows_err retries rss_mib q/dom best_fixed fixed_rows/s bound_q/s@q \
+  bound_d/s d/fix d/bnd d/clean lame_t/s/o time_s
 # Referrals carry no port: the recursive stack's name servers listen on port
 # 53 of 127.53.0.x, which takes root (or a lowered unprivileged port start).
 port53=true
@@ -269,51 +317,74 @@ if [ "$(id -u)" != 0 ] &&
     [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null || echo 1024)" -gt 53 ]; then
   port53=false
 fi
+run=()
 for sc in "${scenarios[@]}"; do
   if [ "$sc" != loopback ] && ! $port53; then
     printf '%-18s skipped: the name servers need port 53 (root)\n' "$sc"
-    continue
+  else
+    run+=("$sc")
   fi
+done
+# The rounds: each scans every scenario once (default, then the sweep), so
+# that the machine's drift over the run falls on every setting alike.
+declare -A took
+for ((r = 1; r <= repeat; r++)); do
+  for sc in "${run[@]}"; do
+    start=$SECONDS
+    measure "$sc" "$r"
+    took[$sc]=$((${took[$sc]:-0} + SECONDS - start))
+  done
+done
+for sc in "${run[@]}"; do
   start=$SECONDS
-  log "$sc: starting the servers"
-  server_up "$sc"
-  scan "$sc" "$work/$sc-default.json"
-  def=$work/$sc-default.json
-  lame=-
-  [ "$sc" = rec-20-40-lame2 ] && lame=$(lame_rows)
-  log "$sc default: $(jfield "$def" domains_per_s) domains/s," \
-    "$(jfield "$def" elapsed_s) s, $(jfield "$def" timeout lookups) timeouts"
+  defs=()
+  for ((r = 1; r <= repeat; r++)); do defs+=("$work/$sc-default-r$r.json"); done
+  # the figures of the default's median scan by domains/s
+  mid=$(for f in "${defs[@]}"; do
+    printf '%s %s\n' "$(jfield "$f" domains_per_s)" "$f"; done |
+    sort -g | awk '{ f[NR] = $2 } END { print f[int((NR + 1) / 2)] }')
+  def_rows=$(for f in "${defs[@]}"; do complete "$f"; done | median)
   best_ws=- best_dps=-
   for ws in $sweep; do
-    scan "$sc" "$work/$sc-$ws.json" --window "${ws%%:*}" -c "${ws##*:}" \
-      "${fixed[@]}"
-    dps=$(complete "$work/$sc-$ws.json")
-    log "$sc --window ${ws%%:*} -c ${ws##*:}:" \
-      "$(jfield "$work/$sc-$ws.json" domains_per_s) domains/s," \
-      "$dps rows/s not timed out," \
-      "$(jfield "$work/$sc-$ws.json" timeout lookups) timeouts"
+    dps=$(for ((r = 1; r <= repeat; r++)); do
+      complete "$work/$sc-$ws-r$r.json"; done | median)
     if [[ $dps =~ ^[0-9.]+$ ]] && { [ "$best_dps" = - ] ||
         awk -v a="$dps" -v b="$best_dps" 'BEGIN { exit !(a > b) }'; }; then
       best_dps=$dps best_ws=$ws
     fi
   done
+  # the lame scenario against the clean one, round by round
+  vs_clean=-
+  if [ "$sc" = rec-20-40-lame2 ] && [ -s "$work/rec-20-40-default-r1.json" ] &&
+      [[ " ${run[*]} " == *" rec-20-40 "* ]]; then
+    vs_clean=$(for ((r = 1; r <= repeat; r++)); do
+      ratio "$(jfield "$work/$sc-default-r$r.json" domains_per_s)" \
+        "$(jfield "$work/rec-20-40-default-r$r.json" domains_per_s)"
+    done | median)
+  fi
+  lame=-
+  if [ "$sc" = rec-20-40-lame2 ]; then
+    r=${mid##*-r}
+    lame=$(cat "$work/$sc-lame-r${r%.json}.txt")
+  fi
+  server_up "$sc"
   b=$(bound "$sc")
   bqps=${b% *} bq=${b#* }
-  qpr=$(jfield "$def" queries_per_row)
+  qpr=$(jfield "$mid" queries_per_row)
   bdps=$(ratio "$bqps" "$qpr")
   server_down
-  rss=$(jfield "$def" peak_rss_kib)
+  rss=$(jfield "$mid" peak_rss_kib)
   [[ $rss =~ ^[0-9.]+$ ]] && rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
   # shellcheck disable=SC2059
   printf "$hdr" \
-    "$sc" "$(fmt %.0f "$(jfield "$def" domains_per_s)")" \
-    "$(fmt %.0f "$(complete "$def")")" \
-    "$(fmt %.0f "$(jfield "$def" queries_per_s)")" \
-    "$(jfield "$def" timeout lookups)" "$(jfield "$def" timeout status)" \
-    "$(jfield "$def" error status)" "$(retries "$def")" "$rss" \
+    "$sc" "$(fmt %.0f "$(jfield "$mid" domains_per_s)")" \
+    "$(spread "${defs[@]}")" "$(fmt %.0f "$def_rows")" \
+    "$(fmt %.0f "$(jfield "$mid" queries_per_s)")" \
+    "$(jfield "$mid" timeout lookups)" "$(jfield "$mid" timeout status)" \
+    "$(jfield "$mid" error status)" "$(retries "$mid")" "$rss" \
     "$(fmt %.2f "$qpr")" "$best_ws" "$(fmt %.0f "$best_dps")" \
     "$(fmt %.0f "$bqps")@$bq" "$(fmt %.0f "$bdps")" \
-    "$(ratio "$(complete "$def")" "$best_dps")" \
-    "$(ratio "$(jfield "$def" domains_per_s)" "$bdps")" "$lame" \
-    $((SECONDS - start))
+    "$(ratio "$def_rows" "$best_dps")" \
+    "$(ratio "$(jfield "$mid" domains_per_s)" "$bdps")" "$vs_clean" "$lame" \
+    $((${took[$sc]} + SECONDS - start))
 done
