@@ -275,6 +275,27 @@ static void drain(struct mp_control *c, uint64_t now, uint64_t low,
   c->window = to > c->window / 2 ? to : c->window / 2;
 }
 
+/* A rate limit: paced just under what got through, but never less than
+ * half of what was sent (a limit counted per second lets a burst through,
+ * then nothing). When that is under half of what came a second or two
+ * before, the resolver stalled (a restart, a link down) or only names that
+ * never answer are left: what came before is the better guide. */
+static void pace(struct mp_control *c, uint64_t now)
+{
+  double got = mp_control_reply_rate(c, now);
+  double before = best_reply_rate(c, now);
+  double sent = slot_rate(c, now, true);
+  double to;
+
+  got = got < before / 2 ? before : got;
+  to = RATE_BACKOFF * (got > sent / 2 ? got : sent / 2);
+  if (c->rate == 0 || to < c->rate) {
+    c->rate = to > 1 ? to : 1;
+    c->rate_limits++;
+  }
+  c->rate_seen = got;
+}
+
 /* Loss, failures or queueing in this round: cut, once per timeout. A loss
  * without queueing is a rate limit: pace just under what got through. */
 static bool cut(struct mp_control *c, uint64_t now, uint64_t low)
@@ -332,24 +353,7 @@ static bool cut(struct mp_control *c, uint64_t now, uint64_t low)
     c->ceiling_step = CEIL_PROBE;
   }
   if (limit) {
-    /* what got through, but never less than half of what was sent: a
-     * limit counted per second lets a burst through, then nothing. When
-     * that is under half of what came a second or two before, the resolver
-     * stalled (a restart, a link down) or only names that never answer are
-     * left: what came before is the better guide */
-    double got = mp_control_reply_rate(c, now);
-    double before = best_reply_rate(c, now);
-    double sent = slot_rate(c, now, true);
-    double to;
-
-    got = got < before / 2 ? before : got;
-    to = RATE_BACKOFF * (got > sent / 2 ? got : sent / 2);
-
-    if (c->rate == 0 || to < c->rate) {
-      c->rate = to > 1 ? to : 1;
-      c->rate_limits++;
-    }
-    c->rate_seen = got;
+    pace(c, now);
   } else if (loss || fail) {
     c->window *= CUT_LOSS;
     c->cuts_loss++;
