@@ -111,12 +111,13 @@ static double slot_rate(const struct mp_control *c, uint64_t now, bool sends)
   return n / (span > 0.1 ? span : 0.1);
 }
 
-/* The most replies in a second of the last few, second by second. */
-static double best_reply_rate(const struct mp_control *c, uint64_t now)
+/* The most replies in a second of the seconds before the last, second by
+ * second (0 before there were any). */
+static double earlier_reply_rate(const struct mp_control *c, uint64_t now)
 {
   double best = 0;
 
-  for (uint64_t k = 0; k < RATE_SECONDS && now >= c->start_ns + (k + 1) * S;
+  for (uint64_t k = 1; k < RATE_SECONDS && now >= c->start_ns + (k + 1) * S;
        k++) {
     double r = slot_rate(c, now - k * S, false);
 
@@ -283,7 +284,7 @@ static void drain(struct mp_control *c, uint64_t now, uint64_t low,
 static void pace(struct mp_control *c, uint64_t now)
 {
   double got = mp_control_reply_rate(c, now);
-  double before = best_reply_rate(c, now);
+  double before = earlier_reply_rate(c, now);
   double sent = slot_rate(c, now, true);
   double to;
 
