@@ -20,6 +20,7 @@
 #define GROWTH          0.06      /* a round, in steady state */
 #define PING_GAP        (20 * MS) /* between pings, at most */
 #define PING_MIN        (2 * MS)  /* and at least */
+#define PING_IDLE       (S / 4)   /* fixed: after this unanswered */
 #define START_GROWTH    0.5       /* a round, at the start */
 #define START_EXIT      1.25      /* the start ends when the round trip grows */
 #define FULL_GAIN       1.25 /* or when the replies a second stop growing */
@@ -584,6 +585,7 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
     c->inflight--;
   }
   s->good += kind == MP_CONTROL_GOOD;
+  c->good_ns = kind == MP_CONTROL_GOOD ? now : c->good_ns;
   s->bad += kind == MP_CONTROL_FAIL || kind == MP_CONTROL_DOWN;
   if (kind == MP_CONTROL_DOWN) {
     return; /* no reply: nothing about the round trip */
@@ -620,11 +622,15 @@ void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 
 bool mp_control_want_ping(const struct mp_control *c, uint64_t now)
 {
-  /* about two a round trip, between 2 and 20 ms apart */
+  /* about two a round trip, between 2 and 20 ms apart; with a fixed
+   * window, only after PING_IDLE without an answer, for health alone */
   uint64_t gap = (uint64_t)c->srtt_ns / 2;
 
   gap = gap < PING_MIN ? PING_MIN : gap > PING_GAP ? PING_GAP : gap;
-  return !c->o.fixed && !c->ping_out && now - c->ping_ns >= gap;
+  if (c->o.fixed) {
+    gap = now - c->good_ns >= PING_IDLE ? PING_IDLE : UINT64_MAX;
+  }
+  return !c->ping_out && now - c->ping_ns >= gap;
 }
 
 void mp_control_ping_sent(struct mp_control *c, uint64_t now)
@@ -636,6 +642,7 @@ void mp_control_ping_sent(struct mp_control *c, uint64_t now)
 void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt)
 {
   slot_at(c, now)->good++;
+  c->good_ns = now;
   c->ping_out = false;
   c->r_ping = c->r_ping && c->r_ping < rtt ? c->r_ping : rtt;
 }

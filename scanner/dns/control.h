@@ -100,6 +100,7 @@ struct mp_control {
   bool r_window_limited, r_rate_limited;
   bool ping_out; /* a ping is in flight */
   uint64_t ping_ns;
+  uint64_t good_ns; /* the last answer (or answered ping) */
   double avg_overdue, avg_lost, avg_fail; /* the usual shares */
   struct mp_control_round ring[MP_CONTROL_RING];
   unsigned ring_next, ring_count;
@@ -138,11 +139,11 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 /* Pings: one query at a time, two a round trip (2 to 20 ms apart), outside
  * the window (the window grows only in rounds with one), of a
  * name the resolver answered a moment ago (so from its cache): its round
- * trip is the resolver's queue. want_ping says when to send one (never with
- * a fixed window); ping reports its round trip (an answer, NOERROR or
- * NXDOMAIN: it counts as one for health, so a resolver that answers its
- * pings is never found failing while the lookups left are a few dead
- * names'), ping_lost that it got no reply or another RCODE. */
+ * trip is the resolver's queue. want_ping says when to send one (with a
+ * fixed window, only after 250 ms without an answer); ping reports its round
+ * trip (an answer, NOERROR or NXDOMAIN: it counts as one for health, so a
+ * resolver that answers its pings is never found failing while the lookups left
+ * are a few dead names'), ping_lost that it got no reply or another RCODE. */
 bool mp_control_want_ping(const struct mp_control *c, uint64_t now);
 void mp_control_ping_sent(struct mp_control *c, uint64_t now);
 void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt);
