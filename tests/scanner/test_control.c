@@ -772,17 +772,25 @@ Test(control, healthy_resolver_is_not_failing)
   cr_expect_not(o.failing);
 }
 
+/* 5 s at 20-40 ms with --fixed-window --window 64. */
+static struct sim_cfg fixed_64(void)
+{
+  struct sim_cfg cfg = recursive(0.020, 0.040);
+
+  cfg.ctl.fixed = true;
+  cfg.ctl.window_max = 64;
+  cfg.seconds = 5;
+  return cfg;
+}
+
 /* A scan's tail with only dead names left: with a fixed window too, the
  * resolver still answers what it has cached (a ping after 250 ms without
  * an answer), so it is not found failing. */
 Test(control, only_dead_names_left_is_not_failing_with_a_fixed_window)
 {
-  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_cfg cfg = fixed_64();
   struct sim_out o;
 
-  cfg.ctl.fixed = true;
-  cfg.ctl.window_max = 64;
-  cfg.seconds = 5;
   cfg.dead = 1.0;
   o = run(&cfg);
   cr_expect_eq(o.answered, 0);
@@ -791,12 +799,9 @@ Test(control, only_dead_names_left_is_not_failing_with_a_fixed_window)
 
 Test(control, fixed_window_stays_put)
 {
-  struct sim_cfg cfg = recursive(0.020, 0.040);
+  struct sim_cfg cfg = fixed_64();
   struct sim_out o;
 
-  cfg.ctl.fixed = true;
-  cfg.ctl.window_max = 64;
-  cfg.seconds = 5;
   o = run(&cfg);
   cr_expect_eq(o.window, 64);
   /* 64 in flight at 30 ms: about 2,100 lookups a second */
