@@ -29,7 +29,10 @@
 # (dom/s_all: the lowest and highest), the medians of rows/s, and d/clean:
 # for rec-20-40-lame2 run with rec-20-40, the median over the rounds of its
 # default's domains/s over rec-20-40's in the same round. The bound is
-# measured once, after the rounds.
+# measured once, after the rounds. drops and fix_drops: the queries Unbound
+# dropped in a scan (median of the rounds; its limit on queries waiting,
+# requestlist.exceeded, or --ratelimit's) at default options and at the
+# best fixed setting: a scan that drives the resolver past its limits.
 # --tiny: 300 domains, loopback and rec-20-40, one sweep point.
 # Default N 10000; the world is generated once per N (seed 1) and kept.
 # With two or more CPUs the servers run on CPU 0, the scanner and dnsperf
@@ -214,6 +217,20 @@ scan() {
     echo "recursive_bench: $sc: $rows rows for $expected lines" >&2
     exit 1
   fi
+  [ "$sc" = loopback ] || unbound_drops >"${out%.json}.drops"
+}
+# unbound_drops: the queries the resolver dropped since its start, over its
+# limit on queries waiting (requestlist.exceeded: num-queries-per-thread,
+# wait-limit) or over --ratelimit's rate ("-" when it cannot tell).
+unbound_drops() {
+  unbound-control -c "$rec_run/unbound.conf" stats_noreset 2>/dev/null |
+    awk -F= '/^total\.(requestlist\.exceeded|num\.queries_ip_ratelimited)=/ {
+      s += $2; n++ } END { print n ? s : "-" }'
+}
+# drops FILES...: the median of the scans' drops ("-" when none).
+drops() {
+  local f
+  for f in "$@"; do cat "${f%.json}.drops" 2>/dev/null || true; done | median
 }
 
 # The queries a scan sends, for dnsperf (`name TYPE`), from one loopback
@@ -305,11 +322,11 @@ measure() {
   done
 }
 
-hdr='%-18s %6s %9s %6s %9s %8s %8s %8s %7s %7s %6s %10s %10s %14s %9s %6s %6s %7s %10s %6s\n'
+hdr='%-18s %6s %9s %6s %9s %8s %8s %8s %7s %7s %6s %10s %10s %14s %9s %6s %6s %7s %10s %7s %9s %6s\n'
 # shellcheck disable=SC2059
 printf "$hdr" scenario dom/s dom/s_all rows/s queries/s lk_tmout rows_tmo \
   rows_err retries rss_mib q/dom best_fixed fixed_rows/s bound_q/s@q \
-  bound_d/s d/fix d/bnd d/clean lame_t/s/o time_s
+  bound_d/s d/fix d/bnd d/clean lame_t/s/o drops fix_drops time_s
 # Referrals carry no port: the recursive stack's name servers listen on port
 # 53 of 127.53.0.x, which takes root (or a lowered unprivileged port start).
 port53=true
@@ -344,13 +361,15 @@ for sc in "${run[@]}"; do
     printf '%s %s\n' "$(jfield "$f" domains_per_s)" "$f"; done |
     sort -g | awk '{ f[NR] = $2 } END { print f[int((NR + 1) / 2)] }')
   def_rows=$(for f in "${defs[@]}"; do complete "$f"; done | median)
-  best_ws=- best_dps=-
+  best_ws=- best_dps=- best_files=()
   for ws in $sweep; do
     dps=$(for ((r = 1; r <= repeat; r++)); do
       complete "$work/$sc-$ws-r$r.json"; done | median)
     if [[ $dps =~ ^[0-9.]+$ ]] && { [ "$best_dps" = - ] ||
         awk -v a="$dps" -v b="$best_dps" 'BEGIN { exit !(a > b) }'; }; then
       best_dps=$dps best_ws=$ws
+      best_files=()
+      for ((r = 1; r <= repeat; r++)); do best_files+=("$work/$sc-$ws-r$r.json"); done
     fi
   done
   # the lame scenario against the clean one, round by round
@@ -385,6 +404,6 @@ for sc in "${run[@]}"; do
     "$(fmt %.0f "$bqps")@$bq" "$(fmt %.0f "$bdps")" \
     "$(ratio "$def_rows" "$best_dps")" \
     "$(ratio "$(jfield "$mid" domains_per_s)" "$bdps")" \
-    "$(fmt %.2f "$vs_clean")" "$lame" \
-    $((${took[$sc]} + SECONDS - start))
+    "$(fmt %.2f "$vs_clean")" "$lame" "$(drops "${defs[@]}")" \
+    "$(drops "${best_files[@]}")" $((${took[$sc]} + SECONDS - start))
 done
