@@ -227,10 +227,16 @@ unbound_drops() {
     awk -F= '/^total\.(requestlist\.exceeded|num\.queries_ip_ratelimited)=/ {
       s += $2; n++ } END { print n ? s : "-" }'
 }
-# drops FILES...: the median of the scans' drops ("-" when none).
+# rounds SCENARIO SETTING: the summaries of its scans, one a round.
+rounds() {
+  local r
+  for ((r = 1; r <= repeat; r++)); do printf '%s\n' "$work/$1-$2-r$r.json"; done
+}
+# drops: the median of the drops of the scans whose summaries are named on
+# stdin ("-" when none).
 drops() {
   local f
-  for f in "$@"; do cat "${f%.json}.drops" 2>/dev/null || true; done | median
+  while read -r f; do cat "${f%.json}.drops" 2>/dev/null || true; done | median
 }
 
 # The queries a scan sends, for dnsperf (`name TYPE`), from one loopback
@@ -354,22 +360,18 @@ for ((r = 1; r <= repeat; r++)); do
 done
 for sc in "${run[@]}"; do
   start=$SECONDS
-  defs=()
-  for ((r = 1; r <= repeat; r++)); do defs+=("$work/$sc-default-r$r.json"); done
+  mapfile -t defs < <(rounds "$sc" default)
   # the figures of the default's median scan by domains/s
   mid=$(for f in "${defs[@]}"; do
     printf '%s %s\n' "$(jfield "$f" domains_per_s)" "$f"; done |
     sort -g | awk '{ f[NR] = $2 } END { print f[int((NR + 1) / 2)] }')
   def_rows=$(for f in "${defs[@]}"; do complete "$f"; done | median)
-  best_ws=- best_dps=- best_files=()
+  best_ws=- best_dps=-
   for ws in $sweep; do
-    dps=$(for ((r = 1; r <= repeat; r++)); do
-      complete "$work/$sc-$ws-r$r.json"; done | median)
+    dps=$(rounds "$sc" "$ws" | while read -r f; do complete "$f"; done | median)
     if [[ $dps =~ ^[0-9.]+$ ]] && { [ "$best_dps" = - ] ||
         awk -v a="$dps" -v b="$best_dps" 'BEGIN { exit !(a > b) }'; }; then
       best_dps=$dps best_ws=$ws
-      best_files=()
-      for ((r = 1; r <= repeat; r++)); do best_files+=("$work/$sc-$ws-r$r.json"); done
     fi
   done
   # the lame scenario against the clean one, round by round
@@ -404,6 +406,6 @@ for sc in "${run[@]}"; do
     "$(fmt %.0f "$bqps")@$bq" "$(fmt %.0f "$bdps")" \
     "$(ratio "$def_rows" "$best_dps")" \
     "$(ratio "$(jfield "$mid" domains_per_s)" "$bdps")" \
-    "$(fmt %.2f "$vs_clean")" "$lame" "$(drops "${defs[@]}")" \
-    "$(drops "${best_files[@]}")" $((${took[$sc]} + SECONDS - start))
+    "$(fmt %.2f "$vs_clean")" "$lame" "$(rounds "$sc" default | drops)" \
+    "$(rounds "$sc" "$best_ws" | drops)" $((${took[$sc]} + SECONDS - start))
 done

@@ -148,11 +148,11 @@ double mp_control_reply_rate(const struct mp_control *c, uint64_t now)
 }
 
 /* Answers, and attempts decided (answers, failures, overdue ones), over
- * the last HEALTH_SPAN. */
-static void health(const struct mp_control *c, uint64_t now, unsigned *good,
-                   unsigned *all)
+ * the last span (to the 100 ms slot). */
+static void health(const struct mp_control *c, uint64_t now, uint64_t span,
+                   unsigned *good, unsigned *all)
 {
-  uint64_t from = now > HEALTH_SPAN ? now - HEALTH_SPAN : 0;
+  uint64_t from = now > span ? now - span : 0;
 
   *good = *all = 0;
   for (unsigned i = 0; i < MP_CONTROL_SLOTS; i++) {
@@ -169,7 +169,7 @@ bool mp_control_answering(const struct mp_control *c, uint64_t now)
 {
   unsigned good, all;
 
-  health(c, now, &good, &all);
+  health(c, now, HEALTH_SPAN, &good, &all);
   return good > 0;
 }
 
@@ -177,7 +177,7 @@ bool mp_control_failing(const struct mp_control *c, uint64_t now)
 {
   unsigned good, all;
 
-  health(c, now, &good, &all);
+  health(c, now, HEALTH_SPAN, &good, &all);
   return all >= HEALTH_MIN && good < HEALTH_GOOD_MIN * all;
 }
 
@@ -585,7 +585,6 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
     c->inflight--;
   }
   s->good += kind == MP_CONTROL_GOOD;
-  c->good_ns = kind == MP_CONTROL_GOOD ? now : c->good_ns;
   s->bad += kind == MP_CONTROL_FAIL || kind == MP_CONTROL_DOWN;
   if (kind == MP_CONTROL_DOWN) {
     return; /* no reply: nothing about the round trip */
@@ -623,12 +622,17 @@ void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 bool mp_control_want_ping(const struct mp_control *c, uint64_t now)
 {
   /* about two a round trip, between 2 and 20 ms apart; with a fixed
-   * window, only after PING_IDLE without an answer, for health alone */
+   * window, for health alone: after PING_IDLE without an answer */
   uint64_t gap = (uint64_t)c->srtt_ns / 2;
+  unsigned good, all;
 
   gap = gap < PING_MIN ? PING_MIN : gap > PING_GAP ? PING_GAP : gap;
   if (c->o.fixed) {
-    gap = now - c->good_ns >= PING_IDLE ? PING_IDLE : UINT64_MAX;
+    health(c, now, PING_IDLE, &good, &all);
+    if (good > 0) {
+      return false;
+    }
+    gap = PING_IDLE;
   }
   return !c->ping_out && now - c->ping_ns >= gap;
 }
@@ -642,7 +646,6 @@ void mp_control_ping_sent(struct mp_control *c, uint64_t now)
 void mp_control_ping(struct mp_control *c, uint64_t now, uint64_t rtt)
 {
   slot_at(c, now)->good++;
-  c->good_ns = now;
   c->ping_out = false;
   c->r_ping = c->r_ping && c->r_ping < rtt ? c->r_ping : rtt;
 }

@@ -100,7 +100,6 @@ struct mp_control {
   bool r_window_limited, r_rate_limited;
   bool ping_out; /* a ping is in flight */
   uint64_t ping_ns;
-  uint64_t good_ns; /* the last answer (or answered ping) */
   double avg_overdue, avg_lost, avg_fail; /* the usual shares */
   struct mp_control_round ring[MP_CONTROL_RING];
   unsigned ring_next, ring_count;
