@@ -38,6 +38,9 @@
 #define CEIL_BACKOFF    0.9  /* under the in flight that was dropped */
 #define CEIL_PROBE      0.01 /* a round at first, doubling up to GROWTH */
 #define CEIL_MIN        8    /* overdue attempts that can set it */
+#define LEVEL_Z         4.0  /* the split's significance, standard errors */
+#define LEVEL_DELTA     0.05 /* and its size, as a share of the attempts */
+#define LEVEL_MIN       64   /* attempts below the split, at least */
 #define IDLE_HEADROOM   1.5  /* the window over the most in flight, when */
 #define IDLE_DECAY      0.9  /* not the limit: shrinks by this a round */
 #define RATE_PROBE      0.03 /* a second */
@@ -242,6 +245,97 @@ static bool excess(double x, double n, double p, double share)
   return n > 0 && over >= share * n && over >= 3 * sqrt(n * p * (1 - p)) + 3;
 }
 
+/* --- losses by the in flight they were sent with ---------------------- */
+
+static unsigned level(unsigned inflight)
+{
+  unsigned l = inflight > 1 ? (unsigned)(8 * log2(inflight)) : 0;
+
+  return l < MP_CONTROL_LEVELS ? l : MP_CONTROL_LEVELS - 1;
+}
+
+/* Attempts sent in the same epoch are counted together until every one of
+ * them is decided: counted as they are decided, the levels the window has
+ * just come down to would have all their replies and none of their overdue
+ * attempts yet, and look clean. */
+static void level_add(struct mp_control *c, uint64_t sent_ns, unsigned inflight,
+                      bool overdue)
+{
+  uint64_t end = sent_ns - sent_ns % c->epoch_ns + c->epoch_ns;
+  struct mp_control_epoch *e =
+      &c->epochs[(sent_ns / c->epoch_ns) % MP_CONTROL_EPOCHS];
+  unsigned l = level(inflight);
+
+  if (e->end_ns != end) {
+    if (e->end_ns > end) {
+      return; /* older than the epochs kept: cannot be */
+    }
+    memset(e, 0, sizeof(*e));
+    e->end_ns = end;
+  }
+  e->sent[l]++;
+  e->over[l] += overdue;
+}
+
+/* Adds the epochs whose first attempts are all decided (an RTO past their
+ * end) to the levels, which first decay by w. A later decision (a retry's,
+ * which waits longer) starts its epoch again and is added in turn. */
+static void level_fold(struct mp_control *c, uint64_t now, double w)
+{
+  for (unsigned i = 0; i < MP_CONTROL_LEVELS; i++) {
+    c->lv_sent[i] *= 1 - w;
+    c->lv_over[i] *= 1 - w;
+  }
+  for (unsigned k = 0; k < MP_CONTROL_EPOCHS; k++) {
+    struct mp_control_epoch *e = &c->epochs[k];
+
+    if (e->end_ns && e->end_ns + c->rto_ns < now) {
+      for (unsigned i = 0; i < MP_CONTROL_LEVELS; i++) {
+        c->lv_sent[i] += e->sent[i];
+        c->lv_over[i] += e->over[i];
+      }
+      memset(e, 0, sizeof(*e));
+    }
+  }
+}
+
+/* The in flight past which attempts went overdue more often than below it:
+ * a resolver that drops what exceeds a number of queries at once (Unbound's
+ * request list, less the places that lame names hold there). The split of
+ * the levels where the shares above and below differ the most, by a
+ * two-proportion z test; random loss and dead names, the same at any in
+ * flight, give none. Returns the in flight at the split, or 0. */
+static double level_limit(const struct mp_control *c)
+{
+  double n = 0, x = 0, nl = 0, xl = 0, best = LEVEL_Z, at = 0, p;
+
+  for (unsigned i = 0; i < MP_CONTROL_LEVELS; i++) {
+    n += c->lv_sent[i];
+    x += c->lv_over[i];
+  }
+  if (x < CEIL_MIN || x >= n) {
+    return 0;
+  }
+  p = x / n;
+  for (unsigned j = 1; j < MP_CONTROL_LEVELS && x - xl >= CEIL_MIN; j++) {
+    double nh, ph, z;
+
+    nl += c->lv_sent[j - 1];
+    xl += c->lv_over[j - 1];
+    nh = n - nl;
+    if (nl < LEVEL_MIN || nh <= 0) {
+      continue;
+    }
+    ph = (x - xl) / nh;
+    z = (ph - xl / nl) / sqrt(p * (1 - p) * (1 / nl + 1 / nh));
+    if (ph - xl / nl >= LEVEL_DELTA && z > best) {
+      best = z;
+      at = exp2(j / 8.0);
+    }
+  }
+  return at;
+}
+
 static void clamp(struct mp_control *c)
 {
   double max = (double)c->o.window_max;
@@ -277,11 +371,12 @@ static void drain(struct mp_control *c, uint64_t now, uint64_t low,
   c->window = to > c->window / 2 ? to : c->window / 2;
 }
 
-/* A rate limit: paced just under what got through, but never less than
- * half of what was sent (a limit counted per second lets a burst through,
- * then nothing). When that is under half of what came a second or two
- * before, the resolver stalled (a restart, a link down) or only names that
- * never answer are left: what came before is the better guide. */
+/* A rate limit: paced just under what got through in the best second of
+ * the last three (a limit caps each of them; the last alone is less after
+ * a resolver stalled, a restart or a link down, when only names that never
+ * answer are left, or when the drops that set the pace were a burst past
+ * the queries in flight it takes), but never less than half of what was
+ * sent (a limit counted per second lets a burst through, then nothing). */
 static void pace(struct mp_control *c, uint64_t now)
 {
   double got = mp_control_reply_rate(c, now);
@@ -289,7 +384,7 @@ static void pace(struct mp_control *c, uint64_t now)
   double sent = slot_rate(c, now, true);
   double to;
 
-  got = got < before / 2 ? before : got;
+  got = got < before ? before : got;
   to = RATE_BACKOFF * (got > sent / 2 ? got : sent / 2);
   if (c->rate == 0 || to < c->rate) {
     c->rate = to > 1 ? to : 1;
@@ -436,11 +531,12 @@ static void grow(struct mp_control *c, uint64_t now, double secs, uint64_t low,
 /* The usual shares of overdue attempts, confirmed losses and failures: a
  * mean over about BASE_SPAN, so steady dead names or SERVFAILs are not a
  * signal. */
-static void learn(struct mp_control *c, double secs)
+static void learn(struct mp_control *c, uint64_t now, double secs)
 {
   double w = secs * (double)S / (double)BASE_SPAN;
   double all = c->r_replies + c->r_overdue;
 
+  level_fold(c, now, w);
   /* the mean of the rounds so far, then a moving mean */
   w = w < 1.0 / (double)c->rounds ? 1.0 / (double)c->rounds : w > 1 ? 1 : w;
   c->avg_overdue += w * (c->r_overdue / all - c->avg_overdue);
@@ -455,6 +551,7 @@ static void end_round(struct mp_control *c, uint64_t now)
   double secs = (double)(now - c->round_start_ns) / (double)S;
   struct mp_control_round *r;
   uint64_t low;
+  double limit;
 
   if (c->r_replies + c->r_overdue == 0 || c->o.fixed) {
     start_round(c, now);
@@ -485,7 +582,16 @@ static void end_round(struct mp_control *c, uint64_t now)
   if (!cut(c, now, low)) {
     grow(c, now, secs, low, base_rtt(c, now));
   }
-  learn(c, secs);
+  learn(c, now, secs);
+  limit = level_limit(c);
+  if (limit > 0) {
+    c->ceiling = CEIL_BACKOFF * limit;
+    c->ceiling_step = CEIL_PROBE;
+    /* the next one needs new losses: drops in a stall, all at the window
+     * of the moment, would otherwise hold it for seconds after */
+    memset(c->lv_sent, 0, sizeof(c->lv_sent));
+    memset(c->lv_over, 0, sizeof(c->lv_over));
+  }
   clamp(c);
   update_rto(c);
   start_round(c, now);
@@ -520,6 +626,7 @@ void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
   c->rate = c->o.rate_max;
   c->tokens = 1;
   c->tokens_ns = now;
+  c->epoch_ns = c->o.timeout_ns / 8 > S / 4 ? c->o.timeout_ns / 8 : S / 4;
   c->rto_ns =
       c->o.fixed || RTO_INIT > c->o.timeout_ns ? c->o.timeout_ns : RTO_INIT;
   clamp(c);
@@ -577,7 +684,8 @@ unsigned mp_control_sent(struct mp_control *c, uint64_t now)
 }
 
 void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
-                      bool counted, enum mp_control_reply kind)
+                      unsigned inflight, bool counted,
+                      enum mp_control_reply kind)
 {
   struct mp_control_slot *s = slot_at(c, now);
 
@@ -591,6 +699,9 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
   }
   s->replies++;
   rtt_sample(c, now - sent_ns);
+  if (counted) {
+    level_add(c, sent_ns, inflight, false);
+  }
   if (counted && sent_ns >= c->cut_ns) {
     c->r_replies++;
     c->r_fail += kind == MP_CONTROL_FAIL;
@@ -605,6 +716,7 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
     c->inflight--;
   }
   slot_at(c, now)->bad += sent_ns >= c->health_ns;
+  level_add(c, sent_ns, inflight, true);
   if (sent_ns >= c->loss_cut_ns) {
     c->r_overdue++;
     c->r_overdue_inflight += inflight;

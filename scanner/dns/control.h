@@ -28,12 +28,22 @@
  *   3% over theirs) or failures (REFUSED and the like 15% over; SERVFAIL
  *   speaks of the name asked, not of load): the window
  *   x0.7; loss without a queue in two rounds running is a rate limit: the
- *   pace becomes 95% of the replies of the last second, then probes up.
+ *   pace becomes 95% of the replies of the best second of the last three,
+ *   then probes up;
+ * - a ceiling on the window, 90% of the in flight past which attempts go
+ *   overdue more often than below it (the attempts of the last 10 s or so,
+ *   by the in flight they were sent with; a two-proportion test finds the
+ *   split): a resolver that drops what exceeds a number of queries at once,
+ *   as Unbound past its request list. Random loss and dead names, the same
+ *   at any in flight, set none. It is probed up slowly, as is the one a
+ *   loss cut sets under the in flight of the attempts it lost.
  * An overdue attempt leaves the window at once, so stuck lookups do not
  * hold it; what was sent before a cut does not count against the next. */
 
-#define MP_CONTROL_RING  128 /* 100 ms of rounds each: the 10 s minimum */
-#define MP_CONTROL_SLOTS 32  /* 100 ms slots: replies/s, health */
+#define MP_CONTROL_RING   128 /* 100 ms of rounds each: the 10 s minimum */
+#define MP_CONTROL_SLOTS  32  /* 100 ms slots: replies/s, health */
+#define MP_CONTROL_LEVELS 112 /* in flight, 8 a doubling: to 16,384 */
+#define MP_CONTROL_EPOCHS 16  /* of sends, each 1/8 of the timeout */
 
 struct mp_control_opts {
   bool fixed;           /* --fixed-window: window and timeout as given */
@@ -70,8 +80,8 @@ struct mp_control {
   double full_rate;     /* the start's best replies a second */
   unsigned full_rounds; /* rounds since it grew by FULL_GAIN */
   double window;        /* queries in flight allowed */
-  double ceiling;       /* in flight where the resolver dropped queries (less a
-                           margin), probed slowly; 0: none seen */
+  double ceiling;       /* in flight past which the resolver drops queries
+                           (less a margin), probed slowly; 0: none seen */
   double ceiling_step;  /* its growth a round */
   unsigned inflight;
   double rate;      /* pacing, sends per second; 0 = none */
@@ -104,6 +114,15 @@ struct mp_control {
   struct mp_control_round ring[MP_CONTROL_RING];
   unsigned ring_next, ring_count;
   struct mp_control_slot slots[MP_CONTROL_SLOTS];
+  /* attempts decided, and those overdue, by the in flight they were sent
+   * with: by when they were sent until all of them are decided (a reply
+   * comes before an overdue), then in a sum decaying over about 10 s */
+  struct mp_control_epoch {
+    uint64_t end_ns; /* 0: empty */
+    float sent[MP_CONTROL_LEVELS], over[MP_CONTROL_LEVELS];
+  } epochs[MP_CONTROL_EPOCHS];
+  uint64_t epoch_ns;
+  double lv_sent[MP_CONTROL_LEVELS], lv_over[MP_CONTROL_LEVELS];
   uint64_t health_ns; /* the last health reset: attempts sent before it are
                          not held against the resolver when overdue */
   /* counters for the summary */
@@ -124,10 +143,12 @@ bool mp_control_may_send(struct mp_control *c, uint64_t now, uint64_t *wait_ns);
  * mp_control_overdue. */
 unsigned mp_control_sent(struct mp_control *c, uint64_t now);
 
-/* A reply to an attempt sent at sent_ns. counted: it was still in the
- * window (not yet overdue); a late reply still teaches the round trip. */
+/* A reply to an attempt sent at sent_ns with inflight in flight
+ * (mp_control_sent's). counted: it was still in the window (not yet
+ * overdue); a late reply still teaches the round trip. */
 void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
-                      bool counted, enum mp_control_reply kind);
+                      unsigned inflight, bool counted,
+                      enum mp_control_reply kind);
 
 /* An attempt sent at sent_ns, with inflight in flight (mp_control_sent's),
  * got no reply within its timeout: it leaves the window (the caller may

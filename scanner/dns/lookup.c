@@ -488,7 +488,7 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   }
   kind = reply_kind(tc, malformed, rcode);
   a->r->stats.late += a->overdue;
-  mp_control_reply(&srv->ctl, now, a->sent_ns, a->counted, kind);
+  mp_control_reply(&srv->ctl, now, a->sent_ns, a->inflight, a->counted, kind);
   if (a->counted) {
     mp_upstream_uncount(srv, a);
   }
@@ -550,7 +550,8 @@ static void on_reply(struct mp_chan_req *req, enum mp_chan_status st,
     if (a->counted) {
       mp_upstream_uncount(a->up, a);
       if (st != MP_CHAN_CLOSED) {
-        mp_control_reply(&srv->ctl, now, a->sent_ns, true, MP_CONTROL_DOWN);
+        mp_control_reply(&srv->ctl, now, a->sent_ns, a->inflight, true,
+                         MP_CONTROL_DOWN);
         failure(r, srv,
                 st == MP_CHAN_TIMEOUT ? MP_UPSTREAM_OVERDUE : MP_UPSTREAM_OTHER,
                 now);
