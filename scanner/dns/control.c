@@ -41,6 +41,7 @@
 #define LEVEL_Z         4.0  /* the split's significance, standard errors */
 #define LEVEL_DELTA     0.05 /* and its size, as a share of the attempts */
 #define LEVEL_MIN       64   /* attempts below the split, at least */
+#define LEVEL_STEPS     8    /* levels a doubling of the in flight */
 #define IDLE_HEADROOM   1.5  /* the window over the most in flight, when */
 #define IDLE_DECAY      0.9  /* not the limit: shrinks by this a round */
 #define RATE_PROBE      0.03 /* a second */
@@ -249,7 +250,7 @@ static bool excess(double x, double n, double p, double share)
 
 static unsigned level(unsigned inflight)
 {
-  unsigned l = inflight > 1 ? (unsigned)(8 * log2(inflight)) : 0;
+  unsigned l = inflight > 1 ? (unsigned)(LEVEL_STEPS * log2(inflight)) : 0;
 
   return l < MP_CONTROL_LEVELS ? l : MP_CONTROL_LEVELS - 1;
 }
@@ -261,11 +262,15 @@ static unsigned level(unsigned inflight)
 static void level_add(struct mp_control *c, uint64_t sent_ns, unsigned inflight,
                       bool overdue)
 {
-  uint64_t end = sent_ns - sent_ns % c->epoch_ns + c->epoch_ns;
-  struct mp_control_epoch *e =
-      &c->epochs[(sent_ns / c->epoch_ns) % MP_CONTROL_EPOCHS];
+  /* an eighth of the timeout, at least 250 ms: the epochs span two */
+  uint64_t len = c->o.timeout_ns / 8 > S / 4 ? c->o.timeout_ns / 8 : S / 4;
+  uint64_t end = sent_ns - sent_ns % len + len;
+  struct mp_control_epoch *e = &c->epochs[(sent_ns / len) % MP_CONTROL_EPOCHS];
   unsigned l = level(inflight);
 
+  if (c->o.fixed) {
+    return; /* a fixed window learns nothing from them */
+  }
   if (e->end_ns != end) {
     if (e->end_ns > end) {
       return; /* older than the epochs kept: cannot be */
@@ -330,7 +335,7 @@ static double level_limit(const struct mp_control *c)
     z = (ph - xl / nl) / sqrt(p * (1 - p) * (1 / nl + 1 / nh));
     if (ph - xl / nl >= LEVEL_DELTA && z > best) {
       best = z;
-      at = exp2(j / 8.0);
+      at = exp2((double)j / LEVEL_STEPS);
     }
   }
   return at;
@@ -626,7 +631,6 @@ void mp_control_init(struct mp_control *c, const struct mp_control_opts *o,
   c->rate = c->o.rate_max;
   c->tokens = 1;
   c->tokens_ns = now;
-  c->epoch_ns = c->o.timeout_ns / 8 > S / 4 ? c->o.timeout_ns / 8 : S / 4;
   c->rto_ns =
       c->o.fixed || RTO_INIT > c->o.timeout_ns ? c->o.timeout_ns : RTO_INIT;
   clamp(c);
@@ -701,10 +705,8 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
   rtt_sample(c, now - sent_ns);
   if (counted) {
     level_add(c, sent_ns, inflight, false);
-  }
-  if (counted && sent_ns >= c->cut_ns) {
-    c->r_replies++;
-    c->r_fail += kind == MP_CONTROL_FAIL;
+    c->r_replies += sent_ns >= c->cut_ns;
+    c->r_fail += sent_ns >= c->cut_ns && kind == MP_CONTROL_FAIL;
   }
   maybe_end_round(c, now);
 }

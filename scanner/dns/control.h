@@ -121,7 +121,6 @@ struct mp_control {
     uint64_t end_ns; /* 0: empty */
     float sent[MP_CONTROL_LEVELS], over[MP_CONTROL_LEVELS];
   } epochs[MP_CONTROL_EPOCHS];
-  uint64_t epoch_ns;
   double lv_sent[MP_CONTROL_LEVELS], lv_over[MP_CONTROL_LEVELS];
   uint64_t health_ns; /* the last health reset: attempts sent before it are
                          not held against the resolver when overdue */
