@@ -258,9 +258,10 @@ static unsigned level(unsigned inflight)
 /* Attempts sent in the same epoch are counted together until every one of
  * them is decided: counted as they are decided, the levels the window has
  * just come down to would have all their replies and none of their overdue
- * attempts yet, and look clean. */
+ * attempts yet, and look clean. Adds sent attempts, over of them overdue
+ * (-1: one counted overdue was answered late). */
 static void level_add(struct mp_control *c, uint64_t sent_ns, unsigned inflight,
-                      bool overdue)
+                      float sent, float over)
 {
   /* an eighth of the timeout, at least 250 ms: the epochs span two */
   uint64_t len = c->o.timeout_ns / 8 > S / 4 ? c->o.timeout_ns / 8 : S / 4;
@@ -275,11 +276,16 @@ static void level_add(struct mp_control *c, uint64_t sent_ns, unsigned inflight,
     if (e->end_ns > end) {
       return; /* older than the epochs kept: cannot be */
     }
+    if (over < 0) {
+      /* its epoch is in the levels already */
+      c->lv_over[l] = c->lv_over[l] > 1 ? c->lv_over[l] - 1 : 0;
+      return;
+    }
     memset(e, 0, sizeof(*e));
     e->end_ns = end;
   }
-  e->sent[l]++;
-  e->over[l] += overdue;
+  e->sent[l] += sent;
+  e->over[l] = e->over[l] + over > 0 ? e->over[l] + over : 0;
 }
 
 /* Adds the epochs whose first attempts are all decided (an RTO past their
@@ -704,7 +710,7 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
   s->replies++;
   rtt_sample(c, now - sent_ns);
   if (counted) {
-    level_add(c, sent_ns, inflight, false);
+    level_add(c, sent_ns, inflight, 1, 0);
     c->r_replies += sent_ns >= c->cut_ns;
     c->r_fail += sent_ns >= c->cut_ns && kind == MP_CONTROL_FAIL;
   }
@@ -718,12 +724,17 @@ void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
     c->inflight--;
   }
   slot_at(c, now)->bad += sent_ns >= c->health_ns;
-  level_add(c, sent_ns, inflight, true);
+  level_add(c, sent_ns, inflight, 1, 1);
   if (sent_ns >= c->loss_cut_ns) {
     c->r_overdue++;
     c->r_overdue_inflight += inflight;
   }
   maybe_end_round(c, now);
+}
+
+void mp_control_late(struct mp_control *c, uint64_t sent_ns, unsigned inflight)
+{
+  level_add(c, sent_ns, inflight, 0, -1);
 }
 
 void mp_control_lost(struct mp_control *c, uint64_t now, uint64_t sent_ns,

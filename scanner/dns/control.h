@@ -155,6 +155,11 @@ void mp_control_reply(struct mp_control *c, uint64_t now, uint64_t sent_ns,
 void mp_control_overdue(struct mp_control *c, uint64_t now, uint64_t sent_ns,
                         unsigned inflight);
 
+/* A reply came to an attempt that was overdue (mp_control_overdue, with the
+ * same sent_ns and inflight), after mp_control_reply's: it was slow, not
+ * dropped, and does not count against the in flight it was sent with. */
+void mp_control_late(struct mp_control *c, uint64_t sent_ns, unsigned inflight);
+
 /* Pings: one query at a time, two a round trip (2 to 20 ms apart), outside
  * the window (the window grows only in rounds with one), of a
  * name the resolver answered a moment ago (so from its cache): its round

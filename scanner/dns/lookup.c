@@ -489,6 +489,9 @@ static void replied(struct mp_attempt *a, const uint8_t *abuf, size_t alen,
   kind = reply_kind(tc, malformed, rcode);
   a->r->stats.late += a->overdue;
   mp_control_reply(&srv->ctl, now, a->sent_ns, a->inflight, a->counted, kind);
+  if (a->overdue) {
+    mp_control_late(&srv->ctl, a->sent_ns, a->inflight);
+  }
   if (a->counted) {
     mp_upstream_uncount(srv, a);
   }
