@@ -285,7 +285,7 @@ static void level_add(struct mp_control *c, uint64_t sent_ns, unsigned inflight,
     e->end_ns = end;
   }
   e->sent[l] += sent;
-  e->over[l] = e->over[l] + over > 0 ? e->over[l] + over : 0;
+  e->over[l] += over; /* a late reply's overdue is in this epoch: >= 0 */
 }
 
 /* Adds the epochs whose first attempts are all decided (an RTO past their

@@ -992,8 +992,7 @@ static double start_with_slow_names(bool answered)
         a[i].due = UINT64_MAX;
       }
     }
-    while (first < n &&
-           (a[first].due == UINT64_MAX || a[first].sent + 3 * SEC < now)) {
+    while (first < n && a[first].due == UINT64_MAX) {
       first++;
     }
     while (c.inflight < want && n < N) {
